@@ -78,7 +78,9 @@ def fingerprint(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _read_separated(file: Path, separator: bytes, names: list[str], **kwargs: object) -> pd.DataFrame:
+def _read_separated(
+    file: Path, separator: bytes, names: list[str], **kwargs: object
+) -> pd.DataFrame:
     """Parse a multi-character-separated file with pandas' C engine."""
     raw = file.read_bytes()
     if separator != b"\t":
@@ -154,10 +156,27 @@ def _finish_movies(ids: pd.Series, titles: pd.Series, genres: pd.Series) -> pd.D
     return movies.drop_duplicates("movie_id").set_index("movie_id").sort_index()
 
 
-_U_ITEM_GENRES = (
-    "unknown|Action|Adventure|Animation|Children's|Comedy|Crime|Documentary|Drama|Fantasy|"
-    "Film-Noir|Horror|Musical|Mystery|Romance|Sci-Fi|Thriller|War|Western"
-).split("|")
+_U_ITEM_GENRES = [
+    "unknown",
+    "Action",
+    "Adventure",
+    "Animation",
+    "Children's",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Fantasy",
+    "Film-Noir",
+    "Horror",
+    "Musical",
+    "Mystery",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+    "War",
+    "Western",
+]
 
 
 def load_movies(path: Path) -> pd.DataFrame:
@@ -190,8 +209,13 @@ def load_users(path: Path) -> pd.DataFrame:
             path / "users.dat",
             b"::",
             ["user_id", "gender", "age", "occupation", "zip"],
-            dtype={"user_id": np.int64, "gender": str, "age": np.int64, "occupation": np.int64,
-                   "zip": str},
+            dtype={
+                "user_id": np.int64,
+                "gender": str,
+                "age": np.int64,
+                "occupation": np.int64,
+                "zip": str,
+            },
         )
         return frame.set_index("user_id")
     if (path / "u.user").is_file():
@@ -200,8 +224,13 @@ def load_users(path: Path) -> pd.DataFrame:
             sep="|",
             header=None,
             names=["user_id", "age", "gender", "occupation", "zip"],
-            dtype={"user_id": np.int64, "age": np.int64, "gender": str, "occupation": str,
-                   "zip": str},
+            dtype={
+                "user_id": np.int64,
+                "age": np.int64,
+                "gender": str,
+                "occupation": str,
+                "zip": str,
+            },
         )
         return frame.set_index("user_id")
     return pd.DataFrame(index=pd.Index([], name="user_id", dtype=np.int64))

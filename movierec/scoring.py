@@ -1,0 +1,172 @@
+"""Turning neighbours into picks: the scoring step, its named variants, and the group rule.
+
+The neighbours come from Qdrant; what we do with them is a `Scoring`. Variants are parameters of one
+aggregation, not copies of it:
+
+* `neighbors`: how many similar users to consult;
+* `vector`: which named vector the similarity search uses (`ratings`: raw dot product of
+  z-normalised ratings, the seed; `unit`: unit-normalised rows, i.e. cosine similarity);
+* `similarity_power`: each neighbour's ratings count with weight `max(similarity, 0) ** p`
+  (0 = every neighbour counts once, the seed);
+* `popularity_damping`: a movie's score is divided by `(number of ratings it has) ** d`, so that
+  films everybody has seen do not win every list by sheer volume;
+* `min_support`: a pick must be rated by at least this many neighbours.
+
+`seed` is the reference algorithm of issue 2 and stays selectable, exactly, forever. `default` is
+what the bot and the CLI use; it was chosen by measurement (see docs/evaluation.md).
+
+Group rule (movie nights): each member is scored on their own neighbours; a member's scores are
+divided by their own best score so that everybody weighs the same however many films they rated;
+a film's group score is the mean of the members' shares. A film is never picked if any member rated
+it (a dislike is a veto), and it is vetoed when any member's share is below `-VETO_SHARE`: people
+with that member's taste clearly dislike it. A pick "matches" a member whose share is at least
+`MATCH_SHARE`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from movierec.store.base import Neighbours
+from movierec.vectors import VECTOR_NAMES, VECTOR_RATINGS, VECTOR_UNIT, UserVectors
+
+VETO_SHARE = 0.25
+MATCH_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """Parameters of the aggregation; see the module docstring for what each one means."""
+
+    name: str = "custom"
+    neighbors: int = 20
+    vector: str = VECTOR_RATINGS
+    similarity_power: float = 0.0
+    popularity_damping: float = 0.0
+    min_support: int = 1
+
+    def __post_init__(self) -> None:
+        if self.vector not in VECTOR_NAMES:
+            raise ValueError(f"vector must be one of {VECTOR_NAMES}, not {self.vector!r}")
+        if not 1 <= self.neighbors <= 10_000:
+            raise ValueError("neighbors must be between 1 and 10000")
+        if self.similarity_power < 0 or self.popularity_damping < 0 or self.min_support < 1:
+            raise ValueError(
+                "similarity_power and popularity_damping must be >= 0, min_support >= 1"
+            )
+
+
+SCORINGS: dict[str, Scoring] = {
+    "seed": Scoring("seed", neighbors=20, vector=VECTOR_RATINGS),
+    "default": Scoring(
+        "default", neighbors=50, vector=VECTOR_UNIT, similarity_power=1.0, popularity_damping=0.0
+    ),
+}
+
+
+def get_scoring(scoring: str | Scoring, neighbors: int | None = None) -> Scoring:
+    """Resolve a scoring by name (or pass one through), optionally overriding `neighbors`."""
+    if isinstance(scoring, str):
+        try:
+            scoring = SCORINGS[scoring]
+        except KeyError:
+            names = ", ".join(sorted(SCORINGS))
+            raise ValueError(f"unknown scoring {scoring!r}; choose one of: {names}") from None
+    return replace(scoring, neighbors=neighbors) if neighbors else scoring
+
+
+@dataclass(frozen=True)
+class MovieScores:
+    """Dense per-movie-id arrays for one person: summed score, neighbours who rated it, and
+    neighbours who rated it above the global mean (the "support" shown to people)."""
+
+    scores: np.ndarray
+    raters: np.ndarray
+    support: np.ndarray
+    neighbours: int
+
+
+def aggregate(
+    neighbours: Neighbours,
+    vectors: UserVectors,
+    scoring: Scoring,
+    n_columns: int,
+    popularity: np.ndarray | None = None,
+) -> MovieScores:
+    """Sum the neighbours' (weighted) z-ratings per movie with NumPy, no Python loop per rating."""
+    indptr, movie_ids, values = vectors.rows(neighbours.ids)
+    lengths = np.diff(indptr)
+    if scoring.similarity_power:
+        weights = np.maximum(neighbours.similarities, 0.0) ** scoring.similarity_power
+        contributions = np.repeat(weights, lengths) * values
+    else:
+        contributions = values.astype(np.float64)
+    scores = np.bincount(movie_ids, weights=contributions, minlength=n_columns)
+    raters = np.bincount(movie_ids, minlength=n_columns)
+    support = np.bincount(movie_ids[values > 0], minlength=n_columns)
+    if scoring.popularity_damping and popularity is not None:
+        scores = scores / np.maximum(popularity[:n_columns], 1.0) ** scoring.popularity_damping
+    return MovieScores(scores, raters, support, len(neighbours))
+
+
+def candidate_mask(raters: np.ndarray, exclude: Iterable[int], min_support: int = 1) -> np.ndarray:
+    """Movies rated by at least `min_support` neighbours and not excluded."""
+    mask = raters >= min_support
+    excluded = np.fromiter((m for m in exclude if 0 <= m < len(mask)), np.int64)
+    mask[excluded] = False
+    return mask
+
+
+def rank(scores: np.ndarray, mask: np.ndarray, limit: int, offset: int = 0) -> np.ndarray:
+    """Movie ids of the best `limit` candidates after `offset`, by score then lower id."""
+    candidates = np.flatnonzero(mask)
+    wanted = offset + limit
+    if wanted <= 0 or not len(candidates):
+        return np.zeros(0, np.int64)
+    values = scores[candidates]
+    if len(candidates) > 4 * wanted:  # cheap pre-cut; keeps every tie of the boundary score
+        threshold = np.partition(values, len(values) - wanted)[len(values) - wanted]
+        keep = values >= threshold
+        candidates, values = candidates[keep], values[keep]
+    order = np.lexsort((candidates, -values))
+    return candidates[order][offset:wanted]
+
+
+def combine_group(
+    members: Mapping[Hashable, MovieScores],
+    exclude: Iterable[int],
+    limit: int,
+    offset: int = 0,
+    allowed: np.ndarray | None = None,
+) -> list[tuple[int, float, tuple[Hashable, ...]]]:
+    """Apply the group rule of the module docstring: (movie id, group score, matching members).
+
+    `allowed`, if given, is a boolean mask of movie ids that may be picked at all.
+    """
+    if not members:
+        return []
+    n_columns = max(len(s.scores) for s in members.values())
+    mask = np.zeros(n_columns, bool)
+    for scores in members.values():
+        mask[: len(scores.raters)] |= scores.raters > 0
+    mask = candidate_mask(mask.astype(np.int64), exclude)
+    if allowed is not None:
+        mask[: len(allowed)] &= allowed[:n_columns]
+        mask[len(allowed) :] = False
+    shares = {}
+    for key, scores in members.items():
+        padded = np.zeros(n_columns)
+        padded[: len(scores.scores)] = scores.scores
+        best = padded[mask].max(initial=0.0)
+        shares[key] = padded / (best if best > 0 else 1.0)
+    stacked = np.vstack(list(shares.values()))
+    mask &= ~(stacked < -VETO_SHARE).any(axis=0)
+    group_scores = stacked.mean(axis=0)
+    picks = []
+    for movie_id in rank(group_scores, mask, limit, offset):
+        matches = tuple(k for k, share in shares.items() if share[movie_id] >= MATCH_SHARE)
+        picks.append((int(movie_id), float(group_scores[movie_id]), matches))
+    return picks

@@ -1,0 +1,5 @@
+"""Vector stores: Qdrant Edge (embedded default) and qdrant-client (server, cloud, cluster, local)."""
+
+from movierec.store.base import Neighbours, VectorStore
+
+__all__ = ["Neighbours", "VectorStore"]

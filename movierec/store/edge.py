@@ -1,0 +1,110 @@
+"""The embedded default: Qdrant Edge (`qdrant-edge-py`), the Qdrant engine in this process.
+
+One shard directory holds the `movielens` collection's points: one per user, with the `ratings` and
+`unit` named sparse vectors and the user's attributes as payload. Opening an existing shard takes
+milliseconds, so the bot and the CLI reopen it on every start instead of rebuilding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from qdrant_edge import (
+    EdgeConfig,
+    EdgeShard,
+    EdgeSparseVectorParams,
+    Point,
+    Query,
+    QueryRequest,
+    SparseVector,
+    UpdateOperation,
+)
+from tqdm.auto import tqdm
+
+from movierec.store.base import Hit, Neighbours, cut_neighbours, query_arrays
+from movierec.vectors import VECTOR_NAMES, VECTOR_RATINGS, VECTOR_UNIT, UserVectors
+
+UPLOAD_BATCH = 2_000
+
+
+def _config() -> EdgeConfig:
+    return EdgeConfig(sparse_vectors={name: EdgeSparseVectorParams() for name in VECTOR_NAMES})
+
+
+class EdgeStore:
+    """A Qdrant Edge shard at `path` (created on `create`, reopened on `open`)."""
+
+    def __init__(self, shard: EdgeShard, path: Path) -> None:
+        self._shard = shard
+        self.path = path
+
+    @classmethod
+    def create(cls, path: Path) -> EdgeStore:
+        path.mkdir(parents=True, exist_ok=True)
+        return cls(EdgeShard.create(str(path), _config()), path)
+
+    @classmethod
+    def open(cls, path: Path) -> EdgeStore:
+        return cls(EdgeShard.load(str(path)), path)
+
+    def upload(
+        self,
+        vectors: UserVectors,
+        payloads: Mapping[int, dict] | None = None,
+        *,
+        progress: bool = False,
+    ) -> None:
+        unit = vectors.unit_values()
+        batches = range(0, len(vectors), UPLOAD_BATCH)
+        with tqdm(
+            total=len(vectors),
+            desc="Indexing users (Qdrant Edge)",
+            unit="user",
+            disable=not progress,
+            leave=False,
+        ) as bar:
+            for start in batches:
+                stop = min(start + UPLOAD_BATCH, len(vectors))
+                points = list(_points(vectors, unit, payloads, start, stop))
+                self._shard.update(UpdateOperation.upsert_points(points))
+                bar.update(stop - start)
+        self._shard.optimize()
+        self._shard.flush()
+
+    def neighbours(self, preferences: Mapping[int, float], k: int, using: str) -> Neighbours:
+        indices, values = query_arrays(preferences)
+        query = Query.Nearest(SparseVector(indices, values), using=using)
+
+        def fetch(limit: int) -> list[Hit]:
+            request = QueryRequest(limit=limit, query=query, with_vector=False, with_payload=False)
+            return [Hit(int(p.id), p.score) for p in self._shard.query(request)]
+
+        return cut_neighbours(fetch, k)
+
+    def count(self) -> int:
+        return self._shard.info().points_count
+
+    def close(self) -> None:
+        self._shard.close()
+
+
+def _points(
+    vectors: UserVectors,
+    unit: object,
+    payloads: Mapping[int, dict] | None,
+    start: int,
+    stop: int,
+) -> Iterator[Point]:
+    for i in range(start, stop):
+        lo, hi = int(vectors.indptr[i]), int(vectors.indptr[i + 1])
+        movie_ids = vectors.indices[lo:hi].tolist()
+        user_id = int(vectors.user_ids[i])
+        yield Point(
+            user_id,
+            {
+                VECTOR_RATINGS: SparseVector(movie_ids, vectors.values[lo:hi].tolist()),
+                VECTOR_UNIT: SparseVector(movie_ids, unit[lo:hi].tolist()),  # type: ignore[index]
+            },
+            (payloads or {}).get(user_id, {}),
+        )
