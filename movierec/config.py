@@ -78,7 +78,7 @@ class Settings:
 
     @property
     def index_dir(self) -> Path:
-        """Directory of the embedded index (one sub-directory per data set fingerprint lives here)."""
+        """Where indexes live: one sub-directory per data set and fingerprint."""
         return self.home / "index"
 
     @property

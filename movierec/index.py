@@ -102,7 +102,7 @@ def build_local(
     with_edge: bool = True,
     progress: bool = False,
 ) -> Manifest:
-    """Build vectors, per-movie statistics and (optionally) the Edge shard into `root`, atomically."""
+    """Build vectors, per-movie stats and (optionally) the Edge shard into `root`, atomically."""
     if ratings.empty:
         raise ValueError("cannot build an index from an empty ratings table")
     stats = RatingStats.of(ratings)

@@ -150,7 +150,7 @@ class Recommender:
         rebuild: bool = False,
         data_dir: Path | None = None,
     ) -> Recommender:
-        """Open the index for the configured data set, building it on first use or after a change."""
+        """Open the configured data set's index, building it on first use or after a change."""
         settings = settings or Settings.from_env()
         kind = store or settings.store
         if kind not in {"edge", "qdrant"}:

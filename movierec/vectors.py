@@ -108,7 +108,7 @@ class UserVectors:
 
 
 def build_user_vectors(ratings: pd.DataFrame, stats: RatingStats) -> UserVectors:
-    """Group ratings by user into CSR arrays. A repeated (user, movie) pair keeps its last rating."""
+    """Group ratings by user into CSR arrays; a repeated (user, movie) keeps its last rating."""
     frame = ratings[["user_id", "movie_id", "rating"]].drop_duplicates(
         ["user_id", "movie_id"], keep="last"
     )

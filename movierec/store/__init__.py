@@ -1,4 +1,4 @@
-"""Vector stores: Qdrant Edge (embedded default) and qdrant-client (server, cloud, cluster, local)."""
+"""Vector stores: Qdrant Edge (embedded default) and qdrant-client (server, cluster, local)."""
 
 from movierec.store.base import Neighbours, VectorStore
 

@@ -1,0 +1,263 @@
+"""The `movierec` command line: download, index, search, recommend, evaluate.
+
+Human-readable output by default, `--json` for machines. Errors are one clear sentence on stderr
+and a non-zero exit: 2 for input the user can fix (unknown title, bad id), 3 for missing data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from movierec.config import Settings
+from movierec.data import MissingDataError
+from movierec.scoring import SCORINGS
+
+EXIT_INPUT = 2
+EXIT_DATA = 3
+
+
+class CliError(Exception):
+    """A user-facing failure: message and exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_INPUT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {
+        "store": getattr(args, "store", None),
+        "qdrant_shards": getattr(args, "shards", None),
+        "qdrant_replicas": getattr(args, "replicas", None),
+        "qdrant_on_disk": True if getattr(args, "on_disk", False) else None,
+    }
+    return Settings.from_env(**overrides)
+
+
+def _open(args: argparse.Namespace, rebuild: bool = False):  # -> Recommender
+    from movierec.recommender import Recommender
+
+    return Recommender.open(_settings(args), progress=sys.stderr.isatty(), rebuild=rebuild)
+
+
+def cmd_download(args: argparse.Namespace) -> int:
+    from movierec.download import download
+
+    settings = _settings(args)
+    path = download(args.dataset, dest=settings.downloads_dir, progress=True)
+    print(f"MovieLens {args.dataset} is ready in {path}")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    with _open(args, rebuild=args.rebuild) as rec:
+        manifest = rec.manifest
+        elapsed = time.perf_counter() - started
+        print(
+            f"Index ready ({_settings(args).store} store): {manifest.users:,} users, "
+            f"{manifest.ratings:,} ratings of {len(rec.catalogue):,} films "
+            f"from {manifest.dataset} in {elapsed:.2f} s"
+        )
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with _open(args) as rec:
+        result = rec.match(args.title, limit=args.limit)
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "query": result.query,
+                        "status": result.status.value,
+                        "candidates": [asdict(c) for c in result.candidates],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            return 0
+        if not result.candidates:
+            raise CliError(f"No film matches {args.title!r}.")
+        label = {"confident": "Best match", "ambiguous": "Several films match"}.get(
+            result.status.value, "No confident match; nearest titles"
+        )
+        print(f"{label} for {args.title!r}:")
+        for candidate in result.candidates:
+            print(f"  {candidate.movie_id:>7}  {candidate.title}  ({candidate.score:.0f}%)")
+    return 0
+
+
+def _resolve_title(rec, text: str) -> int:  # rec: Recommender
+    from movierec.titles import MatchStatus
+
+    result = rec.match(text)
+    if result.status is MatchStatus.CONFIDENT and result.best is not None:
+        return result.best.movie_id
+    options = "; ".join(f"{c.title} (id {c.movie_id})" for c in result.candidates[:5])
+    if result.status is MatchStatus.AMBIGUOUS:
+        raise CliError(f"{text!r} is ambiguous: {options}. Be more specific or use --rate ID=1.")
+    hint = f" Nearest titles: {options}." if options else ""
+    raise CliError(f"No film matches {text!r}.{hint}")
+
+
+def _parse_rate(text: str) -> tuple[int, float]:
+    movie, sep, value = text.partition("=")
+    try:
+        if not sep:
+            raise ValueError
+        return int(movie.strip()), float(value.strip())
+    except ValueError:
+        raise CliError(
+            f"--rate expects MOVIE_ID=VALUE, e.g. --rate 2571=1 (like) or 1721=-1, not {text!r}"
+        ) from None
+
+
+def _preferences(rec, args: argparse.Namespace) -> dict[int, float]:
+    preferences: dict[int, float] = {}
+    for title in args.like:
+        preferences[_resolve_title(rec, title)] = 1.0
+    for title in args.dislike:
+        preferences[_resolve_title(rec, title)] = -1.0
+    for item in args.rate:
+        movie_id, value = _parse_rate(item)
+        preferences[movie_id] = value
+    if not preferences:
+        raise CliError("Tell me what you like: --like TITLE, --dislike TITLE or --rate ID=1.")
+    return preferences
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    from movierec.recommender import PreferencesError
+
+    with _open(args) as rec:
+        preferences = _preferences(rec, args)
+        try:
+            picks = rec.recommend(
+                preferences, limit=args.limit, scoring=args.scoring, neighbors=args.neighbors
+            )
+        except PreferencesError as error:
+            raise CliError(str(error)[:1].upper() + str(error)[1:] + ".") from None
+        if args.json:
+            print(json.dumps([asdict(p) for p in picks], ensure_ascii=False, indent=2))
+            return 0
+        if not picks:
+            print("No recommendation: the people with your taste have seen nothing else.")
+            return 0
+        for rank, pick in enumerate(picks, 1):
+            genres = ", ".join(pick.genres)
+            print(f"{rank}. {pick.title}  [{genres}]")
+            print(
+                f"   score {pick.score:.2f} · liked by {pick.support} of "
+                f"{pick.neighbours} people with your taste"
+            )
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from movierec.evaluation import main as evaluate_main
+
+    return evaluate_main(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="movierec",
+        description="Movie recommendations from MovieLens ratings, with Qdrant sparse vectors.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def with_store(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--store",
+            choices=["edge", "qdrant"],
+            default=None,
+            help="edge: embedded Qdrant Edge (default); qdrant: server at QDRANT_URL",
+        )
+
+    download = commands.add_parser("download", help="fetch the official MovieLens archive")
+    download.add_argument(
+        "dataset",
+        nargs="?",
+        default="ml-1m",
+        help="ml-1m (default), ml-latest-small, ml-100k, ml-25m, ml-32m",
+    )
+    download.set_defaults(func=cmd_download)
+
+    index = commands.add_parser("index", help="build (or check) the vector index")
+    with_store(index)
+    index.add_argument("--rebuild", action="store_true", help="rebuild even if up to date")
+    index.add_argument("--shards", type=int, help="server store: shard number at creation")
+    index.add_argument("--replicas", type=int, help="server store: replication factor")
+    index.add_argument(
+        "--on-disk", action="store_true", help="server store: keep the sparse index on disk"
+    )
+    index.set_defaults(func=cmd_index)
+
+    search = commands.add_parser("search", help="find a film by (fuzzy) title")
+    with_store(search)
+    search.add_argument("title")
+    search.add_argument("--limit", type=int, default=5)
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(func=cmd_search)
+
+    recommend = commands.add_parser("recommend", help="five films for your taste")
+    with_store(recommend)
+    recommend.add_argument("--like", action="append", default=[], metavar="TITLE")
+    recommend.add_argument("--dislike", action="append", default=[], metavar="TITLE")
+    recommend.add_argument(
+        "--rate",
+        action="append",
+        default=[],
+        metavar="MOVIE_ID=VALUE",
+        help="a movie id with a weight from -1 (dislike) to 1 (like)",
+    )
+    recommend.add_argument("--scoring", default="default", choices=sorted(SCORINGS))
+    recommend.add_argument(
+        "--neighbors",
+        type=int,
+        default=None,
+        help="similar users to consult (default: the scoring's own)",
+    )
+    recommend.add_argument("--limit", type=int, default=5)
+    recommend.add_argument("--json", action="store_true", help="machine-readable output")
+    recommend.set_defaults(func=cmd_recommend)
+
+    try:
+        from movierec.evaluation import add_arguments
+    except ImportError:  # pragma: no cover - evaluation is part of the package
+        add_arguments = None
+    if add_arguments is not None:
+        evaluate = commands.add_parser("evaluate", help="measure recommendation quality")
+        add_arguments(evaluate)
+        evaluate.set_defaults(func=cmd_evaluate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name in ("limit", "neighbors"):
+        value = getattr(args, name, None)
+        if value is not None and not 1 <= value <= 10_000:
+            parser.error(f"--{name} must be between 1 and 10000")
+    try:
+        return args.func(args)
+    except CliError as error:
+        print(f"movierec: {error}", file=sys.stderr)
+        return error.code
+    except MissingDataError as error:
+        print(f"movierec: {error}", file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

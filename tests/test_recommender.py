@@ -1,0 +1,150 @@
+"""The core's promises: the exact seed table on both stores, deterministic ties, equal stores,
+and clear refusals of bad preferences."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from movierec.recommender import PreferencesError, Recommender
+from movierec.store.base import Hit, cut_neighbours
+from tests.conftest import SEED_PREFERENCES, SEED_TABLE
+
+
+@pytest.mark.parametrize("which", ["recommender", "server_recommender"])
+def test_seed_table_is_exact_on_both_stores(which: str, request: pytest.FixtureRequest) -> None:
+    rec: Recommender = request.getfixturevalue(which)
+    picks = rec.recommend(SEED_PREFERENCES, limit=5, scoring="seed")
+    assert [p.title for p in picks] == [title for title, _ in SEED_TABLE]
+    for pick, (_, score) in zip(picks, SEED_TABLE, strict=True):
+        assert pick.score == pytest.approx(score, abs=1e-5)
+        assert 0 < pick.support <= pick.neighbours == 20
+
+
+@pytest.mark.parametrize("which", ["recommender", "server_recommender"])
+def test_neighbour_ties_go_to_the_lower_user_id(which: str, request: pytest.FixtureRequest) -> None:
+    """Users 3799 and 4806 tie for 20th place; the reference table needs 3799."""
+    rec: Recommender = request.getfixturevalue(which)
+    neighbours = rec.store.neighbours(SEED_PREFERENCES, 20, "ratings")
+    assert len(neighbours) == 20
+    assert 3799 in neighbours.ids and 4806 not in neighbours.ids
+    twentyone = rec.store.neighbours(SEED_PREFERENCES, 21, "ratings")
+    assert list(twentyone.ids[-2:]) == [3799, 4806]
+    assert twentyone.similarities[-1] == pytest.approx(twentyone.similarities[-2])
+
+
+def test_cut_neighbours_fetches_more_while_a_tie_straddles_the_cut() -> None:
+    """Forty users with the same score: whatever order the store returns, ids 1..5 win."""
+    hits = [Hit(user, 1.0) for user in range(40, 0, -1)] + [Hit(99, 2.0)]
+    asked: list[int] = []
+
+    def fetch(limit: int) -> list[Hit]:
+        asked.append(limit)
+        return sorted(hits, key=lambda h: -h.score)[:limit]  # store order: score, then id desc
+
+    chosen = cut_neighbours(fetch, 6)
+    assert list(chosen.ids) == [99, 1, 2, 3, 4, 5]
+    assert len(asked) > 1  # the first page ended inside the tie, so it asked again
+
+
+def test_stores_agree_on_random_preference_sets(
+    recommender: Recommender, server_recommender: Recommender
+) -> None:
+    rng = np.random.default_rng(7)
+    popular = [m.movie_id for m in recommender.catalogue.popular(300, min_mean=0)]
+    for _ in range(12):
+        chosen = rng.choice(popular, size=rng.integers(1, 15), replace=False)
+        prefs = {int(m): float(rng.choice([-1.0, 1.0])) for m in chosen}
+        for scoring in ("seed", "default"):
+            edge = recommender.recommend(prefs, limit=10, scoring=scoring)
+            server = server_recommender.recommend(prefs, limit=10, scoring=scoring)
+            assert [p.movie_id for p in edge] == [p.movie_id for p in server]
+            assert [p.score for p in edge] == pytest.approx([p.score for p in server], abs=1e-5)
+
+
+def test_picks_never_include_rated_or_excluded_films(recommender: Recommender) -> None:
+    first = recommender.recommend(SEED_PREFERENCES, scoring="seed")
+    excluded = {first[0].movie_id, first[2].movie_id}
+    again = recommender.recommend(SEED_PREFERENCES, scoring="seed", exclude=excluded)
+    ids = {p.movie_id for p in again}
+    assert not ids & excluded and not ids & set(SEED_PREFERENCES)
+    assert again[0].movie_id == first[1].movie_id
+
+
+def test_offset_pages_through_the_same_ranking(recommender: Recommender) -> None:
+    ten = recommender.recommend(SEED_PREFERENCES, limit=10)
+    first, second = (recommender.recommend(SEED_PREFERENCES, limit=5, offset=o) for o in (0, 5))
+    assert [p.movie_id for p in first + second] == [p.movie_id for p in ten]
+    assert len({p.movie_id for p in ten}) == 10
+
+
+def test_default_scoring_differs_from_seed_but_is_sane(recommender: Recommender) -> None:
+    picks = recommender.recommend({260: 1, 1196: 1}, limit=5)
+    assert len(picks) == 5
+    assert all(p.score > 0 and p.support > 0 for p in picks)
+    assert all(p.movie_id not in (260, 1196) for p in picks)
+
+
+@pytest.mark.parametrize(
+    ("preferences", "message"),
+    [
+        ({}, "at least one film"),
+        ({2571: 0}, "at least one film"),
+        ({999_999: 1}, "unknown movie id"),
+        ({2571: math.nan}, "between -1"),
+        ({2571: math.inf}, "between -1"),
+        ({2571: 5}, "between -1"),
+        ({"2571": 1}, "whole numbers"),
+        ({True: 1}, "whole numbers"),
+        ({2571: "much"}, "not a number"),
+        ({i: 1 for i in range(1, 6000)}, "too many"),
+    ],
+)
+def test_bad_preferences_get_a_clear_error(
+    recommender: Recommender, preferences: dict, message: str
+) -> None:
+    with pytest.raises(PreferencesError, match=message):
+        recommender.recommend(preferences)
+
+
+def test_a_huge_valid_preference_dict_still_works(recommender: Recommender) -> None:
+    every_film = {int(m): 1.0 for m in recommender.catalogue.frame.index[:3000]}
+    picks = recommender.recommend(every_film, limit=5)
+    assert all(p.movie_id not in every_film for p in picks)
+
+
+def test_group_picks_exclude_every_members_ratings_and_name_matches(
+    recommender: Recommender,
+) -> None:
+    members = {"alice": {260: 1, 1196: 1}, "bob": {2571: 1, 1210: 1}, "carol": {2858: 1}}
+    picks = recommender.recommend_group(members, limit=5)
+    assert len(picks) == 5
+    rated = {m for prefs in members.values() for m in prefs}
+    assert not {p.movie_id for p in picks} & rated
+    assert all(set(p.matches) <= set(members) and p.matches for p in picks)
+
+
+def test_one_member_can_veto_a_film_the_others_would_love(recommender: Recommender) -> None:
+    fans = {"alice": {260: 1, 1210: 1}, "bob": {260: 1, 1210: 1, 2571: 1}}
+    without = [p.movie_id for p in recommender.recommend_group(fans, limit=5)]
+    assert 1196 in without  # The Empire Strikes Back: the fans' obvious pick
+    vetoed = recommender.recommend_group({**fans, "carol": {1196: -1}}, limit=5)
+    assert 1196 not in [p.movie_id for p in vetoed]
+
+
+def test_group_without_any_ratings_is_refused(recommender: Recommender) -> None:
+    with pytest.raises(PreferencesError, match="nobody"):
+        recommender.recommend_group({"alice": {}, "bob": {}})
+
+
+def test_catalogue_lookup_and_popular_films(recommender: Recommender) -> None:
+    matrix = recommender.catalogue.get(2571)
+    assert matrix is not None and matrix.title == "Matrix, The (1999)" and matrix.year == 1999
+    assert "Sci-Fi" in matrix.genres and matrix.ratings_count > 2000
+    assert recommender.catalogue.get(999_999) is None
+    popular = recommender.catalogue.popular(6, exclude={2858})
+    assert len(popular) == 6 and 2858 not in [m.movie_id for m in popular]
+    counts = [m.ratings_count for m in popular]
+    assert counts == sorted(counts, reverse=True)
