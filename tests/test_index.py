@@ -1,0 +1,115 @@
+"""Index life cycle: built once, reopened without rebuilding, rebuilt when the data changes,
+never left half-built by a crash."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from movierec.config import Settings
+from movierec.data import fingerprint
+from movierec.index import read_manifest
+from movierec.recommender import Recommender
+from tests.test_data import write_dat
+
+
+def small_data(folder: Path) -> Path:
+    """A few users with overlapping tastes, in the ml-1m layout (generated, not MovieLens)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for user in range(1, 31):
+        for movie in range(1, 21):
+            if (user + movie) % 3:
+                lines.append(f"{user}::{movie}::{1 + (user * movie) % 5}::0")
+    (folder / "ratings.dat").write_text("\n".join(lines) + "\n")
+    (folder / "movies.dat").write_text(
+        "\n".join(f"{m}::Film {m} ({1980 + m})::Drama" for m in range(1, 21)) + "\n"
+    )
+    return folder
+
+
+def open_rec(home: Path, data: Path, **kwargs: object) -> Recommender:
+    return Recommender.open(Settings(home=home, movielens_dir=data), data_dir=data, **kwargs)
+
+
+def test_index_is_reused_then_rebuilt_when_the_data_changes(tmp_path: Path) -> None:
+    data = small_data(tmp_path / "ml-small")
+    home = tmp_path / "home"
+    with open_rec(home, data) as rec:
+        first_build = rec.manifest.built_at
+        before = rec.recommend({1: 1, 2: -1}, scoring="seed")
+    with open_rec(home, data) as rec:
+        assert rec.manifest.built_at == first_build  # reopened, not rebuilt
+        assert rec.recommend({1: 1, 2: -1}, scoring="seed") == before
+    with (data / "ratings.dat").open("a") as handle:
+        handle.write("31::1::5::0\n31::3::5::0\n")
+    with open_rec(home, data) as rec:
+        assert rec.manifest.built_at > first_build
+        assert rec.manifest.users == 31
+    builds = sorted(p.name for p in (home / "index").iterdir())
+    assert builds == [f"ml-small-{fingerprint(data)}"]  # the stale build was removed
+
+
+def test_rebuild_flag_forces_a_new_build(tmp_path: Path) -> None:
+    data = small_data(tmp_path / "d")
+    with open_rec(tmp_path / "h", data) as rec:
+        first = rec.manifest.built_at
+    with open_rec(tmp_path / "h", data, rebuild=True) as rec:
+        assert rec.manifest.built_at > first
+
+
+def test_a_crash_during_the_build_leaves_no_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = small_data(tmp_path / "d")
+    home = tmp_path / "h"
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # like Ctrl-C or a kill in the middle of the upload
+
+    monkeypatch.setattr("movierec.store.edge.EdgeStore.upload", explode)
+    with pytest.raises(KeyboardInterrupt):
+        open_rec(home, data)
+    root = home / "index" / f"d-{fingerprint(data)}"
+    assert read_manifest(root) is None and not list((home / "index").glob("*building*"))
+    monkeypatch.undo()
+    with open_rec(home, data) as rec:  # the next start simply builds again
+        assert rec.store.count() == 30
+
+
+def test_a_server_collection_is_reused_by_fingerprint(tmp_path: Path) -> None:
+    """qdrant-client local mode on disk: the second open finds a complete, matching collection."""
+    data = small_data(tmp_path / "d")
+    settings = Settings(home=tmp_path / "h", movielens_dir=data, store="qdrant",
+                        qdrant_url=str(tmp_path / "qdrant"))
+    with Recommender.open(settings, data_dir=data) as rec:
+        metadata = rec.store.metadata()
+        assert metadata and metadata["complete"] and metadata["users"] == 30
+        picks = rec.recommend({1: 1}, scoring="seed")
+    with Recommender.open(settings, data_dir=data) as rec:
+        assert rec.store.metadata() == metadata  # not recreated
+        assert rec.recommend({1: 1}, scoring="seed") == picks
+        edge_dir = settings.index_dir / f"d-{fingerprint(data)}" / "shard"
+        assert not edge_dir.exists()  # the server store needs no embedded shard
+
+
+def test_edge_shard_is_added_to_an_index_built_for_the_server(tmp_path: Path) -> None:
+    data = small_data(tmp_path / "d")
+    server = Settings(home=tmp_path / "h", movielens_dir=data, store="qdrant",
+                      qdrant_url=":memory:")
+    with Recommender.open(server, data_dir=data) as rec:
+        expected = rec.recommend({4: 1, 5: -1}, scoring="seed")
+    with open_rec(tmp_path / "h", data) as rec:
+        assert rec.recommend({4: 1, 5: -1}, scoring="seed") == expected
+
+
+def test_build_from_any_table_into_a_location(tmp_path: Path) -> None:
+    from movierec.data import load_dataset
+
+    data = load_dataset(write_dat(tmp_path / "d"))
+    with Recommender.build(data.ratings, data.movies, tmp_path / "idx") as rec:
+        assert rec.store.count() == 2
+        assert [p.movie_id for p in rec.recommend({10: 1}, scoring="seed")] == [20]
+    shutil.rmtree(tmp_path / "idx")
