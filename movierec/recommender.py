@@ -84,21 +84,35 @@ class Catalogue:
         self._movies = movies
         self._popularity = popularity
         self._mean = mean_rating
+        years = [None if pd.isna(y) else int(y) for y in movies["year"]]
+        # Plain dict rows: a DataFrame .loc per pick would cost more than the whole search.
+        self._rows: dict[int, tuple[str, int | None, tuple[str, ...]]] = dict(
+            zip(
+                movies.index.astype(int).tolist(),
+                zip(
+                    movies["title"].astype(str).tolist(),
+                    years,
+                    movies["genres"].tolist(),
+                    strict=True,
+                ),
+                strict=True,
+            )
+        )
 
     def __len__(self) -> int:
-        return len(self._movies)
+        return len(self._rows)
 
     def __contains__(self, movie_id: object) -> bool:
-        return isinstance(movie_id, int | np.integer) and int(movie_id) in self._movies.index
+        return isinstance(movie_id, int | np.integer) and int(movie_id) in self._rows
 
     def get(self, movie_id: int) -> Movie | None:
-        if movie_id not in self:
+        row = self._rows.get(int(movie_id)) if movie_id in self else None
+        if row is None:
             return None
-        row = self._movies.loc[int(movie_id)]
+        title, year, genres = row
         count = int(self._popularity[movie_id]) if movie_id < len(self._popularity) else 0
         mean = float(self._mean[movie_id]) if movie_id < len(self._mean) else 0.0
-        year = None if pd.isna(row["year"]) else int(row["year"])
-        return Movie(int(movie_id), str(row["title"]), year, tuple(row["genres"]), count, mean)
+        return Movie(int(movie_id), title, year, tuple(genres), count, mean)
 
     def popular(
         self, limit: int, exclude: Iterable[int] = (), min_mean: float = 3.5
@@ -109,7 +123,7 @@ class Catalogue:
         order = liked[np.argsort(-self._popularity[liked], kind="stable")]
         movies = []
         for movie_id in order:
-            if int(movie_id) in skip or int(movie_id) not in self._movies.index:
+            if int(movie_id) in skip or int(movie_id) not in self._rows:
                 continue
             movies.append(self.get(int(movie_id)))
             if len(movies) >= limit:
@@ -330,11 +344,12 @@ class Recommender:
     def movie_scores(
         self, preferences: Mapping[int, float], scoring: str | Scoring = "default"
     ) -> MovieScores:
-        """Per-movie scores from the neighbours of `preferences` (validated)."""
-        prefs = self.clean_preferences(preferences)
-        chosen = get_scoring(scoring)
-        neighbours = self.store.neighbours(prefs, chosen.neighbors, chosen.vector)
-        return aggregate(neighbours, self.vectors, chosen, self.manifest.columns, self.popularity)
+        """Per-movie scores from the neighbours of `preferences` (validated here)."""
+        return self._scores(self.clean_preferences(preferences), get_scoring(scoring))
+
+    def _scores(self, preferences: dict[int, float], scoring: Scoring) -> MovieScores:
+        neighbours = self.store.neighbours(preferences, scoring.neighbors, scoring.vector)
+        return aggregate(neighbours, self.vectors, scoring, self.manifest.columns, self.popularity)
 
     def recommend(
         self,
@@ -348,8 +363,9 @@ class Recommender:
     ) -> list[Pick]:
         """The best `limit` films the person has not rated (skipping `offset`, e.g. for "More")."""
         chosen = get_scoring(scoring, neighbors)
-        scores = self.movie_scores(preferences, chosen)
-        skip = set(self.clean_preferences(preferences)) | {int(m) for m in exclude}
+        prefs = self.clean_preferences(preferences)
+        scores = self._scores(prefs, chosen)
+        skip = set(prefs) | {int(m) for m in exclude}
         mask = candidate_mask(scores.raters, skip, chosen.min_support)
         mask &= self._in_catalogue_mask(len(mask))
         return [

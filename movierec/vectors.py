@@ -102,8 +102,9 @@ class UserVectors:
         return cls(
             user_ids=np.load(directory / "user_ids.npy"),
             indptr=np.load(directory / "indptr.npy"),
-            indices=np.load(directory / "indices.npy", mmap_mode=mode),
-            values=np.load(directory / "values.npy", mmap_mode=mode),
+            # asarray drops the np.memmap subclass (and its per-slice overhead), keeps the mapping
+            indices=np.asarray(np.load(directory / "indices.npy", mmap_mode=mode)),
+            values=np.asarray(np.load(directory / "values.npy", mmap_mode=mode)),
         )
 
 

@@ -54,7 +54,9 @@ def test_dat_layout_is_parsed_exactly(tmp_path: Path) -> None:
     assert detect_layout(folder) is Layout.DAT
     data = load_dataset(folder)
     assert data.ratings.to_dict("list") == {
-        "user_id": [1, 1, 2], "movie_id": [10, 20, 10], "rating": [5.0, 3.0, 1.0]
+        "user_id": [1, 1, 2],
+        "movie_id": [10, 20, 10],
+        "rating": [5.0, 3.0, 1.0],
     }
     assert data.ratings.dtypes.tolist() == [np.int32, np.int32, np.float32]
     assert data.movies.loc[10, "title"] == "Cité des enfants perdus, La (1995)"  # latin-1
@@ -76,8 +78,11 @@ def test_csv_layout_is_parsed_exactly(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "ratings", "users", "movies"),
-    [("ml-1m", 1_000_209, 6_040, 3_883), ("ml-latest-small", 100_836, 610, 9_742),
-     ("ml-100k", 100_000, 943, 1_682)],
+    [
+        ("ml-1m", 1_000_209, 6_040, 3_883),
+        ("ml-latest-small", 100_836, 610, 9_742),
+        ("ml-100k", 100_000, 943, 1_682),
+    ],
 )
 def test_shared_copies_load_with_their_documented_sizes(
     name: str, ratings: int, users: int, movies: int
@@ -128,6 +133,7 @@ def test_user_vectors_are_z_normalised_rows(tmp_path: Path) -> None:
     assert np.linalg.norm(vectors.unit_values()[:1]) == pytest.approx(1.0)
     indptr, movies, rows = vectors.rows(np.array([2, 1, 7]))
     assert list(indptr) == [0, 1, 3, 3] and list(movies) == [10, 10, 20]  # 7 is unknown: empty
+    assert rows[0] == pytest.approx((1 - 3) / stats.std)
 
 
 def test_load_movies_of_a_missing_folder_fails_clearly(tmp_path: Path) -> None:

@@ -82,8 +82,9 @@ def test_a_crash_during_the_build_leaves_no_index(
 def test_a_server_collection_is_reused_by_fingerprint(tmp_path: Path) -> None:
     """qdrant-client local mode on disk: the second open finds a complete, matching collection."""
     data = small_data(tmp_path / "d")
-    settings = Settings(home=tmp_path / "h", movielens_dir=data, store="qdrant",
-                        qdrant_url=str(tmp_path / "qdrant"))
+    settings = Settings(
+        home=tmp_path / "h", movielens_dir=data, store="qdrant", qdrant_url=str(tmp_path / "qdrant")
+    )
     with Recommender.open(settings, data_dir=data) as rec:
         metadata = rec.store.metadata()
         assert metadata and metadata["complete"] and metadata["users"] == 30
@@ -97,8 +98,9 @@ def test_a_server_collection_is_reused_by_fingerprint(tmp_path: Path) -> None:
 
 def test_edge_shard_is_added_to_an_index_built_for_the_server(tmp_path: Path) -> None:
     data = small_data(tmp_path / "d")
-    server = Settings(home=tmp_path / "h", movielens_dir=data, store="qdrant",
-                      qdrant_url=":memory:")
+    server = Settings(
+        home=tmp_path / "h", movielens_dir=data, store="qdrant", qdrant_url=":memory:"
+    )
     with Recommender.open(server, data_dir=data) as rec:
         expected = rec.recommend({4: 1, 5: -1}, scoring="seed")
     with open_rec(tmp_path / "h", data) as rec:

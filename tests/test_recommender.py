@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from movierec.recommender import PreferencesError, Recommender
-from movierec.store.base import Hit, cut_neighbours
+from movierec.store.base import cut_neighbours
 from tests.conftest import SEED_PREFERENCES, SEED_TABLE
 
 
@@ -37,12 +37,13 @@ def test_neighbour_ties_go_to_the_lower_user_id(which: str, request: pytest.Fixt
 
 def test_cut_neighbours_fetches_more_while_a_tie_straddles_the_cut() -> None:
     """Forty users with the same score: whatever order the store returns, ids 1..5 win."""
-    hits = [Hit(user, 1.0) for user in range(40, 0, -1)] + [Hit(99, 2.0)]
+    ids = np.array([99, *range(40, 0, -1)])  # store order: score, then id descending
+    scores = np.array([2.0] + [1.0] * 40)
     asked: list[int] = []
 
-    def fetch(limit: int) -> list[Hit]:
+    def fetch(limit: int) -> tuple[np.ndarray, np.ndarray]:
         asked.append(limit)
-        return sorted(hits, key=lambda h: -h.score)[:limit]  # store order: score, then id desc
+        return ids[:limit], scores[:limit]
 
     chosen = cut_neighbours(fetch, 6)
     assert list(chosen.ids) == [99, 1, 2, 3, 4, 5]

@@ -14,9 +14,9 @@ scores that may continue past what was fetched, it fetches more.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -42,36 +42,30 @@ class Neighbours:
         return len(self.ids)
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One scored point as a store returns it."""
-
-    id: int
-    score: float
-
-    @property
-    def key(self) -> tuple[float, int]:
-        return (-round(self.score, TIE_DECIMALS), self.id)
-
-
-def cut_neighbours(fetch: Callable[[int], list[Hit]], k: int) -> Neighbours:
+def cut_neighbours(fetch: Callable[[int], tuple[np.ndarray, np.ndarray]], k: int) -> Neighbours:
     """Fetch the top `k` by (score desc, id asc), enlarging the request while ties straddle the cut.
 
-    `fetch(limit)` returns up to `limit` hits in the store's own order.
+    `fetch(limit)` returns up to `limit` (ids, scores) in the store's own order.
     """
     if k <= 0:
         return Neighbours(np.zeros(0, np.int64), np.zeros(0))
     limit = k + TIE_MARGIN
     while True:
-        hits = sorted(fetch(limit), key=lambda hit: hit.key)
-        exhausted = len(hits) < limit
-        if exhausted or len(hits) <= k or hits[k - 1].key[0] != hits[-1].key[0]:
-            chosen = hits[:k]
-            return Neighbours(
-                ids=np.fromiter((h.id for h in chosen), np.int64, len(chosen)),
-                similarities=np.fromiter((h.score for h in chosen), np.float64, len(chosen)),
-            )
+        ids, scores = fetch(limit)
+        rounded = np.round(scores, TIE_DECIMALS)
+        order = np.lexsort((ids, -rounded))
+        exhausted = len(ids) < limit
+        if exhausted or len(ids) <= k or rounded[order[k - 1]] != rounded[order[-1]]:
+            chosen = order[:k]
+            return Neighbours(ids=ids[chosen], similarities=scores[chosen])
         limit *= 4
+
+
+def points_arrays(points: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, scores) of scored points, whichever client returned them."""
+    ids = np.fromiter((p.id for p in points), np.int64, len(points))
+    scores = np.fromiter((p.score for p in points), np.float64, len(points))
+    return ids, scores
 
 
 def query_arrays(preferences: Mapping[int, float]) -> tuple[list[int], list[float]]:

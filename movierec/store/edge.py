@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import numpy as np
 from qdrant_edge import (
     EdgeConfig,
     EdgeShard,
@@ -22,7 +23,7 @@ from qdrant_edge import (
 )
 from tqdm.auto import tqdm
 
-from movierec.store.base import Hit, Neighbours, cut_neighbours, query_arrays
+from movierec.store.base import Neighbours, cut_neighbours, points_arrays, query_arrays
 from movierec.vectors import VECTOR_NAMES, VECTOR_RATINGS, VECTOR_UNIT, UserVectors
 
 UPLOAD_BATCH = 2_000
@@ -76,9 +77,9 @@ class EdgeStore:
         indices, values = query_arrays(preferences)
         query = Query.Nearest(SparseVector(indices, values), using=using)
 
-        def fetch(limit: int) -> list[Hit]:
+        def fetch(limit: int) -> tuple[np.ndarray, np.ndarray]:
             request = QueryRequest(limit=limit, query=query, with_vector=False, with_payload=False)
-            return [Hit(int(p.id), p.score) for p in self._shard.query(request)]
+            return points_arrays(self._shard.query(request))
 
         return cut_neighbours(fetch, k)
 

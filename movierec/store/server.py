@@ -13,10 +13,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from qdrant_client import QdrantClient, models
 from tqdm.auto import tqdm
 
-from movierec.store.base import Hit, Neighbours, cut_neighbours, query_arrays
+from movierec.store.base import Neighbours, cut_neighbours, points_arrays, query_arrays
 from movierec.vectors import VECTOR_NAMES, VECTOR_RATINGS, VECTOR_UNIT, UserVectors
 
 UPLOAD_BATCH = 256
@@ -110,7 +111,7 @@ class ServerStore:
         indices, values = query_arrays(preferences)
         query = models.SparseVector(indices=indices, values=values)
 
-        def fetch(limit: int) -> list[Hit]:
+        def fetch(limit: int) -> tuple[np.ndarray, np.ndarray]:
             response = self.client.query_points(
                 self.collection,
                 query=query,
@@ -119,7 +120,7 @@ class ServerStore:
                 with_vectors=False,
                 with_payload=False,
             )
-            return [Hit(int(p.id), p.score) for p in response.points]
+            return points_arrays(response.points)
 
         return cut_neighbours(fetch, k)
 

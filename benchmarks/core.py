@@ -1,0 +1,242 @@
+"""Core benchmark: load, build, memory and `recommend` latency per store, against a SciPy floor.
+
+    python benchmarks/core.py                 # ml-1m from MOVIELENS_DIR, plus the ml-32m-shaped run
+    python benchmarks/core.py --no-scale      # ml-1m only
+
+The floor is the same computation written directly with NumPy/SciPy (a CSC column slice for the
+similarities, argpartition for the top 20, the same aggregation): what `recommend` would cost
+with no vector engine at all. Ratios are taken within one run: this machine is shared and noisy.
+Memory is measured in a fresh child process that only opens the built index and answers queries,
+so it is what the bot's process holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from movierec.config import Settings  # noqa: E402
+from movierec.data import load_dataset  # noqa: E402
+from movierec.recommender import Recommender  # noqa: E402
+from movierec.scoring import get_scoring  # noqa: E402
+from movierec.store.base import Neighbours  # noqa: E402
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    values = np.array(samples) * 1000
+    return float(np.percentile(values, 50)), float(np.percentile(values, 99))
+
+
+def preference_sets(rec: Recommender, count: int, seed: int = 1) -> list[dict[int, float]]:
+    """Random likes/dislikes among the 500 most rated films, 3 to 20 per set, like real chats."""
+    rng = np.random.default_rng(seed)
+    popular = [m.movie_id for m in rec.catalogue.popular(500, min_mean=0)]
+    sets = []
+    for _ in range(count):
+        chosen = rng.choice(popular, size=int(rng.integers(3, 21)), replace=False)
+        sets.append({int(m): float(rng.choice([-1.0, 1.0])) for m in chosen})
+    return sets
+
+
+def time_recommend(rec: Recommender, sets: list[dict[int, float]], scoring: str) -> list[float]:
+    rec.recommend(sets[0], scoring=scoring)  # warm up
+    samples = []
+    for prefs in sets:
+        start = time.perf_counter()
+        rec.recommend(prefs, limit=5, scoring=scoring)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+class ScipyFloor:
+    """The same recommendation computed with SciPy only (no vector engine)."""
+
+    def __init__(self, rec: Recommender) -> None:
+        v = rec.vectors
+        shape = (len(v.user_ids), rec.manifest.columns)
+        self.rec = rec
+        self.csc = {
+            name: sparse.csr_matrix((values, np.asarray(v.indices), v.indptr), shape=shape).tocsc()
+            for name, values in (
+                ("ratings", np.asarray(v.values, np.float64)),
+                ("unit", v.unit_values()),
+            )
+        }
+        self.user_ids = v.user_ids
+
+    def recommend(self, prefs: dict[int, float], scoring_name: str) -> list[int]:
+        scoring = get_scoring(scoring_name)
+        ids = np.fromiter(prefs, np.int64)
+        weights = np.fromiter(prefs.values(), np.float64)
+        sims = self.csc[scoring.vector][:, ids] @ weights
+        k = scoring.neighbors
+        rounded = np.round(sims, 4)
+        kth = np.partition(rounded, len(rounded) - k)[len(rounded) - k]
+        top = np.flatnonzero(rounded >= kth)  # the whole tie run at the cut, as the stores do
+        top = top[np.lexsort((self.user_ids[top], -rounded[top]))][:k]
+        neighbours = Neighbours(self.user_ids[top], sims[top])
+        from movierec.scoring import aggregate, candidate_mask, rank
+
+        scores = aggregate(
+            neighbours, self.rec.vectors, scoring, self.rec.manifest.columns, self.rec.popularity
+        )
+        mask = candidate_mask(scores.raters, set(prefs))
+        return rank(scores.scores, mask, 5).tolist()
+
+
+def time_floor(floor: ScipyFloor, sets: list[dict[int, float]], scoring: str) -> list[float]:
+    floor.recommend(sets[0], scoring)
+    samples = []
+    for prefs in sets:
+        start = time.perf_counter()
+        floor.recommend(prefs, scoring)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def child_memory(home: Path, data_dir: Path) -> dict:
+    """Open the built edge index in a fresh process, answer 200 queries, report its memory."""
+    code = f"""
+import json, sys, psutil
+sys.path.insert(0, {str(ROOT)!r})
+from pathlib import Path
+from movierec.config import Settings
+from movierec.recommender import Recommender
+before = psutil.Process().memory_info().rss
+rec = Recommender.open(Settings(home=Path({str(home)!r}), movielens_dir=Path({str(data_dir)!r})),
+                       data_dir=Path({str(data_dir)!r}))
+rec.match("the matrix")  # the title index is part of what the bot holds
+for m in rec.catalogue.popular(200, min_mean=0):
+    rec.recommend({{m.movie_id: 1.0}})
+print(json.dumps({{"rss_mb": psutil.Process().memory_info().rss / 2**20,
+    "peak_rss_mb": int(next(l.split()[1] for l in open("/proc/self/status")
+                            if l.startswith("VmHWM:"))) / 1024,
+    "python_baseline_mb": before / 2**20}}))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    if result.returncode:
+        return {"error": (result.stderr.strip().splitlines() or ["?"])[-1]}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def bench_dataset(label: str, data_dir: Path, queries: int, with_server: bool) -> dict:
+    report: dict = {"dataset": label}
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        start = time.perf_counter()
+        dataset = load_dataset(data_dir)
+        report["load_s"] = time.perf_counter() - start
+        report["ratings"] = len(dataset.ratings)
+        del dataset
+        start = time.perf_counter()
+        rec = Recommender.open(Settings(home=home, movielens_dir=data_dir), data_dir=data_dir)
+        report["load_and_build_edge_s"] = time.perf_counter() - start
+        report["build_edge_s"] = report["load_and_build_edge_s"] - report["load_s"]
+        rec.close()
+        start = time.perf_counter()
+        rec = Recommender.open(Settings(home=home, movielens_dir=data_dir), data_dir=data_dir)
+        report["reopen_s"] = time.perf_counter() - start
+        sets = preference_sets(rec, queries)
+        floor = ScipyFloor(rec)
+        for scoring in ("seed", "default"):
+            edge = time_recommend(rec, sets, scoring)
+            scipy_floor = time_floor(floor, sets, scoring)
+            p50, p99 = percentiles(edge)
+            f50, f99 = percentiles(scipy_floor)
+            report[f"{scoring}_edge_ms"] = {"p50": p50, "p99": p99}
+            report[f"{scoring}_scipy_floor_ms"] = {"p50": f50, "p99": f99}
+            report[f"{scoring}_edge_over_floor_p50"] = p50 / f50
+            agree = sum(
+                [p.movie_id for p in rec.recommend(s, scoring=scoring)]
+                == floor.recommend(s, scoring)
+                for s in sets[:50]
+            )
+            report[f"{scoring}_edge_equals_floor_of_50"] = agree
+        if with_server:
+            server_settings = Settings(
+                home=home, movielens_dir=data_dir, store="qdrant", qdrant_url=":memory:"
+            )
+            start = time.perf_counter()
+            server = Recommender.open(server_settings, data_dir=data_dir)
+            report["build_qdrant_local_mode_s"] = time.perf_counter() - start
+            p50, p99 = percentiles(time_recommend(server, sets[:20], "seed"))
+            report["seed_qdrant_local_mode_ms"] = {"p50": p50, "p99": p99}
+            server.close()
+        rec.close()
+        report["memory"] = child_memory(home, data_dir)
+    return report
+
+
+def synthetic_32m(folder: Path, users: int, ratings: int, movies: int = 87_585) -> Path:
+    """A data set shaped like ml-32m: heavy-tailed user activity and movie popularity."""
+    rng = np.random.default_rng(32)
+    folder.mkdir(parents=True, exist_ok=True)
+    activity = rng.pareto(1.2, users) + 1
+    per_user = np.maximum(20, (activity / activity.sum() * ratings)).astype(np.int64)
+    per_user = np.minimum(per_user, movies // 2)
+    user_col = np.repeat(np.arange(1, users + 1, dtype=np.int32), per_user)
+    popularity = 1.0 / np.arange(1, movies + 1) ** 0.9
+    movie_col = rng.choice(movies, size=len(user_col), p=popularity / popularity.sum()) + 1
+    stars = np.clip(np.round(rng.normal(3.5, 1.0, len(user_col)) * 2) / 2, 0.5, 5.0)
+    frame = pd.DataFrame(
+        {
+            "userId": user_col,
+            "movieId": movie_col.astype(np.int32),
+            "rating": stars.astype(np.float32),
+            "timestamp": 0,
+        }
+    )
+    frame = frame.drop_duplicates(["userId", "movieId"])
+    frame.to_csv(folder / "ratings.csv", index=False)
+    pd.DataFrame(
+        {
+            "movieId": np.arange(1, movies + 1),
+            "title": [f"Synthetic film {i} ({1900 + i % 120})" for i in range(1, movies + 1)],
+            "genres": "Drama",
+        }
+    ).to_csv(folder / "movies.csv", index=False)
+    return folder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_data = os.environ.get("MOVIELENS_DIR") or str(ROOT.parent / "shared/data/ml-1m")
+    parser.add_argument("--data", type=Path, default=Path(default_data))
+    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--no-scale", action="store_true", help="skip the ml-32m-shaped run")
+    parser.add_argument("--scale-users", type=int, default=200_000)
+    parser.add_argument("--scale-ratings", type=int, default=32_000_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    reports = [bench_dataset(args.data.name, args.data, args.queries, with_server=True)]
+    if not args.no_scale:
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            folder = synthetic_32m(
+                Path(tmp) / "synthetic-32m", args.scale_users, args.scale_ratings
+            )
+            print(
+                f"generated ml-32m-shaped data in {time.perf_counter() - start:.1f} s",
+                file=sys.stderr,
+            )
+            reports.append(bench_dataset("synthetic-32m", folder, args.queries, with_server=False))
+    print(json.dumps(reports, indent=2))
+
+
+if __name__ == "__main__":
+    main()
