@@ -183,26 +183,33 @@ def bench_dataset(label: str, data_dir: Path, queries: int, with_server: bool) -
 
 
 def synthetic_32m(folder: Path, users: int, ratings: int, movies: int = 87_585) -> Path:
-    """A data set shaped like ml-32m: heavy-tailed user activity and movie popularity."""
+    """A data set shaped like ml-32m: heavy-tailed user activity and movie popularity, exactly
+    `ratings` distinct (user, movie) pairs."""
     rng = np.random.default_rng(32)
     folder.mkdir(parents=True, exist_ok=True)
     activity = rng.pareto(1.2, users) + 1
-    per_user = np.maximum(20, (activity / activity.sum() * ratings)).astype(np.int64)
-    per_user = np.minimum(per_user, movies // 2)
-    user_col = np.repeat(np.arange(1, users + 1, dtype=np.int32), per_user)
-    popularity = 1.0 / np.arange(1, movies + 1) ** 0.9
-    movie_col = rng.choice(movies, size=len(user_col), p=popularity / popularity.sum()) + 1
-    stars = np.clip(np.round(rng.normal(3.5, 1.0, len(user_col)) * 2) / 2, 0.5, 5.0)
-    frame = pd.DataFrame(
-        {
-            "userId": user_col,
-            "movieId": movie_col.astype(np.int32),
-            "rating": stars.astype(np.float32),
-            "timestamp": 0,
-        }
-    )
-    frame = frame.drop_duplicates(["userId", "movieId"])
-    frame.to_csv(folder / "ratings.csv", index=False)
+    per_user = np.clip(activity / activity.sum() * ratings, 20, movies // 4).astype(np.int64)
+    popularity = 1.0 / np.arange(1, movies + 1) ** 0.8
+    popularity /= popularity.sum()
+    pairs = pd.DataFrame({"userId": np.zeros(0, np.int32), "movieId": np.zeros(0, np.int32)})
+    while len(pairs) < ratings:  # duplicates are dropped, so top up until the target is met
+        missing = ratings - len(pairs)
+        scale = missing / per_user.sum() * 1.1
+        counts = rng.binomial(per_user, min(scale, 1.0)) if scale < 1 else per_user
+        batch = pd.DataFrame(
+            {
+                "userId": np.repeat(np.arange(1, users + 1, dtype=np.int32), counts),
+                "movieId": (rng.choice(movies, size=int(counts.sum()), p=popularity) + 1).astype(
+                    np.int32
+                ),
+            }
+        )
+        pairs = pd.concat([pairs, batch]).drop_duplicates(["userId", "movieId"])
+    pairs = pairs.sample(n=ratings, random_state=32).sort_values(["userId", "movieId"])
+    stars = np.clip(np.round(rng.normal(3.5, 1.0, len(pairs)) * 2) / 2, 0.5, 5.0)
+    pairs["rating"] = stars.astype(np.float32)
+    pairs["timestamp"] = 0
+    pairs.to_csv(folder / "ratings.csv", index=False)
     pd.DataFrame(
         {
             "movieId": np.arange(1, movies + 1),
