@@ -567,7 +567,9 @@ def compose_references(value: str) -> set[str]:
 def test_compose_has_the_three_services_with_pinned_images(compose: dict) -> None:
     services = compose["services"]
     assert {"bot", "qdrant", "indexer"} <= set(services)
-    match = re.fullmatch(r"qdrant/qdrant:v(\d+)\.(\d+)\.(\d+)", services["qdrant"]["image"])
+    match = re.fullmatch(
+        r"qdrant/qdrant:v(\d+)\.(\d+)\.(\d+)(-unprivileged)?", services["qdrant"]["image"]
+    )
     assert match and (int(match[1]), int(match[2])) >= (1, 15), services["qdrant"]["image"]
     assert services["bot"]["image"] == services["indexer"]["image"]
     for name in ("bot", "indexer"):
