@@ -426,15 +426,16 @@ def documented_variables() -> dict[str, str]:
 
 
 def _is_environ(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
-        isinstance(node, ast.Name) and node.id == "environ"
-    )
+    """`os.environ`, `environ`, or a mapping named like one (`env`, `self._environ`)."""
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return "env" in name.lower()
 
 
 def environment_reads(source: str) -> set[str]:
     """Names of environment variables a module reads.
 
-    Recognises os.environ[...], os.environ.get/pop/setdefault(...), `... in os.environ`,
+    Recognises os.environ[...], os.environ.get/pop/setdefault(...), `... in os.environ` (also on
+    a mapping called env/environ, as code that takes the environment as a parameter does),
     os.getenv(...), and any helper whose name contains "env" (`_env("X")`, `env_int("X")`),
     with the name given literally or through a string constant assigned in the module.
     """
@@ -491,6 +492,8 @@ h = environ.setdefault("H_VAR", "y")
 i = os.environ.get(name)          # a variable name: not resolvable, ignored
 j = settings.get("NOT_ENV")       # not the environment
 k = os.environ.get("HOME")        # not project configuration
+def read(env):
+    return env.get("L_VAR"), env["M_VAR"], self._environ.get("N_VAR")
 """
     assert environment_reads(source) == {
         "A_VAR",
@@ -501,6 +504,9 @@ k = os.environ.get("HOME")        # not project configuration
         "TELEGRAM_BOT_TOKEN",
         "G_VAR",
         "H_VAR",
+        "L_VAR",
+        "M_VAR",
+        "N_VAR",
     }
 
 
@@ -883,6 +889,8 @@ def test_kubernetes_uses_only_documented_variables(rendered: dict, root: str) ->
     for doc in rendered[root]:
         if doc["kind"] == "ConfigMap":
             assert set(doc["data"]) - documented == set(), doc["metadata"]["name"]
+            secrets = {"TELEGRAM_BOT_TOKEN", "QDRANT_API_KEY", "WEBHOOK_SECRET"}
+            assert not secrets & set(doc["data"]), "secrets belong in Secrets"
         for container in _containers(doc):
             if "qdrant" in container["image"]:
                 continue
