@@ -15,6 +15,7 @@ from dataclasses import asdict
 
 from movierec.config import Settings
 from movierec.data import MissingDataError
+from movierec.download import DownloadError
 from movierec.scoring import SCORINGS
 
 EXIT_INPUT = 2
@@ -252,9 +253,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as error:
         print(f"movierec: {error}", file=sys.stderr)
         return error.code
-    except MissingDataError as error:
+    except (MissingDataError, DownloadError) as error:
         print(f"movierec: {error}", file=sys.stderr)
         return EXIT_DATA
+    except ValueError as error:  # settings that cannot work, e.g. the qdrant store without URL
+        print(f"movierec: {error}", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
 

@@ -28,7 +28,7 @@ from movierec.store.edge import EdgeStore
 from movierec.store.server import CollectionOptions, ServerStore
 from movierec.vectors import RatingStats, UserVectors, build_user_vectors
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: Edge shards without a WAL (shareable between processes)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,16 @@ UPLOAD_BATCH = 2_000
 
 
 def _config() -> EdgeConfig:
-    return EdgeConfig(sparse_vectors={name: EdgeSparseVectorParams() for name in VECTOR_NAMES})
+    """Both named sparse vectors; no write-ahead log.
+
+    The shard is written once by the index build (which flushes before the build is renamed into
+    place) and only read afterwards. Without a WAL there is no WAL lock either, so the bot, the CLI
+    and the tests can all open the same index at the same time.
+    """
+    return EdgeConfig(
+        sparse_vectors={name: EdgeSparseVectorParams() for name in VECTOR_NAMES},
+        wal_enabled=False,
+    )
 
 
 class EdgeStore:
@@ -47,7 +56,7 @@ class EdgeStore:
 
     @classmethod
     def open(cls, path: Path) -> EdgeStore:
-        return cls(EdgeShard.load(str(path)), path)
+        return cls(EdgeShard.load(str(path), _config()), path)
 
     def upload(
         self,
