@@ -86,6 +86,13 @@ def _front_article(name: str) -> str:
     return f"{article}{rest}" if article.endswith("'") else f"{article} {rest}"
 
 
+def display_title(title: str) -> str:
+    """How a person writes a MovieLens title: "Matrix, The (1999)" -> "The Matrix (1999)"."""
+    match = _YEAR_AT_END.search(title)
+    body, year = (title[: match.start()], title[match.start() :]) if match else (title, "")
+    return _front_article(body.strip()) + year
+
+
 def normalise_title(text: str) -> str:
     """The comparable form of a title or query: articles in front, folded, no punctuation."""
     text = _front_article(text.strip())

@@ -6,7 +6,13 @@ import pandas as pd
 import pytest
 
 from movierec.data import load_movies, load_ratings
-from movierec.titles import MatchStatus, TitleIndex, normalise_title, split_titles
+from movierec.titles import (
+    MatchStatus,
+    TitleIndex,
+    display_title,
+    normalise_title,
+    split_titles,
+)
 from tests.conftest import ML1M
 
 
@@ -133,3 +139,12 @@ def test_normalise_title() -> None:
 )
 def test_split_titles(text: str, titles: list[str]) -> None:
     assert split_titles(text) == titles
+
+
+def test_display_title_puts_the_article_back_in_front() -> None:
+    assert display_title("Matrix, The (1999)") == "The Matrix (1999)"
+    assert (
+        display_title("Cité des enfants perdus, La (1995)") == "La Cité des enfants perdus (1995)"
+    )
+    assert display_title("Babylon 5") == "Babylon 5"
+    assert display_title("Godfather: Part II, The (1974)") == "The Godfather: Part II (1974)"

@@ -1,0 +1,786 @@
+"""A stand-in for Telegram's Bot API servers that enforces the rules Telegram enforces.
+
+Tests drive the real python-telegram-bot `Application` against it, in-process (`FakeTelegram.request()`,
+a `BaseRequest`) or over real HTTP (`FakeTelegramServer`, for the bot as a separate process with
+`TELEGRAM_BASE_URL`). Either way a test fails where Telegram would fail:
+
+* message text must be 1-4096 characters after entity parsing (UTF-16 code units);
+* `parse_mode=HTML` accepts only Telegram's tags, properly nested, and only `&lt; &gt; &amp; &quot;`
+  and numeric entities;
+* inline keyboards: callback data 1-64 bytes, non-empty button texts, at most 100 buttons;
+* editing a message to identical content fails with "message is not modified";
+* callback queries are tracked so tests can assert every one was answered, once;
+* blocked users and kicked bots get 403, unknown chats 400, floods 429.
+
+The error descriptions are Telegram's own wording.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+MAX_TEXT = 4096
+MAX_CALLBACK_DATA = 64
+MAX_BUTTONS = 100
+MAX_CALLBACK_ANSWER = 200
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
+}
+NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+
+
+class BotApiError(Exception):
+    """An error response of the Bot API: HTTP-like code and Telegram's description."""
+
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(f"{code} {description}")
+        self.code = code
+        self.description = description
+        self.retry_after = retry_after
+
+
+class _TelegramHtml(HTMLParser):
+    """Parses like Telegram's HTML mode: returns the plain text or raises BotApiError."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.stack: list[str] = []
+        self.text: list[str] = []
+
+    def fail(self, why: str) -> None:
+        raise BotApiError(400, f"Bad Request: can't parse entities: {why}")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.fail(f'Unsupported start tag "{tag}"')
+        if tag == "span" and dict(attrs).get("class") != "tg-spoiler":
+            self.fail('Tag "span" must have class "tg-spoiler"')
+        if tag == "a" and not dict(attrs).get("href"):
+            self.fail('Tag "a" must have attribute "href"')
+        self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.fail(f'Unsupported start tag "{tag}"')
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.fail(f'Unmatched end tag "{tag}"')
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if "<" in data:
+            self.fail("Unsupported start tag")
+        if "&" in data:
+            self.fail("Character '&' is reserved and must be escaped")
+        self.text.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in NAMED_ENTITIES:
+            self.fail(f'Unsupported HTML entity "&{name};"')
+        self.text.append(NAMED_ENTITIES[name])
+
+    def handle_charref(self, name: str) -> None:
+        try:
+            self.text.append(chr(int(name[1:], 16) if name[:1] in "xX" else int(name)))
+        except ValueError:
+            self.fail(f"Invalid character reference &#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self.fail("Unsupported start tag")
+
+    def unknown_decl(self, data: str) -> None:
+        self.fail("Unsupported start tag")
+
+    def parse(self, html: str) -> str:
+        self.feed(html)
+        self.close()
+        if self.rawdata:  # an unterminated tag such as "<b"
+            self.fail("Unclosed start tag")
+        if self.stack:
+            self.fail(f'Can\'t find end tag corresponding to start tag "{self.stack[-1]}"')
+        return "".join(self.text)
+
+
+def plain_text(text: str, parse_mode: str | None) -> str:
+    """The text as Telegram displays it, validating the markup."""
+    if parse_mode is None:
+        return text
+    if parse_mode.upper() == "HTML":
+        return _TelegramHtml().parse(text)
+    raise BotApiError(400, f"Bad Request: unsupported parse_mode in this fake: {parse_mode}")
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def command_entities(text: str) -> list[dict]:
+    """`bot_command` entities as Telegram computes them (offsets in UTF-16 code units)."""
+    if not text.startswith("/"):
+        return []
+    command = text.split(maxsplit=1)[0] if text.strip() else text
+    return [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
+
+
+@dataclass
+class Message:
+    """A message the bot sent, in its current state."""
+
+    message_id: int
+    chat_id: int
+    html: str
+    text: str
+    parse_mode: str | None
+    reply_markup: dict | None
+    reply_to: int | None = None
+    edits: int = 0
+    deleted: bool = False
+
+    def buttons(self) -> list[tuple[str, str]]:
+        """(text, callback_data) of every callback button, row by row."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [
+            (b["text"], b["callback_data"]) for row in rows for b in row if "callback_data" in b
+        ]
+
+    def button(self, text_contains: str) -> str:
+        """Callback data of the first button whose text contains `text_contains`."""
+        for text, data in self.buttons():
+            if text_contains in text:
+                return data
+        raise AssertionError(f"no button with {text_contains!r} in {self.buttons()}")
+
+
+@dataclass
+class _Chat:
+    id: int
+    type: str
+    title: str | None = None
+    next_message_id: int = 1
+    history: dict[int, dict] = field(default_factory=dict)  # every message, user or bot
+
+
+class FakeTelegram:
+    """The Bot API and the people using it, in memory."""
+
+    def __init__(
+        self,
+        *,
+        bot_username: str = "movierec_test_bot",
+        token: str = "123456:TEST-TOKEN",
+        flood_limit: int | None = None,
+    ) -> None:
+        self.token = token
+        self.bot_id = int(token.split(":", 1)[0])
+        self.bot_username = bot_username
+        self.flood_limit = flood_limit
+        self.errors: list[BotApiError] = []
+        self.calls: list[tuple[str, dict]] = []
+        self.callback_answers: dict[str, dict] = {}
+        self.commands: dict[str, list[dict]] = {}
+        self.webhook: dict | None = None
+        self._chats: dict[int, _Chat] = {}
+        self._bot_messages: dict[tuple[int, int], Message] = {}
+        self._updates: list[dict] = []
+        self._update_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._pending_callbacks: dict[str, int] = {}
+        self._blocked: set[int] = set()
+        self._kicked: set[int] = set()
+        self._sent_times: dict[int, list[float]] = {}
+        self._lock = threading.RLock()
+        self._arrived = threading.Condition(self._lock)
+
+    # ------------------------------------------------------------------ people
+    @property
+    def bot_user(self) -> dict:
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "Movierec",
+            "username": self.bot_username,
+        }
+
+    def _chat(self, chat_id: int, chat_type: str | None = None) -> _Chat:
+        if chat_id not in self._chats:
+            kind = chat_type or ("private" if chat_id > 0 else "group")
+            self._chats[chat_id] = _Chat(
+                chat_id, kind, None if kind == "private" else "Movie night"
+            )
+        return self._chats[chat_id]
+
+    @staticmethod
+    def _user(user_id: int, first_name: str | None = None) -> dict:
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name or f"User{user_id}",
+            "language_code": "en",
+        }
+
+    def _chat_dict(self, chat: _Chat) -> dict:
+        if chat.type == "private":
+            return {"id": chat.id, "type": "private", "first_name": f"User{chat.id}"}
+        return {"id": chat.id, "type": chat.type, "title": chat.title}
+
+    def _enqueue(self, update: dict) -> dict:
+        with self._arrived:
+            self._updates.append(update)
+            self._arrived.notify_all()
+        return update
+
+    def send(
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str,
+        *,
+        chat_type: str | None = None,
+        first_name: str | None = None,
+        reply_to: int | None = None,
+    ) -> dict:
+        """A person sends `text`; returns the Update (also queued for getUpdates)."""
+        with self._lock:
+            chat = self._chat(chat_id, chat_type)
+            message_id = chat.next_message_id
+            chat.next_message_id += 1
+            message = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": self._chat_dict(chat),
+                "from": self._user(user_id, first_name),
+                "text": text,
+            }
+            entities = command_entities(text)
+            if entities:
+                message["entities"] = entities
+            if reply_to is not None:
+                message["reply_to_message"] = chat.history[reply_to]
+            chat.history[message_id] = message
+            return self._enqueue({"update_id": next(self._update_ids), "message": message})
+
+    def press(
+        self, chat_id: int, user_id: int, message_id: int, data: str, *, forge: bool = False
+    ) -> dict:
+        """A person taps the button with `data` under a bot message; returns the Update."""
+        with self._lock:
+            message = self._bot_messages.get((chat_id, message_id))
+            if message is None or message.deleted:
+                raise AssertionError(f"no bot message {message_id} in chat {chat_id}")
+            if not forge and data not in [d for _, d in message.buttons()]:
+                raise AssertionError(f"message {message_id} has no button {data!r}")
+            query_id = str(next(self._callback_ids))
+            self._pending_callbacks[query_id] = chat_id
+            chat = self._chats[chat_id]
+            return self._enqueue(
+                {
+                    "update_id": next(self._update_ids),
+                    "callback_query": {
+                        "id": query_id,
+                        "from": self._user(user_id),
+                        "message": chat.history[message_id],
+                        "chat_instance": str(chat_id),
+                        "data": data,
+                    },
+                }
+            )
+
+    def my_chat_member(self, chat_id: int, user_id: int, new_status: str) -> dict:
+        """The bot's membership changed (e.g. removed from a group: "left" / "kicked")."""
+        with self._lock:
+            chat = self._chat(chat_id)
+            if new_status in ("left", "kicked"):
+                self._kicked.add(chat_id)
+            return self._enqueue(
+                {
+                    "update_id": next(self._update_ids),
+                    "my_chat_member": {
+                        "chat": self._chat_dict(chat),
+                        "from": self._user(user_id),
+                        "date": int(time.time()),
+                        "old_chat_member": {"user": self.bot_user, "status": "member"},
+                        "new_chat_member": {
+                            "user": self.bot_user,
+                            "status": new_status,
+                            **({"until_date": 0} if new_status == "kicked" else {}),
+                        },
+                    },
+                }
+            )
+
+    def block(self, user_id: int) -> None:
+        with self._lock:
+            self._blocked.add(user_id)
+
+    def kick(self, chat_id: int) -> None:
+        with self._lock:
+            self._kicked.add(chat_id)
+
+    # ------------------------------------------------------------------ observation
+    def messages(self, chat_id: int) -> list[Message]:
+        with self._lock:
+            return [
+                m
+                for (c, _), m in sorted(self._bot_messages.items())
+                if c == chat_id and not m.deleted
+            ]
+
+    def last(self, chat_id: int) -> Message:
+        messages = self.messages(chat_id)
+        if not messages:
+            raise AssertionError(f"the bot sent nothing to chat {chat_id}")
+        return messages[-1]
+
+    def unanswered_callbacks(self) -> list[str]:
+        with self._lock:
+            return list(self._pending_callbacks)
+
+    def pending_updates(self) -> int:
+        with self._lock:
+            return len(self._updates)
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError("timed out waiting for the bot")
+            await asyncio.sleep(0.01)
+
+    def wait_for_sync(self, predicate: Callable[[], bool], timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError("timed out waiting for the bot")
+            time.sleep(0.01)
+
+    # ------------------------------------------------------------------ the Bot API
+    def call(self, method: str, params: dict) -> Any:
+        """Answer one Bot API call; raises BotApiError exactly where Telegram would."""
+        params = {k: _decode(v) for k, v in params.items()}
+        with self._lock:
+            self.calls.append((method, params))
+            handler = getattr(self, f"_api_{method.lower()}", None)
+            try:
+                if handler is None:
+                    raise BotApiError(404, "Not Found")
+                return handler(params)
+            except BotApiError as error:
+                self.errors.append(error)
+                raise
+
+    def take_updates(self, params: dict) -> list[dict]:
+        """getUpdates without waiting (offset confirms earlier updates)."""
+        with self._lock:
+            if self.webhook:
+                error = BotApiError(
+                    409,
+                    "Conflict: can't use getUpdates method while webhook "
+                    "is active; use deleteWebhook to delete the webhook first",
+                )
+                self.errors.append(error)
+                raise error
+            offset = int(params.get("offset") or 0)
+            if offset:
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            limit = int(params.get("limit") or 100)
+            return list(self._updates[:limit])
+
+    def wait_updates(self, params: dict) -> list[dict]:
+        """getUpdates with long polling, blocking this (server) thread up to `timeout` s."""
+        timeout = float(params.get("timeout") or 0)
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                updates = self.take_updates(params)
+                remaining = deadline - time.monotonic()
+                if updates or remaining <= 0:
+                    return updates
+                self._arrived.wait(min(remaining, 0.5))
+
+    def _api_getme(self, params: dict) -> dict:
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    def _api_getupdates(self, params: dict) -> list[dict]:
+        return self.take_updates(params)
+
+    def _target(self, params: dict) -> _Chat:
+        chat_id = int(params["chat_id"])
+        if chat_id not in self._chats:
+            raise BotApiError(400, "Bad Request: chat not found")
+        if chat_id in self._blocked and chat_id > 0:
+            raise BotApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self._kicked:
+            raise BotApiError(403, "Forbidden: bot was kicked from the group chat")
+        return self._chats[chat_id]
+
+    def _check_text(self, params: dict) -> str:
+        text = params.get("text")
+        if text is None or str(text).strip() == "":
+            raise BotApiError(400, "Bad Request: message text is empty")
+        shown = plain_text(str(text), params.get("parse_mode"))
+        if not shown.strip():
+            raise BotApiError(400, "Bad Request: message text is empty")
+        if utf16_len(shown) > MAX_TEXT:
+            raise BotApiError(400, "Bad Request: message is too long")
+        return shown
+
+    @staticmethod
+    def _check_markup(markup: Any) -> dict | None:
+        if markup is None:
+            return None
+        if not isinstance(markup, dict):
+            raise BotApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
+        rows = markup.get("inline_keyboard")
+        if rows is None:
+            return markup  # ForceReply and other keyboards
+        buttons = [button for row in rows for button in row]
+        if len(buttons) > MAX_BUTTONS:
+            raise BotApiError(400, "Bad Request: reply markup is too long")
+        for button in buttons:
+            if not str(button.get("text", "")).strip():
+                raise BotApiError(
+                    400, "Bad Request: text buttons are unallowed in the inline keyboard"
+                )
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
+                raise BotApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            if data is None and "url" not in button:
+                raise BotApiError(400, "Bad Request: can't parse inline keyboard button")
+        return markup
+
+    def _flood_check(self, chat_id: int) -> None:
+        if not self.flood_limit:
+            return
+        now = time.monotonic()
+        recent = [t for t in self._sent_times.get(chat_id, []) if now - t < 1.0]
+        if len(recent) >= self.flood_limit:
+            raise BotApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+        self._sent_times[chat_id] = [*recent, now]
+
+    def _message_dict(self, chat: _Chat, message: Message) -> dict:
+        out = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": self._chat_dict(chat),
+            "from": self.bot_user,
+            "text": message.text,
+        }
+        if message.reply_markup and "inline_keyboard" in message.reply_markup:
+            out["reply_markup"] = message.reply_markup
+        if message.edits:
+            out["edit_date"] = int(time.time())
+        return out
+
+    def _api_sendmessage(self, params: dict) -> dict:
+        chat = self._target(params)
+        shown = self._check_text(params)
+        markup = self._check_markup(params.get("reply_markup"))
+        self._flood_check(chat.id)
+        message_id = chat.next_message_id
+        chat.next_message_id += 1
+        reply = params.get("reply_to_message_id") or (params.get("reply_parameters") or {}).get(
+            "message_id"
+        )
+        message = Message(
+            message_id,
+            chat.id,
+            str(params["text"]),
+            shown,
+            params.get("parse_mode"),
+            markup,
+            reply_to=reply,
+        )
+        self._bot_messages[(chat.id, message_id)] = message
+        chat.history[message_id] = self._message_dict(chat, message)
+        return chat.history[message_id]
+
+    def _editable(self, params: dict) -> tuple[_Chat, Message]:
+        chat = self._target(params)
+        message = self._bot_messages.get((chat.id, int(params.get("message_id") or 0)))
+        if message is None or message.deleted:
+            raise BotApiError(400, "Bad Request: message to edit not found")
+        return chat, message
+
+    def _api_editmessagetext(self, params: dict) -> dict:
+        chat, message = self._editable(params)
+        shown = self._check_text(params)
+        markup = self._check_markup(params.get("reply_markup"))
+        if (
+            shown == message.text
+            and markup == message.reply_markup
+            and (params.get("parse_mode") == message.parse_mode)
+        ):
+            raise BotApiError(400, NOT_MODIFIED)
+        message.html, message.text = str(params["text"]), shown
+        message.parse_mode, message.reply_markup = params.get("parse_mode"), markup
+        message.edits += 1
+        chat.history[message.message_id] = self._message_dict(chat, message)
+        return chat.history[message.message_id]
+
+    def _api_editmessagereplymarkup(self, params: dict) -> dict:
+        chat, message = self._editable(params)
+        markup = self._check_markup(params.get("reply_markup"))
+        if markup == message.reply_markup:
+            raise BotApiError(400, NOT_MODIFIED)
+        message.reply_markup = markup
+        message.edits += 1
+        chat.history[message.message_id] = self._message_dict(chat, message)
+        return chat.history[message.message_id]
+
+    def _api_deletemessage(self, params: dict) -> bool:
+        _, message = self._editable(params)
+        message.deleted = True
+        return True
+
+    def _api_answercallbackquery(self, params: dict) -> bool:
+        query_id = str(params.get("callback_query_id"))
+        if query_id not in self._pending_callbacks:
+            raise BotApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        if len(str(params.get("text") or "")) > MAX_CALLBACK_ANSWER:
+            raise BotApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        del self._pending_callbacks[query_id]
+        self.callback_answers[query_id] = params
+        return True
+
+    def _api_setmycommands(self, params: dict) -> bool:
+        commands = params.get("commands") or []
+        if len(commands) > 100:
+            raise BotApiError(400, "Bad Request: too many commands")
+        import re
+
+        for command in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", str(command.get("command", ""))):
+                raise BotApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(str(command.get("description", ""))) <= 256:
+                raise BotApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+        self.commands[scope + str(params.get("language_code") or "")] = commands
+        return True
+
+    def _api_getmycommands(self, params: dict) -> list[dict]:
+        scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+        return self.commands.get(scope + str(params.get("language_code") or ""), [])
+
+    def _api_deletemycommands(self, params: dict) -> bool:
+        scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+        self.commands.pop(scope + str(params.get("language_code") or ""), None)
+        return True
+
+    def _api_setwebhook(self, params: dict) -> bool:
+        url = str(params.get("url") or "")
+        self.webhook = {"url": url, "secret_token": params.get("secret_token")} if url else None
+        return True
+
+    def _api_deletewebhook(self, params: dict) -> bool:
+        self.webhook = None
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        return True
+
+    def _api_getwebhookinfo(self, params: dict) -> dict:
+        return {
+            "url": (self.webhook or {}).get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+
+    def _api_sendchataction(self, params: dict) -> bool:
+        self._target(params)
+        return True
+
+    def _api_getchat(self, params: dict) -> dict:
+        chat = self._target(params)
+        return {**self._chat_dict(chat), "accent_color_id": 0, "max_reaction_count": 11}
+
+    def _api_close(self, params: dict) -> bool:
+        return True
+
+    def _api_logout(self, params: dict) -> bool:
+        return True
+
+    # ------------------------------------------------------------------ transports
+    def request(self) -> BaseRequest:
+        """An in-process transport for python-telegram-bot."""
+        return _InProcessRequest(self)
+
+    def response(self, method: str, params: dict) -> tuple[int, bytes]:
+        """(status, body) as the HTTP API would answer."""
+        try:
+            result = self.call(method, params)
+        except BotApiError as error:
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": error.code,
+                "description": error.description,
+            }
+            if error.retry_after:
+                body["parameters"] = {"retry_after": error.retry_after}
+            return error.code, json.dumps(body).encode()
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+def _decode(value: Any) -> Any:
+    """Form-encoded requests carry nested objects as JSON strings; decode those."""
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _split_url(url: str, token: str) -> str | None:
+    """The method name from `.../bot<token>/<method>`, or None for a wrong token."""
+    prefix, _, method = url.rpartition("/")
+    return method if prefix.endswith(f"bot{token}") else None
+
+
+class _InProcessRequest(BaseRequest):
+    """python-telegram-bot's transport interface, answered by the fake without sockets."""
+
+    def __init__(self, fake: FakeTelegram) -> None:
+        self.fake = fake
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 5.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = _split_url(url, self.fake.token)
+        if api_method is None:
+            return 401, json.dumps(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}
+            ).encode()
+        params = dict(request_data.json_parameters) if request_data else {}
+        if api_method == "getUpdates" and float(params.get("timeout") or 0) > 0:
+            deadline = time.monotonic() + min(float(params["timeout"]), 2.0)
+            while not self.fake.pending_updates() and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+        await asyncio.sleep(0)
+        return self.fake.response(api_method, params)
+
+
+class FakeTelegramServer:
+    """The fake over real HTTP (aiohttp in a background thread), for TELEGRAM_BASE_URL."""
+
+    def __init__(self, fake: FakeTelegram, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.fake = fake
+        self.host = host
+        self.port = port
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: Any = None
+        self._ready = threading.Event()
+        self.requests = 0
+
+    def start(self) -> str:
+        self._thread = threading.Thread(target=self._run, daemon=True, name="fake-telegram")
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("fake Telegram server did not start")
+        return f"http://{self.host}:{self.port}/bot"
+
+    def _run(self) -> None:
+        from aiohttp import web
+
+        self._loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self._loop)
+
+        async def handle(request: web.Request) -> web.Response:
+            self.requests += 1
+            method = _split_url(request.path, self.fake.token)
+            if method is None:
+                return web.json_response(
+                    {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+                )
+            params: dict[str, Any] = dict(request.query)
+            if request.can_read_body:
+                if request.content_type == "application/json":
+                    params.update(await request.json())
+                else:
+                    form = await request.post()
+                    params.update({k: v for k, v in form.items() if isinstance(v, str)})
+            if method == "getUpdates" and float(params.get("timeout") or 0) > 0:
+                try:
+                    await asyncio.get_running_loop().run_in_executor(
+                        None,
+                        self.fake.wait_updates,
+                        {**params, "timeout": min(float(params["timeout"]), 5.0)},
+                    )
+                except BotApiError:
+                    pass  # the call below reports it
+            status, body = self.fake.response(method, params)
+            return web.Response(status=status, body=body, content_type="application/json")
+
+        async def start() -> None:
+            app = web.Application(client_max_size=1 << 22)
+            app.router.add_route("*", "/{tail:.*}", handle)
+            self._runner = web.AppRunner(app, access_log=None)
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, self.host, self.port)
+            await site.start()
+            self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            self._ready.set()
+
+        self._loop.run_until_complete(start())
+        self._loop.run_forever()
+        self._loop.run_until_complete(self._runner.cleanup())
+        self._loop.close()
+
+    def stop(self) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._thread is not None:
+            self._thread.join(10)
