@@ -1,8 +1,9 @@
 """A stand-in for Telegram's Bot API servers that enforces the rules Telegram enforces.
 
-Tests drive the real python-telegram-bot `Application` against it, in-process (`FakeTelegram.request()`,
-a `BaseRequest`) or over real HTTP (`FakeTelegramServer`, for the bot as a separate process with
-`TELEGRAM_BASE_URL`). Either way a test fails where Telegram would fail:
+Tests drive the real python-telegram-bot `Application` against it, in-process
+(`FakeTelegram.request()`, a `BaseRequest`) or over real HTTP (`FakeTelegramServer`, for the
+bot as a separate process with `TELEGRAM_BASE_URL`). Either way a test fails where Telegram
+would fail:
 
 * message text must be 1-4096 characters after entity parsing (UTF-16 code units);
 * `parse_mode=HTML` accepts only Telegram's tags, properly nested, and only `&lt; &gt; &amp; &quot;`
@@ -18,6 +19,7 @@ The error descriptions are Telegram's own wording.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
@@ -753,14 +755,11 @@ class FakeTelegramServer:
                     form = await request.post()
                     params.update({k: v for k, v in form.items() if isinstance(v, str)})
             if method == "getUpdates" and float(params.get("timeout") or 0) > 0:
-                try:
+                wait = {**params, "timeout": min(float(params["timeout"]), 5.0)}
+                with contextlib.suppress(BotApiError):  # the call below reports it
                     await asyncio.get_running_loop().run_in_executor(
-                        None,
-                        self.fake.wait_updates,
-                        {**params, "timeout": min(float(params["timeout"]), 5.0)},
+                        None, self.fake.wait_updates, wait
                     )
-                except BotApiError:
-                    pass  # the call below reports it
             status, body = self.fake.response(method, params)
             return web.Response(status=status, body=body, content_type="application/json")
 
