@@ -1,0 +1,117 @@
+"""Build the python-telegram-bot Application: handlers, rate limiter, command menu."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.handlers import Services, buttons, chat, commands
+from bot.storage import Storage
+from bot.throttle import Throttle
+from movierec.recommender import Recommender
+
+COMMANDS = [
+    ("start", "Welcome, and films to rate right away"),
+    ("like", "Like films: /like The Matrix, Toy Story"),
+    ("dislike", "Dislike films: /dislike Titanic"),
+    ("recommend", "Five picks for you"),
+    ("movienight", "Picks for everyone in this group"),
+    ("ratings", "What you rated, with a way to remove any"),
+    ("forget", "Forget one rating: /forget Titanic"),
+    ("reset", "Forget all your ratings here"),
+    ("privacy", "What I store and where"),
+    ("deletemydata", "Delete everything I hold about you"),
+    ("help", "Everything I understand"),
+]
+HEARTBEAT_SECONDS = 30
+
+
+def build_application(
+    token: str,
+    recommender: Recommender,
+    storage: Storage,
+    *,
+    base_url: str | None = None,
+    request: BaseRequest | None = None,
+    throttle: Throttle | None = None,
+    group_rate: float = 20,
+    heartbeat: Path | None = None,
+) -> Application:
+    """The bot, wired to a recommender and a storage that the caller owns (and closes)."""
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .rate_limiter(AIORateLimiter(group_max_rate=group_rate, max_retries=3))
+        .concurrent_updates(16)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if base_url:
+        builder = builder.base_url(base_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
+    app.bot_data["services"] = Services(recommender, storage)
+    app.bot_data["throttle"] = throttle or Throttle()
+    app.bot_data["heartbeat"] = heartbeat
+    add_handlers(app)
+    return app
+
+
+def add_handlers(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, chat.throttle), group=-1)
+    command = [
+        (["start"], commands.start),
+        (["help"], commands.help_command),
+        (["privacy"], commands.privacy),
+        (["like"], commands.like),
+        (["dislike"], commands.dislike),
+        (["recommend", "rec"], commands.recommend),
+        (["movienight", "group"], commands.movienight),
+        (["ratings"], commands.ratings),
+        (["forget"], commands.forget),
+        (["reset"], commands.reset),
+        (["deletemydata"], commands.delete_my_data),
+    ]
+    for names, callback in command:
+        app.add_handler(CommandHandler(names, callback))
+    app.add_handler(CallbackQueryHandler(buttons.on_button))
+    app.add_handler(ChatMemberHandler(chat.membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, commands.plain_text))
+    app.add_error_handler(chat.on_error)
+
+
+async def _post_init(app: Application) -> None:
+    await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    path = app.bot_data.get("heartbeat")
+    if path is not None:
+        app.bot_data["heartbeat_task"] = asyncio.create_task(_beat(Path(path)))
+
+
+async def _post_shutdown(app: Application) -> None:
+    task = app.bot_data.pop("heartbeat_task", None)
+    if task is not None:
+        task.cancel()
+
+
+async def _beat(path: Path) -> None:
+    """Touch the heartbeat file while the bot runs (the container health check reads it)."""
+    while True:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{time.time():.0f}\n")
+        await asyncio.sleep(HEARTBEAT_SECONDS)

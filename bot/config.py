@@ -1,0 +1,66 @@
+"""The bot's settings: the Telegram token and how updates arrive. Secrets never reach logs."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from movierec.config import Settings
+
+BOTFATHER_HELP = (
+    "TELEGRAM_BOT_TOKEN is not set. Open Telegram, talk to @BotFather, send /newbot, follow the "
+    "questions, and copy the token it gives you (it looks like 123456789:ABC-...). Then put "
+    "TELEGRAM_BOT_TOKEN=<token> in the environment or in a .env file next to where you run the bot."
+)
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value.strip() if value and value.strip() else default
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    """Everything `movierec-bot` needs beyond the core's `Settings`."""
+
+    core: Settings
+    token: str = field(repr=False)
+    base_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    listen: str = "0.0.0.0"
+    port: int = 8080
+    log_level: str = "INFO"
+    log_format: str = "text"
+
+    @classmethod
+    def from_env(cls) -> BotSettings:
+        """Read the environment (and `.env`); without a token, exit with instructions."""
+        core = Settings.from_env()  # also loads .env
+        token = _env("TELEGRAM_BOT_TOKEN")
+        if not token:
+            raise SystemExit(BOTFATHER_HELP)
+        webhook_url = _env("WEBHOOK_URL")
+        secret = _env("WEBHOOK_SECRET")
+        if webhook_url and not secret:
+            raise SystemExit(
+                "WEBHOOK_URL is set but WEBHOOK_SECRET is not: choose a random secret (1-256 "
+                "characters A-Z, a-z, 0-9, _ and -) so that only Telegram can post updates."
+            )
+        return cls(
+            core=core,
+            token=token,
+            base_url=_env("TELEGRAM_BASE_URL"),
+            webhook_url=webhook_url,
+            webhook_secret=secret,
+            listen=_env("WEBHOOK_LISTEN", "0.0.0.0") or "0.0.0.0",
+            port=int(_env("WEBHOOK_PORT", "8080") or 8080),
+            log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),
+            log_format=(_env("LOG_FORMAT", "text") or "text").lower(),
+        )
+
+    @property
+    def webhook_path(self) -> str:
+        """The path Telegram posts to: the path of WEBHOOK_URL (e.g. /telegram)."""
+        return urlparse(self.webhook_url or "").path or "/telegram"
