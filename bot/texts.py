@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from movierec.recommender import GroupPick, Movie, Pick
-from movierec.scoring import MATCH_SHARE, VETO_SHARE
 from movierec.titles import Candidate, display_title
 
 MAX_MESSAGE = 4096
@@ -127,9 +126,8 @@ def group_picks(items: Sequence[GroupPick], offset: int, names: Mapping[int, str
             f"matches the taste of {who}"
         )
     lines.append(
-        f"\nEach member counts the same. A film anyone rated is never picked; a film people "
-        f"with one member's taste dislike (below −{VETO_SHARE:.0%} of their best) is vetoed; "
-        f"a pick matches a member when it scores at least {MATCH_SHARE:.0%} of their best."
+        "\n<i>Everyone counts the same; films anyone rated are skipped; a film that people with "
+        "one member's taste clearly dislike is vetoed.</i>"
     )
     return "\n".join(lines)
 

@@ -1,0 +1,276 @@
+"""The bot's handlers through the real python-telegram-bot Application and a Telegram stand-in
+that enforces the Bot API's limits (message size, HTML, callback data, "not modified")."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from telegram import Update
+from telegram.ext import Application
+
+from bot import callbacks
+from bot.app import _post_init, build_application
+from bot.storage import Storage
+from bot.throttle import Throttle
+from movierec.recommender import Recommender
+from tests.support.fakegram import FakeTelegram, Message
+
+ALICE, BOB, CAROL = 1001, 1002, 1003
+GROUP = -5001
+
+
+@dataclass
+class Harness:
+    fake: FakeTelegram
+    app: Application
+    storage: Storage
+
+    async def say(self, chat: int, user: int, text: str, **kwargs: object) -> Message:
+        before = len(self.fake.messages(chat))
+        await self.app.process_update(
+            Update.de_json(self.fake.send(chat, user, text, **kwargs), self.app.bot)
+        )
+        messages = self.fake.messages(chat)
+        assert len(messages) > before, f"no reply to {text[:40]!r}"
+        return messages[-1]
+
+    async def press(
+        self, chat: int, user: int, message: Message, data: str, forge: bool = False
+    ) -> dict:
+        update = self.fake.press(chat, user, message.message_id, data, forge=forge)
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+        answer = self.fake.callback_answers[update["callback_query"]["id"]]
+        return answer
+
+
+@pytest.fixture
+async def harness(recommender: Recommender, tmp_path: Path) -> AsyncIterator[Harness]:
+    fake = FakeTelegram()
+    storage = Storage(tmp_path / "bot.sqlite3")
+    app = build_application(
+        fake.token, recommender, storage, request=fake.request(), throttle=Throttle(limit=1000)
+    )
+    await app.initialize()
+    yield Harness(fake, app, storage)
+    await app.shutdown()
+    storage.close()
+    assert fake.unanswered_callbacks() == [], "every button press must be answered"
+    assert fake.errors == [], f"Telegram would have refused: {fake.errors}"
+
+
+async def test_start_offers_well_known_films_and_registers_commands(harness: Harness) -> None:
+    reply = await harness.say(ALICE, ALICE, "/start")
+    assert "recommend" in reply.text and len(reply.buttons()) == 12
+    assert all(data.startswith("r:") for _, data in reply.buttons())
+    await _post_init(harness.app)
+    names = [c["command"] for c in next(iter(harness.fake.commands.values()))]
+    assert {"like", "dislike", "recommend", "movienight", "deletemydata"} <= set(names)
+
+
+async def test_like_records_confirms_and_undo_removes(harness: Harness) -> None:
+    reply = await harness.say(ALICE, ALICE, "/like the matrix")
+    assert "The Matrix (1999)" in reply.text and reply.parse_mode == "HTML"
+    assert harness.storage.ratings(ALICE, ALICE) == {2571: 1.0}
+    answer = await harness.press(ALICE, ALICE, reply, reply.button("Undo"))
+    assert answer["text"] == "Undone." and harness.storage.ratings(ALICE, ALICE) == {}
+    assert "Undo" not in [text for text, _ in harness.fake.last(ALICE).buttons()]
+
+
+async def test_several_titles_at_once_and_a_title_with_commas(harness: Harness) -> None:
+    await harness.say(ALICE, ALICE, "/like Matrix, Toy Story, Alien")
+    assert set(harness.storage.ratings(ALICE, ALICE)) == {2571, 1, 1214}
+    await harness.say(ALICE, ALICE, "/dislike Good, The Bad and The Ugly, The")
+    assert harness.storage.ratings(ALICE, ALICE)[1201] == -1.0
+
+
+async def test_ambiguous_title_asks_and_the_choice_is_recorded(harness: Harness) -> None:
+    reply = await harness.say(ALICE, ALICE, "/dislike star wars")
+    assert "Several films match" in reply.text
+    data = reply.button("Empire Strikes Back")
+    assert callbacks.decode(data).value == -1.0
+    await harness.press(ALICE, ALICE, reply, data)
+    assert harness.storage.ratings(ALICE, ALICE) == {1196: -1.0}
+
+
+async def test_unknown_title_gets_a_friendly_answer(harness: Harness) -> None:
+    for text in ("/like qwxzyqwxzy", "/like Матрица", "/like 🎬🍿🎬", "/like " + "x" * 4000):
+        reply = await harness.say(ALICE, ALICE, text)
+        assert "couldn't find" in reply.text
+    assert harness.storage.ratings(ALICE, ALICE) == {}
+
+
+async def test_bare_like_asks_and_the_reply_is_recorded(harness: Harness) -> None:
+    prompt = await harness.say(ALICE, ALICE, "/like")
+    assert "Which film do you like" in prompt.text
+    assert prompt.reply_markup and prompt.reply_markup.get("force_reply")
+    await harness.say(ALICE, ALICE, "heat", reply_to=prompt.message_id)
+    assert harness.storage.ratings(ALICE, ALICE) == {6: 1.0}
+
+
+async def test_plain_text_in_private_is_a_search_with_buttons(harness: Harness) -> None:
+    reply = await harness.say(ALICE, ALICE, "the matrix")
+    assert reply.buttons()[0] == ("👍 The Matrix (1999)", "r:+:2571")
+    await harness.press(ALICE, ALICE, reply, "r:+:2571")
+    assert harness.storage.ratings(ALICE, ALICE) == {2571: 1.0}
+    row = harness.fake.last(ALICE).buttons()[0]
+    assert row == ("👍 The Matrix (1999) · undo", "u:2571")
+    await harness.press(ALICE, ALICE, harness.fake.last(ALICE), "u:2571")
+    assert harness.fake.last(ALICE).buttons()[0] == ("👍 The Matrix (1999)", "r:+:2571")
+
+
+async def test_recommend_rate_hide_and_more_refine_the_picks(harness: Harness) -> None:
+    cold = await harness.say(ALICE, ALICE, "/recommend")
+    assert "haven't rated" in cold.text and cold.buttons()
+    await harness.say(ALICE, ALICE, "/like Star Wars 1977, Raiders of the Lost Ark")
+    picks = await harness.say(ALICE, ALICE, "/rec")
+    assert picks.text.count("people with your taste") == 5
+    ids = [callbacks.decode(d).movie_id for t, d in picks.buttons() if t.startswith("👍")]
+    assert len(ids) == 5 and len(picks.buttons()) == 16  # 5 × (👍 👎 🙈) + More
+    answer = await harness.press(ALICE, ALICE, picks, callbacks.rate(ids[0], 1))
+    assert answer["text"].startswith("Noted: you like")
+    await harness.press(ALICE, ALICE, picks, callbacks.hide(ids[1]))
+    edited = harness.fake.last(ALICE)
+    assert edited.edits == 2 and edited.buttons()[0][1] == callbacks.undo(ids[0])
+    assert harness.storage.ratings(ALICE, ALICE)[ids[0]] == 1.0
+    assert harness.storage.hidden(ALICE, ALICE) == {ids[1]}
+    again = await harness.say(ALICE, ALICE, "/recommend")
+    new_ids = [callbacks.decode(d).movie_id for t, d in again.buttons() if t.startswith("👍")]
+    assert ids[0] not in new_ids and ids[1] not in new_ids
+    await harness.press(ALICE, ALICE, again, again.button("More"))
+    more = harness.fake.last(ALICE)
+    more_ids = [callbacks.decode(d).movie_id for t, d in more.buttons() if t.startswith("👍")]
+    assert "<b>6." in more.html and not set(more_ids) & set(new_ids)
+
+
+async def test_ratings_list_paginates_and_removes(harness: Harness) -> None:
+    popular = harness.app.bot_data["services"].rec.catalogue.popular(230, min_mean=0)
+    for movie in popular:
+        harness.storage.rate(ALICE, ALICE, movie.movie_id, 1.0)
+    listing = await harness.say(ALICE, ALICE, "/ratings")
+    assert "page 1 of 23" in listing.text and len(listing.html) < 4096
+    assert len(listing.buttons()) <= 100
+    await harness.press(ALICE, ALICE, listing, listing.button("▶️"))
+    assert "page 2 of 23" in harness.fake.last(ALICE).text
+    page = harness.fake.last(ALICE)
+    first = callbacks.decode(page.button("❌ 1"))
+    await harness.press(ALICE, ALICE, page, page.button("❌ 1"))
+    assert first.movie_id not in harness.storage.ratings(ALICE, ALICE)
+    assert len(harness.storage.ratings(ALICE, ALICE)) == 229
+
+
+async def test_forget_reset_and_delete_my_data(harness: Harness) -> None:
+    await harness.say(ALICE, ALICE, "/like Toy Story, Heat")
+    reply = await harness.say(ALICE, ALICE, "/forget heat")
+    assert "Forgotten" in reply.text and set(harness.storage.ratings(ALICE, ALICE)) == {1}
+    reply = await harness.say(ALICE, ALICE, "/forget titanic")
+    assert "haven't rated" in reply.text
+    ask = await harness.say(ALICE, ALICE, "/reset")
+    await harness.press(ALICE, ALICE, ask, "z:n")
+    assert harness.storage.ratings(ALICE, ALICE) == {1: 1.0}
+    ask = await harness.say(ALICE, ALICE, "/reset")
+    await harness.press(ALICE, ALICE, ask, "z:y")
+    assert harness.storage.ratings(ALICE, ALICE) == {}
+    await harness.say(ALICE, ALICE, "/like heat")
+    await harness.say(GROUP, ALICE, "/like alien")
+    await harness.say(GROUP, BOB, "/like alien")
+    ask = await harness.say(ALICE, ALICE, "/deletemydata")
+    await harness.press(ALICE, ALICE, ask, "d:y")
+    assert "Deleted" in harness.fake.last(ALICE).text
+    assert harness.storage.ratings(ALICE, ALICE) == {} == harness.storage.ratings(GROUP, ALICE)
+    assert harness.storage.ratings(GROUP, BOB) == {1214: 1.0}
+    assert ALICE not in harness.storage.member_names(GROUP)
+
+
+async def test_group_movie_night_with_bot_suffix_separate_tastes_and_veto(
+    harness: Harness,
+) -> None:
+    await harness.say(
+        GROUP,
+        ALICE,
+        "/like@movierec_test_bot Star Wars 1977, Return of the Jedi",
+        first_name="Alice",
+    )
+    await harness.say(
+        GROUP, BOB, "/like Star Wars 1977, Return of the Jedi, Matrix", first_name="Bob"
+    )
+    assert harness.storage.ratings(GROUP, ALICE) == {260: 1.0, 1210: 1.0}
+    night = await harness.say(GROUP, BOB, "/movienight")
+    assert "Empire Strikes Back" in night.text and "Alice" in night.text
+    await harness.say(GROUP, CAROL, "/dislike empire strikes back", first_name="Carol")
+    night = await harness.say(GROUP, CAROL, "/group")
+    assert "Empire Strikes Back" not in night.text and night.text.count("matches the taste") == 5
+    # Bob presses 👍 under the picks Carol asked for: it is Bob's rating
+    pick = callbacks.decode(night.buttons()[0][1]).movie_id
+    await harness.press(GROUP, BOB, night, night.buttons()[0][1])
+    assert pick in harness.storage.ratings(GROUP, BOB)
+    assert pick not in harness.storage.ratings(GROUP, CAROL)
+    assert "@" not in night.text  # no usernames leak into the message
+
+
+async def test_movienight_in_private_and_empty_group(harness: Harness) -> None:
+    reply = await harness.say(ALICE, ALICE, "/movienight")
+    assert "works in groups" in reply.text
+    reply = await harness.say(GROUP, ALICE, "/movienight")
+    assert "Nobody here" in reply.text
+
+
+async def test_plain_text_in_groups_is_ignored(harness: Harness) -> None:
+    before = len(harness.fake.messages(GROUP))
+    update = harness.fake.send(GROUP, ALICE, "anyone up for a film?")
+    await harness.app.process_update(Update.de_json(update, harness.app.bot))
+    assert len(harness.fake.messages(GROUP)) == before
+
+
+@pytest.mark.parametrize(
+    "data", ["r:+:999999", "r:*:1", "m:3", "m:999", "x:1", "zz", "r:+:1:2", "h:-1", "é" * 30]
+)
+async def test_forged_buttons_are_refused_politely(harness: Harness, data: str) -> None:
+    reply = await harness.say(ALICE, ALICE, "/start")
+    answer = await harness.press(ALICE, ALICE, reply, data, forge=True)
+    assert answer["text"] == "That button is no longer valid."
+    assert harness.storage.ratings(ALICE, ALICE) == {}
+
+
+async def test_a_flood_is_refused_with_one_warning(recommender: Recommender, tmp_path) -> None:
+    fake = FakeTelegram()
+    storage = Storage(tmp_path / "db.sqlite3")
+    app = build_application(
+        fake.token,
+        recommender,
+        storage,
+        request=fake.request(),
+        throttle=Throttle(limit=5, period=60),
+    )
+    await app.initialize()
+    for _ in range(12):
+        await app.process_update(Update.de_json(fake.send(ALICE, ALICE, "/help"), app.bot))
+    texts = [m.text for m in fake.messages(ALICE)]
+    assert len(texts) == 6 and sum("Slow down" in t for t in texts) == 1
+    await app.process_update(Update.de_json(fake.send(BOB, BOB, "/help"), app.bot))
+    assert fake.messages(BOB)  # one person's flood does not silence the others
+    await app.shutdown()
+    storage.close()
+
+
+async def test_blocked_user_and_removed_bot_are_noted_not_fatal(harness: Harness) -> None:
+    await harness.say(ALICE, ALICE, "/like heat")
+    harness.fake.block(ALICE)
+    update = harness.fake.send(ALICE, ALICE, "/recommend")
+    await harness.app.process_update(Update.de_json(update, harness.app.bot))
+    assert harness.storage.chat_status(ALICE) == "blocked"
+    assert harness.storage.ratings(ALICE, ALICE) == {6: 1.0}  # nothing lost
+    assert [e.code for e in harness.fake.errors] == [403]
+    harness.fake.errors.clear()
+    await harness.say(GROUP, BOB, "/like heat")
+    update = harness.fake.my_chat_member(GROUP, BOB, "kicked")
+    await harness.app.process_update(Update.de_json(update, harness.app.bot))
+    assert harness.storage.chat_status(GROUP) == "removed"
+    assert harness.storage.ratings(GROUP, BOB) == {6: 1.0}
+
+
+async def test_help_and_privacy_are_valid_html(harness: Harness) -> None:
+    assert "/movienight" in (await harness.say(ALICE, ALICE, "/help")).text
+    assert "/deletemydata" in (await harness.say(ALICE, ALICE, "/privacy")).text
