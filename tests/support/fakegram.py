@@ -219,6 +219,7 @@ class FakeTelegram:
         self._blocked: set[int] = set()
         self._kicked: set[int] = set()
         self._sent_times: dict[int, list[float]] = {}
+        self._names: dict[int, str] = {}
         self._lock = threading.RLock()
         self._arrived = threading.Condition(self._lock)
 
@@ -240,14 +241,12 @@ class FakeTelegram:
             )
         return self._chats[chat_id]
 
-    @staticmethod
-    def _user(user_id: int, first_name: str | None = None) -> dict:
-        return {
-            "id": user_id,
-            "is_bot": False,
-            "first_name": first_name or f"User{user_id}",
-            "language_code": "en",
-        }
+    def _user(self, user_id: int, first_name: str | None = None) -> dict:
+        """A person; like on Telegram, their name stays what it was last set to."""
+        if first_name:
+            self._names[user_id] = first_name
+        name = self._names.get(user_id, f"User{user_id}")
+        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "en"}
 
     def _chat_dict(self, chat: _Chat) -> dict:
         if chat.type == "private":

@@ -1,0 +1,245 @@
+"""End to end: `movierec-bot` as a real process, talking HTTP to a local server playing Telegram.
+
+Whole conversations: a private chat from /start to a second /recommend, a three-member movie night
+with a veto, a SIGKILL in the middle of a conversation, graceful shutdown, webhook mode.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import callbacks
+from movierec.recommender import Recommender
+from tests.support.botprocess import PROJECT_ROOT, BotProcess, free_port, seed_home
+from tests.support.fakegram import FakeTelegram, FakeTelegramServer
+
+ALICE, BOB, CAROL = 2001, 2002, 2003
+GROUP = -7001
+
+
+@pytest.fixture
+def telegram() -> Iterator[tuple[FakeTelegram, str]]:
+    fake = FakeTelegram()
+    server = FakeTelegramServer(fake)
+    base_url = server.start()
+    yield fake, base_url
+    server.stop()
+
+
+@pytest.fixture
+def home(tmp_path: Path, recommender: Recommender, session_home: Path) -> Path:
+    return seed_home(tmp_path / "home", session_home)
+
+
+def converse(bot: BotProcess, chat: int, user: int, text: str, **kwargs: object):
+    before = len(bot.fake.messages(chat))
+    bot.fake.send(chat, user, text, **kwargs)
+    bot.wait_reply(chat, before)
+    return bot.fake.last(chat)
+
+
+def press(bot: BotProcess, chat: int, user: int, message, data: str) -> dict:
+    update = bot.fake.press(chat, user, message.message_id, data)
+    query_id = update["callback_query"]["id"]
+    bot.fake.wait_for_sync(lambda: query_id in bot.fake.callback_answers)
+    return bot.fake.callback_answers[query_id]
+
+
+def pick_ids(message) -> list[int]:
+    return [callbacks.decode(d).movie_id for t, d in message.buttons() if t.startswith("👍")]
+
+
+def test_private_chat_from_start_to_a_refined_second_recommendation(
+    telegram, home: Path, ml1m_dir: Path
+) -> None:
+    fake, base_url = telegram
+    bot = BotProcess(fake, base_url, home, ml1m_dir).start()
+    try:
+        welcome = converse(bot, ALICE, ALICE, "/start")
+        films = [d for _, d in welcome.buttons() if d.startswith("r:+")][:2]
+        for data in films:
+            assert press(bot, ALICE, ALICE, welcome, data)["text"].startswith("Noted")
+        first = converse(bot, ALICE, ALICE, "/recommend")
+        ids = pick_ids(first)
+        assert len(ids) == 5 and first.parse_mode == "HTML"
+        press(bot, ALICE, ALICE, first, callbacks.rate(ids[0], 1))
+        press(bot, ALICE, ALICE, first, callbacks.rate(ids[1], -1))
+        second = converse(bot, ALICE, ALICE, "/recommend")
+        again = pick_ids(second)
+        assert len(again) == 5 and not {ids[0], ids[1]} & set(again)
+        listing = converse(bot, ALICE, ALICE, "/ratings")
+        assert listing.text.count("\n") >= 4  # 2 films + 2 picks, with a heading
+        commands = next(iter(fake.commands.values()))
+        assert {c["command"] for c in commands} >= {"like", "recommend", "movienight"}
+    finally:
+        assert bot.stop() == 0
+    assert fake.errors == [] and fake.unanswered_callbacks() == []
+    log = bot.log()
+    assert fake.token not in log and fake.token.split(":")[1] not in log
+    records = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    assert any(r["message"] == "rated" and r["user_id"] == ALICE for r in records)
+    assert not any("the matrix" in r["message"].lower() for r in records)  # no message texts
+
+
+def test_three_member_movie_night_with_a_veto(telegram, home: Path, ml1m_dir: Path) -> None:
+    fake, base_url = telegram
+    bot = BotProcess(fake, base_url, home, ml1m_dir).start()
+    try:
+        converse(
+            bot,
+            GROUP,
+            ALICE,
+            "/like@movierec_test_bot Star Wars 1977, Return of the Jedi",
+            first_name="Alice",
+        )
+        converse(
+            bot,
+            GROUP,
+            BOB,
+            "/like Star Wars 1977, Return of the Jedi, Raiders of the Lost Ark",
+            first_name="Bob",
+        )
+        night = converse(bot, GROUP, BOB, "/movienight")
+        assert 1196 in pick_ids(night)  # The Empire Strikes Back: the fans' obvious pick
+        converse(bot, GROUP, CAROL, "/dislike empire strikes back", first_name="Carol")
+        vetoed = converse(bot, GROUP, CAROL, "/movienight")
+        assert 1196 not in pick_ids(vetoed) and len(pick_ids(vetoed)) == 5
+        assert "Alice" in vetoed.text and "Bob" in vetoed.text
+        target = pick_ids(vetoed)[0]
+        press(bot, GROUP, BOB, vetoed, callbacks.rate(target, 1))  # Bob presses under Carol's ask
+        mine = converse(bot, GROUP, BOB, "/ratings")
+        assert "4." in mine.text  # Bob: his three likes plus the pick
+        carol = converse(bot, GROUP, CAROL, "/ratings")
+        assert "2." not in carol.text  # Carol still has only her dislike
+    finally:
+        bot.stop()
+    assert fake.errors == [] and fake.unanswered_callbacks() == []
+
+
+def test_sigkill_mid_conversation_loses_no_confirmed_rating(
+    telegram, home: Path, ml1m_dir: Path
+) -> None:
+    fake, base_url = telegram
+    bot = BotProcess(fake, base_url, home, ml1m_dir).start()
+    confirmed = converse(bot, ALICE, ALICE, "/like The Matrix, Toy Story, Alien, Heat")
+    assert confirmed.text.count("👍") == 4
+    picks = converse(bot, ALICE, ALICE, "/recommend")
+    press(bot, ALICE, ALICE, picks, callbacks.rate(pick_ids(picks)[0], 1))
+    bot.kill()
+    restarted = BotProcess(fake, base_url, home, ml1m_dir).start()
+    try:
+        old_button = callbacks.rate(pick_ids(picks)[1], -1)
+        assert press(restarted, ALICE, ALICE, picks, old_button)["text"].startswith("Noted")
+        undo = press(restarted, ALICE, ALICE, confirmed, confirmed.button("Undo 4"))
+        assert undo["text"] == "Undone."
+        listing = converse(restarted, ALICE, ALICE, "/ratings")
+        for title in ("The Matrix", "Toy Story", "Alien (1979)"):
+            assert title in listing.text
+        assert "Heat" not in listing.text and "5." in listing.text and "6." not in listing.text
+    finally:
+        assert restarted.stop() == 0
+    assert fake.unanswered_callbacks() == []
+
+
+def test_missing_token_explains_botfather(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env["MOVIEREC_HOME"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0 and "@BotFather" in result.stderr
+
+
+def test_webhook_mode_checks_the_secret_and_serves_healthz(
+    telegram, home: Path, ml1m_dir: Path
+) -> None:
+    fake, base_url = telegram
+    port = free_port()
+    bot = BotProcess(
+        fake,
+        base_url,
+        home,
+        ml1m_dir,
+        WEBHOOK_URL="https://bot.example.org/telegram",
+        WEBHOOK_SECRET="s3cret-Token",
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+    )
+    bot.start(wait_for_polling=False)
+    try:
+        fake.wait_for_sync(lambda: fake.webhook is not None or bot._died(), timeout=60)
+        assert fake.webhook == {
+            "url": "https://bot.example.org/telegram",
+            "secret_token": "s3cret-Token",
+        }
+        health = f"http://127.0.0.1:{port}/healthz"
+        fake.wait_for_sync(lambda: _get(health) == 200, timeout=30)
+        update = json.dumps(fake.send(ALICE, ALICE, "/help")).encode()
+        assert _post(f"http://127.0.0.1:{port}/telegram", update, "wrong") == 403
+        assert fake.messages(ALICE) == []
+        assert _post(f"http://127.0.0.1:{port}/telegram", update, "s3cret-Token") == 200
+        fake.wait_for_sync(lambda: bool(fake.messages(ALICE)))
+        assert "/movienight" in fake.last(ALICE).text
+        check = subprocess.run(
+            [sys.executable, "-m", "bot", "--healthcheck"],
+            env=bot.env,
+            cwd=PROJECT_ROOT,
+            timeout=60,
+            check=False,
+        )
+        assert check.returncode == 0
+    finally:
+        assert bot.stop() == 0
+    assert "s3cret-Token" not in bot.log() and fake.token not in bot.log()
+
+
+def test_polling_healthcheck_follows_the_heartbeat(telegram, home: Path, ml1m_dir: Path) -> None:
+    fake, base_url = telegram
+    bot = BotProcess(fake, base_url, home, ml1m_dir)
+    check = [sys.executable, "-m", "bot", "--healthcheck"]
+    assert subprocess.run(check, env=bot.env, cwd=PROJECT_ROOT, check=False).returncode == 1
+    bot.start()
+    try:
+        fake.wait_for_sync(lambda: (home / "bot.heartbeat").exists())
+        assert subprocess.run(check, env=bot.env, cwd=PROJECT_ROOT, check=False).returncode == 0
+    finally:
+        bot.stop()
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as reply:
+            return reply.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+def _post(url: str, body: bytes, secret: str) -> int:
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            return reply.status
+    except urllib.error.HTTPError as error:
+        return error.code
