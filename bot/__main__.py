@@ -60,6 +60,7 @@ def run() -> int:
         recommender,
         storage,
         base_url=settings.base_url,
+        max_rate=settings.max_rate,
         heartbeat=None if settings.webhook_url else heartbeat_path(),
     )
     try:

@@ -49,14 +49,22 @@ def build_application(
     base_url: str | None = None,
     request: BaseRequest | None = None,
     throttle: Throttle | None = None,
+    max_rate: float = 30,
     group_rate: float = 20,
     heartbeat: Path | None = None,
 ) -> Application:
-    """The bot, wired to a recommender and a storage that the caller owns (and closes)."""
+    """The bot, wired to a recommender and a storage that the caller owns (and closes).
+
+    Outgoing messages go through python-telegram-bot's AIORateLimiter: Telegram allows about 30
+    messages a second overall and 20 a minute per group (`max_rate` 0 turns the overall limit off,
+    e.g. behind a self-hosted Bot API server with its own limits).
+    """
     builder = (
         ApplicationBuilder()
         .token(token)
-        .rate_limiter(AIORateLimiter(group_max_rate=group_rate, max_retries=3))
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=max_rate, group_max_rate=group_rate, max_retries=3)
+        )
         .concurrent_updates(16)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

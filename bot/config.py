@@ -33,6 +33,7 @@ class BotSettings:
     port: int = 8080
     log_level: str = "INFO"
     log_format: str = "text"
+    max_rate: float = 30.0
 
     @classmethod
     def from_env(cls) -> BotSettings:
@@ -58,6 +59,7 @@ class BotSettings:
             port=int(_env("WEBHOOK_PORT", "8080") or 8080),
             log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),
             log_format=(_env("LOG_FORMAT", "text") or "text").lower(),
+            max_rate=float(_env("TELEGRAM_MAX_RATE", "30") or 30),
         )
 
     @property

@@ -166,6 +166,7 @@ class Message:
     reply_to: int | None = None
     edits: int = 0
     deleted: bool = False
+    sent_at: float = field(default_factory=time.monotonic)  # for latency measurements
 
     def buttons(self) -> list[tuple[str, str]]:
         """(text, callback_data) of every callback button, row by row."""
@@ -212,6 +213,7 @@ class FakeTelegram:
         self.webhook: dict | None = None
         self._chats: dict[int, _Chat] = {}
         self._bot_messages: dict[tuple[int, int], Message] = {}
+        self._by_chat: dict[int, list[Message]] = {}  # in the order sent
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
@@ -349,11 +351,7 @@ class FakeTelegram:
     # ------------------------------------------------------------------ observation
     def messages(self, chat_id: int) -> list[Message]:
         with self._lock:
-            return [
-                m
-                for (c, _), m in sorted(self._bot_messages.items())
-                if c == chat_id and not m.deleted
-            ]
+            return [m for m in self._by_chat.get(chat_id, []) if not m.deleted]
 
     def last(self, chat_id: int) -> Message:
         messages = self.messages(chat_id)
@@ -526,6 +524,7 @@ class FakeTelegram:
             reply_to=reply,
         )
         self._bot_messages[(chat.id, message_id)] = message
+        self._by_chat.setdefault(chat.id, []).append(message)
         chat.history[message_id] = self._message_dict(chat, message)
         return chat.history[message_id]
 

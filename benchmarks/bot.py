@@ -1,0 +1,116 @@
+"""Bot benchmark: 50 chats at once through the local Telegram stand-in, the bot as a real process.
+
+    python benchmarks/bot.py [--chats 50] [--rounds 8]
+
+Every chat first likes three films; then, round after round, every chat sends /recommend: spread
+over one second (50 requests a second, 50 conversations going on at once), or all in the same
+instant (a burst). Latency runs from the moment an update is available to the bot (getUpdates) to
+the moment the reply reaches the stand-in: the bot's HTTP round trips, the handler, the core and
+SQLite. Three runs: spread and burst with the outgoing rate limiter off (the bot's own speed), and
+the burst at Telegram's 30 messages a second (what people see if 50 chats ask at once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from movierec.config import Settings  # noqa: E402
+from movierec.recommender import Recommender  # noqa: E402
+from tests.support.botprocess import BotProcess, seed_home  # noqa: E402
+from tests.support.fakegram import FakeTelegram, FakeTelegramServer  # noqa: E402
+
+LIKES = [
+    "The Matrix, Toy Story, Alien",
+    "Heat, Fargo, Titanic",
+    "Star Wars 1977, Braveheart",
+    "Pulp Fiction, Se7en, Fight Club",
+    "Jurassic Park, Men in Black, Babe",
+]
+
+
+def wait_all(fake: FakeTelegram, counts: dict[int, int], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while any(len(fake.messages(c)) <= n for c, n in counts.items()):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the bot did not answer every chat in time")
+        time.sleep(0.005)  # the harness shares the stand-in's process: poll gently
+
+
+def run(
+    movielens: Path, built_home: Path, chats: int, rounds: int, max_rate: str, spread: float
+) -> dict:
+    fake = FakeTelegram()
+    server = FakeTelegramServer(fake)
+    base_url = server.start()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = seed_home(Path(tmp) / "home", built_home)
+        bot = BotProcess(
+            fake, base_url, home, movielens, TELEGRAM_MAX_RATE=max_rate, LOG_LEVEL="WARNING"
+        ).start()
+        try:
+            ids = list(range(10_001, 10_001 + chats))
+            counts = {c: len(fake.messages(c)) for c in ids}
+            for i, chat in enumerate(ids):
+                fake.send(chat, chat, "/like " + LIKES[i % len(LIKES)])
+            wait_all(fake, counts)
+            latencies: list[float] = []
+            started = time.monotonic()
+            for _ in range(rounds):
+                counts = {c: len(fake.messages(c)) for c in ids}
+                sent = {}
+                for chat in ids:
+                    fake.send(chat, chat, "/recommend")
+                    sent[chat] = time.monotonic()
+                    if spread:
+                        time.sleep(spread / chats)
+                wait_all(fake, counts)
+                for chat in ids:
+                    reply = fake.messages(chat)[counts[chat]]
+                    assert "people with your taste" in reply.text, reply.text
+                    latencies.append(reply.sent_at - sent[chat])
+            elapsed = time.monotonic() - started
+            assert not fake.errors, fake.errors
+        finally:
+            bot.stop()
+            server.stop()
+    values = np.array(latencies) * 1000
+    return {
+        "max_rate": max_rate,
+        "arrivals": f"spread over {spread:g} s" if spread else "all in the same instant",
+        "chats": chats,
+        "replies": len(latencies),
+        "p50_ms": float(np.percentile(values, 50)),
+        "p99_ms": float(np.percentile(values, 99)),
+        "max_ms": float(values.max()),
+        "replies_per_second": len(latencies) / elapsed,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data/ml-1m")
+    parser.add_argument("--chats", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=8)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        built = Path(tmp) / "built"
+        Recommender.open(Settings(home=built, movielens_dir=args.data), data_dir=args.data).close()
+        results = [
+            run(args.data, built, args.chats, args.rounds, rate, spread)
+            for rate, spread in (("0", 1.0), ("0", 0.0), ("30", 0.0))
+        ]
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
