@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pooch
+import requests
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential
 
 from movierec.config import Settings
 from movierec.data import MissingDataError, detect_layout
@@ -56,6 +58,17 @@ def _manual_hint(name: str, dest: Path) -> str:
     )
 
 
+def _transient(error: BaseException) -> bool:
+    """Worth another try: the connection failed or timed out (not a 404, not a bad checksum)."""
+    return isinstance(error, requests.ConnectionError | requests.Timeout)
+
+
+@retry(
+    retry=retry_if_exception(_transient),
+    stop=stop_after_attempt(3),
+    wait=wait_exponential(multiplier=0.5, max=4),
+    reraise=True,
+)
 def _fetch(url: str, known_hash: str | None, dest: Path, progress: bool) -> Path:
     try:
         return Path(

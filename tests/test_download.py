@@ -148,3 +148,23 @@ def test_resolve_data_dir_prefers_movielens_dir_then_downloads(
     explicit = Settings(home=tmp_path / "home", movielens_dir=tmp_path / "nothing-here")
     with pytest.raises(MissingDataError, match="MOVIELENS_DIR"):
         dl.resolve_data_dir(explicit)
+
+
+def test_a_dropped_connection_is_retried(grouplens, tmp_path, monkeypatch) -> None:
+    import requests
+
+    base, files, _ = grouplens
+    files["ml-1m.zip"] = fake_archive()
+    pin(monkeypatch, "ml-1m", files["ml-1m.zip"])
+    real = dl.pooch.retrieve
+    attempts: list[str] = []
+
+    def flaky(url: str, **kwargs: object) -> str:
+        attempts.append(url)
+        if len(attempts) < 3:
+            raise requests.ConnectionError("connection reset by peer")
+        return real(url, **kwargs)
+
+    monkeypatch.setattr(dl.pooch, "retrieve", flaky)
+    path = dl.download("ml-1m", dest=tmp_path, base_url=base, progress=False)
+    assert len(attempts) == 3 and (path / "ratings.dat").is_file()
