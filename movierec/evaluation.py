@@ -45,7 +45,7 @@ from movierec.store.base import Neighbours
 from movierec.vectors import VECTOR_NAMES
 
 REVEALS = (5, 10, 20)
-LAMBDAS = (50.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0, 20000.0)
+LAMBDAS = (100.0, 500.0, 2000.0, 5000.0, 10000.0, 20000.0, 50000.0, 100000.0)
 GRID_NEIGHBOURS = (10, 20, 50, 100, 200)
 GRID_POWERS = (0.0, 1.0, 2.0)
 GRID_DAMPING = (0.0, 0.25, 0.5)
@@ -166,12 +166,15 @@ class Tally:
     popularity: float = 0.0
     shown: int = 0
     picked: set[int] = field(default_factory=set)
+    per_user: dict[int, tuple[float, float]] = field(default_factory=dict)  # (P@5, NDCG@10)
 
     def add(self, picks: np.ndarray, case: Case, popularity: np.ndarray) -> None:
         ids = [int(m) for m in picks]
+        precision, ndcg = precision_at_k(ids, case.targets, 5), ndcg_at_k(ids, case.targets, 10)
         self.users += 1
-        self.precision += precision_at_k(ids, case.targets, 5)
-        self.ndcg += ndcg_at_k(ids, case.targets, 10)
+        self.precision += precision
+        self.ndcg += ndcg
+        self.per_user[case.user_id] = (precision, ndcg)
         self.recall += recall_at_k(ids, case.targets, 20)
         top = ids[:SHOWN]
         self.picked.update(top)
@@ -179,6 +182,7 @@ class Tally:
         self.popularity += float(sum(popularity[m] if m < len(popularity) else 0 for m in top))
 
     def row(self, catalogue_size: int, **labels: object) -> dict:
+        """Means over users; coverage and popularity over everybody's five shown picks."""
         n = max(self.users, 1)
         return {
             **labels,
@@ -337,6 +341,7 @@ class Evaluation:
     results: list[dict]  # one row per (split, method, N)
     grid: list[dict]  # validation, N = SELECT_REVEALS
     lambdas: list[dict]
+    margins: list[dict] = field(default_factory=list)  # default vs seed and EASE, paired
     seconds: float = 0.0
 
     def to_json(self) -> str:
@@ -422,7 +427,8 @@ def run_evaluation(
             }
             if _params(chosen_scoring) != _params(SCORINGS["default"]):
                 rankers["chosen"] = scoring_ranker(rec, chosen_scoring)
-            results = []
+            results: list[dict] = []
+            margin_rows: list[dict] = []
             held = (("validation", validation_users), ("test", test_users))
             for (split_name, users), n in itertools.product(held, reveals):
                 cases = make_cases(split.held_out, users, n, seed)
@@ -431,6 +437,7 @@ def run_evaluation(
                     t.row(catalogue_size, split=split_name, method=name, reveals=n)
                     for name, t in done.items()
                 ]
+                margin_rows += _margin_rows(done, split_name, n)
         finally:
             rec.close()
     return Evaluation(
@@ -447,6 +454,7 @@ def run_evaluation(
         results=results,
         grid=grid_rows,
         lambdas=lambda_rows,
+        margins=margin_rows,
         seconds=time.perf_counter() - started,
     )
 
@@ -479,17 +487,47 @@ def format_table(evaluation: Evaluation, split: str = "test") -> str:
     return "\n".join(lines)
 
 
-def margins(evaluation: Evaluation, split: str = "test", n: int = SELECT_REVEALS) -> dict:
-    """Relative differences of the default against seed and EASE, at N = `n`."""
-    cell = {r["method"]: r for r in evaluation.results if r["split"] == split and r["reveals"] == n}
-    out = {}
+def paired_difference(ours: Tally, theirs: Tally, metric: int) -> tuple[float, float]:
+    """Mean per-user difference (metric 0 = P@5, 1 = NDCG@10) and its 95% half-width.
+
+    Both methods answered the same users, so the paired spread is what tells a real margin from
+    noise; it is far smaller than the spread of either method alone.
+    """
+    users = sorted(ours.per_user.keys() & theirs.per_user.keys())
+    if not users:
+        return 0.0, math.inf
+    diffs = np.array([ours.per_user[u][metric] - theirs.per_user[u][metric] for u in users])
+    spread = diffs.std(ddof=1) / math.sqrt(len(diffs)) if len(diffs) > 1 else math.inf
+    return float(diffs.mean()), float(1.96 * spread)
+
+
+def margins(evaluation: Evaluation, split: str = "test", n: int | None = None) -> list[dict]:
+    """The default against seed and EASE (at N = `n`, or every N): absolute, relative, paired CI."""
+    return [
+        m for m in evaluation.margins if m["split"] == split and (n is None or m["reveals"] == n)
+    ]
+
+
+def _margin_rows(tallies: dict[str, Tally], split: str, n: int) -> list[dict]:
+    rows = []
     for other in ("seed", "ease"):
-        if "default" in cell and other in cell:
-            for metric in ("precision@5", "ndcg@10"):
-                base = cell[other][metric]
-                diff = cell["default"][metric] - base
-                out[f"{metric} vs {other}"] = diff / base if base else math.inf
-    return out
+        if "default" not in tallies or other not in tallies:
+            continue
+        for index, metric in enumerate(("precision@5", "ndcg@10")):
+            diff, half = paired_difference(tallies["default"], tallies[other], index)
+            base = tallies[other].row(1)[metric]
+            rows.append(
+                {
+                    "split": split,
+                    "reveals": n,
+                    "versus": other,
+                    "metric": metric,
+                    "difference": diff,
+                    "relative": diff / base if base else math.inf,
+                    "ci95": half,
+                }
+            )
+    return rows
 
 
 def plot(evaluation: Evaluation, path: Path) -> Path:
@@ -613,7 +651,10 @@ def _report(evaluation: Evaluation) -> str:
         format_table(evaluation, "test"),
         "",
     ]
-    for label, value in margins(evaluation).items():
-        lines.append(f"default {label} (test, N = {SELECT_REVEALS}): {value:+.1%}")
+    for m in margins(evaluation):
+        lines.append(
+            f"default vs {m['versus']:<4} {m['metric']:<11} (test, N = {m['reveals']:>2}): "
+            f"{m['difference']:+.4f} ({m['relative']:+.1%}), paired 95% CI ±{m['ci95']:.4f}"
+        )
     lines.append(f"({evaluation.seconds:.0f} s)")
     return "\n".join(lines)

@@ -1,0 +1,295 @@
+"""The evaluation harness: metrics on hand-made lists, the split, EASE, a tiny run end to end."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from movierec import evaluation
+from movierec.cli import main as cli_main
+from movierec.data import load_dataset
+from movierec.evaluation import (
+    Case,
+    Ease,
+    Tally,
+    ease_weights,
+    grid_scorings,
+    grid_tallies,
+    make_cases,
+    ndcg_at_k,
+    precision_at_k,
+    recall_at_k,
+    run_evaluation,
+    scoring_ranker,
+    split_users,
+)
+from movierec.recommender import Recommender
+from movierec.scoring import SCORINGS
+
+N_MOVIES = 40
+
+
+def write_two_tastes(folder: Path, users: int = 200, seed: int = 3) -> Path:
+    """A MovieLens-layout CSV data set with two tastes: taste A loves films 1–20 and dislikes 21–40,
+    taste B the opposite. Each person rated 24 random films, a few at 3 stars."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for user in range(1, users + 1):
+        taste_a = user % 2 == 0
+        for movie in rng.choice(np.arange(1, N_MOVIES + 1), 24, replace=False):
+            liked = (movie <= N_MOVIES // 2) == taste_a
+            stars = rng.choice([4, 5]) if liked else rng.choice([1, 2])
+            if rng.random() < 0.1:
+                stars = 3
+            rows.append((user, int(movie), float(stars), 0))
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows, columns=["userId", "movieId", "rating", "timestamp"]).to_csv(
+        folder / "ratings.csv", index=False
+    )
+    pd.DataFrame(
+        {
+            "movieId": range(1, N_MOVIES + 1),
+            "title": [f"Film {i} (2000)" for i in range(1, N_MOVIES + 1)],
+            "genres": ["Drama"] * N_MOVIES,
+        }
+    ).to_csv(folder / "movies.csv", index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def two_tastes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_two_tastes(tmp_path_factory.mktemp("two-tastes") / "tiny")
+
+
+# ----------------------------------------------------------------------------- metrics
+def test_precision_counts_hits_in_the_first_k_over_k() -> None:
+    assert precision_at_k([1, 2, 3, 4, 5, 6], {2, 5, 6, 9}, 5) == pytest.approx(2 / 5)
+    assert precision_at_k([2, 5], {2, 5}, 5) == pytest.approx(2 / 5)  # a short list is not rewarded
+    assert precision_at_k([7, 8, 9], {1}, 5) == 0.0
+
+
+def test_ndcg_discounts_by_rank_and_is_one_for_an_ideal_list() -> None:
+    # hit at rank 2 only, two targets: DCG = 1/log2(3), ideal = 1 + 1/log2(3)
+    expected = (1 / math.log2(3)) / (1 + 1 / math.log2(3))
+    assert ndcg_at_k([1, 2, 3], {2, 5}, 10) == pytest.approx(expected)
+    assert ndcg_at_k([5, 2, 3], {2, 5}, 10) == pytest.approx(1.0)
+    assert ndcg_at_k([3, 5, 2], {2, 5}, 10) < ndcg_at_k([5, 3, 2], {2, 5}, 10)
+    assert ndcg_at_k([1, 2], set(), 10) == 0.0
+    # more targets than k: the ideal list is k hits
+    assert ndcg_at_k(list(range(10)), set(range(100)), 10) == pytest.approx(1.0)
+
+
+def test_recall_is_normalised_by_the_smaller_of_k_and_the_targets() -> None:
+    assert recall_at_k([1, 2, 3], {1, 3, 7}, 20) == pytest.approx(2 / 3)
+    assert recall_at_k(list(range(20)), set(range(40)), 20) == pytest.approx(1.0)
+    assert recall_at_k(list(range(30)), {25}, 20) == 0.0  # beyond the cut-off
+    assert recall_at_k([1], set(), 20) == 0.0
+
+
+def test_tally_coverage_and_popularity_look_at_the_five_shown_picks() -> None:
+    popularity = np.arange(20, dtype=np.int64) * 10
+    tally = Tally()
+    case = Case(1, {1: 1.0}, frozenset({1}), frozenset({2, 3}))
+    tally.add(np.array([2, 4, 6, 8, 10, 12]), case, popularity)
+    tally.add(
+        np.array([2, 3, 5, 7, 9]), Case(2, {1: 1.0}, frozenset({1}), frozenset({9})), popularity
+    )
+    row = tally.row(catalogue_size=20)
+    assert row["users"] == 2
+    assert row["precision@5"] == pytest.approx((1 / 5 + 1 / 5) / 2)
+    assert row["coverage"] == pytest.approx(len({2, 4, 6, 8, 10, 3, 5, 7, 9}) / 20)  # 12 not shown
+    assert row["popularity"] == pytest.approx(10 * (2 + 4 + 6 + 8 + 10 + 2 + 3 + 5 + 7 + 9) / 10)
+
+
+# ----------------------------------------------------------------------------- reveal protocol
+def test_reveals_sign_likes_and_dislikes_and_hide_three_star_films() -> None:
+    stars = [5, 4, 3, 2, 1, 5, 4, 3, 2, 1, 5, 4]
+    ratings = pd.DataFrame(
+        {"user_id": 7, "movie_id": np.arange(100, 112), "rating": np.array(stars, np.float32)}
+    )
+    by_movie = dict(zip(range(100, 112), stars, strict=True))
+    for n in (3, 6, 9):
+        (case,) = make_cases(ratings, [7], n, seed=1)
+        assert len(case.revealed) == n
+        assert set(case.query) <= case.revealed
+        for movie in case.revealed:
+            if by_movie[movie] == 3:
+                assert movie not in case.query
+            else:
+                assert case.query[movie] == (1.0 if by_movie[movie] >= 4 else -1.0)
+        assert case.targets == {m for m, s in by_movie.items() if s >= 4} - case.revealed
+        assert make_cases(ratings, [7], n, seed=1) == [case]  # seeded
+    assert make_cases(ratings, [7], 12, seed=1) == []  # fewer than N + 1 ratings
+
+
+def test_users_with_no_target_or_no_signed_reveal_are_skipped() -> None:
+    only_dislikes = pd.DataFrame({"user_id": 1, "movie_id": range(10), "rating": 1.0})
+    only_threes = pd.DataFrame({"user_id": 2, "movie_id": range(10), "rating": 3.0})
+    frame = pd.concat([only_dislikes, only_threes])
+    assert make_cases(frame, [1, 2], 5) == []
+
+
+# ----------------------------------------------------------------------------- split
+def test_the_index_never_holds_a_held_out_users_ratings(two_tastes: Path, tmp_path: Path) -> None:
+    data = load_dataset(two_tastes)
+    split = split_users(data.ratings, seed=5)
+    held = set(split.test_users) | set(split.validation_users)
+    assert len(split.test_users) == 20 and len(split.validation_users) == 18
+    assert not set(split.test_users) & set(split.validation_users)
+    assert not held & set(split.train["user_id"])
+    assert set(split.held_out["user_id"]) == held
+    assert len(split.train) + len(split.held_out) == len(data.ratings)
+    with Recommender.build(split.train, data.movies, tmp_path / "index") as rec:
+        indexed = set(rec.vectors.user_ids.tolist())
+        assert indexed == set(split.train["user_id"].tolist())
+        assert not indexed & held
+        assert rec.popularity.sum() == len(split.train)  # counts come from training users only
+    again = split_users(data.ratings, seed=5)
+    assert np.array_equal(again.test_users, split.test_users)
+    assert not np.array_equal(split_users(data.ratings, seed=6).test_users, split.test_users)
+
+
+# ----------------------------------------------------------------------------- EASE
+def test_ease_matches_per_column_ridge_regressions() -> None:
+    """EASE's closed form equals, column by column, ridge regression of the item on all others."""
+    rng = np.random.default_rng(0)
+    x = (rng.random((30, 6)) < 0.4).astype(float)
+    lam = 2.5
+    weights = ease_weights(x.T @ x, lam)
+    assert np.allclose(np.diag(weights), 0.0)
+    for j in range(6):
+        others = [i for i in range(6) if i != j]
+        a = x[:, others]
+        expected = np.linalg.solve(a.T @ a + lam * np.eye(5), a.T @ x[:, j])
+        assert np.allclose(weights[others, j], expected)
+
+
+def test_ease_scores_the_signed_reveals_by_movie_id() -> None:
+    train = pd.DataFrame(
+        {
+            "user_id": [1, 1, 2, 2, 2, 3, 3],
+            "movie_id": [10, 30, 10, 30, 50, 30, 50],
+            "rating": [5.0, 4, 1, 2, 5, 4, 4],
+        }
+    )
+    ease = Ease(train, n_columns=60).fit(1.0)
+    assert ease.items.tolist() == [10, 30, 50]
+    x = np.array([[1, 1, 0], [1, 1, 1], [0, 1, 1]], float)
+    b = ease_weights(x.T @ x, 1.0)
+    scores = ease.scores({10: 1.0, 50: -1.0, 20: 1.0})  # 20 has no training rating: ignored
+    assert np.allclose(scores[[10, 30, 50]], b[0] - b[2])
+    assert np.isneginf(scores[20]) and np.isneginf(scores[59])
+
+
+# ----------------------------------------------------------------------------- end to end
+def test_grid_shortcut_picks_exactly_what_recommend_picks(two_tastes: Path, tmp_path: Path) -> None:
+    data = load_dataset(two_tastes)
+    split = split_users(data.ratings, seed=0)
+    cases = make_cases(split.held_out, split.test_users, 5)
+    assert cases
+    scorings = [SCORINGS["seed"], SCORINGS["default"], *grid_scorings((3, 10), damping=(0.5,))]
+    allowed = np.zeros(N_MOVIES + 1, bool)
+    allowed[1:] = True
+    with Recommender.build(split.train, data.movies, tmp_path / "index") as rec:
+        grid = grid_tallies(rec, cases, scorings, allowed)
+        for scoring in scorings:
+            direct = Tally()
+            for case in cases:
+                direct.add(scoring_ranker(rec, scoring)(case), case, rec.popularity)
+            assert grid[scoring].per_user == direct.per_user, scoring.name
+            assert grid[scoring].picked == direct.picked
+
+
+def test_run_evaluation_on_two_tastes(
+    two_tastes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = load_dataset(two_tastes)
+    built: list[Recommender] = []
+    original = Recommender.build
+
+    def spy(*args, **kwargs) -> Recommender:
+        rec = original(*args, **kwargs)
+        built.append(rec)
+        return rec
+
+    monkeypatch.setattr(Recommender, "build", spy)
+    result = run_evaluation(
+        data.ratings,
+        data.movies,
+        seed=0,
+        reveals=(5, 10),
+        lambdas=(1.0, 50.0),
+        scorings=grid_scorings((5, 20), powers=(0.0, 1.0), damping=(0.0,)),
+        workdir=tmp_path,
+    )
+    split = split_users(data.ratings, seed=0)
+    (rec,) = built
+    held = set(split.test_users) | set(split.validation_users)
+    assert not set(rec.vectors.user_ids.tolist()) & held
+    assert result.users["test"] == 20 and result.users["validation"] == 18
+    assert result.ease_lambda in (1.0, 50.0)
+    assert len(result.grid) == 2 * 2 * 2 and result.chosen in result.grid
+    cells = {(r["split"], r["method"], r["reveals"]): r for r in result.results}
+    assert {m for _, m, _ in cells} >= {"popular", "seed", "default", "ease"}
+    for n in (5, 10):
+        test = {m: cells[("test", m, n)] for m in ("popular", "seed", "default", "ease")}
+        # two clear tastes: neighbours find the right half of the catalogue, popularity cannot
+        assert test["seed"]["precision@5"] > test["popular"]["precision@5"] + 0.2
+        assert test["default"]["ndcg@10"] > test["popular"]["ndcg@10"] + 0.2
+        for row in test.values():
+            assert 0 < row["users"] <= 20
+            assert 0.0 <= row["precision@5"] <= 1.0 and 0.0 <= row["coverage"] <= 1.0
+    assert {(m["versus"], m["metric"]) for m in evaluation.margins(result, "test", 10)} == {
+        ("seed", "precision@5"),
+        ("seed", "ndcg@10"),
+        ("ease", "precision@5"),
+        ("ease", "ndcg@10"),
+    }
+    assert "default" in evaluation.format_table(result)
+    png = evaluation.plot(result, tmp_path / "img" / "plot.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert json.loads(result.to_json())["ease_lambda"] == result.ease_lambda
+
+
+# ----------------------------------------------------------------------------- CLI
+def test_evaluate_help_lists_its_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli_main(["evaluate", "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for option in ("--reveals", "--max-users", "--lambdas", "--plot", "--json", "--seed"):
+        assert option in out
+
+
+def test_evaluate_command_runs_on_generated_data(
+    two_tastes: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("MOVIELENS_DIR", str(two_tastes))
+    monkeypatch.setenv("MOVIEREC_HOME", str(tmp_path / "home"))
+    plot_path = tmp_path / "eval.png"
+    argv = ["evaluate", "--reveals", "5", "--lambdas", "10", "--max-users", "10", "--json"]
+    code = cli_main([*argv, "--plot", str(plot_path)])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["dataset"] == "tiny" and report["users"]["test"] == 10
+    assert {r["reveals"] for r in report["results"]} == {5}
+    assert plot_path.read_bytes()[:4] == b"\x89PNG"
+    assert cli_main(["evaluate", "--reveals", "5", "--lambdas", "10", "--max-users", "10"]) == 0
+    text = capsys.readouterr().out
+    assert "Test split:" in text and "precision@5" in text and "default vs seed" in text
+
+
+def test_evaluate_refuses_bad_numbers_with_one_line(
+    two_tastes: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MOVIELENS_DIR", str(two_tastes))
+    assert cli_main(["evaluate", "--lambdas", "-1"]) == 2
+    assert "--lambdas must be positive" in capsys.readouterr().err
