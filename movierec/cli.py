@@ -151,9 +151,11 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         if not picks:
             print("No recommendation: the people with your taste have seen nothing else.")
             return 0
+        from movierec.titles import display_title
+
         for rank, pick in enumerate(picks, 1):
             genres = ", ".join(pick.genres)
-            print(f"{rank}. {pick.title}  [{genres}]")
+            print(f"{rank}. {display_title(pick.title)}  [{genres}]")
             print(
                 f"   score {pick.score:.2f} · liked by {pick.support} of "
                 f"{pick.neighbours} people with your taste"
