@@ -25,6 +25,7 @@ validation; the default was chosen there and confirmed on test.
 from __future__ import annotations
 
 import argparse
+import copy
 import itertools
 import json
 import math
@@ -49,12 +50,14 @@ LAMBDAS = (100.0, 500.0, 2000.0, 5000.0, 10000.0, 20000.0, 50000.0, 100000.0)
 GRID_NEIGHBOURS = (10, 20, 50, 100, 200)
 GRID_POWERS = (0.0, 1.0, 2.0)
 GRID_DAMPING = (0.0, 0.25, 0.5)
+GRID_SEEN = (0.0, 1.0)
 SELECT_REVEALS = 10  # the grid and λ are chosen at this N
 PICKS = 20  # the longest list any metric looks at
 SHOWN = 5  # what the bot shows: precision, coverage and popularity look at these
 LIKE, DISLIKE = 4.0, 2.0
 
 Ranker = Callable[["Case"], np.ndarray]
+EASES = {"ease": False, "ease-seen": True}  # EASE variants: is every revealed film a +1?
 
 
 # ----------------------------------------------------------------------------- split and reveal
@@ -230,8 +233,10 @@ class Ease:
         self.lam: float | None = None
 
     def fit(self, lam: float) -> Ease:
-        self.weights, self.lam = ease_weights(self.gram, lam), lam
-        return self
+        """A fitted copy (sharing the Gram matrix), so that two λ can be held at once."""
+        model = copy.copy(self)
+        model.weights, model.lam = ease_weights(self.gram, lam), lam
+        return model
 
     def scores(self, query: dict[int, float]) -> np.ndarray:
         """The signed reveal vector times B: liked films' neighbours up, disliked ones' down."""
@@ -263,9 +268,13 @@ def popular_ranker(popularity: np.ndarray, allowed: np.ndarray) -> Ranker:
     return picks
 
 
-def ease_ranker(ease: Ease, allowed: np.ndarray) -> Ranker:
+def ease_ranker(ease: Ease, allowed: np.ndarray, seen: bool = False) -> Ranker:
+    """EASE on the signed reveals (`ease`), or with every revealed film as +1 (`ease-seen`): EASE
+    learns from who watched what, whatever the stars, so a seen film is evidence however rated."""
+
     def picks(case: Case) -> np.ndarray:
-        scores = ease.scores(case.query)
+        query = dict.fromkeys(case.revealed, 1.0) if seen else case.query
+        scores = ease.scores(query)
         return rank(scores, _excluded(allowed & np.isfinite(scores), case), PICKS)
 
     return picks
@@ -287,10 +296,11 @@ def grid_scorings(
     vectors: Sequence[str] = VECTOR_NAMES,
     powers: Sequence[float] = GRID_POWERS,
     damping: Sequence[float] = GRID_DAMPING,
+    seen: Sequence[float] = GRID_SEEN,
 ) -> list[Scoring]:
     return [
-        Scoring(f"{v}-k{k}-p{p:g}-d{d:g}", k, v, p, d)
-        for v, p, d, k in itertools.product(vectors, powers, damping, neighbours)
+        Scoring(f"{v}-k{k}-p{p:g}-d{d:g}-s{w:g}", k, v, p, d, seen_weight=w)
+        for v, p, d, w, k in itertools.product(vectors, powers, damping, seen, neighbours)
     ]
 
 
@@ -335,7 +345,7 @@ class Evaluation:
     dataset: str
     seed: int
     users: dict[str, int]
-    ease_lambda: float
+    ease_lambda: dict[str, float]  # per EASE variant, tuned on validation
     chosen: dict  # the grid's best scoring on validation
     default: dict  # SCORINGS["default"] as shipped
     results: list[dict]  # one row per (split, method, N)
@@ -405,11 +415,17 @@ def run_evaluation(
             ease = Ease(split.train, columns)
             lambda_rows = []
             for lam in lambdas:
-                ranker = {"ease": ease_ranker(ease.fit(lam), allowed)}
-                tally = _run(ranker, validation, popularity, progress, f"EASE λ={lam:g}")["ease"]
-                lambda_rows.append(tally.row(catalogue_size, method="ease", **{"lambda": lam}))
-            best_lambda = float(select_best(lambda_rows)["lambda"])
-            ease.fit(best_lambda)
+                fitted = ease.fit(lam)
+                ranker = {name: ease_ranker(fitted, allowed, seen) for name, seen in EASES.items()}
+                done = _run(ranker, validation, popularity, progress, f"EASE λ={lam:g}")
+                lambda_rows += [
+                    t.row(catalogue_size, method=name, **{"lambda": lam})
+                    for name, t in done.items()
+                ]
+            best_lambda = {
+                name: float(select_best([r for r in lambda_rows if r["method"] == name])["lambda"])
+                for name in EASES
+            }
 
             # The scoring grid on validation at N = 10.
             tallies = grid_tallies(rec, validation, grid, allowed, progress)
@@ -423,7 +439,10 @@ def run_evaluation(
                 "popular": popular_ranker(popularity, allowed),
                 "seed": scoring_ranker(rec, SCORINGS["seed"]),
                 "default": scoring_ranker(rec, SCORINGS["default"]),
-                "ease": ease_ranker(ease, allowed),
+                **{
+                    name: ease_ranker(ease.fit(best_lambda[name]), allowed, seen)
+                    for name, seen in EASES.items()
+                },
             }
             if _params(chosen_scoring) != _params(SCORINGS["default"]):
                 rankers["chosen"] = scoring_ranker(rec, chosen_scoring)
@@ -466,6 +485,7 @@ def _params(scoring: Scoring) -> dict:
         "similarity_power": scoring.similarity_power,
         "popularity_damping": scoring.popularity_damping,
         "min_support": scoring.min_support,
+        "seen_weight": scoring.seen_weight,
     }
 
 
@@ -510,7 +530,7 @@ def margins(evaluation: Evaluation, split: str = "test", n: int | None = None) -
 
 def _margin_rows(tallies: dict[str, Tally], split: str, n: int) -> list[dict]:
     rows = []
-    for other in ("seed", "ease"):
+    for other in ("seed", *EASES):
         if "default" not in tallies or other not in tallies:
             continue
         for index, metric in enumerate(("precision@5", "ndcg@10")):
@@ -531,8 +551,9 @@ def _margin_rows(tallies: dict[str, Tally], split: str, n: int) -> list[dict]:
 
 
 def plot(evaluation: Evaluation, path: Path) -> Path:
-    """NDCG@10 on validation (N = 10) against neighbours: one line per vector × weighting, one panel
-    per popularity damping; EASE and seed as horizontal references."""
+    """NDCG@10 on validation (N = 10) against neighbours: a line per vector × similarity weighting,
+    a panel per (seen weight, popularity damping); EASE and seed as horizontal references, the
+    chosen scoring as a star."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -540,40 +561,62 @@ def plot(evaluation: Evaluation, path: Path) -> Path:
 
     rows = evaluation.grid
     dampings = sorted({r["popularity_damping"] for r in rows})
+    seens = sorted({r["seen_weight"] for r in rows})
     fig, axes = plt.subplots(
-        1, len(dampings), figsize=(5 * len(dampings), 4.2), sharey=True, squeeze=False
+        len(seens),
+        len(dampings),
+        figsize=(4.6 * len(dampings), 3.6 * len(seens)),
+        sharey=True,
+        squeeze=False,
     )
     cell = {
         r["method"]: r
         for r in evaluation.results
         if r["split"] == "validation" and r["reveals"] == SELECT_REVEALS
     }
-    for ax, damping in zip(axes[0], dampings, strict=True):
-        families = sorted({(r["vector"], r["similarity_power"]) for r in rows})
+    families = sorted({(r["vector"], r["similarity_power"]) for r in rows})
+    neighbours = sorted({r["neighbors"] for r in rows})
+    references = (("ease-seen", "black"), ("ease", "dimgrey"), ("seed", "darkgrey"))
+    for (i, seen), (j, damping) in itertools.product(enumerate(seens), enumerate(dampings)):
+        ax = axes[i][j]
+        panel = [r for r in rows if r["seen_weight"] == seen and r["popularity_damping"] == damping]
         for vector, power in families:
             line = sorted(
                 (r["neighbors"], r["ndcg@10"])
-                for r in rows
-                if r["vector"] == vector
-                and r["similarity_power"] == power
-                and r["popularity_damping"] == damping
+                for r in panel
+                if r["vector"] == vector and r["similarity_power"] == power
             )
             style = "-" if vector == "unit" else "--"
-            ax.plot(*zip(*line, strict=True), style, marker="o", label=f"{vector}, sim^{power:g}")
-        for name, colour in (("ease", "black"), ("seed", "grey")):
+            ax.plot(
+                *zip(*line, strict=True), style, marker="o", ms=3, label=f"{vector}, sim^{power:g}"
+            )
+        for name, colour in references:
             if name in cell:
                 ax.axhline(cell[name]["ndcg@10"], color=colour, linestyle=":", label=name)
+        chosen = evaluation.chosen
+        if chosen in panel:
+            ax.plot(chosen["neighbors"], chosen["ndcg@10"], "*", color="red", ms=14, label="chosen")
         ax.set_xscale("log")
-        ax.set_xlabel("neighbours")
-        ax.set_title(f"popularity damping {damping:g}")
+        ax.set_xticks(neighbours, [str(k) for k in neighbours])
+        ax.minorticks_off()
+        ax.set_title(f"seen weight {seen:g}, popularity damping {damping:g}", fontsize=10)
         ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel(f"NDCG@10 (validation, N = {SELECT_REVEALS})")
-    axes[0][-1].legend(fontsize=8, loc="lower right")
+        if i == len(seens) - 1:
+            ax.set_xlabel("neighbours")
+        if j == 0:
+            ax.set_ylabel(f"NDCG@10 (validation, N = {SELECT_REVEALS})")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    for ax in axes.flat:  # the star lives in one panel only
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    fig.legend(handles, labels, loc="lower center", ncol=5, fontsize=9, frameon=False)
     fig.suptitle(f"{evaluation.dataset}: scoring families against the number of neighbours")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
 
@@ -643,7 +686,8 @@ def _report(evaluation: Evaluation) -> str:
     lines = [
         f"{evaluation.dataset}: {evaluation.users['train']:,} training users, "
         f"{evaluation.users['validation']} validation and {evaluation.users['test']} test users "
-        f"(seed {evaluation.seed}); EASE λ = {evaluation.ease_lambda:g}",
+        f"(seed {evaluation.seed}); EASE λ: "
+        + ", ".join(f"{k} {v:g}" for k, v in evaluation.ease_lambda.items()),
         f"best on validation (N = {SELECT_REVEALS}): {chosen['method']} "
         f"(NDCG@10 {chosen['ndcg@10']:.4f}, P@5 {chosen['precision@5']:.4f})",
         "",

@@ -10,7 +10,9 @@ aggregation, not copies of it:
   (0 = every neighbour counts once, the seed);
 * `popularity_damping`: a movie's score is divided by `(number of ratings it has) ** d`, so that
   films everybody has seen do not win every list by sheer volume;
-* `min_support`: a pick must be rated by at least this many neighbours.
+* `min_support`: a pick must be rated by at least this many neighbours;
+* `seen_weight`: added to every neighbour's z-rating before summing, so that having watched a film
+  counts too, not only how far above the mean it was rated (0 = the seed).
 
 `seed` is the reference algorithm of issue 2 and stays selectable, exactly, forever. `default` is
 what the bot and the CLI use; it was chosen by measurement (see docs/evaluation.md).
@@ -47,22 +49,28 @@ class Scoring:
     similarity_power: float = 0.0
     popularity_damping: float = 0.0
     min_support: int = 1
+    seen_weight: float = 0.0
 
     def __post_init__(self) -> None:
         if self.vector not in VECTOR_NAMES:
             raise ValueError(f"vector must be one of {VECTOR_NAMES}, not {self.vector!r}")
         if not 1 <= self.neighbors <= 10_000:
             raise ValueError("neighbors must be between 1 and 10000")
-        if self.similarity_power < 0 or self.popularity_damping < 0 or self.min_support < 1:
-            raise ValueError(
-                "similarity_power and popularity_damping must be >= 0, min_support >= 1"
-            )
+        if min(self.similarity_power, self.popularity_damping, self.seen_weight) < 0:
+            raise ValueError("similarity_power, popularity_damping and seen_weight must be >= 0")
+        if self.min_support < 1:
+            raise ValueError("min_support must be >= 1")
 
 
 SCORINGS: dict[str, Scoring] = {
     "seed": Scoring("seed", neighbors=20, vector=VECTOR_RATINGS),
     "default": Scoring(
-        "default", neighbors=50, vector=VECTOR_UNIT, similarity_power=1.0, popularity_damping=0.0
+        "default",
+        neighbors=100,
+        vector=VECTOR_UNIT,
+        similarity_power=2.0,
+        popularity_damping=0.25,
+        seen_weight=1.0,
     ),
 }
 
@@ -99,11 +107,12 @@ def aggregate(
     """Sum the neighbours' (weighted) z-ratings per movie with NumPy, no Python loop per rating."""
     indptr, movie_ids, values = vectors.rows(neighbours.ids)
     lengths = np.diff(indptr)
+    rated = values + scoring.seen_weight if scoring.seen_weight else values
     if scoring.similarity_power:
         weights = np.maximum(neighbours.similarities, 0.0) ** scoring.similarity_power
-        contributions = np.repeat(weights, lengths) * values
+        contributions = np.repeat(weights, lengths) * rated
     else:
-        contributions = values.astype(np.float64)
+        contributions = rated.astype(np.float64)
     scores = np.bincount(movie_ids, weights=contributions, minlength=n_columns)
     raters = np.bincount(movie_ids, minlength=n_columns)
     support = np.bincount(movie_ids[values > 0], minlength=n_columns)

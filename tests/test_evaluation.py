@@ -29,7 +29,9 @@ from movierec.evaluation import (
     split_users,
 )
 from movierec.recommender import Recommender
-from movierec.scoring import SCORINGS
+from movierec.scoring import SCORINGS, Scoring, aggregate
+from movierec.store.base import Neighbours
+from movierec.vectors import UserVectors
 
 N_MOVIES = 40
 
@@ -104,6 +106,28 @@ def test_tally_coverage_and_popularity_look_at_the_five_shown_picks() -> None:
     assert row["precision@5"] == pytest.approx((1 / 5 + 1 / 5) / 2)
     assert row["coverage"] == pytest.approx(len({2, 4, 6, 8, 10, 3, 5, 7, 9}) / 20)  # 12 not shown
     assert row["popularity"] == pytest.approx(10 * (2 + 4 + 6 + 8 + 10 + 2 + 3 + 5 + 7 + 9) / 10)
+
+
+# ----------------------------------------------------------------------------- seen weight
+def test_seen_weight_adds_a_per_rater_bonus_and_leaves_support_alone() -> None:
+    """The Scoring parameter this work added: 0 (seed) changes nothing, w adds w per rater."""
+    vectors = UserVectors(
+        user_ids=np.array([10, 20, 30]),
+        indptr=np.array([0, 2, 5, 6]),
+        indices=np.array([1, 2, 1, 3, 4, 4]),
+        values=np.array([1.0, -1.0, 2.0, 0.5, -0.5, 3.0]),
+    )
+    near = Neighbours(np.array([20, 10]), np.array([4.0, 1.0]))
+    plain = aggregate(near, vectors, Scoring(), n_columns=5)
+    assert plain.scores.tolist() == [0.0, 3.0, -1.0, 0.5, -0.5]
+    seen = aggregate(near, vectors, Scoring(seen_weight=1.0), n_columns=5)
+    assert seen.scores.tolist() == [0.0, 5.0, 0.0, 1.5, 0.5]  # + 1 per neighbour who rated it
+    weighted = aggregate(near, vectors, Scoring(similarity_power=1.0, seen_weight=0.5), n_columns=5)
+    assert weighted.scores.tolist() == [0.0, 4 * 2.5 + 1 * 1.5, 1 * -0.5, 4 * 1.0, 4 * 0.0]
+    assert seen.support.tolist() == plain.support.tolist() == [0, 2, 0, 1, 0]
+    assert SCORINGS["seed"].seen_weight == 0.0
+    with pytest.raises(ValueError, match="seen_weight"):
+        Scoring(seen_weight=-1.0)
 
 
 # ----------------------------------------------------------------------------- reveal protocol
@@ -232,10 +256,11 @@ def test_run_evaluation_on_two_tastes(
     held = set(split.test_users) | set(split.validation_users)
     assert not set(rec.vectors.user_ids.tolist()) & held
     assert result.users["test"] == 20 and result.users["validation"] == 18
-    assert result.ease_lambda in (1.0, 50.0)
-    assert len(result.grid) == 2 * 2 * 2 and result.chosen in result.grid
+    assert set(result.ease_lambda) == {"ease", "ease-seen"}
+    assert set(result.ease_lambda.values()) <= {1.0, 50.0}
+    assert len(result.grid) == 2 * 2 * 2 * 2 and result.chosen in result.grid
     cells = {(r["split"], r["method"], r["reveals"]): r for r in result.results}
-    assert {m for _, m, _ in cells} >= {"popular", "seed", "default", "ease"}
+    assert {m for _, m, _ in cells} >= {"popular", "seed", "default", "ease", "ease-seen"}
     for n in (5, 10):
         test = {m: cells[("test", m, n)] for m in ("popular", "seed", "default", "ease")}
         # two clear tastes: neighbours find the right half of the catalogue, popularity cannot
@@ -245,10 +270,9 @@ def test_run_evaluation_on_two_tastes(
             assert 0 < row["users"] <= 20
             assert 0.0 <= row["precision@5"] <= 1.0 and 0.0 <= row["coverage"] <= 1.0
     assert {(m["versus"], m["metric"]) for m in evaluation.margins(result, "test", 10)} == {
-        ("seed", "precision@5"),
-        ("seed", "ndcg@10"),
-        ("ease", "precision@5"),
-        ("ease", "ndcg@10"),
+        (versus, metric)
+        for versus in ("seed", "ease", "ease-seen")
+        for metric in ("precision@5", "ndcg@10")
     }
     assert "default" in evaluation.format_table(result)
     png = evaluation.plot(result, tmp_path / "img" / "plot.png")
