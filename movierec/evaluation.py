@@ -695,9 +695,10 @@ def _report(evaluation: Evaluation) -> str:
         format_table(evaluation, "test"),
         "",
     ]
+    lines.append("Margins of the default on test (paired over the same users):")
     for m in margins(evaluation):
         lines.append(
-            f"default vs {m['versus']:<4} {m['metric']:<11} (test, N = {m['reveals']:>2}): "
+            f"default vs {m['versus']:<9} {m['metric']:<11} (N = {m['reveals']:>2}): "
             f"{m['difference']:+.4f} ({m['relative']:+.1%}), paired 95% CI ±{m['ci95']:.4f}"
         )
     lines.append(f"({evaluation.seconds:.0f} s)")
