@@ -367,7 +367,7 @@ class Recommender:
         scores = self._scores(prefs, chosen)
         skip = set(prefs) | {int(m) for m in exclude}
         mask = candidate_mask(scores.raters, skip, chosen.min_support)
-        mask &= self._in_catalogue_mask(len(mask))
+        mask &= self._catalogue_ids  # both are manifest.columns long
         return [
             self._pick(int(m), scores, Pick)
             for m in rank(scores.scores, mask, max(limit, 0), max(offset, 0))
@@ -425,13 +425,8 @@ class Recommender:
 
     @cached_property
     def _catalogue_ids(self) -> np.ndarray:
+        """Which movie ids (of `manifest.columns`) are in the catalogue and may be picked."""
         ids = self.catalogue.frame.index.to_numpy(np.int64)
         mask = np.zeros(self.manifest.columns, bool)
         mask[ids[ids < len(mask)]] = True
-        return mask
-
-    def _in_catalogue_mask(self, length: int) -> np.ndarray:
-        mask = np.zeros(length, bool)
-        n = min(length, len(self._catalogue_ids))
-        mask[:n] = self._catalogue_ids[:n]
         return mask

@@ -19,7 +19,7 @@ from bot.handlers import (
     services,
     who,
 )
-from movierec.titles import MATCH_SCORE, MatchStatus
+from movierec.titles import MatchStatus
 
 
 def _argument_text(update: Update) -> str:
@@ -100,7 +100,7 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rated = svc.storage.ratings(chat.id, user.id)
     result = svc.rec.match(query, limit=10)
     hit = next((c for c in result.candidates if c.movie_id in rated), None)
-    if hit is None or (result.status is MatchStatus.NONE and hit.score < MATCH_SCORE):
+    if hit is None or result.status is MatchStatus.NONE:
         await reply(
             message, f"You haven't rated anything like “{escape(query[:100])}”. See /ratings."
         )
