@@ -97,10 +97,12 @@ def add_handlers(app: Application) -> None:
         (["deletemydata"], commands.delete_my_data),
     ]
     for names, callback in command:
-        app.add_handler(CommandHandler(names, callback))
+        app.add_handler(CommandHandler(names, callback, filters=filters.UpdateType.MESSAGES))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
     app.add_handler(ChatMemberHandler(chat.membership, ChatMemberHandler.MY_CHAT_MEMBER))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, commands.plain_text))
+    # People's messages only (new or edited), not channel posts, which have no sender to act for.
+    people = filters.UpdateType.MESSAGES
+    app.add_handler(MessageHandler(people & filters.TEXT & ~filters.COMMAND, commands.plain_text))
     app.add_error_handler(chat.on_error)
 
 

@@ -274,3 +274,64 @@ async def test_blocked_user_and_removed_bot_are_noted_not_fatal(harness: Harness
 async def test_help_and_privacy_are_valid_html(harness: Harness) -> None:
     assert "/movienight" in (await harness.say(ALICE, ALICE, "/help")).text
     assert "/deletemydata" in (await harness.say(ALICE, ALICE, "/privacy")).text
+
+
+async def test_channel_posts_and_other_updates_are_ignored_quietly(harness: Harness) -> None:
+    channel = {"id": -100777, "type": "channel", "title": "News"}
+    updates = [
+        {
+            "update_id": 90001,
+            "channel_post": {"message_id": 1, "date": 0, "chat": channel, "text": "hello"},
+        },
+        {
+            "update_id": 90002,
+            "channel_post": {
+                "message_id": 2,
+                "date": 0,
+                "chat": channel,
+                "text": "/recommend",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 10}],
+            },
+        },
+        {
+            "update_id": 90003,
+            "inline_query": {
+                "id": "q1",
+                "from": {"id": ALICE, "is_bot": False, "first_name": "A"},
+                "query": "matrix",
+                "offset": "",
+            },
+        },
+        {
+            "update_id": 90004,
+            "message": {
+                "message_id": 9,
+                "date": 0,
+                "chat": {"id": ALICE, "type": "private"},
+                "from": {"id": ALICE, "is_bot": False, "first_name": "A"},
+                "photo": [{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}],
+            },
+        },
+    ]
+    calls = len(harness.fake.calls)
+    for update in updates:
+        await harness.app.process_update(Update.de_json(update, harness.app.bot))
+    assert harness.fake.calls[calls:] == []  # nothing sent anywhere, nothing crashed
+
+
+async def test_an_edited_command_is_acted_on(harness: Harness) -> None:
+    harness.fake.send(ALICE, ALICE, "/start")  # the chat exists
+    edited = {
+        "update_id": 90010,
+        "edited_message": {
+            "message_id": 1,
+            "date": 0,
+            "edit_date": 1,
+            "chat": {"id": ALICE, "type": "private"},
+            "from": {"id": ALICE, "is_bot": False, "first_name": "A"},
+            "text": "/like heat",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+    await harness.app.process_update(Update.de_json(edited, harness.app.bot))
+    assert harness.storage.ratings(ALICE, ALICE) == {6: 1.0}
