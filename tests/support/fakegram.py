@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -146,11 +147,19 @@ def utf16_len(text: str) -> int:
 
 
 def command_entities(text: str) -> list[dict]:
-    """`bot_command` entities as Telegram computes them (offsets in UTF-16 code units)."""
-    if not text.startswith("/"):
-        return []
-    command = text.split(maxsplit=1)[0] if text.strip() else text
-    return [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
+    """`bot_command` entities as Telegram computes them: every `/cmd[@bot]` that starts a word,
+    anywhere in the text, with offsets and lengths in UTF-16 code units."""
+    return [
+        {
+            "type": "bot_command",
+            "offset": utf16_len(text[: found.start()]),
+            "length": utf16_len(found.group()),
+        }
+        for found in _COMMAND.finditer(text)
+    ]
+
+
+_COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w/@])")
 
 
 @dataclass
