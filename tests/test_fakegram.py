@@ -88,6 +88,16 @@ async def test_callback_data_limits(pair: tuple[FakeTelegram, Bot]) -> None:
     assert fake.last(CHAT).buttons()[0][1] == "é" * 32
 
 
+async def test_button_count_and_chat_member(pair: tuple[FakeTelegram, Bot]) -> None:
+    fake, bot = pair
+    with pytest.raises(BadRequest, match="Reply markup is too long"):
+        await bot.send_message(CHAT, "x", reply_markup=keyboard(*[str(i) for i in range(101)]))
+    await bot.send_message(CHAT, "x", reply_markup=keyboard(*[str(i) for i in range(100)]))
+    assert len(fake.last(CHAT).buttons()) == 100
+    member = await bot.get_chat_member(GROUP, 7)
+    assert (member.status, member.user.id) == ("member", 7)
+
+
 async def test_edits_not_modified_and_not_found(pair: tuple[FakeTelegram, Bot]) -> None:
     fake, bot = pair
     sent = await bot.send_message(CHAT, "one", reply_markup=keyboard("a"))

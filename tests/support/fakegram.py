@@ -638,6 +638,20 @@ class FakeTelegram:
         chat = self._target(params)
         return {**self._chat_dict(chat), "accent_color_id": 0, "max_reaction_count": 11}
 
+    def _api_getchatmember(self, params: dict) -> dict:
+        chat_id = int(params.get("chat_id") or 0)
+        if chat_id not in self._chats:
+            raise BotApiError(400, "Bad Request: chat not found")
+        user_id = int(params.get("user_id") or 0)
+        if user_id == self.bot_id:
+            status = "kicked" if chat_id in self._kicked else "member"
+            return {
+                "status": status,
+                "user": self.bot_user,
+                **({"until_date": 0} if status == "kicked" else {}),
+            }
+        return {"status": "member", "user": self._user(user_id)}
+
     def _api_close(self, params: dict) -> bool:
         return True
 
