@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
+from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryAfter
 
-from tests.support.fakegram import FakeTelegram, FakeTelegramServer
+from tests.support.fakegram import BotApiError, FakeTelegram, FakeTelegramServer
 
 CHAT = 42
 GROUP = -100
@@ -26,7 +26,7 @@ async def pair(request: pytest.FixtureRequest) -> AsyncIterator[tuple[FakeTelegr
     fake.send(GROUP, 7, "hi all")
     server = None
     if request.param == "inprocess":
-        bot = Bot(fake.token, request=fake.request())
+        bot = Bot(fake.token, request=fake.request(), get_updates_request=fake.request())
     else:
         server = FakeTelegramServer(fake)
         bot = Bot(fake.token, base_url=server.start())
@@ -197,3 +197,19 @@ async def test_application_polls_http_and_replies() -> None:
     finally:
         server.stop()
     assert fake.last(CHAT).text == "echo: the matrix"
+
+
+async def test_webhook_blocks_get_updates_and_unknown_method(
+    pair: tuple[FakeTelegram, Bot],
+) -> None:
+    fake, bot = pair
+    assert [u.message.text for u in await bot.get_updates()] == ["hello", "hi all"]
+    await bot.set_webhook("https://example.org/hook", secret_token="s3cret")
+    assert (await bot.get_webhook_info()).url == "https://example.org/hook"
+    with pytest.raises(Conflict, match="webhook is active"):
+        await bot.get_updates()
+    await bot.delete_webhook()
+    assert len(await bot.get_updates()) == 2
+    with pytest.raises(BotApiError, match="Not Found"):
+        fake.call("sendTelepathy", {})
+    assert fake.errors[-1].code == 404
