@@ -41,7 +41,8 @@ class Archive:
 # ml-1m  c4d9eecf...: the Keras collaborative-filtering example's DATASETS table, PaddlePaddle's
 #        dataset cache script, recbole-style loaders (two+ independent sources agree).
 # ml-100k 0e33842e...: the same Keras table and several recommender tutorials' loaders (agree).
-# ml-25m 6b51fb27...: one public downloader table only (single source: not independently confirmed).
+# ml-25m 6b51fb27...: a PyTorch Lightning MovieLens25M data module, PaddlePaddle's dataset list
+#        and a loader's MD5_HASH table (agree).
 # ml-32m, ml-latest-small: no pinned value; checked against GroupLens' own `.zip.md5` at fetch time.
 DATASETS: dict[str, Archive] = {
     "ml-1m": Archive("ml-1m.zip", "c4d9eecfca2ab87c1945afe126590906", "ml-1m"),
