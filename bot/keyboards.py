@@ -56,9 +56,8 @@ def recorded(movie_ids: Sequence[int]) -> InlineKeyboardMarkup:
     if len(movie_ids) == 1:
         rows.append([_button("↩️ Undo", callbacks.undo(movie_ids[0]))])
     else:
-        rows.append(
-            [_button(f"↩️ Undo {n}", callbacks.undo(m)) for n, m in enumerate(movie_ids, 1)][:8]
-        )
+        undo = [_button(f"↩️ Undo {n}", callbacks.undo(m)) for n, m in enumerate(movie_ids, 1)]
+        rows.extend(undo[i : i + 5] for i in range(0, len(undo), 5))  # every film, 5 a row
     rows.append([_button("🍿 Recommend", callbacks.more(0))])
     return InlineKeyboardMarkup(rows)
 

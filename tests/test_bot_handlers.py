@@ -82,6 +82,10 @@ async def test_like_records_confirms_and_undo_removes(harness: Harness) -> None:
 async def test_several_titles_at_once_and_a_title_with_commas(harness: Harness) -> None:
     await harness.say(ALICE, ALICE, "/like Matrix, Toy Story, Alien")
     assert set(harness.storage.ratings(ALICE, ALICE)) == {2571, 1, 1214}
+    titles = "Heat, Fargo, Titanic, Braveheart, Se7en, Casablanca, Jaws, Vertigo, Chinatown, Babe"
+    many = await harness.say(ALICE, ALICE, "/like " + titles)
+    assert len(harness.storage.ratings(ALICE, ALICE)) == 13
+    assert [t for t, _ in many.buttons() if t.startswith("↩️")][-1] == "↩️ Undo 10"
     await harness.say(ALICE, ALICE, "/dislike Good, The Bad and The Ugly, The")
     assert harness.storage.ratings(ALICE, ALICE)[1201] == -1.0
 
