@@ -106,29 +106,21 @@ def load_ratings(path: Path) -> pd.DataFrame:
     """All ratings of the data set at `path`, as `user_id`, `movie_id`, `rating`."""
     path = Path(path)
     layout = detect_layout(path)
-    dtypes = {"user_id": np.int32, "movie_id": np.int32, "rating": np.float32}
-    if layout is Layout.DAT:
-        frame = _read_separated(
-            path / "ratings.dat",
-            b"::",
-            ["user_id", "movie_id", "rating", "timestamp"],
-            usecols=[0, 1, 2],
-            dtype=dtypes,
-        )
-    elif layout is Layout.CSV:
+    if layout is Layout.CSV:
         frame = pd.read_csv(
             path / "ratings.csv",
             usecols=["userId", "movieId", "rating"],
             dtype={"userId": np.int32, "movieId": np.int32, "rating": np.float32},
             engine="c",
         ).rename(columns={"userId": "user_id", "movieId": "movie_id"})
-    else:
+    else:  # ratings.dat ('::') and ml-100k's u.data (tab): same columns, other separator
+        name, separator = ("ratings.dat", b"::") if layout is Layout.DAT else ("u.data", b"\t")
         frame = _read_separated(
-            path / "u.data",
-            b"\t",
+            path / name,
+            separator,
             ["user_id", "movie_id", "rating", "timestamp"],
             usecols=[0, 1, 2],
-            dtype=dtypes,
+            dtype={"user_id": np.int32, "movie_id": np.int32, "rating": np.float32},
         )
     return _clean_ratings(frame)
 

@@ -81,9 +81,10 @@ async def record_titles(
         prompt = texts.ASK_LIKE if value > 0 else texts.ASK_DISLIKE
         await message.reply_text(prompt, reply_markup=ForceReply(selective=True), do_quote=True)
         return
-    whole = svc.rec.match(text)
-    if len(titles) > 1 and whole.best is not None and whole.best.score >= 100:
-        titles = [text]  # a title that itself has commas: "Good, the Bad and the Ugly, The"
+    if len(titles) > 1:  # a title that itself has commas: "Good, the Bad and the Ugly, The"
+        whole = svc.rec.match(text).best
+        if whole is not None and whole.score >= 100:
+            titles = [text]
     remember(context, chat, user)
     recorded: list[tuple[int, str]] = []
     for title in titles:
