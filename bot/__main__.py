@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hmac
 import logging
 import signal
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiohttp import web
+    from telegram.ext import Application
+
+    from bot.config import BotSettings
 
 log = logging.getLogger("bot")
 
@@ -43,27 +51,40 @@ def run() -> int:
         settings.log_level,
         settings.log_format,
         secrets=[settings.token, settings.core.qdrant_api_key, settings.webhook_secret],
+        key=settings.token,
     )
+    try:
+        return _serve(settings)
+    except Exception:
+        # Logged through the redacting handler; Python's own printout could carry the token.
+        log.exception("the bot stopped on an error")
+        return 1
 
+
+def _serve(settings: BotSettings) -> int:
     from telegram import Update
 
     from bot.app import build_application
+    from bot.context import Services
+    from bot.flows import adopt_catalogue
     from bot.health import heartbeat_path
     from bot.storage import Storage
     from movierec.recommender import Recommender
 
-    log.info("opening the recommender", extra={"store": settings.core.store})
-    recommender = Recommender.open(settings.core)
+    log.info("opening the recommender", extra={"store": str(settings.core.store)})
+    recommender = Recommender.open(settings.core, progress=False)
     storage = Storage(settings.core.database_path)
-    app = build_application(
-        settings.token,
-        recommender,
-        storage,
-        base_url=settings.base_url,
-        max_rate=settings.max_rate,
-        heartbeat=None if settings.webhook_url else heartbeat_path(),
-    )
     try:
+        adopt_catalogue(Services(recommender, storage))
+        storage.prune_lists()
+        app = build_application(
+            settings.token,
+            recommender,
+            storage,
+            base_url=settings.base_url,
+            max_rate=settings.max_rate,
+            heartbeat=None if settings.webhook_url else heartbeat_path(settings.core),
+        )
         if settings.webhook_url:
             asyncio.run(_serve_webhook(app, settings))
         else:
@@ -78,49 +99,72 @@ def run() -> int:
     return 0
 
 
-async def _serve_webhook(app, settings) -> None:  # app: Application, settings: BotSettings
+async def _serve_webhook(app: Application, settings: BotSettings) -> None:
     """Webhook mode: our own small aiohttp server, so that it can also answer /healthz and check
     Telegram's secret-token header before an update reaches the application."""
     from aiohttp import web
     from telegram import Update
-
-    async def receive(request: web.Request) -> web.Response:
-        token = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
-        if token != settings.webhook_secret:
-            log.warning("webhook request with a wrong secret", extra={"peer": request.remote})
-            return web.Response(status=403)
-        try:
-            update = Update.de_json(await request.json(), app.bot)
-        except ValueError:
-            return web.Response(status=400)
-        await app.update_queue.put(update)
-        return web.Response(status=200)
-
-    async def healthz(request: web.Request) -> web.Response:
-        return web.json_response({"ok": app.running})
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     server = web.Application(client_max_size=1 << 20)
-    server.router.add_post(settings.webhook_path, receive)
-    server.router.add_get("/healthz", healthz)
+    server.router.add_post(settings.webhook_path, _receiver(app, settings))
+    server.router.add_get("/healthz", _healthz(app))
     runner = web.AppRunner(server, access_log=None)
-    await app.initialize()
-    await app.bot.set_webhook(
-        settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=Update.ALL_TYPES
-    )
-    await app.start()
-    await runner.setup()
-    await web.TCPSite(runner, settings.listen, settings.port).start()
-    log.info(
-        "webhook server listening", extra={"port": settings.port, "path": settings.webhook_path}
-    )
-    await stop.wait()
-    await runner.cleanup()  # stop taking updates, then finish the queued ones
-    await app.stop()
-    await app.shutdown()
+    async with app:  # initialize, and shut down whatever happens below
+        await app.bot.set_webhook(
+            settings.webhook_url or "",
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        await app.start()
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, settings.listen, settings.port).start()
+            log.info(
+                "webhook server listening",
+                extra={"port": settings.port, "path": settings.webhook_path},
+            )
+            await stop.wait()
+        finally:
+            await runner.cleanup()  # stop taking updates, then finish the queued ones
+            await app.stop()
+
+
+def _healthz(app: Application):  # -> aiohttp handler
+    from aiohttp import web
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response({"ok": app.running}, status=200 if app.running else 503)
+
+    return healthz
+
+
+def _receiver(app: Application, settings: BotSettings):  # -> aiohttp handler
+    from aiohttp import web
+    from telegram import Update
+
+    expected = (settings.webhook_secret or "").encode()
+
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
+        if not hmac.compare_digest(given, expected):
+            log.warning("webhook request with a wrong secret")
+            return web.Response(status=403)
+        try:
+            payload = await request.json()
+            if not isinstance(payload, dict):
+                raise ValueError("an update is a JSON object")
+            update = Update.de_json(payload, app.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            log.warning("webhook request that is not an update")
+            return web.Response(status=400)
+        await app.update_queue.put(update)
+        return web.Response(status=200)
+
+    return receive
 
 
 if __name__ == "__main__":

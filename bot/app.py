@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from telegram import BotCommand, Update
+from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -14,13 +15,16 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    ContextTypes,
+    Defaults,
     MessageHandler,
     TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
-from bot.handlers import Services, buttons, chat, commands
+from bot.context import BotContext, BotData, Services
+from bot.handlers import buttons, chat, commands
 from bot.storage import Storage
 from bot.throttle import Throttle
 from movierec.recommender import Recommender
@@ -62,6 +66,8 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(token)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(
             AIORateLimiter(overall_max_rate=max_rate, group_max_rate=group_rate, max_retries=3)
         )
@@ -74,9 +80,10 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
-    app.bot_data["services"] = Services(recommender, storage)
-    app.bot_data["throttle"] = throttle or Throttle()
-    app.bot_data["heartbeat"] = heartbeat
+    data: BotData = app.bot_data
+    data.services = Services(recommender, storage)
+    data.throttle = throttle if throttle is not None else Throttle()
+    data.heartbeat = heartbeat
     add_handlers(app)
     return app
 
@@ -108,15 +115,16 @@ def add_handlers(app: Application) -> None:
 
 async def _post_init(app: Application) -> None:
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
-    path = app.bot_data.get("heartbeat")
-    if path is not None:
-        app.bot_data["heartbeat_task"] = asyncio.create_task(_beat(Path(path)))
+    data: BotData = app.bot_data
+    if data.heartbeat is not None:
+        data.heartbeat_task = asyncio.create_task(_beat(data.heartbeat))
 
 
 async def _post_shutdown(app: Application) -> None:
-    task = app.bot_data.pop("heartbeat_task", None)
-    if task is not None:
-        task.cancel()
+    data: BotData = app.bot_data
+    if data.heartbeat_task is not None:
+        data.heartbeat_task.cancel()
+        data.heartbeat_task = None
 
 
 async def _beat(path: Path) -> None:

@@ -15,21 +15,38 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 MAX_MOVIE_ID = 10_000_000
 MAX_OFFSET = 200
 MAX_PAGE = 1_000
 
+
+class Kind(StrEnum):
+    """What a button does: the one source of truth for the prefixes of callback data."""
+
+    RATE = "r"
+    UNDO = "u"
+    HIDE = "h"
+    MORE = "m"
+    GROUP_MORE = "g"
+    REMOVE = "x"
+    PAGE = "p"
+    RESET = "z"
+    DELETE = "d"
+
+
+# [0-9], not \d: \d also matches other scripts' digits ("٣"), which no button of ours carries.
 _PATTERNS = {
-    "r": re.compile(r"r:([+-]):(\d{1,8})"),
-    "u": re.compile(r"u:(\d{1,8})"),
-    "h": re.compile(r"h:(\d{1,8})"),
-    "m": re.compile(r"m:(\d{1,3})"),
-    "g": re.compile(r"g:(\d{1,3})"),
-    "x": re.compile(r"x:(\d{1,8}):(\d{1,4})"),
-    "p": re.compile(r"p:(\d{1,4})"),
-    "z": re.compile(r"z:([yn])"),
-    "d": re.compile(r"d:([yn])"),
+    Kind.RATE: re.compile(r"r:([+-]):([0-9]{1,8})"),
+    Kind.UNDO: re.compile(r"u:([0-9]{1,8})"),
+    Kind.HIDE: re.compile(r"h:([0-9]{1,8})"),
+    Kind.MORE: re.compile(r"m:([0-9]{1,3})"),
+    Kind.GROUP_MORE: re.compile(r"g:([0-9]{1,3})"),
+    Kind.REMOVE: re.compile(r"x:([0-9]{1,8}):([0-9]{1,4})"),
+    Kind.PAGE: re.compile(r"p:([0-9]{1,4})"),
+    Kind.RESET: re.compile(r"z:([yn])"),
+    Kind.DELETE: re.compile(r"d:([yn])"),
 }
 
 
@@ -37,7 +54,7 @@ _PATTERNS = {
 class Action:
     """A decoded button press."""
 
-    kind: str
+    kind: Kind
     movie_id: int = 0
     value: float = 0.0  # +1 / -1 for ratings
     number: int = 0  # offset or page
@@ -48,29 +65,29 @@ def decode(data: str | None) -> Action | None:
     """The action a button carries, or None for anything malformed, forged or out of range."""
     if not data or len(data.encode()) > 64:
         return None
-    kind = data.split(":", 1)[0]
-    pattern = _PATTERNS.get(kind)
-    match = pattern.fullmatch(data) if pattern else None
+    try:
+        kind = Kind(data.split(":", 1)[0])
+    except ValueError:
+        return None
+    match = _PATTERNS[kind].fullmatch(data)
     if not match:
         return None
     groups = match.groups()
-    if kind == "r":
-        action = Action("r", movie_id=int(groups[1]), value=1.0 if groups[0] == "+" else -1.0)
-    elif kind in ("u", "h"):
+    if kind is Kind.RATE:
+        action = Action(kind, movie_id=int(groups[1]), value=1.0 if groups[0] == "+" else -1.0)
+    elif kind in (Kind.UNDO, Kind.HIDE):
         action = Action(kind, movie_id=int(groups[0]))
-    elif kind in ("m", "g"):
+    elif kind in (Kind.MORE, Kind.GROUP_MORE, Kind.PAGE):
         action = Action(kind, number=int(groups[0]))
-    elif kind == "x":
-        action = Action("x", movie_id=int(groups[0]), number=int(groups[1]))
-    elif kind == "p":
-        action = Action("p", number=int(groups[0]))
+    elif kind is Kind.REMOVE:
+        action = Action(kind, movie_id=int(groups[0]), number=int(groups[1]))
     else:
         action = Action(kind, confirm=groups[0] == "y")
     if not 0 <= action.movie_id <= MAX_MOVIE_ID:
         return None
-    if kind in ("m", "g") and (action.number > MAX_OFFSET or action.number % 5):
+    if kind in (Kind.MORE, Kind.GROUP_MORE) and (action.number > MAX_OFFSET or action.number % 5):
         return None
-    if kind in ("x", "p") and action.number > MAX_PAGE:
+    if kind in (Kind.REMOVE, Kind.PAGE) and action.number > MAX_PAGE:
         return None
     return action
 
@@ -88,7 +105,7 @@ def hide(movie_id: int) -> str:
 
 
 def more(offset: int, group: bool = False) -> str:
-    return f"{'g' if group else 'm'}:{offset}"
+    return f"{Kind.GROUP_MORE if group else Kind.MORE}:{offset}"
 
 
 def remove(movie_id: int, page: int) -> str:
@@ -99,5 +116,5 @@ def page(number: int) -> str:
     return f"p:{number}"
 
 
-def confirm(kind: str, yes: bool) -> str:
+def confirm(kind: Kind, yes: bool) -> str:
     return f"{kind}:{'y' if yes else 'n'}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
@@ -13,6 +14,25 @@ BOTFATHER_HELP = (
     "questions, and copy the token it gives you (it looks like 123456789:ABC-...). Then put "
     "TELEGRAM_BOT_TOKEN=<token> in the environment or in a .env file next to where you run the bot."
 )
+
+
+MIN_SECRET = 16
+_SECRET = re.compile(rf"[A-Za-z0-9_-]{{{MIN_SECRET},256}}")
+SECRET_HELP = (
+    f"WEBHOOK_SECRET must be a random string of {MIN_SECRET}-256 characters A-Z, a-z, 0-9, _ "
+    "and - (Telegram sends it with every update so that only Telegram can post to the bot), "
+    "e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+)
+
+
+def check_webhook_secret(secret: str | None) -> None:
+    """Refuse a missing, short or malformed secret at start, with a way to make a good one."""
+    if not secret:
+        raise SystemExit("WEBHOOK_URL is set but WEBHOOK_SECRET is not. " + SECRET_HELP)
+    if not _SECRET.fullmatch(secret):
+        raise SystemExit(
+            "WEBHOOK_SECRET is too weak or has characters Telegram refuses. " + SECRET_HELP
+        )
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -44,11 +64,8 @@ class BotSettings:
             raise SystemExit(BOTFATHER_HELP)
         webhook_url = _env("WEBHOOK_URL")
         secret = _env("WEBHOOK_SECRET")
-        if webhook_url and not secret:
-            raise SystemExit(
-                "WEBHOOK_URL is set but WEBHOOK_SECRET is not: choose a random secret (1-256 "
-                "characters A-Z, a-z, 0-9, _ and -) so that only Telegram can post updates."
-            )
+        if webhook_url:
+            check_webhook_secret(secret)
         return cls(
             core=core,
             token=token,

@@ -1,4 +1,5 @@
-"""`movierec-bot --healthcheck`: cheap, standard library only (probes run it every few seconds).
+"""`movierec-bot --healthcheck`: cheap (probes run it every few seconds), and reading the same
+settings as the running bot, `.env` included.
 
 Webhook mode asks the running bot's /healthz; polling mode checks that the heartbeat file the bot
 touches every 30 s is fresh.
@@ -11,20 +12,18 @@ import time
 import urllib.request
 from pathlib import Path
 
+from movierec.config import Settings
+
 MAX_AGE_SECONDS = 120
 
 
-def heartbeat_path() -> Path:
-    home = os.environ.get("MOVIEREC_HOME", "").strip()
-    if not home:
-        from platformdirs import user_data_dir
-
-        home = user_data_dir("movierec", appauthor=False)
-    return Path(home) / "bot.heartbeat"
+def heartbeat_path(settings: Settings | None = None) -> Path:
+    return (settings or Settings.from_env()).home / "bot.heartbeat"
 
 
 def check() -> int:
     """0 when healthy, 1 otherwise (the exit code Docker and Kubernetes read)."""
+    settings = Settings.from_env()  # also loads .env into the environment
     if os.environ.get("WEBHOOK_URL", "").strip():
         port = os.environ.get("WEBHOOK_PORT", "").strip() or "8080"
         try:
@@ -32,8 +31,8 @@ def check() -> int:
                 return 0 if reply.status == 200 else 1
         except OSError:
             return 1
-    path = heartbeat_path()
     try:
-        return 0 if time.time() - path.stat().st_mtime < MAX_AGE_SECONDS else 1
+        age = time.time() - heartbeat_path(settings).stat().st_mtime
     except OSError:
         return 1
+    return 0 if age < MAX_AGE_SECONDS else 1

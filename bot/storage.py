@@ -1,51 +1,105 @@
-"""Chat state in SQLite: who rated what, what they hid, and who is in which chat.
+"""Chat state in SQLite: who rated what, what they hid, who is in which chat, and which bot
+message belongs to whom.
 
 Every person's ratings are keyed by (chat, user), so in a group each member's taste stays their
 own. The database runs in WAL mode with `synchronous=FULL` and every write commits before the bot
 confirms anything: a rating the bot confirmed survives `kill -9` and power loss.
+
+Deleting a person's data must leave nothing behind in any file: `secure_delete` overwrites freed
+pages with zeros, and a deletion checkpoints and truncates the write-ahead log, which would
+otherwise keep the old pages (names, ids) until some later checkpoint.
+
+The schema is versioned with `PRAGMA user_version`; `MIGRATIONS` upgrade an older file in place.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS ratings (
-    chat_id INTEGER NOT NULL,
-    user_id INTEGER NOT NULL,
-    movie_id INTEGER NOT NULL,
-    value REAL NOT NULL,
-    rated_at REAL NOT NULL,
-    PRIMARY KEY (chat_id, user_id, movie_id)
-);
-CREATE TABLE IF NOT EXISTS hidden (
-    chat_id INTEGER NOT NULL,
-    user_id INTEGER NOT NULL,
-    movie_id INTEGER NOT NULL,
-    PRIMARY KEY (chat_id, user_id, movie_id)
-);
-CREATE TABLE IF NOT EXISTS members (
-    chat_id INTEGER NOT NULL,
-    user_id INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    PRIMARY KEY (chat_id, user_id)
-);
-CREATE TABLE IF NOT EXISTS chats (
-    chat_id INTEGER PRIMARY KEY,
-    status TEXT NOT NULL,
-    changed_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS ratings_by_user ON ratings (user_id);
-"""
+# Version 1 is the first release's schema (no user_version was set: it reads as 0).
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE IF NOT EXISTS ratings (
+        chat_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        movie_id INTEGER NOT NULL,
+        value REAL NOT NULL,
+        rated_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, user_id, movie_id)
+    );
+    CREATE TABLE IF NOT EXISTS hidden (
+        chat_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        movie_id INTEGER NOT NULL,
+        PRIMARY KEY (chat_id, user_id, movie_id)
+    );
+    CREATE TABLE IF NOT EXISTS members (
+        chat_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        PRIMARY KEY (chat_id, user_id)
+    );
+    CREATE TABLE IF NOT EXISTS chats (
+        chat_id INTEGER PRIMARY KEY,
+        status TEXT NOT NULL,
+        changed_at REAL NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS ratings_by_user ON ratings (user_id);
+    """,
+    # 2: the title beside each rating (to recognise a film when the catalogue changes), the
+    # owner and content of every bot message with buttons, and what each /like message recorded
+    # (so that editing the message can replace it).
+    """
+    ALTER TABLE ratings ADD COLUMN title TEXT;
+    CREATE TABLE IF NOT EXISTS lists (
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        owner_id INTEGER,
+        kind TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        movie_ids TEXT NOT NULL,
+        value REAL NOT NULL DEFAULT 0,
+        shown TEXT,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, message_id)
+    );
+    CREATE INDEX IF NOT EXISTS lists_by_owner ON lists (owner_id);
+    CREATE TABLE IF NOT EXISTS sources (
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        movie_id INTEGER NOT NULL,
+        value REAL NOT NULL,
+        PRIMARY KEY (chat_id, message_id, user_id, movie_id)
+    );
+    CREATE INDEX IF NOT EXISTS sources_by_user ON sources (user_id);
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+LIST_DAYS = 90  # buttons older than this act as stale ones
+
+
+@dataclass(frozen=True)
+class ListInfo:
+    """A bot message with buttons: whose it is and which films it shows, in order."""
+
+    owner_id: int | None
+    kind: str
+    start: int  # the number of the first film minus one (the offset of a picks list, a page)
+    movie_ids: tuple[int, ...]
+    value: float = 0.0  # the rating an ambiguous-title question asks for
+    shown: str | None = None  # the keyboard last sent, to skip edits that change nothing
 
 
 class Storage:
-    """One SQLite connection, serialised by a lock (handlers run on one event loop anyway)."""
+    """One SQLite connection, serialised by a lock: callers run it from worker threads."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -55,7 +109,30 @@ class Storage:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.executescript(SCHEMA)
+        self._db.execute("PRAGMA secure_delete=ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring an older file up to SCHEMA_VERSION, one step per transaction."""
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0 and self._has_table("ratings") and not self._has_column("ratings", "title"):
+            version = 1  # the first release's file: tables exist, no version set
+        for number, script in enumerate(MIGRATIONS[version:], version + 1):
+            with self._write() as db:
+                for statement in filter(str.strip, script.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version={number}")
+
+    def _has_table(self, name: str) -> bool:
+        query = "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?"
+        return self._db.execute(query, (name,)).fetchone() is not None
+
+    def _has_column(self, table: str, column: str) -> bool:
+        return any(row[1] == column for row in self._db.execute(f"PRAGMA table_info({table})"))
+
+    @property
+    def version(self) -> int:
+        return int(self._read("PRAGMA user_version")[0][0])
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -73,7 +150,9 @@ class Storage:
             return self._db.execute(sql, args).fetchall()
 
     # --------------------------------------------------------------- ratings
-    def rate(self, chat_id: int, user_id: int, movie_id: int, value: float) -> float | None:
+    def rate(
+        self, chat_id: int, user_id: int, movie_id: int, value: float, title: str | None = None
+    ) -> float | None:
         """Record a rating (committed on return); returns the previous value, if any."""
         with self._write() as db:
             row = db.execute(
@@ -81,10 +160,11 @@ class Storage:
                 (chat_id, user_id, movie_id),
             ).fetchone()
             db.execute(
-                "INSERT INTO ratings VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (chat_id, user_id, movie_id) "
-                "DO UPDATE SET value=excluded.value, rated_at=excluded.rated_at",
-                (chat_id, user_id, movie_id, value, time.time()),
+                "INSERT INTO ratings (chat_id, user_id, movie_id, value, rated_at, title) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, user_id, movie_id) DO UPDATE "
+                "SET value=excluded.value, rated_at=excluded.rated_at, "
+                "title=coalesce(excluded.title, ratings.title)",
+                (chat_id, user_id, movie_id, value, time.time(), title),
             )
             db.execute(
                 "DELETE FROM hidden WHERE chat_id=? AND user_id=? AND movie_id=?",
@@ -109,6 +189,13 @@ class Storage:
         )
         return {movie: value for movie, value in rows}
 
+    def rated_titles(self, chat_id: int, user_id: int) -> dict[int, str | None]:
+        """Movie id -> the title stored with the rating (None for ratings from before v2)."""
+        rows = self._read(
+            "SELECT movie_id, title FROM ratings WHERE chat_id=? AND user_id=?", chat_id, user_id
+        )
+        return dict(rows)
+
     def chat_ratings(self, chat_id: int) -> dict[int, dict[int, float]]:
         """Every member's ratings in a chat: user id -> movie id -> value."""
         members: dict[int, dict[int, float]] = {}
@@ -118,6 +205,28 @@ class Storage:
         ):
             members.setdefault(user, {})[movie] = value
         return members
+
+    def stored_titles(self, outside: Iterable[int]) -> dict[int, str | None]:
+        """Every rated movie id that is not in `outside` (e.g. the catalogue), with a title."""
+        known = set(outside)
+        rows = self._read("SELECT movie_id, max(title) FROM ratings GROUP BY movie_id")
+        return {movie: title for movie, title in rows if movie not in known}
+
+    def remap_movies(self, mapping: dict[int, int]) -> int:
+        """Move ratings and hidden films from old movie ids to new ones (a new catalogue).
+
+        Where a person already rated the new id, their newer rating stays and the old one goes.
+        """
+        moved = 0
+        with self._write() as db:
+            for old, new in mapping.items():
+                moved += db.execute(
+                    "UPDATE OR IGNORE ratings SET movie_id=? WHERE movie_id=?", (new, old)
+                ).rowcount
+                db.execute("DELETE FROM ratings WHERE movie_id=?", (old,))
+                db.execute("UPDATE OR IGNORE hidden SET movie_id=? WHERE movie_id=?", (new, old))
+                db.execute("DELETE FROM hidden WHERE movie_id=?", (old,))
+        return moved
 
     def reset(self, chat_id: int, user_id: int) -> int:
         """Forget a person's ratings and hidden films in one chat; returns how many ratings."""
@@ -153,6 +262,75 @@ class Storage:
             )
         return {row[0] for row in rows}
 
+    # --------------------------------------------------------------- messages with buttons
+    def save_list(self, chat_id: int, message_id: int, info: ListInfo) -> None:
+        """Remember whose a message with buttons is and what it lists (see `ListInfo`)."""
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO lists VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    chat_id,
+                    message_id,
+                    info.owner_id,
+                    info.kind,
+                    info.start,
+                    json.dumps(list(info.movie_ids)),
+                    info.value,
+                    info.shown,
+                    time.time(),
+                ),
+            )
+
+    def get_list(self, chat_id: int, message_id: int) -> ListInfo | None:
+        rows = self._read(
+            "SELECT owner_id, kind, start, movie_ids, value, shown, created_at FROM lists "
+            "WHERE chat_id=? AND message_id=?",
+            chat_id,
+            message_id,
+        )
+        if not rows or rows[0][6] < time.time() - LIST_DAYS * 86400:
+            return None
+        owner, kind, start, ids, value, shown, _ = rows[0]
+        return ListInfo(owner, kind, start, tuple(json.loads(ids)), value, shown)
+
+    def set_shown(self, chat_id: int, message_id: int, shown: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE lists SET shown=? WHERE chat_id=? AND message_id=?",
+                (shown, chat_id, message_id),
+            )
+
+    def prune_lists(self, days: float = LIST_DAYS) -> int:
+        """Forget messages older than `days` (their buttons then answer as stale)."""
+        with self._write() as db:
+            return db.execute(
+                "DELETE FROM lists WHERE created_at < ?", (time.time() - days * 86400,)
+            ).rowcount
+
+    # --------------------------------------------------------------- what a message recorded
+    def save_source(
+        self, chat_id: int, message_id: int, user_id: int, entries: dict[int, float]
+    ) -> None:
+        with self._write() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
+                [(chat_id, message_id, user_id, m, v) for m, v in entries.items()],
+            )
+
+    def take_source(self, chat_id: int, message_id: int, user_id: int) -> dict[int, float]:
+        """What a person's message recorded, forgotten as it is returned (it was edited)."""
+        with self._write() as db:
+            rows = db.execute(
+                "SELECT movie_id, value FROM sources WHERE chat_id=? AND message_id=? "
+                "AND user_id=?",
+                (chat_id, message_id, user_id),
+            ).fetchall()
+            db.execute(
+                "DELETE FROM sources WHERE chat_id=? AND message_id=? AND user_id=?",
+                (chat_id, message_id, user_id),
+            )
+        return dict(rows)
+
     # --------------------------------------------------------------- people and chats
     def remember_member(self, chat_id: int, user_id: int, name: str) -> None:
         """A display name for group picks ("matches Ann and Bob"); kept only for groups."""
@@ -179,19 +357,25 @@ class Storage:
         return rows[0][0] if rows else None
 
     def delete_user(self, user_id: int) -> int:
-        """Everything held about a person, in every chat; returns how many rows went."""
+        """Everything held about a person, in every chat and every file; returns how many rows.
+
+        The write-ahead log is checkpointed and truncated afterwards, so the deleted rows do not
+        survive in it (with `secure_delete` the freed pages of the main file are zeroed too).
+        """
         with self._write() as db:
             total = 0
-            for table in ("ratings", "hidden", "members"):
+            for table in ("ratings", "hidden", "members", "sources"):
                 total += db.execute(f"DELETE FROM {table} WHERE user_id=?", (user_id,)).rowcount
+            total += db.execute("DELETE FROM lists WHERE owner_id=?", (user_id,)).rowcount
             total += db.execute("DELETE FROM chats WHERE chat_id=?", (user_id,)).rowcount
+            total += db.execute("DELETE FROM lists WHERE chat_id=?", (user_id,)).rowcount
+        self.checkpoint()
         return total
 
-    def counts(self) -> dict[str, int]:
-        return {
-            table: self._read(f"SELECT COUNT(*) FROM {table}")[0][0]
-            for table in ("ratings", "hidden", "members", "chats")
-        }
+    def checkpoint(self) -> None:
+        """Copy the WAL into the main file and truncate it to zero bytes."""
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         with self._lock:

@@ -1,15 +1,28 @@
-"""Everything the bot says, as HTML with every title escaped, short enough for a phone."""
+"""Every user-facing string of the bot (messages, button labels, toasts), as Telegram HTML with
+every title, name and echoed query escaped, short enough for a phone.
+
+Length is counted as Telegram counts it: the visible text after entity parsing, in UTF-16 code
+units (an emoji outside the Basic Multilingual Plane counts two). Messages are assembled from
+whole blocks (`join_blocks`), so a long message is cut between blocks and never inside a tag or
+an `&amp;` entity.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
-from html import escape
+from html import escape, unescape
 
 from movierec.recommender import GroupPick, Movie, Pick
 from movierec.titles import Candidate, display_title
 
-MAX_MESSAGE = 4096
+MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the visible text
+MAX_TOAST = 200  # callback answers
+MAX_NAME = 32  # a member's first name as shown in movie-night picks
+MAX_QUOTE = 100  # an echoed query
 
+# ------------------------------------------------------------------ fixed messages
 WELCOME = (
     "🎬 <b>Hi! I recommend films you haven't seen and will probably enjoy.</b>\n"
     "Tell me what you like with /like <i>title</i> and what you don't with /dislike <i>title</i>,\n"
@@ -29,26 +42,32 @@ HELP = (
     "/privacy – what I store and where\n"
     "/deletemydata – delete everything I hold about you (asks first)\n\n"
     "In a private chat you can also just send a title, like <code>the matrix</code>.\n"
+    "Made a typo? Edit your /like message: I replace what it recorded.\n"
     "<b>Movie nights:</b> each member's taste counts the same; a film anyone rated is never "
-    "picked, and a film people with your taste clearly dislike is vetoed."
+    "picked, and a film people with your taste clearly dislike is vetoed. Buttons under "
+    "someone else's list record your own rating and leave their list as it is."
 )
 
 PRIVACY = (
     "<b>What I store</b>\n"
     "• your Telegram user id and the ids of the chats you use me in\n"
-    "• the films you liked, disliked or hid, per chat\n"
+    "• the films you liked, disliked or hid, per chat, with their titles\n"
     "• in groups, your first name, to say whose taste a pick matches\n"
+    "• which of my messages with buttons belong to you, so that only you can use them\n"
     "Nothing else: no messages, no phone number. It is kept in a database on the server that "
-    "runs this bot, and never shared.\n"
-    "/deletemydata removes all of it."
+    "runs this bot, and never shared. The bot's logs hold no names, no message texts and no "
+    "plain ids: only keyed hashes of ids.\n"
+    "/deletemydata removes all of it at once, from the database files too; the log notes only "
+    "how many records were deleted."
 )
 
 ASK_LIKE = "👍 Which film do you like? Reply with its title (or several, separated by commas)."
 ASK_DISLIKE = "👎 Which film don't you like? Reply with its title."
 ASK_FORGET = "Which film should I forget? Send /forget followed by its title."
-NOT_UNDERSTOOD = "I can only read film titles here. Try /help."
 SLOW_DOWN = "⏳ Slow down a little, please: I'll answer again in a few seconds."
 STALE_BUTTON = "That button is no longer valid."
+NOT_YOURS = "These buttons belong to whoever asked. Send the command yourself for your own."
+EXPIRED = "This question has expired: send the command again."
 ERROR = "😕 Sorry, something went wrong on my side. Please try again."
 NO_RATINGS = "You haven't rated anything yet. Try /like <i>title</i>, or /start for ideas."
 NOTHING_LEFT = "I have nothing more to suggest right now. Rate a few more films and ask again."
@@ -59,6 +78,79 @@ RESET_DONE = "Done: I forgot {count} rating(s). Start again with /like <i>title<
 DELETE_ASK = "Delete <b>everything</b> I hold about you, in every chat? This cannot be undone."
 DELETE_DONE = "Deleted: I no longer hold anything about you ({count} record(s) removed)."
 CANCELLED = "Cancelled: nothing changed."
+UNKNOWN_FILM = "a film no longer in the catalogue"
+
+# ------------------------------------------------------------------ toasts (callback answers)
+HIDDEN = "Hidden: I won't suggest it again."
+UNDONE = "Undone."
+NOTHING_TO_UNDO = "Nothing to undo."
+REMOVED = "Removed."
+ALREADY_GONE = "Already gone."
+TOAST_CANCELLED = "Cancelled."
+TOAST_DONE = "Done."
+TOAST_DELETED = "Deleted."
+
+# ------------------------------------------------------------------ button labels
+YES_RESET = "Yes, forget them"
+YES_DELETE = "Yes, delete everything"
+CANCEL = "Cancel"
+MORE = "More ▶️"
+RECOMMEND = "🍿 Recommend"
+UNDO = "↩️ Undo"
+UNDO_SUFFIX = " · undo"
+PREVIOUS = "◀️"
+NEXT = "▶️"
+LIKE_MARK, DISLIKE_MARK, HIDE_MARK, REMOVE_MARK = "👍", "👎", "🙈", "❌"
+
+_INVISIBLE = re.compile(r"<[^>]*>")
+
+
+def clean(text: str) -> str:
+    """Drop control and format characters (bidi overrides such as U+202E, zero-width joiners
+    used to spoof) from text we echo back or show as a name."""
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch == "\n")
+
+
+def quote(query: str) -> str:
+    """A person's query echoed back: cleaned, shortened, escaped."""
+    text = clean(query).strip()
+    if len(text) > MAX_QUOTE:
+        text = text[: MAX_QUOTE - 1].rstrip() + "…"
+    return escape(text)
+
+
+def name(first_name: str | None) -> str:
+    """A member's name for a message: cleaned, at most MAX_NAME characters, escaped."""
+    text = " ".join(clean(first_name or "").split()) or "someone"
+    if len(text) > MAX_NAME:
+        text = text[: MAX_NAME - 1].rstrip() + "…"
+    return escape(text)
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def visible_len(html: str) -> int:
+    """How long Telegram considers a message: tags removed, entities decoded, UTF-16 units."""
+    return utf16_len(unescape(_INVISIBLE.sub("", html)))
+
+
+def join_blocks(blocks: Sequence[str], tail: str = "", limit: int = MAX_MESSAGE) -> str:
+    """Join whole HTML blocks with new lines, dropping the last ones (with a note) if the
+    message would be longer than Telegram allows."""
+    budget = limit - visible_len(tail) - 40  # room for the "…and N more" note
+    kept: list[str] = []
+    used = 0
+    for block in blocks:
+        size = visible_len(block) + 1
+        if used + size > budget:
+            break
+        kept.append(block)
+        used += size
+    if len(kept) < len(blocks):
+        kept.append(f"<i>…and {len(blocks) - len(kept)} more</i>")
+    return "\n".join([*kept, tail] if tail else kept)
 
 
 def title(movie_title: str) -> str:
@@ -76,18 +168,45 @@ def verb(value: float) -> str:
     return "like" if value > 0 else "dislike"
 
 
+def mark(value: float) -> str:
+    return LIKE_MARK if value > 0 else DISLIKE_MARK
+
+
 def recorded(entries: Sequence[tuple[str, float]]) -> str:
-    """Confirmation of ratings just stored: (title, value) pairs."""
-    lines = [f"{'👍' if v > 0 else '👎'} {title(t)}" for t, v in entries]
-    return "Noted:\n" + "\n".join(lines) + "\n\n/recommend when you're ready."
+    """Confirmation of ratings just stored: (title, value) pairs, each film once."""
+    lines = [f"{mark(v)} {title(t)}" for t, v in entries]
+    return join_blocks(["Noted:", *lines], "\n/recommend when you're ready.")
+
+
+def too_many_titles(read: int, dropped: int) -> str:
+    return (
+        f"<i>I read {read} titles at a time; {dropped} more were not read: send them in "
+        "another message.</i>"
+    )
+
+
+def noted(value: float, movie_title: str | None) -> str:
+    shown = short_title(movie_title, 60) if movie_title else "it"
+    return f"Noted: you {verb(value)} {shown}."
+
+
+def noted_for_you(value: float, movie_title: str | None) -> str:
+    """A press under someone else's list: recorded for the presser, the list left alone."""
+    shown = short_title(movie_title, 60) if movie_title else "it"
+    return f"Noted for you: you {verb(value)} {shown}."
+
+
+def hidden_for_you(movie_title: str | None) -> str:
+    shown = short_title(movie_title, 60) if movie_title else "it"
+    return f"Hidden for you: I won't suggest {shown} to you again."
 
 
 def ambiguous(query: str, value: float) -> str:
-    return f"Several films match “{escape(query[:100])}”. Which one do you {verb(value)}?"
+    return f"Several films match “{quote(query)}”. Which one do you {verb(value)}?"
 
 
 def no_match(query: str, suggestions: Sequence[Candidate]) -> str:
-    text = f"I couldn't find “{escape(query[:100])}”."
+    text = f"I couldn't find “{quote(query)}”."
     if suggestions:
         text += " Did you mean one of these?"
     else:
@@ -98,7 +217,22 @@ def no_match(query: str, suggestions: Sequence[Candidate]) -> str:
 def search_results(query: str, count: int) -> str:
     if count == 1:
         return "Is this the one? Tap 👍 or 👎."
-    return f"Films matching “{escape(query[:100])}”: tap 👍 or 👎."
+    return f"Films matching “{quote(query)}”: tap 👍 or 👎."
+
+
+def not_rated(query: str) -> str:
+    return f"You haven't rated anything like “{quote(query)}”. See /ratings."
+
+
+def forgotten(movie_title: str | None) -> str:
+    return f"Forgotten: {title(movie_title) if movie_title else UNKNOWN_FILM}."
+
+
+def picks_intro(offset: int, first_name: str | None = None, group: bool = False) -> str:
+    """The heading of a person's picks; in a group it says whose they are."""
+    if group:
+        return f"Picks for {name(first_name)}"
+    return "Your picks" if offset == 0 else "More picks"
 
 
 def _genres(genres: Sequence[str]) -> str:
@@ -106,45 +240,68 @@ def _genres(genres: Sequence[str]) -> str:
 
 
 def picks(items: Sequence[Pick], offset: int, intro: str = "Your picks") -> str:
-    lines = [f"🍿 <b>{escape(intro)}</b>"]
+    """`intro` is HTML (see `picks_intro`)."""
+    blocks = [f"🍿 <b>{intro}</b>"]
     for number, pick in enumerate(items, offset + 1):
-        lines.append(
+        blocks.append(
             f"\n<b>{number}. {title(pick.title)}</b>\n<i>{_genres(pick.genres)}</i>\n"
-            f"liked by {pick.support} of {pick.neighbours} people with your taste"
+            f"liked by {pick.support} of {_consulted(pick)} people with your taste"
         )
-    lines.append("\nRate a pick to refine the next list.")
-    return "\n".join(lines)
+    return join_blocks(blocks, "\nRate a pick to refine the next list.")
+
+
+def _consulted(pick: Pick) -> int:
+    return int(getattr(pick, "neighbors", getattr(pick, "neighbours", 0)))
 
 
 def group_picks(items: Sequence[GroupPick], offset: int, names: Mapping[int, str]) -> str:
-    lines = ["🍿 <b>Movie night picks</b>"]
+    blocks = ["🍿 <b>Movie night picks</b>"]
     for number, pick in enumerate(items, offset + 1):
-        fans = [escape(names.get(int(member), "someone")) for member in pick.matches]  # type: ignore[call-overload]
-        who = ", ".join(fans) if fans else "a bit of everyone"
-        lines.append(
+        fans = [name(names.get(int(str(member)))) for member in pick.matches]
+        who = join_blocks_inline(fans) if fans else "a bit of everyone"
+        blocks.append(
             f"\n<b>{number}. {title(pick.title)}</b>\n<i>{_genres(pick.genres)}</i>\n"
             f"matches the taste of {who}"
         )
-    lines.append(
-        "\n<i>Everyone counts the same; films anyone rated are skipped; a film that people with "
-        "one member's taste clearly dislike is vetoed.</i>"
+    return join_blocks(
+        blocks,
+        "\n<i>Everyone counts the same; films anyone rated are skipped; a film that people "
+        "with one member's taste clearly dislike is vetoed.</i>",
     )
-    return "\n".join(lines)
+
+
+def join_blocks_inline(names: Sequence[str], limit: int = 8) -> str:
+    """ "Ann, Ben and 3 others": a bounded list of already-escaped names."""
+    shown = list(names[:limit])
+    if len(names) > limit:
+        shown.append(f"{len(names) - limit} others")
+    return ", ".join(shown)
 
 
 def ratings_page(
-    entries: Sequence[Movie | None], values: Sequence[float], page: int, pages: int
+    entries: Sequence[tuple[Movie | None, str | None]],
+    values: Sequence[float],
+    page: int,
+    pages: int,
 ) -> str:
-    lines = [
+    """One page of /ratings: (catalogue film or None, stored title) with each value."""
+    heading = (
         f"<b>Your ratings</b> (page {page + 1} of {pages})" if pages > 1 else "<b>Your ratings</b>"
-    ]
-    for number, (movie, value) in enumerate(zip(entries, values, strict=True), 1):
-        name = title(movie.title) if movie else "an unknown film"
-        lines.append(f"{number}. {'👍' if value > 0 else '👎'} {name}")
-    lines.append("\nTap ❌ to remove one.")
-    return "\n".join(lines)
+    )
+    blocks = [heading]
+    for number, ((movie, stored), value) in enumerate(zip(entries, values, strict=True), 1):
+        if movie is not None:
+            shown = title(movie.title)
+        elif stored:
+            shown = f"{title(stored)} <i>({UNKNOWN_FILM})</i>"
+        else:
+            shown = f"<i>{UNKNOWN_FILM}</i>"
+        blocks.append(f"{number}. {mark(value)} {shown}")
+    return join_blocks(blocks, "\nTap ❌ to remove one.")
 
 
 def fit(text: str) -> str:
-    """Never exceed Telegram's 4096 characters (a last resort; messages are built short)."""
-    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 2] + "…"
+    """A last resort for a message built elsewhere: cut on the visible text, between lines."""
+    if visible_len(text) <= MAX_MESSAGE:
+        return text
+    return join_blocks(text.split("\n"))

@@ -119,11 +119,12 @@ def title_names(title: str) -> list[str]:
     return out
 
 
-def split_titles(text: str) -> list[str]:
+def split_titles(text: str, limit: int | None = MAX_TITLES) -> list[str]:
     """Split "Matrix, Toy Story; Alien" into titles, keeping "Matrix, The" together.
 
     Commas, semicolons and new lines separate titles; a fragment that is only an article ("The")
-    belongs to the title before it. At most MAX_TITLES titles of MAX_QUERY_CHARS characters.
+    belongs to the title before it. At most `limit` titles (None: all) of MAX_QUERY_CHARS
+    characters each.
     """
     parts = [p.strip() for p in re.split(r"[,;\n]", text or "")]
     titles: list[str] = []
@@ -134,7 +135,7 @@ def split_titles(text: str) -> list[str]:
             titles[-1] = f"{titles[-1]}, {part}"
         else:
             titles.append(part)
-    return [title[:MAX_QUERY_CHARS] for title in titles[:MAX_TITLES]]
+    return [title[:MAX_QUERY_CHARS] for title in titles[:limit]]
 
 
 def _split_query_year(query: str) -> tuple[str, int | None]:

@@ -51,7 +51,7 @@ async def harness(recommender: Recommender, tmp_path: Path) -> AsyncIterator[Har
     fake = FakeTelegram()
     storage = Storage(tmp_path / "bot.sqlite3")
     app = build_application(
-        fake.token, recommender, storage, request=fake.request(), throttle=Throttle(limit=1000)
+        fake.token, recommender, storage, request=fake.request(), throttle=Throttle(burst=1000)
     )
     await app.initialize()
     yield Harness(fake, app, storage)
@@ -150,7 +150,7 @@ async def test_recommend_rate_hide_and_more_refine_the_picks(harness: Harness) -
 
 
 async def test_ratings_list_paginates_and_removes(harness: Harness) -> None:
-    popular = harness.app.bot_data["services"].rec.catalogue.popular(230, min_mean=0)
+    popular = harness.app.bot_data.services.rec.catalogue.popular(230, min_mean=0)
     for movie in popular:
         harness.storage.rate(ALICE, ALICE, movie.movie_id, 1.0)
     listing = await harness.say(ALICE, ALICE, "/ratings")
@@ -246,7 +246,7 @@ async def test_a_flood_is_refused_with_one_warning(recommender: Recommender, tmp
         recommender,
         storage,
         request=fake.request(),
-        throttle=Throttle(limit=5, period=60),
+        throttle=Throttle(burst=5, rate=0.01),
     )
     await app.initialize()
     for _ in range(12):

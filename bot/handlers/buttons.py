@@ -1,4 +1,16 @@
-"""Button presses. Every press acts for the person who pressed it, and is answered exactly once.
+"""Button presses. Every press acts for the person who pressed it, is answered at once, and
+changes a message only when the presser owns it.
+
+The order matters: decode and check the data, store what the press means (committed), answer the
+callback (Telegram refuses answers that come late, and a keyboard edit in a group can wait
+seconds behind the 20-messages-a-minute limit), then edit.
+
+Ownership: every message with buttons is stored with its owner (`ListInfo.owner_id`). In a group,
+a press under someone else's list records the presser's own rating and says so in a toast,
+leaving the list as it is; buttons that only make sense for the owner (Undo, ❌, paging, More,
+confirmations) refuse others politely. A movie-night list belongs to everyone and is never
+rewritten. A message from before ownership was stored belongs to the chat's person in a private
+chat and to nobody in a group.
 
 The data comes back from any Telegram client, so it is decoded defensively (`bot.callbacks`); a
 forged or stale button gets a polite answer and a log entry, never an exception.
@@ -6,182 +18,216 @@ forged or stale button gets a polite answer and a log entry, never an exception.
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
-from bot import callbacks, keyboards, texts
-from bot.callbacks import Action
-from bot.handlers import (
-    edit,
-    log,
-    remember,
-    send_group_picks,
-    send_picks,
-    services,
-    who,
-)
-from bot.handlers.commands import ratings_view
+from telegram import CallbackQuery, Chat, Message, Update, User
 
-UNDO_SUFFIX = " · undo"
+from bot import callbacks, flows, texts
+from bot.callbacks import Action, Kind
+from bot.context import BotContext
+from bot.flows import log, remember
+from bot.keyboards import ListKind
+from bot.logs import person
+from bot.storage import ListInfo
+
+FollowUp = Callable[[], Awaitable[None]] | None
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@dataclass(frozen=True)
+class Press:
+    """One button press, with what is known about the message it was under."""
+
+    context: BotContext
+    query: CallbackQuery
+    action: Action
+    message: Message
+    chat: Chat
+    user: User
+    info: ListInfo | None  # None: a message from before ownership was stored (or too old)
+    owner_id: int | None
+
+    @property
+    def by_owner(self) -> bool:
+        return self.owner_id == self.user.id
+
+
+async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
+    svc = context.services
     action = callbacks.decode(query.data)
-    if action is None or (
-        action.movie_id and action.movie_id not in services(context).rec.catalogue
-    ):
-        log.warning(
-            "invalid button", extra={"update_id": update.update_id, "user_id": query.from_user.id}
-        )
-        await query.answer(texts.STALE_BUTTON, show_alert=False)
-        return
-    handler = _HANDLERS[action.kind]
-    answer = await handler(update, context, query, action)
-    await query.answer(answer)
-
-
-async def _rate(update: Update, context, query: CallbackQuery, action: Action) -> str:
-    _, chat, user = who(update)
-    svc = services(context)
-    remember(context, chat, user)
-    svc.storage.rate(chat.id, user.id, action.movie_id, action.value)
-    movie = svc.rec.catalogue.get(action.movie_id)
-    log.info("rated", extra={"chat_id": chat.id, "user_id": user.id, "count": 1})
-    await _update_row(query, action.movie_id, "👍" if action.value > 0 else "👎")
-    name = texts.short_title(movie.title if movie else "it", 60)
-    return f"Noted: you {texts.verb(action.value)} {name}."
-
-
-async def _hide(update: Update, context, query: CallbackQuery, action: Action) -> str:
-    _, chat, user = who(update)
-    services(context).storage.hide(chat.id, user.id, action.movie_id)
-    await _update_row(query, action.movie_id, "🙈")
-    return "Hidden: I won't suggest it again."
-
-
-async def _undo(update: Update, context, query: CallbackQuery, action: Action) -> str:
-    _, chat, user = who(update)
-    storage = services(context).storage
-    removed = storage.unrate(chat.id, user.id, action.movie_id)
-    unhidden = storage.unhide(chat.id, user.id, action.movie_id)
-    await _restore_row(query, action.movie_id)
-    return "Undone." if removed or unhidden else "Nothing to undo."
-
-
-async def _more(update: Update, context, query: CallbackQuery, action: Action) -> str:
-    message, chat, user = who(update)
-    if action.kind == "g":
-        await send_group_picks(message, context, chat, action.number)
-    else:
-        await send_picks(message, context, chat, user, action.number)
-    return ""
-
-
-async def _remove(update: Update, context, query: CallbackQuery, action: Action) -> str:
-    message, chat, user = who(update)
-    removed = services(context).storage.unrate(chat.id, user.id, action.movie_id)
-    text, markup = ratings_view(context, chat.id, user.id, action.number)
-    await edit(message, text, markup)
-    return "Removed." if removed else "Already gone."
-
-
-async def _page(update: Update, context, query: CallbackQuery, action: Action) -> str:
-    message, chat, user = who(update)
-    text, markup = ratings_view(context, chat.id, user.id, action.number)
-    await edit(message, text, markup)
-    return ""
-
-
-async def _reset(update: Update, context, query: CallbackQuery, action: Action) -> str:
-    message, chat, user = who(update)
-    if not action.confirm:
-        await edit(message, texts.CANCELLED)
-        return "Cancelled."
-    count = services(context).storage.reset(chat.id, user.id)
-    log.info("reset", extra={"chat_id": chat.id, "user_id": user.id, "count": count})
-    await edit(message, texts.RESET_DONE.format(count=count))
-    return "Done."
-
-
-async def _delete(update: Update, context, query: CallbackQuery, action: Action) -> str:
-    message, _, user = who(update)
-    if not action.confirm:
-        await edit(message, texts.CANCELLED)
-        return "Cancelled."
-    count = services(context).storage.delete_user(user.id)
-    log.info("deleted user data", extra={"user_id": user.id, "count": count})
-    await edit(message, texts.DELETE_DONE.format(count=count))
-    return "Deleted."
-
-
-_HANDLERS = {
-    "r": _rate,
-    "h": _hide,
-    "u": _undo,
-    "m": _more,
-    "g": _more,
-    "x": _remove,
-    "p": _page,
-    "z": _reset,
-    "d": _delete,
-}
-
-
-def _rows(query: CallbackQuery) -> list[list[InlineKeyboardButton]] | None:
+    needs_film = action is not None and action.kind in (Kind.RATE, Kind.HIDE)
     message = query.message
-    markup = getattr(message, "reply_markup", None)
-    if not isinstance(markup, InlineKeyboardMarkup):
+    if (
+        action is None
+        or (needs_film and action.movie_id not in svc.rec.catalogue)
+        or not isinstance(message, Message)  # too old for Telegram to show it to us
+        or update.effective_chat is None
+    ):
+        log.warning("invalid button", extra={"update_id": update.update_id})
+        await query.answer(texts.STALE_BUTTON)
+        return
+    chat, user = update.effective_chat, query.from_user
+    info = await svc.db(svc.storage.get_list, chat.id, message.message_id)
+    owner = info.owner_id if info else (chat.id if chat.type == Chat.PRIVATE else None)
+    press = Press(context, query, action, message, chat, user, info, owner)
+    answer, follow_up = await _HANDLERS[action.kind](press)
+    await query.answer(answer[: texts.MAX_TOAST])
+    if follow_up is not None:
+        await follow_up()
+
+
+def _refresh(press: Press) -> FollowUp:
+    """Rebuild the owner's keyboard after the answer, when there is one to rebuild."""
+    info = press.info
+    if info is None or not press.by_owner or info.kind == ListKind.NIGHT:
         return None
-    return [list(row) for row in markup.inline_keyboard]
+    owner = press.user.id
+    return lambda: flows.refresh(
+        press.context, press.chat.id, press.message.message_id, info, owner
+    )
 
 
-async def _update_row(query: CallbackQuery, movie_id: int, mark: str) -> None:
-    """Turn the pressed film's row into "<mark> label · undo", so the message shows the state."""
-    rows = _rows(query)
-    if rows is None:
-        return
-    targets = {callbacks.rate(movie_id, 1), callbacks.rate(movie_id, -1), callbacks.hide(movie_id)}
-    changed = False
-    for i, row in enumerate(rows):
-        if any(b.callback_data in targets for b in row) and len(row) > 1:
-            label = row[0].text.split(" ", 1)[-1]
-            rows[i] = [
-                InlineKeyboardButton(
-                    f"{mark} {label}{UNDO_SUFFIX}", callback_data=callbacks.undo(movie_id)
-                )
-            ]
-            changed = True
-    if changed:
-        await edit(query.message, None, InlineKeyboardMarkup(rows))  # type: ignore[arg-type]
+async def _rate(press: Press) -> tuple[str, FollowUp]:
+    svc, chat, user, action = press.context.services, press.chat, press.user, press.action
+    await remember(press.context, chat, user)
+    movie = svc.rec.catalogue.get(action.movie_id)
+    title = movie.title if movie else None
+    await svc.db(svc.storage.rate, chat.id, user.id, action.movie_id, action.value, title)
+    log.info("rated", extra={**person(chat.id, user.id), "count": 1})
+    if press.by_owner:
+        return texts.noted(action.value, title), _refresh(press)
+    return texts.noted_for_you(action.value, title), None
 
 
-async def _restore_row(query: CallbackQuery, movie_id: int) -> None:
-    """Undo: give the row its rating buttons back (or drop a plain Undo button)."""
-    rows = _rows(query)
-    if rows is None:
-        return
-    data = callbacks.undo(movie_id)
-    out: list[list[InlineKeyboardButton]] = []
-    for row in rows:
-        pressed = [b for b in row if b.callback_data == data]
-        if not pressed:
-            out.append(row)
-        elif pressed[0].text.endswith(UNDO_SUFFIX):
-            label = pressed[0].text.removesuffix(UNDO_SUFFIX).split(" ", 1)[-1]
-            out.append(_rating_row(movie_id, label))
-        elif len(row) > 1:
-            out.append([b for b in row if b.callback_data != data])
-    rows_left = [row for row in out if row]
-    await edit(query.message, None, InlineKeyboardMarkup(rows_left))  # type: ignore[arg-type]
+async def _hide(press: Press) -> tuple[str, FollowUp]:
+    svc, chat, user = press.context.services, press.chat, press.user
+    await svc.db(svc.storage.hide, chat.id, user.id, press.action.movie_id)
+    if press.by_owner:
+        return texts.HIDDEN, _refresh(press)
+    movie = svc.rec.catalogue.get(press.action.movie_id)
+    return texts.hidden_for_you(movie.title if movie else None), None
 
 
-def _rating_row(movie_id: int, label: str) -> list[InlineKeyboardButton]:
-    if label.isdigit():  # a numbered pick
-        return [
-            InlineKeyboardButton(f"👍 {label}", callback_data=callbacks.rate(movie_id, 1)),
-            InlineKeyboardButton(f"👎 {label}", callback_data=callbacks.rate(movie_id, -1)),
-            InlineKeyboardButton(f"🙈 {label}", callback_data=callbacks.hide(movie_id)),
-        ]
-    return keyboards.rate_films([(movie_id, label)]).inline_keyboard[0]  # type: ignore[return-value]
+def _owner_only(
+    handler: Callable[[Press], Awaitable[tuple[str, FollowUp]]],
+) -> Callable[[Press], Awaitable[tuple[str, FollowUp]]]:
+    """Buttons that only make sense for the message's owner refuse everyone else, politely,
+    without touching the message."""
+
+    async def guarded(press: Press) -> tuple[str, FollowUp]:
+        if press.owner_id is None and press.action.kind in (Kind.RESET, Kind.DELETE):
+            return texts.EXPIRED, None
+        if not press.by_owner:
+            return texts.NOT_YOURS, None
+        return await handler(press)
+
+    return guarded
+
+
+@_owner_only
+async def _undo(press: Press) -> tuple[str, FollowUp]:
+    svc, chat, user, movie_id = (
+        press.context.services,
+        press.chat,
+        press.user,
+        press.action.movie_id,
+    )
+    removed = await svc.db(svc.storage.unrate, chat.id, user.id, movie_id)
+    unhidden = await svc.db(svc.storage.unhide, chat.id, user.id, movie_id)
+    if not (removed or unhidden):
+        return texts.NOTHING_TO_UNDO, None
+    return texts.UNDONE, _refresh(press)
+
+
+async def _more(press: Press) -> tuple[str, FollowUp]:
+    """More of a person's picks (the owner's list only) or the group's (anyone). "Recommend"
+    under a confirmation (offset 0) gives the presser their own picks."""
+    context, message, chat, user, action = (
+        press.context,
+        press.message,
+        press.chat,
+        press.user,
+        press.action,
+    )
+    if action.kind is Kind.GROUP_MORE:
+        return "", lambda: flows.send_group_picks(message, context, chat, action.number)
+    if action.number > 0 and not press.by_owner:
+        return texts.NOT_YOURS, None
+    return "", lambda: flows.send_picks(message, context, chat, user, action.number)
+
+
+@_owner_only
+async def _remove(press: Press) -> tuple[str, FollowUp]:
+    svc, chat, user = press.context.services, press.chat, press.user
+    removed = await svc.db(svc.storage.unrate, chat.id, user.id, press.action.movie_id)
+    return (texts.REMOVED if removed else texts.ALREADY_GONE), _show_page(press)
+
+
+@_owner_only
+async def _page(press: Press) -> tuple[str, FollowUp]:
+    return "", _show_page(press)
+
+
+def _show_page(press: Press) -> FollowUp:
+    context, chat, user, message_id = (
+        press.context,
+        press.chat,
+        press.user,
+        press.message.message_id,
+    )
+
+    async def show() -> None:
+        text, markup, _ = await flows.ratings_view(context, chat.id, user.id, press.action.number)
+        await flows.edit_text(context, chat.id, message_id, text, markup)
+
+    return show
+
+
+@_owner_only
+async def _reset(press: Press) -> tuple[str, FollowUp]:
+    context, chat, user = press.context, press.chat, press.user
+    message_id = press.message.message_id
+    if not press.action.confirm:
+        return texts.TOAST_CANCELLED, lambda: flows.edit_text(
+            context, chat.id, message_id, texts.CANCELLED
+        )
+    svc = context.services
+    count = await svc.db(svc.storage.reset, chat.id, user.id)
+    log.info("reset", extra={**person(chat.id, user.id), "count": count})
+    done = texts.RESET_DONE.format(count=count)
+    return texts.TOAST_DONE, lambda: flows.edit_text(context, chat.id, message_id, done)
+
+
+@_owner_only
+async def _delete(press: Press) -> tuple[str, FollowUp]:
+    context, chat, user = press.context, press.chat, press.user
+    message_id = press.message.message_id
+    if not press.action.confirm:
+        return texts.TOAST_CANCELLED, lambda: flows.edit_text(
+            context, chat.id, message_id, texts.CANCELLED
+        )
+    svc = context.services
+    count = await svc.db(svc.storage.delete_user, user.id)
+    log.info("deleted a person's data", extra={"count": count})  # no id: it is gone
+    done = texts.DELETE_DONE.format(count=count)
+    return texts.TOAST_DELETED, lambda: _say_deleted(press, done)
+
+
+async def _say_deleted(press: Press, done: str) -> None:
+    """The prompt's stored owner went with the data: edit it directly."""
+    await press.context.bot.edit_message_text(done, press.chat.id, press.message.message_id)
+
+
+_HANDLERS: dict[Kind, Callable[[Press], Awaitable[tuple[str, FollowUp]]]] = {
+    Kind.RATE: _rate,
+    Kind.HIDE: _hide,
+    Kind.UNDO: _undo,
+    Kind.MORE: _more,
+    Kind.GROUP_MORE: _more,
+    Kind.REMOVE: _remove,
+    Kind.PAGE: _page,
+    Kind.RESET: _reset,
+    Kind.DELETE: _delete,
+}

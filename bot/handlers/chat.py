@@ -6,23 +6,25 @@ import contextlib
 
 from telegram import ChatMember, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
-from bot.handlers import HTML, log, services
-from bot.throttle import Throttle
+from bot.context import BotContext
+from bot.flows import log
+from bot.logs import person
 
 
-async def throttle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Runs before every handler: refuse a person's flood, politely, once."""
+async def throttle(update: Update, context: BotContext) -> None:
+    """Runs before every handler: refuse a person's flood, politely, once per flood (a refused
+    button press still gets its answer, a "slow down" toast)."""
     user = update.effective_user
     if user is None:
         return
-    limiter: Throttle = context.application.bot_data["throttle"]
-    allowed, warn = limiter.check(user.id)
+    allowed, warn = context.bot_data.throttle.check(user.id)
     if allowed:
         return
-    log.warning("flood refused", extra={"user_id": user.id, "update_id": update.update_id})
+    if warn:
+        log.warning("flood refused", extra={**person(user_id=user.id)})
     if update.callback_query is not None:
         await update.callback_query.answer(texts.SLOW_DOWN)
     elif warn and update.effective_message is not None:
@@ -30,7 +32,7 @@ async def throttle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop
 
 
-async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def membership(update: Update, context: BotContext) -> None:
     """The bot was added to, removed from, or blocked in a chat: note it, keep everyone's data."""
     change = update.my_chat_member
     if change is None:
@@ -39,11 +41,12 @@ async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     gone = status in (ChatMember.LEFT, ChatMember.BANNED)
     chat = change.chat
     state = ("blocked" if chat.type == chat.PRIVATE else "removed") if gone else "active"
-    services(context).storage.set_chat_status(chat.id, state)
-    log.info("membership changed", extra={"chat_id": chat.id, "status": state})
+    svc = context.services
+    await svc.db(svc.storage.set_chat_status, chat.id, state)
+    log.info("membership changed", extra={**person(chat.id), "status": state})
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log what went wrong (ids only) and, where possible, tell the person."""
     error = context.error
     chat = update.effective_chat if isinstance(update, Update) else None
@@ -51,12 +54,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(error, Forbidden):
         log.warning(
             "bot cannot write to chat",
-            extra={"chat_id": getattr(chat, "id", None), "reason": error.message},
+            extra={**person(getattr(chat, "id", None)), "reason": error.message},
         )
         if chat is not None:
-            services(context).storage.set_chat_status(
-                chat.id, "blocked" if chat.type == chat.PRIVATE else "removed"
-            )
+            svc = context.services
+            status = "blocked" if chat.type == chat.PRIVATE else "removed"
+            await svc.db(svc.storage.set_chat_status, chat.id, status)
         return
     if isinstance(error, BadRequest) and "not modified" in error.message.lower():
         return
@@ -70,6 +73,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await update.callback_query.answer(texts.ERROR)
         elif chat is not None:
             try:
-                await context.bot.send_message(chat.id, texts.ERROR, parse_mode=HTML)
+                await context.bot.send_message(chat.id, texts.ERROR)
             except Exception:
-                log.warning("could not report the error to the chat", extra={"chat_id": chat.id})
+                log.warning("could not report the error to the chat", extra=person(chat.id))

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import Update
-from telegram.ext import ContextTypes
 
-from bot import keyboards, texts
-from bot.handlers import (
-    is_group,
-    log,
-    record_titles,
-    remember,
-    reply,
-    send_group_picks,
-    send_picks,
-    services,
-    who,
-)
+from bot import flows, keyboards, texts
+from bot.callbacks import Kind
+from bot.context import BotContext
+from bot.flows import is_group, log, remember, reply, send_group_picks, send_picks, who
+from bot.keyboards import ListKind
+from bot.logs import person
+from bot.storage import ListInfo
 from movierec.titles import MatchStatus
 
 
@@ -29,123 +21,129 @@ def _argument_text(update: Update) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: BotContext) -> None:
     message, chat, user = who(update)
-    svc = services(context)
-    popular = svc.rec.catalogue.popular(6, exclude=svc.storage.ratings(chat.id, user.id))
-    await reply(message, texts.WELCOME, keyboards.cold_start(popular))
+    svc = context.services
+    rated = await svc.db(svc.storage.ratings, chat.id, user.id)
+    await flows.send_starters(message, context, user, texts.WELCOME, exclude=rated)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await reply(who(update)[0], texts.HELP)
+async def help_command(update: Update, context: BotContext) -> None:
+    await reply(context, who(update)[0], texts.HELP)
 
 
-async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await reply(who(update)[0], texts.PRIVACY)
+async def privacy(update: Update, context: BotContext) -> None:
+    await reply(context, who(update)[0], texts.PRIVACY)
 
 
-async def like(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await record_titles(update, context, _argument_text(update), 1.0)
+async def like(update: Update, context: BotContext) -> None:
+    edited = update.edited_message is not None
+    await flows.record_titles(update, context, _argument_text(update), 1.0, edited)
 
 
-async def dislike(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await record_titles(update, context, _argument_text(update), -1.0)
+async def dislike(update: Update, context: BotContext) -> None:
+    edited = update.edited_message is not None
+    await flows.record_titles(update, context, _argument_text(update), -1.0, edited)
 
 
-async def recommend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def recommend(update: Update, context: BotContext) -> None:
     message, chat, user = who(update)
-    remember(context, chat, user)
+    await remember(context, chat, user)
     await send_picks(message, context, chat, user)
 
 
-async def movienight(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def movienight(update: Update, context: BotContext) -> None:
     message, chat, user = who(update)
     if not is_group(chat):
-        await reply(message, texts.GROUP_ONLY)
+        await reply(context, message, texts.GROUP_ONLY)
         return
-    remember(context, chat, user)
+    await remember(context, chat, user)
     await send_group_picks(message, context, chat)
 
 
-async def ratings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message, chat, user = who(update)
-    text, markup = ratings_view(context, chat.id, user.id, 0)
-    await reply(message, text, markup)
+async def ratings(update: Update, context: BotContext) -> None:
+    message, _, user = who(update)
+    await flows.send_ratings(message, context, user)
 
 
-def ratings_view(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int, page: int
-) -> tuple[str, object]:
-    """One page of a person's ratings (newest first) with ❌ buttons; bounded for any count."""
-    svc = services(context)
-    rated = list(reversed(svc.storage.ratings(chat_id, user_id).items()))
-    if not rated:
-        return texts.NO_RATINGS, None
-    size = keyboards.PAGE_SIZE
-    pages = (len(rated) + size - 1) // size
-    page = min(max(page, 0), pages - 1)
-    chunk = rated[page * size : (page + 1) * size]
-    movies = [svc.rec.catalogue.get(m) for m, _ in chunk]
-    text = texts.ratings_page(movies, [v for _, v in chunk], page, pages)
-    return text, keyboards.ratings([m for m, _ in chunk], page, pages)
-
-
-async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forget(update: Update, context: BotContext) -> None:
+    """Forget one rating, matched against the person's own rated films (stored titles too, so
+    a film that left the catalogue can still be forgotten)."""
     message, chat, user = who(update)
     query = _argument_text(update).strip()
     if not query:
-        await reply(message, texts.ASK_FORGET)
+        await reply(context, message, texts.ASK_FORGET)
         return
-    svc = services(context)
-    rated = svc.storage.ratings(chat.id, user.id)
-    result = svc.rec.match(query, limit=10)
-    hit = next((c for c in result.candidates if c.movie_id in rated), None)
+    svc = context.services
+    stored = await svc.db(svc.storage.rated_titles, chat.id, user.id)
+    result = await svc.core(svc.rec.match, query, limit=10)
+    hit = next((c.movie_id for c in result.candidates if c.movie_id in stored), None)
     if hit is None or result.status is MatchStatus.NONE:
-        await reply(
-            message, f"You haven't rated anything like “{escape(query[:100])}”. See /ratings."
-        )
+        hit = _stored_match(query, stored)
+    if hit is None:
+        await reply(context, message, texts.not_rated(query))
         return
-    svc.storage.unrate(chat.id, user.id, hit.movie_id)
-    await reply(message, f"Forgotten: {texts.title(hit.title)}.")
+    await svc.db(svc.storage.unrate, chat.id, user.id, hit)
+    movie = svc.rec.catalogue.get(hit)
+    await reply(context, message, texts.forgotten(movie.title if movie else stored.get(hit)))
 
 
-async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await reply(who(update)[0], texts.RESET_ASK, keyboards.confirm("z", "Yes, forget them"))
+def _stored_match(query: str, stored: dict[int, str | None]) -> int | None:
+    """A rated film outside the catalogue whose stored title contains the query."""
+    wanted = query.casefold()
+    return next((m for m, t in stored.items() if t and wanted in t.casefold()), None)
 
 
-async def delete_my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await reply(who(update)[0], texts.DELETE_ASK, keyboards.confirm("d", "Yes, delete everything"))
+async def reset(update: Update, context: BotContext) -> None:
+    message, _, user = who(update)
+    markup = keyboards.confirm(Kind.RESET, texts.YES_RESET)
+    info = ListInfo(user.id, ListKind.RESET, 0, ())
+    await reply(context, message, texts.RESET_ASK, markup, info)
 
 
-async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A message that is not a command: an answer to our prompt, or (private) a title search."""
+async def delete_my_data(update: Update, context: BotContext) -> None:
+    message, _, user = who(update)
+    markup = keyboards.confirm(Kind.DELETE, texts.YES_DELETE)
+    info = ListInfo(user.id, ListKind.DELETE, 0, ())
+    await reply(context, message, texts.DELETE_ASK, markup, info)
+
+
+async def plain_text(update: Update, context: BotContext) -> None:
+    """A message that is not a command: an answer to our question, or (private) a title search.
+
+    An answer is recognised by the question it replies to, as stored when it was asked (not by
+    its wording, which changes between releases and languages)."""
     message, chat, _ = who(update)
     text = (message.text or "").strip()
     replied = message.reply_to_message
     if replied is not None and replied.from_user and replied.from_user.id == context.bot.id:
-        if replied.text == texts.ASK_LIKE:
-            await record_titles(update, context, text, 1.0)
-            return
-        if replied.text == texts.ASK_DISLIKE:
-            await record_titles(update, context, text, -1.0)
+        svc = context.services
+        info = await svc.db(svc.storage.get_list, chat.id, replied.message_id)
+        if info is not None and info.kind in (ListKind.ASK_LIKE, ListKind.ASK_DISLIKE):
+            value = 1.0 if info.kind == ListKind.ASK_LIKE else -1.0
+            edited = update.edited_message is not None
+            await flows.record_titles(update, context, text, value, edited)
             return
     if is_group(chat):
         return  # in groups, only commands and answers to our questions are for us
     await search(update, context, text)
 
 
-async def search(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+async def search(update: Update, context: BotContext, text: str) -> None:
     """A private message with a title: show the match(es) with 👍 / 👎."""
-    message, chat, _ = who(update)
-    result = services(context).rec.match(text, limit=3)
-    log.info("search", extra={"chat_id": chat.id, "status": result.status.value})
+    message, chat, user = who(update)
+    svc = context.services
+    result = await svc.core(svc.rec.match, text, limit=3)
+    log.info("search", extra={**person(chat.id), "status": result.status.value})
     if result.status is MatchStatus.NONE:
-        suggestions = result.candidates[:3]
-        await reply(
-            message,
-            texts.no_match(text, suggestions),
-            keyboards.candidates(suggestions) if suggestions else None,
-        )
+        found = result.candidates[:3]
+        reply_text = texts.no_match(text, found)
+    else:
+        found = [result.best] if result.best is not None else result.candidates
+        reply_text = texts.search_results(text, len(found))
+    entries = [(c.movie_id, c.title) for c in found]
+    if not entries:
+        await reply(context, message, reply_text)
         return
-    found = [result.best] if result.best is not None else result.candidates
-    await reply(message, texts.search_results(text, len(found)), keyboards.candidates(found))
+    info = ListInfo(user.id, ListKind.FILMS, 0, tuple(m for m, _ in entries))
+    await reply(context, message, reply_text, keyboards.films(entries), info)

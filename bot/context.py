@@ -1,0 +1,86 @@
+"""The typed context every handler receives (as in python-telegram-bot's contexttypesbot example).
+
+`context.bot_data` is a `BotData`, not a dict of string keys, and `context.services` reaches the
+recommender and the storage. Both are blocking (NumPy, Qdrant Edge, SQLite with an fsync per
+commit), so handlers call them through `Services.db` / `Services.core`, which run them in worker
+threads: one slow call never stalls the other chats on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.storage import Storage
+from bot.throttle import Throttle
+from movierec.recommender import Recommender
+
+T = TypeVar("T")
+
+
+@dataclass
+class Services:
+    """The recommender and the storage, called off the event loop."""
+
+    rec: Recommender
+    storage: Storage
+    _core_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _edit_locks: dict[tuple[int, int], asyncio.Lock] = field(default_factory=dict, repr=False)
+
+    async def db(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """A storage call in a worker thread (the storage serialises its own access)."""
+        return await asyncio.to_thread(call, *args, **kwargs)
+
+    async def core(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """A recommender call in a worker thread, one at a time (the Edge shard is not shared
+        between threads; the work is CPU-bound anyway)."""
+
+        def locked() -> T:
+            with self._core_lock:
+                return call(*args, **kwargs)
+
+        return await asyncio.to_thread(locked)
+
+    def edit_lock(self, chat_id: int, message_id: int) -> asyncio.Lock:
+        """One lock per message: its keyboard is rebuilt and sent by one press at a time, so the
+        last edit always shows every stored change (no lost updates from stale copies)."""
+        key = (chat_id, message_id)
+        lock = self._edit_locks.get(key)
+        if lock is None:
+            if len(self._edit_locks) > 10_000:  # forget idle locks
+                for stale in [k for k, v in self._edit_locks.items() if not v.locked()]:
+                    del self._edit_locks[stale]
+            lock = self._edit_locks[key] = asyncio.Lock()
+        return lock
+
+
+@dataclass
+class BotData:
+    """What the application holds for its lifetime (PTB creates it empty; `build_application`
+    fills it in)."""
+
+    services: Services | None = None
+    throttle: Throttle = field(default_factory=Throttle)
+    heartbeat: Path | None = None
+    heartbeat_task: asyncio.Task | None = None
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, BotData]):
+    """`context` in every handler: typed access to the services."""
+
+    def __init__(
+        self, application: Application, chat_id: int | None = None, user_id: int | None = None
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+
+    @property
+    def services(self) -> Services:
+        services = self.bot_data.services
+        assert services is not None, "build_application sets the services"
+        return services

@@ -1,0 +1,364 @@
+"""The conversations several handlers share: recording typed titles, sending picks, a page of
+ratings, and keeping a message's buttons in step with what its owner did.
+
+Every message with buttons is stored with its owner and the films it lists (`ListInfo`), so a
+press knows whose the message is (in a group only the owner's presses change it) and can rebuild
+its keyboard from stored state.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, Update, User
+from telegram.error import BadRequest
+
+from bot import keyboards, texts
+from bot.context import BotContext, Services
+from bot.keyboards import ListKind
+from bot.logs import person
+from bot.storage import ListInfo
+from movierec.recommender import PreferencesError
+from movierec.titles import MAX_TITLES, MatchStatus, split_titles
+
+log = logging.getLogger("bot")
+PICKS = 5
+TEXT_KINDS = (ListKind.RATINGS, ListKind.RESET, ListKind.DELETE)
+
+
+def who(update: Update) -> tuple[Message, Chat, User]:
+    """The message, chat and person of an update that has all three (commands, buttons)."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    assert message is not None and chat is not None and user is not None
+    return message, chat, user
+
+
+def is_group(chat: Chat) -> bool:
+    return chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+
+
+async def remember(context: BotContext, chat: Chat, user: User) -> None:
+    """In groups, keep the member's first name to say whose taste a pick matches."""
+    if is_group(chat):
+        svc = context.services
+        await svc.db(svc.storage.remember_member, chat.id, user.id, user.first_name or "")
+
+
+async def reply(
+    context: BotContext,
+    message: Message,
+    text: str,
+    markup: InlineKeyboardMarkup | ForceReply | None = None,
+    info: ListInfo | None = None,
+) -> Message:
+    """Answer in the chat (HTML by default); a message with buttons is stored with `info`."""
+    sent = await message.reply_text(texts.fit(text), reply_markup=markup, do_quote=False)
+    if info is not None:
+        keyboard = markup if isinstance(markup, InlineKeyboardMarkup) else None
+        shown = keyboards.fingerprint(keyboard)
+        if info.kind in TEXT_KINDS:  # edited as a whole: compare the text too
+            shown = texts.fit(text) + "\n" + shown
+        svc = context.services
+        await svc.db(
+            svc.storage.save_list,
+            sent.chat_id,
+            sent.message_id,
+            ListInfo(info.owner_id, info.kind, info.start, info.movie_ids, info.value, shown),
+        )
+    return sent
+
+
+async def known_ratings(svc: Services, chat_id: int, user_id: int) -> dict[int, float]:
+    """A person's ratings of films that are in the catalogue (others are ignored in scoring:
+    a film that left the catalogue never breaks a list)."""
+    ratings = await svc.db(svc.storage.ratings, chat_id, user_id)
+    return {m: v for m, v in ratings.items() if m in svc.rec.catalogue}
+
+
+# ------------------------------------------------------------------ /like and /dislike
+async def record_titles(
+    update: Update, context: BotContext, text: str, value: float, edited: bool = False
+) -> None:
+    """Record confident matches (each film once), ask about ambiguous ones, suggest others.
+
+    An edited /like replaces what the original message recorded (people fix typos)."""
+    message, chat, user = who(update)
+    svc = context.services
+    if edited:
+        await _undo_source(svc, chat.id, message.message_id, user.id)
+    every = split_titles(text, limit=None)
+    titles = every[:MAX_TITLES]
+    if not titles:
+        kind = ListKind.ASK_LIKE if value > 0 else ListKind.ASK_DISLIKE
+        prompt = texts.ASK_LIKE if value > 0 else texts.ASK_DISLIKE
+        sent = await message.reply_text(prompt, reply_markup=ForceReply(selective=True))
+        await svc.db(
+            svc.storage.save_list, chat.id, sent.message_id, ListInfo(user.id, kind, 0, ())
+        )
+        return
+    if len(every) > 1:  # a title that itself has commas: "Good, the Bad and the Ugly, The"
+        whole = await svc.core(svc.rec.match, text)
+        if whole.best is not None and whole.best.score >= 100:
+            titles, every = [text], [text]
+    await remember(context, chat, user)
+    recorded: dict[int, str] = {}
+    for title in titles:
+        result = await svc.core(svc.rec.match, title)
+        best = result.best
+        if result.status is MatchStatus.CONFIDENT and best is not None:
+            if best.movie_id not in recorded:
+                await svc.db(svc.storage.rate, chat.id, user.id, best.movie_id, value, best.title)
+                recorded[best.movie_id] = best.title
+        elif result.status is MatchStatus.AMBIGUOUS:
+            entries = [(c.movie_id, c.title) for c in result.candidates]
+            await reply(
+                context,
+                message,
+                texts.ambiguous(title, value),
+                keyboards.choose(entries, value),
+                ListInfo(user.id, ListKind.CHOOSE, 0, tuple(m for m, _ in entries), value),
+            )
+        else:
+            entries = [(c.movie_id, c.title) for c in result.candidates[:3]]
+            await reply(
+                context,
+                message,
+                texts.no_match(title, result.candidates[:3]),
+                keyboards.films(entries) if entries else None,
+                ListInfo(user.id, ListKind.FILMS, 0, tuple(m for m, _ in entries))
+                if entries
+                else None,
+            )
+    if recorded:
+        await svc.db(
+            svc.storage.save_source,
+            chat.id,
+            message.message_id,
+            user.id,
+            dict.fromkeys(recorded, value),
+        )
+        log.info("rated", extra={**person(chat.id, user.id), "count": len(recorded)})
+        ids = tuple(recorded)
+        await reply(
+            context,
+            message,
+            texts.recorded([(t, value) for t in recorded.values()]),
+            keyboards.recorded(ids),
+            ListInfo(user.id, ListKind.RECORDED, 0, ids),
+        )
+    if len(every) > len(titles):
+        await reply(context, message, texts.too_many_titles(len(titles), len(every) - len(titles)))
+
+
+async def _undo_source(svc: Services, chat_id: int, message_id: int, user_id: int) -> None:
+    """Remove what an edited message recorded, unless the person changed it since."""
+    before = await svc.db(svc.storage.take_source, chat_id, message_id, user_id)
+    if not before:
+        return
+    now = await svc.db(svc.storage.ratings, chat_id, user_id)
+    for movie_id, value in before.items():
+        if now.get(movie_id) == value:
+            await svc.db(svc.storage.unrate, chat_id, user_id, movie_id)
+
+
+# ------------------------------------------------------------------ picks
+async def send_picks(
+    message: Message, context: BotContext, chat: Chat, user: User, offset: int = 0
+) -> None:
+    """A person's next five picks in this chat, with buttons under them."""
+    svc = context.services
+    preferences = await known_ratings(svc, chat.id, user.id)
+    if not preferences:
+        await send_starters(message, context, user, texts.NO_RATINGS, exclude=())
+        return
+    hidden = await svc.db(svc.storage.hidden, chat.id, user.id)
+    try:
+        items = await svc.core(
+            svc.rec.recommend, preferences, limit=PICKS, offset=offset, exclude=hidden
+        )
+    except PreferencesError:
+        log.warning("unusable preferences", extra=person(chat.id, user.id))
+        items = []
+    if not items:
+        await reply(context, message, texts.NOTHING_LEFT)
+        return
+    intro = texts.picks_intro(offset, user.first_name, group=is_group(chat))
+    ids = tuple(p.movie_id for p in items)
+    await reply(
+        context,
+        message,
+        texts.picks(items, offset, intro),
+        keyboards.picks(ids, offset),
+        ListInfo(user.id, ListKind.PICKS, offset, ids),
+    )
+
+
+async def send_starters(
+    message: Message, context: BotContext, user: User, text: str, exclude: object
+) -> None:
+    """Well-known films to rate with one tap (the welcome, or picks asked for too early)."""
+    svc = context.services
+    popular = await svc.core(svc.rec.catalogue.popular, 6, exclude=exclude)
+    entries = [(m.movie_id, m.title) for m in popular]
+    await reply(
+        context,
+        message,
+        text,
+        keyboards.films(entries),
+        ListInfo(user.id, ListKind.FILMS, 0, tuple(m for m, _ in entries)),
+    )
+
+
+async def send_group_picks(
+    message: Message, context: BotContext, chat: Chat, offset: int = 0
+) -> None:
+    """Movie night: picks for everyone in the chat who rated something."""
+    svc = context.services
+    everyone = await svc.db(svc.storage.chat_ratings, chat.id)
+    catalogue = svc.rec.catalogue
+    members = {
+        member: known
+        for member, ratings in everyone.items()
+        if (known := {m: v for m, v in ratings.items() if m in catalogue})
+    }
+    if not members:
+        await reply(context, message, texts.GROUP_EMPTY)
+        return
+    hidden = await svc.db(svc.storage.hidden, chat.id)
+    items = await svc.core(
+        svc.rec.recommend_group, members, limit=PICKS, offset=offset, exclude=hidden
+    )
+    if not items:
+        await reply(context, message, texts.NOTHING_LEFT)
+        return
+    names = await svc.db(svc.storage.member_names, chat.id)
+    ids = tuple(p.movie_id for p in items)
+    await reply(
+        context,
+        message,
+        texts.group_picks(items, offset, names),
+        keyboards.picks(ids, offset, group=True),
+        ListInfo(None, ListKind.NIGHT, offset, ids),
+    )
+
+
+# ------------------------------------------------------------------ /ratings
+async def ratings_view(
+    context: BotContext, chat_id: int, user_id: int, page: int
+) -> tuple[str, InlineKeyboardMarkup | None, int]:
+    """One page of a person's ratings (newest first) with ❌ buttons; bounded for any count.
+    Films no longer in the catalogue are listed with their stored title and can be removed."""
+    svc = context.services
+    ratings = await svc.db(svc.storage.ratings, chat_id, user_id)
+    rated = list(reversed(ratings.items()))
+    if not rated:
+        return texts.NO_RATINGS, None, 0
+    size = keyboards.PAGE_SIZE
+    pages = (len(rated) + size - 1) // size
+    page = min(max(page, 0), pages - 1)
+    chunk = rated[page * size : (page + 1) * size]
+    stored = await svc.db(svc.storage.rated_titles, chat_id, user_id)
+    entries = [(svc.rec.catalogue.get(m), stored.get(m)) for m, _ in chunk]
+    text = texts.ratings_page(entries, [v for _, v in chunk], page, pages)
+    return text, keyboards.ratings([m for m, _ in chunk], page, pages), page
+
+
+async def send_ratings(message: Message, context: BotContext, user: User) -> None:
+    text, markup, page = await ratings_view(context, message.chat_id, user.id, 0)
+    info = ListInfo(user.id, ListKind.RATINGS, page, ()) if markup else None
+    await reply(context, message, text, markup, info)
+
+
+# ------------------------------------------------------------------ keeping buttons in step
+async def refresh(
+    context: BotContext, chat_id: int, message_id: int, info: ListInfo, owner_id: int
+) -> None:
+    """Rebuild a message's keyboard from its owner's stored state and send it if it changed.
+
+    One press at a time per message (a lock), reading state after the press was stored: the last
+    edit shows every change."""
+    svc = context.services
+    async with svc.edit_lock(chat_id, message_id):
+        ratings = await svc.db(svc.storage.ratings, chat_id, owner_id)
+        hidden = await svc.db(svc.storage.hidden, chat_id, owner_id)
+        markup = build_keyboard(context, info, ratings, hidden)
+        if markup is None:
+            return
+        current = await svc.db(svc.storage.get_list, chat_id, message_id)
+        shown = keyboards.fingerprint(markup)
+        if current is not None and current.shown == shown:
+            return  # Telegram would refuse it: "message is not modified"
+        await _edit_markup(context, chat_id, message_id, markup)
+        await svc.db(svc.storage.set_shown, chat_id, message_id, shown)
+
+
+def build_keyboard(
+    context: BotContext, info: ListInfo, ratings: dict[int, float], hidden: set[int]
+) -> InlineKeyboardMarkup | None:
+    done = keyboards.marks(ratings, hidden)
+    catalogue = context.services.rec.catalogue
+    ids = info.movie_ids
+    if info.kind == ListKind.PICKS:
+        return keyboards.picks(ids, info.start, done=done)
+    if info.kind in (ListKind.FILMS, ListKind.CHOOSE):
+        entries = [(m, movie.title) for m in ids if (movie := catalogue.get(m)) is not None]
+        if info.kind == ListKind.FILMS:
+            return keyboards.films(entries, done)
+        return keyboards.choose(entries, info.value, done)
+    if info.kind == ListKind.RECORDED:
+        return keyboards.recorded(ids, still=set(ratings) & set(ids))
+    return None
+
+
+async def _edit_markup(
+    context: BotContext, chat_id: int, message_id: int, markup: InlineKeyboardMarkup
+) -> None:
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+async def edit_text(
+    context: BotContext,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Replace a message's text (and keyboard); skipped when nothing would change."""
+    svc = context.services
+    shown = texts.fit(text) + "\n" + keyboards.fingerprint(markup)
+    async with svc.edit_lock(chat_id, message_id):
+        current = await svc.db(svc.storage.get_list, chat_id, message_id)
+        if current is not None and current.shown == shown:
+            return
+        try:
+            await context.bot.edit_message_text(
+                texts.fit(text), chat_id, message_id, reply_markup=markup
+            )
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():
+                raise
+        if current is not None:
+            await svc.db(svc.storage.set_shown, chat_id, message_id, shown)
+
+
+# ------------------------------------------------------------------ a new catalogue
+def adopt_catalogue(svc: Services) -> int:
+    """After the catalogue changed (a new data set): move stored ratings of films that are no
+    longer known to the same film in the new catalogue, matched by exact title and year
+    (MovieLens ids are stable across its releases, so most films need nothing). Films with no
+    match stay, shown as "no longer in the catalogue" and ignored in scoring."""
+    frame = svc.rec.catalogue.frame
+    by_title = {str(t): int(m) for m, t in zip(frame.index, frame["title"], strict=True)}
+    stored = svc.storage.stored_titles(int(m) for m in frame.index)
+    mapping = {old: by_title[t] for old, t in stored.items() if t and t in by_title}
+    moved = svc.storage.remap_movies(mapping) if mapping else 0
+    if stored:
+        log.info(
+            "ratings of films outside the catalogue",
+            extra={"films": len(stored), "remapped": len(mapping), "ratings_moved": moved},
+        )
+    return moved
