@@ -45,8 +45,14 @@ def person(chat_id: int | None = None, user_id: int | None = None) -> dict[str, 
     return fields
 
 
-def pseudonym(value: int) -> str:
-    return hmac.new(_key, str(value).encode(), hashlib.sha256).hexdigest()[:12]
+def pseudonym(value: int, key: bytes | None = None) -> str:
+    """The short keyed hash that stands for an id in the logs."""
+    return hmac.new(key or _key, str(value).encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def derive_key(secret: str) -> bytes:
+    """The hashing key of a deployment, from a secret it already has (the bot token)."""
+    return hashlib.sha256(b"movierec-log-ids:" + secret.encode()).digest()
 
 
 class Redactor:
@@ -118,7 +124,7 @@ def configure(
     global _key
     secrets = list(secrets)
     if key:
-        _key = hashlib.sha256(b"movierec-log-ids:" + key.encode()).digest()
+        _key = derive_key(key)
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactSecrets(secrets))
     if fmt == "json":

@@ -47,6 +47,15 @@ def ml1m_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def shipped() -> Path:
+    """`bin/` of the wheel installed without extras in a venv of its own (the product as a user
+    or the Docker image installs it); built once, reused while the sources are unchanged."""
+    from tests.support.shipped import shipped_bin
+
+    return shipped_bin()
+
+
+@pytest.fixture(scope="session")
 def session_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A MOVIEREC_HOME whose ml-1m edge index is built once for the whole session."""
     return tmp_path_factory.mktemp("movierec-home")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,11 +17,13 @@ from pathlib import Path
 import pytest
 
 from bot import callbacks
+from bot.logs import derive_key, pseudonym
 from movierec.recommender import Recommender
-from tests.support.botprocess import PROJECT_ROOT, BotProcess, free_port, seed_home
+from tests.support.botprocess import BotProcess, free_port, seed_home
 from tests.support.fakegram import FakeTelegram, FakeTelegramServer
 
 ALICE, BOB, CAROL = 2001, 2002, 2003
+SECRET = "wh-S3cret_Token-0123456789"
 GROUP = -7001
 
 
@@ -59,10 +60,10 @@ def pick_ids(message) -> list[int]:
 
 
 def test_private_chat_from_start_to_a_refined_second_recommendation(
-    telegram, home: Path, ml1m_dir: Path
+    telegram, home: Path, ml1m_dir: Path, shipped: Path
 ) -> None:
     fake, base_url = telegram
-    bot = BotProcess(fake, base_url, home, ml1m_dir).start()
+    bot = BotProcess(fake, base_url, home, ml1m_dir, shipped).start()
     try:
         welcome = converse(bot, ALICE, ALICE, "/start")
         films = [d for _, d in welcome.buttons() if d.startswith("r:+")][:2]
@@ -86,13 +87,17 @@ def test_private_chat_from_start_to_a_refined_second_recommendation(
     log = bot.log()
     assert fake.token not in log and fake.token.split(":")[1] not in log
     records = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
-    assert any(r["message"] == "rated" and r["user_id"] == ALICE for r in records)
+    alice = pseudonym(ALICE, derive_key(fake.token))
+    assert any(r["message"] == "rated" and r["user"] == alice for r in records)
+    assert not any("user_id" in r or "chat_id" in r for r in records)  # no plain ids
     assert not any("the matrix" in r["message"].lower() for r in records)  # no message texts
 
 
-def test_three_member_movie_night_with_a_veto(telegram, home: Path, ml1m_dir: Path) -> None:
+def test_three_member_movie_night_with_a_veto(
+    telegram, home: Path, ml1m_dir: Path, shipped: Path
+) -> None:
     fake, base_url = telegram
-    bot = BotProcess(fake, base_url, home, ml1m_dir).start()
+    bot = BotProcess(fake, base_url, home, ml1m_dir, shipped).start()
     try:
         converse(
             bot,
@@ -126,16 +131,16 @@ def test_three_member_movie_night_with_a_veto(telegram, home: Path, ml1m_dir: Pa
 
 
 def test_sigkill_mid_conversation_loses_no_confirmed_rating(
-    telegram, home: Path, ml1m_dir: Path
+    telegram, home: Path, ml1m_dir: Path, shipped: Path
 ) -> None:
     fake, base_url = telegram
-    bot = BotProcess(fake, base_url, home, ml1m_dir).start()
+    bot = BotProcess(fake, base_url, home, ml1m_dir, shipped).start()
     confirmed = converse(bot, ALICE, ALICE, "/like The Matrix, Toy Story, Alien, Heat")
     assert confirmed.text.count("👍") == 4
     picks = converse(bot, ALICE, ALICE, "/recommend")
     press(bot, ALICE, ALICE, picks, callbacks.rate(pick_ids(picks)[0], 1))
     bot.kill()
-    restarted = BotProcess(fake, base_url, home, ml1m_dir).start()
+    restarted = BotProcess(fake, base_url, home, ml1m_dir, shipped).start()
     try:
         old_button = callbacks.rate(pick_ids(picks)[1], -1)
         assert press(restarted, ALICE, ALICE, picks, old_button)["text"].startswith("Noted")
@@ -150,23 +155,54 @@ def test_sigkill_mid_conversation_loses_no_confirmed_rating(
     assert fake.unanswered_callbacks() == []
 
 
-def test_missing_token_explains_botfather(tmp_path: Path) -> None:
+def test_missing_token_explains_botfather(tmp_path: Path, shipped: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     env["MOVIEREC_HOME"] = str(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _run_shipped(shipped, tmp_path, env)
     assert result.returncode != 0 and "@BotFather" in result.stderr
 
 
+@pytest.mark.parametrize("secret", ["x", "short-secret", "has spaces in it, 1234567890", "é" * 20])
+def test_a_weak_webhook_secret_is_refused_at_start(
+    tmp_path: Path, shipped: Path, secret: str
+) -> None:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "123456:TEST-TOKEN",
+        "MOVIEREC_HOME": str(tmp_path),
+        "WEBHOOK_URL": "https://bot.example.org/telegram",
+        "WEBHOOK_SECRET": secret,
+    }
+    result = _run_shipped(shipped, tmp_path, env)
+    assert result.returncode != 0 and "WEBHOOK_SECRET" in result.stderr
+    assert secret not in result.stderr
+
+
+def test_the_token_never_reaches_a_traceback(tmp_path: Path, shipped: Path) -> None:
+    """A proxy that repeats the request path in its error page: the path holds the token, and
+    the bot dies on it at start. Python's own last-resort printout must not show it either."""
+    token = "987654:SECRET-abcdefghijklmnopqrstuvwxyz"
+    proxy = _EchoingProxy()
+    try:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("WEBHOOK_")},
+            "TELEGRAM_BOT_TOKEN": token,
+            "TELEGRAM_BASE_URL": proxy.url,
+            "MOVIEREC_HOME": str(tmp_path),
+            "LOG_LEVEL": "DEBUG",
+        }
+        result = _run_shipped(shipped, tmp_path, env, timeout=120)
+    finally:
+        proxy.stop()
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and proxy.hits > 0
+    assert "[redacted]" in output  # the error was logged, scrubbed
+    for form in (token, token.lower(), token.upper(), token.split(":")[1], "SECRET-ABC"):
+        assert form.lower() not in output.lower()
+
+
 def test_webhook_mode_checks_the_secret_and_serves_healthz(
-    telegram, home: Path, ml1m_dir: Path
+    telegram, home: Path, ml1m_dir: Path, shipped: Path
 ) -> None:
     fake, base_url = telegram
     port = free_port()
@@ -175,8 +211,9 @@ def test_webhook_mode_checks_the_secret_and_serves_healthz(
         base_url,
         home,
         ml1m_dir,
+        shipped,
         WEBHOOK_URL="https://bot.example.org/telegram",
-        WEBHOOK_SECRET="s3cret-Token",
+        WEBHOOK_SECRET=SECRET,
         WEBHOOK_LISTEN="127.0.0.1",
         WEBHOOK_PORT=str(port),
     )
@@ -185,40 +222,98 @@ def test_webhook_mode_checks_the_secret_and_serves_healthz(
         fake.wait_for_sync(lambda: fake.webhook is not None or bot._died(), timeout=60)
         assert fake.webhook == {
             "url": "https://bot.example.org/telegram",
-            "secret_token": "s3cret-Token",
+            "secret_token": SECRET,
         }
         health = f"http://127.0.0.1:{port}/healthz"
         fake.wait_for_sync(lambda: _get(health) == 200, timeout=30)
         update = json.dumps(fake.send(ALICE, ALICE, "/help")).encode()
         assert _post(f"http://127.0.0.1:{port}/telegram", update, "wrong") == 403
         assert fake.messages(ALICE) == []
-        assert _post(f"http://127.0.0.1:{port}/telegram", update, "s3cret-Token") == 200
+        assert _post(f"http://127.0.0.1:{port}/telegram", update, SECRET.upper()) == 403
+        assert _post(f"http://127.0.0.1:{port}/telegram", update, SECRET[:-1]) == 403
+        assert fake.messages(ALICE) == []
+        for junk in (b"{not json", b"[1, 2]", b"\xff\xfe", b'"a string"', b"{}"):
+            assert _post(f"http://127.0.0.1:{port}/telegram", junk, SECRET) == 400
+        assert _post(f"http://127.0.0.1:{port}/telegram", update, SECRET) == 200
         fake.wait_for_sync(lambda: bool(fake.messages(ALICE)))
         assert "/movienight" in fake.last(ALICE).text
-        check = subprocess.run(
-            [sys.executable, "-m", "bot", "--healthcheck"],
-            env=bot.env,
-            cwd=PROJECT_ROOT,
-            timeout=60,
-            check=False,
-        )
-        assert check.returncode == 0
+        assert bot.healthcheck() == 0
     finally:
         assert bot.stop() == 0
-    assert "s3cret-Token" not in bot.log() and fake.token not in bot.log()
+    log = bot.log()
+    assert SECRET not in log and fake.token not in log and "Traceback" not in log
 
 
-def test_polling_healthcheck_follows_the_heartbeat(telegram, home: Path, ml1m_dir: Path) -> None:
+def test_polling_healthcheck_follows_the_heartbeat(
+    telegram, home: Path, ml1m_dir: Path, shipped: Path
+) -> None:
     fake, base_url = telegram
-    bot = BotProcess(fake, base_url, home, ml1m_dir)
-    check = [sys.executable, "-m", "bot", "--healthcheck"]
-    assert subprocess.run(check, env=bot.env, cwd=PROJECT_ROOT, check=False).returncode == 1
+    bot = BotProcess(fake, base_url, home, ml1m_dir, shipped)
+    assert bot.healthcheck() == 1
     bot.start()
     try:
         fake.wait_for_sync(lambda: (home / "bot.heartbeat").exists())
-        assert subprocess.run(check, env=bot.env, cwd=PROJECT_ROOT, check=False).returncode == 0
+        assert bot.healthcheck() == 0
     finally:
         bot.stop()
+
+
+def _run_shipped(
+    shipped: Path, cwd: Path, env: dict[str, str], timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(shipped / "movierec-bot")],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+class _EchoingProxy:
+    """A misbehaving proxy: every request gets a 502 page that repeats the path, lowercased
+    in the JSON description as python-telegram-bot would show it."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        outer = self
+        self.hits = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                outer.hits += 1
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                body = json.dumps(
+                    {
+                        "ok": False,
+                        "error_code": 502,
+                        "description": f"bad gateway: POST {self.path}",
+                    }
+                ).encode()
+                self.send_response(502)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST
+
+            def log_message(self, *args: object) -> None:
+                return None
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/bot"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def _get(url: str) -> int:

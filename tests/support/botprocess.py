@@ -7,7 +7,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -31,12 +30,21 @@ def seed_home(home: Path, built_home: Path) -> Path:
 
 
 class BotProcess:
-    """`python -m bot` with the environment a deployment would give it."""
+    """`movierec-bot` as installed from the wheel (`bin_dir`), run from `home` (outside the
+    source tree), with the environment a deployment would give it."""
 
     def __init__(
-        self, fake: FakeTelegram, base_url: str, home: Path, movielens: Path, **env: str
+        self,
+        fake: FakeTelegram,
+        base_url: str,
+        home: Path,
+        movielens: Path,
+        bin_dir: Path,
+        **env: str,
     ) -> None:
         self.fake = fake
+        self.home = home
+        self.command = [str(bin_dir / "movierec-bot")]
         self.log_path = home / "bot.log"
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("QDRANT_", "WEBHOOK_"))},
@@ -55,8 +63,8 @@ class BotProcess:
         calls_before = len(self.fake.calls)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
-            cwd=PROJECT_ROOT,
+            self.command,
+            cwd=self.home,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -71,6 +79,16 @@ class BotProcess:
             )
             assert not self._died(), self.log()
         return self
+
+    def healthcheck(self, cwd: Path | None = None, **env: str) -> int:
+        """`movierec-bot --healthcheck` as a probe would run it: its exit code."""
+        return subprocess.run(
+            [*self.command, "--healthcheck"],
+            env={**self.env, **env},
+            cwd=cwd or self.home,
+            timeout=60,
+            check=False,
+        ).returncode
 
     def _died(self) -> bool:
         return self.process is not None and self.process.poll() is not None
