@@ -79,6 +79,7 @@ DELETE_ASK = "Delete <b>everything</b> I hold about you, in every chat? This can
 DELETE_DONE = "Deleted: I no longer hold anything about you ({count} record(s) removed)."
 CANCELLED = "Cancelled: nothing changed."
 UNKNOWN_FILM = "a film no longer in the catalogue"
+NOT_IN_CATALOGUE = "no longer in the catalogue"
 
 # ------------------------------------------------------------------ toasts (callback answers)
 HIDDEN = "Hidden: I won't suggest it again."
@@ -293,7 +294,7 @@ def ratings_page(
         if movie is not None:
             shown = title(movie.title)
         elif stored:
-            shown = f"{title(stored)} <i>({UNKNOWN_FILM})</i>"
+            shown = f"{title(stored)} <i>({NOT_IN_CATALOGUE})</i>"
         else:
             shown = f"<i>{UNKNOWN_FILM}</i>"
         blocks.append(f"{number}. {mark(value)} {shown}")

@@ -3,62 +3,19 @@ that enforces the Bot API's limits (message size, HTML, callback data, "not modi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 from telegram import Update
-from telegram.ext import Application
 
 from bot import callbacks
 from bot.app import _post_init, build_application
 from bot.storage import Storage
 from bot.throttle import Throttle
 from movierec.recommender import Recommender
-from tests.support.fakegram import FakeTelegram, Message
+from tests.support.fakegram import FakeTelegram
+from tests.support.harness import Harness
 
 ALICE, BOB, CAROL = 1001, 1002, 1003
 GROUP = -5001
-
-
-@dataclass
-class Harness:
-    fake: FakeTelegram
-    app: Application
-    storage: Storage
-
-    async def say(self, chat: int, user: int, text: str, **kwargs: object) -> Message:
-        before = len(self.fake.messages(chat))
-        await self.app.process_update(
-            Update.de_json(self.fake.send(chat, user, text, **kwargs), self.app.bot)
-        )
-        messages = self.fake.messages(chat)
-        assert len(messages) > before, f"no reply to {text[:40]!r}"
-        return messages[-1]
-
-    async def press(
-        self, chat: int, user: int, message: Message, data: str, forge: bool = False
-    ) -> dict:
-        update = self.fake.press(chat, user, message.message_id, data, forge=forge)
-        await self.app.process_update(Update.de_json(update, self.app.bot))
-        answer = self.fake.callback_answers[update["callback_query"]["id"]]
-        return answer
-
-
-@pytest.fixture
-async def harness(recommender: Recommender, tmp_path: Path) -> AsyncIterator[Harness]:
-    fake = FakeTelegram()
-    storage = Storage(tmp_path / "bot.sqlite3")
-    app = build_application(
-        fake.token, recommender, storage, request=fake.request(), throttle=Throttle(burst=1000)
-    )
-    await app.initialize()
-    yield Harness(fake, app, storage)
-    await app.shutdown()
-    storage.close()
-    assert fake.unanswered_callbacks() == [], "every button press must be answered"
-    assert fake.errors == [], f"Telegram would have refused: {fake.errors}"
 
 
 async def test_start_offers_well_known_films_and_registers_commands(harness: Harness) -> None:

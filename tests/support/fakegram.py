@@ -10,7 +10,9 @@ would fail:
   and numeric entities;
 * inline keyboards: callback data 1-64 bytes, non-empty button texts, at most 100 buttons;
 * editing a message to identical content fails with "message is not modified";
-* callback queries are tracked so tests can assert every one was answered, once;
+* callback queries are tracked so tests can assert every one was answered, once, and an answer
+  later than `callback_deadline` seconds after the press is refused as "query is too old" (Telegram
+  stops waiting for an answer after some seconds);
 * blocked users and kicked bots get 403, unknown chats 400, floods 429.
 
 The error descriptions are Telegram's own wording.
@@ -36,6 +38,7 @@ MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 MAX_BUTTONS = 100
 MAX_CALLBACK_ANSWER = 200
+CALLBACK_DEADLINE = 15.0  # seconds; Telegram drops unanswered queries after roughly this long
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
@@ -210,11 +213,13 @@ class FakeTelegram:
         bot_username: str = "movierec_test_bot",
         token: str = "123456:TEST-TOKEN",
         flood_limit: int | None = None,
+        callback_deadline: float = CALLBACK_DEADLINE,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.flood_limit = flood_limit
+        self.callback_deadline = callback_deadline
         self.errors: list[BotApiError] = []
         self.calls: list[tuple[str, dict]] = []
         self.callback_answers: dict[str, dict] = {}
@@ -226,7 +231,7 @@ class FakeTelegram:
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
-        self._pending_callbacks: dict[str, int] = {}
+        self._pending_callbacks: dict[str, float] = {}  # query id -> when it was pressed
         self._blocked: set[int] = set()
         self._kicked: set[int] = set()
         self._sent_times: dict[int, list[float]] = {}
@@ -311,7 +316,7 @@ class FakeTelegram:
             if not forge and data not in [d for _, d in message.buttons()]:
                 raise AssertionError(f"message {message_id} has no button {data!r}")
             query_id = str(next(self._callback_ids))
-            self._pending_callbacks[query_id] = chat_id
+            self._pending_callbacks[query_id] = time.monotonic()
             chat = self._chats[chat_id]
             return self._enqueue(
                 {
@@ -577,7 +582,8 @@ class FakeTelegram:
 
     def _api_answercallbackquery(self, params: dict) -> bool:
         query_id = str(params.get("callback_query_id"))
-        if query_id not in self._pending_callbacks:
+        pressed = self._pending_callbacks.get(query_id)
+        if pressed is None or time.monotonic() - pressed > self.callback_deadline:
             raise BotApiError(
                 400,
                 "Bad Request: query is too old and response timeout expired or query ID is invalid",
