@@ -21,9 +21,10 @@ Genres (any-of)
     Horror), because that is what the catalogue mask can express and what widens rather than
     empties the list. "romantic comedy" therefore means Romance or Comedy. Russian words are
     matched by stem plus a common ending, so typed inflections ("комедию", "комедиями",
-    "мультиков") work. ml-1m writes
-    "Children's" and ml-latest writes "Children": the filter says "Children's" and the mask matches
-    both. Films with no genres ("(no genres listed)") never pass a genre filter.
+    "мультиков") work. ml-1m writes "Children's" and ml-latest writes "Children": the filter says
+    "Children's" and the mask matches both. Films with no genres ("(no genres listed)") never pass a
+    genre filter. A filter cannot exclude, so a negated word ("no horror", "без ужасов", "kein
+    Horror") is not understood (it stays in `rest`) rather than turned into its opposite.
 
 Years
     * Decades: "80s", "'80s", "80's", "1980s", "eighties", "80-х", "восьмидесятых", "años 80",
@@ -371,6 +372,10 @@ _SEPARATORS = _word_set("- to till until through thru по до a al hasta ate b
 _ONWARD = {("on",), ("onwards",), ("onward",), ("and", "later"), ("or", "later"), ("and", "newer")}
 _ONWARD |= {("and", "after"), ("или", "позже"), ("и", "позже"), ("en", "adelante")}
 _ONWARD |= {("em", "diante"), ("und", "spater"), ("oder", "spater"), ("y", "despues")}
+_NOT = _word_set(
+    "not no non without except but не без кроме sin excepto sem exceto nao "
+    "kein keine keinen ohne nicht außer"
+)
 _PREP_SKIP = _word_set("de del do da - the")  # "antes de", "antes del", "pre-1980"
 _MODIFIERS: dict[str, tuple[int, int]] = {}
 for _words_, _span in (
@@ -476,6 +481,7 @@ _FOLDED_SETS = {
         "intro": _DECADE_INTRO,
         "skip": _PREP_SKIP,
         "articles": _ARTICLES,
+        "not": _NOT,
     }.items()
 }
 _ONWARD_FOLDED = {tuple(fold(w) for w in phrase) for phrase in _ONWARD}
@@ -627,8 +633,8 @@ class _Parser:
     when it is known whether it had company (see the module docstring).
     """
 
-    def __init__(self, words: list[_Word], latest_year: int):
-        self.keys = [w.key for w in words]
+    def __init__(self, keys: list[str], latest_year: int):
+        self.keys = keys
         self.latest = latest_year
         self.genres: set[str] = set()
         self.spans: list[tuple[int | None, int | None]] = []
@@ -697,8 +703,8 @@ class _Parser:
             if "decade" in (kind, kind2) and "year" not in (kind, kind2):
                 kind = kind2 = "decade"  # "80-90-х", "anos 80 e 90": both are decades
                 lo, hi = _decade_start(self.key(j - 1)[:2]) if kind == "bare" else lo, hi
-            if "bare" not in (kind, kind2) and lo2 is not None and lo is not None and lo2 >= lo:
-                return lo, hi2, "range", k
+            if "bare" not in (kind, kind2) and None not in (lo, hi, lo2, hi2):
+                return min(lo, lo2), max(hi, hi2), "range", k  # type: ignore[type-var]
         if kind == "bare":
             return None
         if self.key(j - 1).endswith("+"):
@@ -724,6 +730,8 @@ class _Parser:
         key = self.keys[i]
         if key == "-":
             return i + 1  # punctuation outside a range
+        if key in _FOLDED_SETS["not"]:
+            return self.negation(i)
         if (found := self.preposition(i)) is not None:
             return found
         if (found_time := self.time(i)) is not None:
@@ -756,6 +764,20 @@ class _Parser:
         else:
             self.rest.append(i)
         return i + 1
+
+    def negation(self, i: int) -> int:
+        """ "no horror", "без ужасов", "sin terror", "kein Horror": a filter cannot exclude, so the
+        negation and what it negates go to `rest` rather than becoming their opposite."""
+        j = i + 1
+        while self.key(j) in _FILLERS and self.key(j) not in _FOLDED_SETS["articles"]:
+            j += 1
+        probe = _Parser(self.keys, self.latest)
+        end = probe.step(j) if j < len(self.keys) else j
+        if probe.filters == 0:
+            self.rest.append(i)  # "no" alone, or "no country for old men": an unknown word
+            return i + 1
+        self.rest.extend(range(i, end))
+        return end
 
     def preposition(self, i: int) -> int | None:
         """ "before 1980", "antes de los 80", "up to 2000", "с 2010 по 2015": the index after it."""
@@ -809,8 +831,17 @@ class _Parser:
 # them ("The Kid" is the film, "kid" the genre).
 KNOWN_TITLES = frozenset(
     {
-        "scary movie",
-        "love story",
+        "scary movie",  # Scary Movie (2000)
+        "love story",  # Love Story (1970)
+        "kid",  # The Kid (1921, 2000)
+        "war",  # The War (1994)
+        "family",  # The Family (2013)
+        "my family",  # My Family (1995)
+        "in love and war",  # In Love and War (1996)
+        "true crime",  # True Crime (1999)
+        "fantasia 2000",  # Fantasia 2000 (1999)
+        "something new",  # Something New (2006)
+        "shoot em up",  # Shoot 'Em Up (2007)
     }
 )
 
@@ -849,7 +880,7 @@ def parse_filter(
     """
     try:
         words = _words(text if isinstance(text, str) else "")
-        parser = _Parser(words, int(latest_year))
+        parser = _Parser([w.key for w in words], int(latest_year))
         parser.run()
         rest = sorted(set(parser.rest))
         key, count = _title_key(words)
