@@ -58,7 +58,8 @@ Filter or title?
     word or a filler ("something", "film", "please", "что-нибудь", "película", "etwas", ...). It is
     what a private chat needs to decide "filtered request" versus "title search". Titles made of
     filter words are the hard case: "Scary Movie", "Love Story", "The War", "The Kid". A text that
-    is exactly such a title (two words or more, ignoring a leading article, case and punctuation) is
+    is exactly such a title as people type it (two words or more; case, accents and punctuation
+    aside: "the kid", "scary movie!", but not "a scary movie" or "kid") is
     `title_like`, and `complete` is then False while `filter` is still filled, so `/rec scary movie`
     still asks for horror while plain "Scary Movie" is looked up as a film. The built-in list covers
     such titles in ml-1m and ml-latest-small plus a few famous ones; `parse_filter(titles=...)`
@@ -171,8 +172,8 @@ _ENDINGS = (
     "",
     *_word_set(
         "s es e en er n a o os as "
-        "я и ю ей ям ями ях е ы у ой ий ый ое ее ые ие ых их ого его ому ему ую юю ая яя ам ами ах "
-        "ов ев ом ем ью ок ки ку ке ков ка"
+        "а о я и ю ей ям ями ях е ы у ой ий ый ое ее ые ие ых их ого его ому ему ую юю ая яя "
+        "ам ами ах ов ев ом ем ью ок ки ку ке ков ка"
     ),
 )
 
@@ -789,8 +790,11 @@ class _Parser:
                 continue
             while self.key(j) in _FOLDED_SETS["skip"] and self.atom(j) is None:
                 j += 1
-            found = self.time(j)
-            if found is None:
+            # "after 2000 until 2005" is two bounds, not "after (2000 until 2005)".
+            found = self.atom(j)
+            if kind not in ("before", "after") or (found and self.key(found[3]) == "-"):
+                found = self.time(j)  # "с 2000 по 2005", "after 2000-2005"
+            if found is None or found[2] == "bare":
                 return None
             lo, hi, found_kind, end = found
             self.filters += 1
@@ -826,16 +830,18 @@ class _Parser:
         return Filter(frozenset(self.genres), lo, hi)
 
 
-# `title_key`s of titles made only of filter words and fillers, found by `filter_like_titles` in
-# ml-1m and ml-latest-small, plus famous ones. Only texts of two words or more are checked against
-# them ("The Kid" is the film, "kid" the genre).
+# `title_key`s of titles made only of filter words and fillers, as `filter_like_titles` finds them
+# in ml-1m and ml-latest-small. Only texts of two words or more are checked against them ("The
+# Kid" is the film, "kid" the genre).
 KNOWN_TITLES = frozenset(
     {
         "scary movie",  # Scary Movie (2000)
         "love story",  # Love Story (1970)
-        "kid",  # The Kid (1921, 2000)
-        "war",  # The War (1994)
-        "family",  # The Family (2013)
+        "the kid",  # The Kid (1921, 2000)
+        "the war",  # The War (1994)
+        "the family",  # The Family (2013)
+        "the child",  # The Child (2005)
+        "the children",  # The Children (2008)
         "my family",  # My Family (1995)
         "in love and war",  # In Love and War (1996)
         "true crime",  # True Crime (1999)
@@ -847,18 +853,15 @@ KNOWN_TITLES = frozenset(
 
 
 def _title_key(words: list[_Word]) -> tuple[str, int]:
-    """The folded words without a leading article, and how many words there were in all."""
+    """The folded words, and how many there are."""
     keys = [w.key for w in words if w.key != "-"]
-    count = len(keys)
-    if keys and keys[0] in _FOLDED_SETS["articles"]:
-        keys = keys[1:]
-    return " ".join(keys), count
+    return " ".join(keys), len(keys)
 
 
 def title_key(text: str) -> str:
-    """The form in which texts are compared with titles: folded words, no leading article.
+    """The form in which texts are compared with titles: folded words, punctuation dropped.
 
-    "The Matrix" → "matrix"; "Scary Movie!" → "scary movie".
+    "The Matrix!" → "the matrix"; "Shoot 'Em Up" → "shoot em up".
     """
     try:
         return _title_key(_words(text))[0]
