@@ -663,7 +663,11 @@ class _Parser:
             key = self.key(j)
             if key in _FOLDED_SETS["intro"]:
                 intro = True
-            elif not (key in _FOLDED_SETS["articles"] or key == "-" or (key == "de" and intro)):
+            elif not (
+                key in _FOLDED_SETS["articles"]
+                or key == "-"
+                or (key in ("de", "del", "do", "da") and (intro or modifier is not None))
+            ):
                 break
             j += 1
         key = self.key(j)
