@@ -62,7 +62,7 @@ Filter or title?
     aside: "the kid", "scary movie!", but not "a scary movie" or "kid") is
     `title_like`, and `complete` is then False while `filter` is still filled, so `/rec scary movie`
     still asks for horror while plain "Scary Movie" is looked up as a film. The built-in list covers
-    such titles in ml-1m and ml-latest-small plus a few famous ones; `parse_filter(titles=...)`
+    such titles in ml-1m and ml-latest-small (a test keeps it so); `parse_filter(titles=...)`
     takes the catalogue's own (see `filter_like_titles`). A single word ("Western", "Kids") is
     always the genre: someone typing one genre word wants the genre far more often than the film.
     `looks_like_filter(text)` adds the requirement of at least one genre or year word, so that
