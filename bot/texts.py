@@ -110,7 +110,7 @@ def picks(items: Sequence[Pick], offset: int, intro: str = "Your picks") -> str:
     for number, pick in enumerate(items, offset + 1):
         lines.append(
             f"\n<b>{number}. {title(pick.title)}</b>\n<i>{_genres(pick.genres)}</i>\n"
-            f"liked by {pick.support} of {pick.neighbours} people with your taste"
+            f"liked by {pick.support} of {pick.neighbors} people with your taste"
         )
     lines.append("\nRate a pick to refine the next list.")
     return "\n".join(lines)

@@ -230,13 +230,13 @@ def load_users(path: Path) -> pd.DataFrame:
 
 @dataclass
 class Dataset:
-    """A loaded MovieLens data set."""
+    """A loaded MovieLens data set (its fingerprint is `fingerprint(path)`, taken by the index
+    before loading, so it is not stat-ed again here)."""
 
     path: Path
     ratings: pd.DataFrame
     movies: pd.DataFrame
     users: pd.DataFrame
-    fingerprint: str
 
     @property
     def name(self) -> str:
@@ -251,5 +251,4 @@ def load_dataset(path: Path) -> Dataset:
         ratings=load_ratings(path),
         movies=load_movies(path),
         users=load_users(path),
-        fingerprint=fingerprint(path),
     )

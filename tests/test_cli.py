@@ -62,7 +62,7 @@ def test_neighbors_and_limit_are_honoured(cli_env: Path, capsys) -> None:
     )
     assert code == 0
     picks = json.loads(out)
-    assert len(picks) == 3 and all(p["neighbours"] == 5 for p in picks)
+    assert len(picks) == 3 and all(p["neighbors"] == 5 for p in picks)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from movierec.recommender import PreferencesError, Recommender
-from movierec.store.base import cut_neighbours
+from movierec.store.base import cut_neighbors
 from tests.conftest import SEED_PREFERENCES, SEED_TABLE
 
 
@@ -20,22 +20,22 @@ def test_seed_table_is_exact_on_both_stores(which: str, request: pytest.FixtureR
     assert [p.title for p in picks] == [title for title, _ in SEED_TABLE]
     for pick, (_, score) in zip(picks, SEED_TABLE, strict=True):
         assert pick.score == pytest.approx(score, abs=1e-5)
-        assert 0 < pick.support <= pick.neighbours == 20
+        assert 0 < pick.support <= pick.neighbors == 20
 
 
 @pytest.mark.parametrize("which", ["recommender", "server_recommender"])
-def test_neighbour_ties_go_to_the_lower_user_id(which: str, request: pytest.FixtureRequest) -> None:
+def test_neighbor_ties_go_to_the_lower_user_id(which: str, request: pytest.FixtureRequest) -> None:
     """Users 3799 and 4806 tie for 20th place; the reference table needs 3799."""
     rec: Recommender = request.getfixturevalue(which)
-    neighbours = rec.store.neighbours(SEED_PREFERENCES, 20, "ratings")
-    assert len(neighbours) == 20
-    assert 3799 in neighbours.ids and 4806 not in neighbours.ids
-    twentyone = rec.store.neighbours(SEED_PREFERENCES, 21, "ratings")
+    neighbors = rec.store.neighbors(SEED_PREFERENCES, 20, "ratings")
+    assert len(neighbors) == 20
+    assert 3799 in neighbors.ids and 4806 not in neighbors.ids
+    twentyone = rec.store.neighbors(SEED_PREFERENCES, 21, "ratings")
     assert list(twentyone.ids[-2:]) == [3799, 4806]
     assert twentyone.similarities[-1] == pytest.approx(twentyone.similarities[-2])
 
 
-def test_cut_neighbours_fetches_more_while_a_tie_straddles_the_cut() -> None:
+def test_cut_neighbors_fetches_more_while_a_tie_straddles_the_cut() -> None:
     """Forty users with the same score: whatever order the store returns, ids 1..5 win."""
     ids = np.array([99, *range(40, 0, -1)])  # store order: score, then id descending
     scores = np.array([2.0] + [1.0] * 40)
@@ -45,7 +45,7 @@ def test_cut_neighbours_fetches_more_while_a_tie_straddles_the_cut() -> None:
         asked.append(limit)
         return ids[:limit], scores[:limit]
 
-    chosen = cut_neighbours(fetch, 6)
+    chosen = cut_neighbors(fetch, 6)
     assert list(chosen.ids) == [99, 1, 2, 3, 4, 5]
     assert len(asked) > 1  # the first page ended inside the tie, so it asked again
 

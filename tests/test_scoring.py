@@ -1,4 +1,4 @@
-"""The scoring step on hand-made neighbourhoods whose answers are known."""
+"""The scoring step on hand-made neighborhoods whose answers are known."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from movierec.scoring import (
     get_scoring,
     rank,
 )
-from movierec.store.base import Neighbours
+from movierec.store.base import Neighbors
 from movierec.vectors import UserVectors
 
 # Three users over movies 1..4 (z-values chosen by hand).
@@ -28,23 +28,23 @@ VECTORS = UserVectors(
 )
 
 
-def test_seed_sums_plain_ratings_of_the_neighbours() -> None:
-    neighbours = Neighbours(np.array([20, 10]), np.array([4.0, 1.0]))
-    scores = aggregate(neighbours, VECTORS, SCORINGS["seed"], n_columns=5)
+def test_seed_sums_plain_ratings_of_the_neighbors() -> None:
+    neighbors = Neighbors(np.array([20, 10]), np.array([4.0, 1.0]))
+    scores = aggregate(neighbors, VECTORS, SCORINGS["seed"], n_columns=5)
     assert scores.scores.tolist() == [0.0, 3.0, -1.0, 0.5, -0.5]
     assert scores.raters.tolist() == [0, 2, 1, 1, 1]
     assert scores.support.tolist() == [0, 2, 0, 1, 0]
-    assert scores.neighbours == 2
+    assert scores.neighbors == 2
 
 
 def test_similarity_weighting_and_popularity_damping() -> None:
-    neighbours = Neighbours(np.array([20, 10]), np.array([4.0, -1.0]))
+    neighbors = Neighbors(np.array([20, 10]), np.array([4.0, -1.0]))
     weighted = Scoring(similarity_power=1.0)
-    scores = aggregate(neighbours, VECTORS, weighted, n_columns=5)
+    scores = aggregate(neighbors, VECTORS, weighted, n_columns=5)
     assert scores.scores.tolist() == [0.0, 8.0, 0.0, 2.0, -2.0]  # negative similarity weighs 0
     damped = Scoring(similarity_power=1.0, popularity_damping=1.0)
     popularity = np.array([0, 4, 1, 2, 8], float)
-    scores = aggregate(neighbours, VECTORS, damped, n_columns=5, popularity=popularity)
+    scores = aggregate(neighbors, VECTORS, damped, n_columns=5, popularity=popularity)
     assert scores.scores.tolist() == [0.0, 2.0, 0.0, 1.0, -0.25]
 
 
