@@ -255,7 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if value is not None and not 1 <= value <= 10_000:
             parser.error(f"--{name} must be between 1 and 10000")
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except CliError as error:
         print(f"movierec: {error}", file=sys.stderr)
         return error.code

@@ -18,9 +18,11 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,15 +81,25 @@ def fingerprint(path: Path) -> str:
 
 
 def _read_separated(
-    file: Path, separator: bytes, names: list[str], **kwargs: object
+    file: Path,
+    separator: bytes,
+    names: list[str],
+    dtype: Mapping[str, Any],
+    usecols: list[int] | None = None,
 ) -> pd.DataFrame:
     """Parse a multi-character-separated file with pandas' C engine."""
     raw = file.read_bytes()
     if separator != b"\t":
         raw = raw.replace(separator, b"\t")
     return pd.read_csv(
-        io.BytesIO(raw), sep="\t", names=names, header=None, quoting=3, **kwargs
-    )  # quoting=3: titles contain quotes that are not CSV quoting
+        io.BytesIO(raw),
+        sep="\t",
+        names=names,
+        header=None,
+        quoting=3,  # titles contain quotes that are not CSV quoting
+        dtype=dtype,
+        usecols=usecols,
+    )
 
 
 def _clean_ratings(frame: pd.DataFrame) -> pd.DataFrame:

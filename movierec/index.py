@@ -93,7 +93,7 @@ def user_payloads(users: pd.DataFrame | None) -> dict[int, dict[str, Any]]:
         return {}
     records = users.reset_index().to_dict("records")
     return {
-        int(r["user_id"]): {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+        int(r["user_id"]): {str(k): (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
         for r in records
     }
 

@@ -383,7 +383,8 @@ class Recommender:
         mask = np.zeros(self.manifest.columns, bool)
         common = min(len(allowed), len(mask))
         mask[:common] = allowed[:common]
-        return mask & self._catalogue_ids
+        mask &= self._catalogue_ids
+        return mask
 
     @cached_property
     def _catalogue_ids(self) -> np.ndarray:
