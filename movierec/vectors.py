@@ -6,7 +6,7 @@ Two named vectors are derived per user:
 
 * `ratings`: the z-normalised ratings themselves (dot product = the seed similarity);
 * `unit`: the same row scaled to unit length, so that a dot product with it ranks users by cosine
-  similarity and people who rated thousands of films stop dominating every neighbourhood.
+  similarity and people who rated thousands of films stop dominating every neighborhood.
 """
 
 from __future__ import annotations

@@ -76,8 +76,13 @@ def test_group_rule_normalises_members_and_vetoes() -> None:
     }
     picks = combine_group(members, exclude=[], limit=3)
     ids = [movie for movie, _, _ in picks]
-    assert 2 not in ids and -3 / 4 < -VETO_SHARE  # noqa: SIM300 - reads as the rule
     assert ids == [1, 4, 3]
+    # Without Cy, film 2 is in the pair's top three: it is her share that keeps it out.
+    pair = combine_group({k: members[k] for k in ("ann", "bob")}, exclude=[], limit=3)
+    assert [movie for movie, _, _ in pair] == [1, 4, 2]
+    # Just above the veto line it is back: the rule is the share, not any negative score.
+    members["cy"] = member([0, 4, -0.99 * VETO_SHARE * 4, 4, 4])
+    assert 2 in [movie for movie, _, _ in combine_group(members, exclude=[], limit=5)]
     assert picks[0][1] == pytest.approx((1.0 + 1.0 + 1.0) / 3)
     assert picks[2][2] == ("bob", "cy")  # Ann's share of film 3 is 0.2 < MATCH_SHARE
 
