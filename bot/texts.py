@@ -246,13 +246,10 @@ def picks(items: Sequence[Pick], offset: int, intro: str = "Your picks") -> str:
     for number, pick in enumerate(items, offset + 1):
         blocks.append(
             f"\n<b>{number}. {title(pick.title)}</b>\n<i>{_genres(pick.genres)}</i>\n"
-            f"liked by {pick.support} of {_consulted(pick)} people with your taste"
+            f"liked by {pick.support} of {pick.neighbors} people with your taste"
         )
     return join_blocks(blocks, "\nRate a pick to refine the next list.")
 
-
-def _consulted(pick: Pick) -> int:
-    return int(getattr(pick, "neighbors", getattr(pick, "neighbours", 0)))
 
 
 def group_picks(items: Sequence[GroupPick], offset: int, names: Mapping[int, str]) -> str:

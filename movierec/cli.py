@@ -12,11 +12,15 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
-from movierec.config import Settings
+from movierec.config import STORE_NAMES, Settings
 from movierec.data import MissingDataError
 from movierec.download import DownloadError
 from movierec.scoring import SCORINGS
+
+if TYPE_CHECKING:  # imported at run time only by the commands that need an index
+    from movierec.recommender import Recommender
 
 EXIT_INPUT = 2
 EXIT_DATA = 3
@@ -40,7 +44,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(**overrides)
 
 
-def _open(args: argparse.Namespace, rebuild: bool = False):  # -> Recommender
+def _open(args: argparse.Namespace, rebuild: bool = False) -> Recommender:
     from movierec.recommender import Recommender
 
     return Recommender.open(_settings(args), progress=sys.stderr.isatty(), rebuild=rebuild)
@@ -95,7 +99,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _resolve_title(rec, text: str) -> int:  # rec: Recommender
+def _resolve_title(rec: Recommender, text: str) -> int:
     from movierec.titles import MatchStatus
 
     result = rec.match(text)
@@ -120,7 +124,7 @@ def _parse_rate(text: str) -> tuple[int, float]:
         ) from None
 
 
-def _preferences(rec, args: argparse.Namespace) -> dict[int, float]:
+def _preferences(rec: Recommender, args: argparse.Namespace) -> dict[int, float]:
     preferences: dict[int, float] = {}
     for title in args.like:
         preferences[_resolve_title(rec, title)] = 1.0
@@ -158,7 +162,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
             print(f"{rank}. {display_title(pick.title)}  [{genres}]")
             print(
                 f"   score {pick.score:.2f} · liked by {pick.support} of "
-                f"{pick.neighbours} people with your taste"
+                f"{pick.neighbors} people with your taste"
             )
     return 0
 
@@ -179,9 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     def with_store(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--store",
-            choices=["edge", "qdrant"],
+            choices=STORE_NAMES,
             default=None,
-            help="edge: embedded Qdrant Edge (default); qdrant: server at QDRANT_URL",
+            help="edge: embedded Qdrant Edge (default); server (or qdrant): Qdrant at QDRANT_URL",
         )
 
     download = commands.add_parser("download", help="fetch the official MovieLens archive")
@@ -251,7 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if value is not None and not 1 <= value <= 10_000:
             parser.error(f"--{name} must be between 1 and 10000")
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except CliError as error:
         print(f"movierec: {error}", file=sys.stderr)
         return error.code

@@ -18,9 +18,11 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,15 +81,25 @@ def fingerprint(path: Path) -> str:
 
 
 def _read_separated(
-    file: Path, separator: bytes, names: list[str], **kwargs: object
+    file: Path,
+    separator: bytes,
+    names: list[str],
+    dtype: Mapping[str, Any],
+    usecols: list[int] | None = None,
 ) -> pd.DataFrame:
     """Parse a multi-character-separated file with pandas' C engine."""
     raw = file.read_bytes()
     if separator != b"\t":
         raw = raw.replace(separator, b"\t")
     return pd.read_csv(
-        io.BytesIO(raw), sep="\t", names=names, header=None, quoting=3, **kwargs
-    )  # quoting=3: titles contain quotes that are not CSV quoting
+        io.BytesIO(raw),
+        sep="\t",
+        names=names,
+        header=None,
+        quoting=3,  # titles contain quotes that are not CSV quoting
+        dtype=dtype,
+        usecols=usecols,
+    )
 
 
 def _clean_ratings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -230,13 +242,13 @@ def load_users(path: Path) -> pd.DataFrame:
 
 @dataclass
 class Dataset:
-    """A loaded MovieLens data set."""
+    """A loaded MovieLens data set (its fingerprint is `fingerprint(path)`, taken by the index
+    before loading, so it is not stat-ed again here)."""
 
     path: Path
     ratings: pd.DataFrame
     movies: pd.DataFrame
     users: pd.DataFrame
-    fingerprint: str
 
     @property
     def name(self) -> str:
@@ -251,5 +263,4 @@ def load_dataset(path: Path) -> Dataset:
         ratings=load_ratings(path),
         movies=load_movies(path),
         users=load_users(path),
-        fingerprint=fingerprint(path),
     )

@@ -10,6 +10,11 @@ A local index directory (`$MOVIEREC_HOME/index/<dataset>-<fingerprint>/`) holds:
 Builds happen in a temporary sibling directory that is renamed into place only when complete, so a
 crash mid-build leaves no half index behind; the next start simply builds again. A Qdrant server
 collection records the fingerprint in its metadata, with a `complete` flag set after the upload.
+
+Start-up lives here, not in `Recommender`: `open_index(settings)` builds or reopens the configured
+data set's index (and syncs a server collection), `build_index(ratings, movies, location)` indexes
+any ratings table (evaluation's training split), and both return a `LoadedIndex` that
+`Recommender(index)` only reads from.
 """
 
 from __future__ import annotations
@@ -18,14 +23,20 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from movierec.config import COLLECTION_NAME, Settings, StoreKind
+from movierec.data import fingerprint as data_fingerprint
+from movierec.data import load_dataset, load_movies, load_users
+from movierec.store.base import VectorStore
 from movierec.store.edge import EdgeStore
-from movierec.store.server import CollectionOptions, ServerStore
+from movierec.store.server import CollectionOptions, ServerStore, connect
 from movierec.vectors import RatingStats, UserVectors, build_user_vectors
 
 SCHEMA_VERSION = 2  # 2: Edge shards without a WAL (shareable between processes)
@@ -45,14 +56,10 @@ class Manifest:
     columns: int  # one past the largest movie id: the length of per-movie arrays
     built_at: float
 
-    @property
-    def stats(self) -> RatingStats:
-        return RatingStats(self.mean, self.std)
-
-    def to_metadata(self, complete: bool) -> dict:
+    def to_metadata(self, complete: bool) -> dict[str, Any]:
         return {**asdict(self), "complete": complete}
 
-    def matches(self, metadata: dict | None) -> bool:
+    def matches(self, metadata: Mapping[str, Any] | None) -> bool:
         """True when a server collection's metadata describes this very build, completed."""
         return bool(
             metadata
@@ -80,13 +87,13 @@ def _columns(ratings: pd.DataFrame, movies: pd.DataFrame) -> int:
     return largest + 1
 
 
-def user_payloads(users: pd.DataFrame | None) -> dict[int, dict]:
+def user_payloads(users: pd.DataFrame | None) -> dict[int, dict[str, Any]]:
     """User attributes as Qdrant payloads (plain JSON types only)."""
     if users is None or users.empty:
         return {}
     records = users.reset_index().to_dict("records")
     return {
-        int(r["user_id"]): {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+        int(r["user_id"]): {str(k): (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
         for r in records
     }
 
@@ -186,3 +193,160 @@ def remove_stale(index_dir: Path, dataset: str, keep: Path) -> None:
     for path in index_dir.glob(f"{dataset}-*"):
         if path != keep and path.is_dir() and ".building-" not in path.name:
             shutil.rmtree(path, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------ start-up
+@dataclass(frozen=True)
+class LoadedIndex:
+    """An open index: everything `Recommender` reads, loaded once at start-up.
+
+    `vectors` and the per-movie arrays are memory-mapped or small; `store` holds files (Edge) or a
+    connection (server), hence `close()`.
+    """
+
+    store: VectorStore
+    vectors: UserVectors
+    movies: pd.DataFrame
+    manifest: Manifest
+    popularity: np.ndarray  # ratings per movie id, `manifest.columns` long
+    mean_rating: np.ndarray  # mean rating per movie id, `manifest.columns` long
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def _loaded(
+    root: Path, store: VectorStore, vectors: UserVectors, movies: pd.DataFrame, manifest: Manifest
+) -> LoadedIndex:
+    """The one place that reads the per-movie arrays, whichever way the index was opened."""
+    return LoadedIndex(
+        store,
+        vectors,
+        movies,
+        manifest,
+        np.load(root / "popularity.npy"),
+        np.load(root / "mean_rating.npy"),
+    )
+
+
+def open_index(
+    settings: Settings | None = None,
+    *,
+    store: StoreKind | str | None = None,
+    progress: bool = False,
+    rebuild: bool = False,
+    data_dir: Path | None = None,
+) -> LoadedIndex:
+    """Open the configured data set's index, building it on first use or after the data changed.
+
+    The local index is keyed by the data set's fingerprint, so an edited or replaced data set gets a
+    new build (older builds are removed once it is ready). The Edge shard is added when the Edge
+    store is wanted and the build was made for the server; a server collection is re-uploaded when
+    its metadata does not describe this build, completed.
+    """
+    settings = settings or Settings.from_env()
+    kind = StoreKind.parse(store) if store is not None else settings.store
+    if data_dir is None:
+        from movierec.download import resolve_data_dir  # network code only when it may be needed
+
+        data_dir = resolve_data_dir(settings, progress=progress)
+    data_dir = Path(data_dir)
+    fingerprint = data_fingerprint(data_dir)
+    root = settings.index_dir / f"{data_dir.name}-{fingerprint}"
+    manifest = None if rebuild else read_manifest(root)
+    users: pd.DataFrame | None = None
+    movies: pd.DataFrame | None = None
+    if manifest is None:
+        dataset = load_dataset(data_dir)
+        users, movies = dataset.users, dataset.movies
+        manifest = build_local(
+            dataset.ratings,
+            dataset.movies,
+            root,
+            dataset=data_dir.name,
+            fingerprint=fingerprint,
+            users=dataset.users,
+            with_edge=kind is StoreKind.EDGE,
+            progress=progress,
+        )
+        remove_stale(settings.index_dir, data_dir.name, keep=root)
+    if movies is None:
+        movies = load_movies(data_dir)
+    vectors = UserVectors.load(root / "vectors")
+    vector_store: VectorStore
+    if kind is StoreKind.EDGE:
+        if not (root / "shard").is_dir():  # built for the server store earlier
+            add_edge_shard(root, users if users is not None else load_users(data_dir), progress)
+        vector_store = EdgeStore.open(root / "shard")
+    else:
+        vector_store = _open_server(settings, manifest, vectors, data_dir, rebuild, progress)
+    return _loaded(root, vector_store, vectors, movies, manifest)
+
+
+def _open_server(
+    settings: Settings,
+    manifest: Manifest,
+    vectors: UserVectors,
+    data_dir: Path,
+    rebuild: bool,
+    progress: bool,
+) -> ServerStore:
+    """Connect to the configured collection, uploading this build when it does not hold it."""
+    if not settings.qdrant_url:
+        raise ValueError("the server store needs QDRANT_URL (or QDRANT_HOST)")
+    server = ServerStore(connect(settings.qdrant_url, settings.qdrant_api_key), settings.collection)
+    options = CollectionOptions(
+        settings.qdrant_shards, settings.qdrant_replicas, settings.qdrant_on_disk
+    )
+    if rebuild or not manifest.matches(server.metadata()):
+        sync_server(
+            server,
+            manifest,
+            vectors,
+            load_users(data_dir),
+            options,
+            force=True,
+            progress=progress,
+        )
+    return server
+
+
+def build_index(
+    ratings: pd.DataFrame,
+    movies: pd.DataFrame,
+    location: Path,
+    *,
+    store: StoreKind | str = StoreKind.EDGE,
+    users: pd.DataFrame | None = None,
+    qdrant_url: str = ":memory:",
+    collection: str = COLLECTION_NAME,
+    progress: bool = False,
+) -> LoadedIndex:
+    """Index any ratings table (a training split, generated data) at `location`, and open it.
+
+    Always a fresh build: nothing here is keyed by a fingerprint, the caller owns `location`. The
+    server store defaults to qdrant-client's in-memory local mode, which is what evaluation wants.
+    """
+    kind = StoreKind.parse(store)
+    location = Path(location)
+    manifest = build_local(
+        ratings,
+        movies,
+        location,
+        dataset=location.name,
+        fingerprint="table",
+        users=users,
+        with_edge=kind is StoreKind.EDGE,
+        progress=progress,
+    )
+    vectors = UserVectors.load(location / "vectors")
+    vector_store: VectorStore
+    if kind is StoreKind.EDGE:
+        vector_store = EdgeStore.open(location / "shard")
+    else:
+        server = ServerStore(connect(qdrant_url), collection)
+        sync_server(
+            server, manifest, vectors, users, CollectionOptions(), force=True, progress=progress
+        )
+        vector_store = server
+    return _loaded(location, vector_store, vectors, movies, manifest)

@@ -1,32 +1,27 @@
 """`Recommender`: the one object that the bot and the CLI hold for their lifetime.
 
-It owns an open vector store, the memory-mapped user vectors, the catalogue and the title index,
-and turns preferences (movie id -> +1 like / -1 dislike) into picks.
+It reads an open index (`movierec.index.LoadedIndex`: the vector store, the memory-mapped user
+vectors, the per-movie arrays), keeps the catalogue and the title index, and turns preferences
+(movie id -> +1 like / -1 dislike) into picks. Opening and building indexes is `movierec.index`'s
+job; `Recommender.open()` and `Recommender.build()` are shortcuts to it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Generic
 
 import numpy as np
 import pandas as pd
 
-from movierec.config import Settings
-from movierec.data import fingerprint as data_fingerprint
-from movierec.data import load_dataset, load_movies
-from movierec.index import (
-    Manifest,
-    add_edge_shard,
-    build_local,
-    read_manifest,
-    remove_stale,
-    sync_server,
-)
+from movierec.config import COLLECTION_NAME, Settings, StoreKind
+from movierec.index import LoadedIndex, build_index, open_index
 from movierec.scoring import (
+    Member,
     MovieScores,
     Scoring,
     aggregate,
@@ -35,10 +30,9 @@ from movierec.scoring import (
     get_scoring,
     rank,
 )
-from movierec.store.base import VectorStore
-from movierec.store.edge import EdgeStore
-from movierec.store.server import CollectionOptions, ServerStore, connect
-from movierec.vectors import UserVectors
+
+if TYPE_CHECKING:  # titles pulls in rapidfuzz; evaluation never needs it
+    from movierec.titles import MatchResult, TitleIndex
 
 MAX_PREFERENCES = 5_000
 
@@ -54,12 +48,11 @@ class Movie:
     year: int | None
     genres: tuple[str, ...]
     ratings_count: int
-    mean_rating: float
 
 
 @dataclass(frozen=True)
 class Pick:
-    """One recommended film. `support` of the `neighbours` similar users rated it above average."""
+    """One recommended film. `support` of the `neighbors` similar users rated it above average."""
 
     movie_id: int
     title: str
@@ -67,20 +60,23 @@ class Pick:
     genres: tuple[str, ...]
     score: float
     support: int
-    neighbours: int
+    neighbors: int
 
 
 @dataclass(frozen=True)
-class GroupPick(Pick):
-    """A movie-night pick; `matches` are the members whose taste it fits."""
+class GroupPick(Pick, Generic[Member]):
+    """A movie-night pick; `matches` are the members (keyed as the caller keyed them) whose taste
+    it fits."""
 
-    matches: tuple[Hashable, ...] = ()
+    matches: tuple[Member, ...] = ()
 
 
 class Catalogue:
     """Movie lookup by id, with how often and how well each film was rated."""
 
-    def __init__(self, movies: pd.DataFrame, popularity: np.ndarray, mean_rating: np.ndarray):
+    def __init__(
+        self, movies: pd.DataFrame, popularity: np.ndarray, mean_rating: np.ndarray
+    ) -> None:
         self._movies = movies
         self._popularity = popularity
         self._mean = mean_rating
@@ -111,8 +107,7 @@ class Catalogue:
             return None
         title, year, genres = row
         count = int(self._popularity[movie_id]) if movie_id < len(self._popularity) else 0
-        mean = float(self._mean[movie_id]) if movie_id < len(self._mean) else 0.0
-        return Movie(int(movie_id), title, year, tuple(genres), count, mean)
+        return Movie(int(movie_id), title, year, tuple(genres), count)
 
     def popular(
         self, limit: int, exclude: Iterable[int] = (), min_mean: float = 3.5
@@ -136,111 +131,31 @@ class Catalogue:
 
 
 class Recommender:
-    """Picks for a person or a group, from an open index."""
+    """Picks for a person or a group, from an open index (see `movierec.index.open_index`)."""
 
-    def __init__(
-        self,
-        store: VectorStore,
-        vectors: UserVectors,
-        movies: pd.DataFrame,
-        manifest: Manifest,
-        popularity: np.ndarray,
-        mean_rating: np.ndarray,
-    ) -> None:
-        self.store = store
-        self.vectors = vectors
-        self.manifest = manifest
-        self.popularity = popularity
-        self.catalogue = Catalogue(movies, popularity, mean_rating)
+    def __init__(self, index: LoadedIndex) -> None:
+        self.index = index
+        # Shortcuts read on every request (and by evaluation and the benchmarks).
+        self.store = index.store
+        self.vectors = index.vectors
+        self.manifest = index.manifest
+        self.popularity = index.popularity
+        self.catalogue = Catalogue(index.movies, index.popularity, index.mean_rating)
 
-    # ---------------------------------------------------------------- opening and building
     @classmethod
     def open(
         cls,
         settings: Settings | None = None,
         *,
-        store: str | None = None,
+        store: StoreKind | str | None = None,
         progress: bool = False,
         rebuild: bool = False,
         data_dir: Path | None = None,
     ) -> Recommender:
-        """Open the configured data set's index, building it on first use or after a change."""
-        settings = settings or Settings.from_env()
-        kind = store or settings.store
-        if kind not in {"edge", "qdrant"}:
-            raise ValueError(f"unknown store {kind!r}; choose edge or qdrant")
-        if data_dir is None:
-            from movierec.download import resolve_data_dir
-
-            data_dir = resolve_data_dir(settings, progress=progress)
-        data_dir = Path(data_dir)
-        fingerprint = data_fingerprint(data_dir)
-        root = settings.index_dir / f"{data_dir.name}-{fingerprint}"
-        manifest = None if rebuild else read_manifest(root)
-        dataset = None
-        if manifest is None:
-            dataset = load_dataset(data_dir)
-            manifest = build_local(
-                dataset.ratings,
-                dataset.movies,
-                root,
-                dataset=data_dir.name,
-                fingerprint=fingerprint,
-                users=dataset.users,
-                with_edge=kind == "edge",
-                progress=progress,
-            )
-            remove_stale(settings.index_dir, data_dir.name, keep=root)
-        movies = dataset.movies if dataset is not None else load_movies(data_dir)
-        vectors = UserVectors.load(root / "vectors")
-        if kind == "edge":
-            if not (root / "shard").is_dir():
-                users = dataset.users if dataset is not None else None
-                add_edge_shard(root, users, progress=progress)
-            vector_store: VectorStore = EdgeStore.open(root / "shard")
-        else:
-            vector_store = cls._open_server(
-                settings, manifest, vectors, data_dir, rebuild, progress
-            )
+        """`Recommender(open_index(...))`: the configured data set's index, built on first use."""
         return cls(
-            vector_store,
-            vectors,
-            movies,
-            manifest,
-            np.load(root / "popularity.npy"),
-            np.load(root / "mean_rating.npy"),
+            open_index(settings, store=store, progress=progress, rebuild=rebuild, data_dir=data_dir)
         )
-
-    @staticmethod
-    def _open_server(
-        settings: Settings,
-        manifest: Manifest,
-        vectors: UserVectors,
-        data_dir: Path,
-        rebuild: bool,
-        progress: bool,
-    ) -> ServerStore:
-        if not settings.qdrant_url:
-            raise ValueError("the qdrant store needs QDRANT_URL (or QDRANT_HOST)")
-        server = ServerStore(
-            connect(settings.qdrant_url, settings.qdrant_api_key), settings.collection
-        )
-        options = CollectionOptions(
-            settings.qdrant_shards, settings.qdrant_replicas, settings.qdrant_on_disk
-        )
-        if rebuild or not manifest.matches(server.metadata()):
-            from movierec.data import load_users
-
-            sync_server(
-                server,
-                manifest,
-                vectors,
-                load_users(data_dir),
-                options,
-                force=True,
-                progress=progress,
-            )
-        return server
 
     @classmethod
     def build(
@@ -249,44 +164,28 @@ class Recommender:
         movies: pd.DataFrame,
         location: Path,
         *,
-        store: str = "edge",
+        store: StoreKind | str = StoreKind.EDGE,
         users: pd.DataFrame | None = None,
         qdrant_url: str = ":memory:",
-        collection: str = "movielens",
+        collection: str = COLLECTION_NAME,
         progress: bool = False,
     ) -> Recommender:
-        """An index from any ratings table (a training split, generated data) at `location`."""
-        location = Path(location)
-        manifest = build_local(
-            ratings,
-            movies,
-            location,
-            dataset=location.name,
-            fingerprint="table",
-            users=users,
-            with_edge=store == "edge",
-            progress=progress,
-        )
-        vectors = UserVectors.load(location / "vectors")
-        if store == "edge":
-            vector_store: VectorStore = EdgeStore.open(location / "shard")
-        else:
-            server = ServerStore(connect(qdrant_url), collection)
-            sync_server(
-                server, manifest, vectors, users, CollectionOptions(), force=True, progress=progress
-            )
-            vector_store = server
+        """`Recommender(build_index(...))`: an index from any ratings table, at `location`."""
         return cls(
-            vector_store,
-            vectors,
-            movies,
-            manifest,
-            np.load(location / "popularity.npy"),
-            np.load(location / "mean_rating.npy"),
+            build_index(
+                ratings,
+                movies,
+                location,
+                store=store,
+                users=users,
+                qdrant_url=qdrant_url,
+                collection=collection,
+                progress=progress,
+            )
         )
 
     def close(self) -> None:
-        self.store.close()
+        self.index.close()
 
     def __enter__(self) -> Recommender:
         return self
@@ -296,7 +195,8 @@ class Recommender:
 
     # ---------------------------------------------------------------- titles
     @cached_property
-    def titles(self):  # -> TitleIndex; imported lazily: evaluation never needs it
+    def titles(self) -> TitleIndex:
+        """Built on first use: evaluation and the benchmarks never match titles."""
         from movierec.titles import TitleIndex
 
         counts = {
@@ -306,13 +206,18 @@ class Recommender:
         }
         return TitleIndex(self.catalogue.frame, popularity=counts)
 
-    def match(self, text: str, limit: int = 5):  # -> MatchResult
+    def match(self, text: str, limit: int = 5) -> MatchResult:
         """Fuzzy-match what a person typed to catalogue titles (see movierec.titles)."""
         return self.titles.match(text, limit=limit)
 
-    # ---------------------------------------------------------------- recommending
-    def clean_preferences(self, preferences: Mapping[int, float]) -> dict[int, float]:
-        """Validate preferences: known movie ids, finite weights between -1 and 1, not empty."""
+    # ---------------------------------------------------------------- preferences
+    def _validated(self, preferences: Mapping[int, float], strict: bool) -> dict[int, float]:
+        """Well-formed preferences with non-zero weights; possibly empty.
+
+        Malformed input (not a mapping, ids that are not whole numbers, weights outside -1..1) is
+        always refused: it is a caller's mistake. Ids missing from the catalogue are refused when
+        `strict`, dropped otherwise: stored ratings outlive catalogue changes, typed ids do not.
+        """
         if not isinstance(preferences, Mapping):
             raise PreferencesError("preferences must map movie ids to +1 (like) or -1 (dislike)")
         if len(preferences) > MAX_PREFERENCES:
@@ -334,22 +239,41 @@ class Recommender:
                 unknown.append(int(key))
             elif weight != 0.0:
                 cleaned[int(key)] = weight
-        if unknown:
+        if unknown and strict:
             shown = ", ".join(map(str, unknown[:5])) + (" …" if len(unknown) > 5 else "")
             raise PreferencesError(f"unknown movie id(s): {shown}")
+        return cleaned
+
+    def clean_preferences(
+        self, preferences: Mapping[int, float], *, strict: bool = True
+    ) -> dict[int, float]:
+        """Validate preferences: known movie ids (unless not `strict`), finite weights between -1
+        and 1, not empty."""
+        cleaned = self._validated(preferences, strict)
         if not cleaned:
             raise PreferencesError("tell me at least one film you like or dislike")
         return cleaned
 
+    def known(self, preferences: Mapping[int, float]) -> dict[int, float]:
+        """The part of stored preferences that can still be scored: catalogue films, non-zero
+        weights. Films that left the catalogue are dropped silently; the result may be empty."""
+        return self._validated(preferences, strict=False)
+
+    # ---------------------------------------------------------------- recommending
     def movie_scores(
-        self, preferences: Mapping[int, float], scoring: str | Scoring = "default"
+        self,
+        preferences: Mapping[int, float],
+        scoring: str | Scoring = "default",
+        *,
+        strict: bool = True,
     ) -> MovieScores:
-        """Per-movie scores from the neighbours of `preferences` (validated here)."""
-        return self._scores(self.clean_preferences(preferences), get_scoring(scoring))
+        """Per-movie scores from the neighbors of `preferences` (validated here)."""
+        cleaned = self.clean_preferences(preferences, strict=strict)
+        return self._scores(cleaned, get_scoring(scoring))
 
     def _scores(self, preferences: dict[int, float], scoring: Scoring) -> MovieScores:
-        neighbours = self.store.neighbours(preferences, scoring.neighbors, scoring.vector)
-        return aggregate(neighbours, self.vectors, scoring, self.manifest.columns, self.popularity)
+        neighbors = self.store.neighbors(preferences, scoring.neighbors, scoring.vector)
+        return aggregate(neighbors, self.vectors, scoring, self.manifest.columns, self.popularity)
 
     def recommend(
         self,
@@ -360,42 +284,57 @@ class Recommender:
         exclude: Iterable[int] = (),
         scoring: str | Scoring = "default",
         neighbors: int | None = None,
+        allowed: np.ndarray | None = None,
+        strict: bool = True,
     ) -> list[Pick]:
-        """The best `limit` films the person has not rated (skipping `offset`, e.g. for "More")."""
+        """The best `limit` films the person has not rated (skipping `offset`, e.g. for "More").
+
+        `allowed` (a boolean mask over movie ids, see `_pickable`) restricts the candidates before
+        ranking, so a filter still yields `limit` picks when the neighbors rated that many.
+        `strict=False` ignores ids that are not in the catalogue instead of refusing them.
+        """
         chosen = get_scoring(scoring, neighbors)
-        prefs = self.clean_preferences(preferences)
+        prefs = self.clean_preferences(preferences, strict=strict)
         scores = self._scores(prefs, chosen)
         skip = set(prefs) | {int(m) for m in exclude}
         mask = candidate_mask(scores.raters, skip, chosen.min_support)
-        mask &= self._catalogue_ids  # both are manifest.columns long
+        mask &= self._pickable(allowed)  # both are manifest.columns long
         return [
-            self._pick(int(m), scores, Pick)
+            self._pick(int(m), scores)
             for m in rank(scores.scores, mask, max(limit, 0), max(offset, 0))
         ]
 
     def recommend_group(
         self,
-        members: Mapping[Hashable, Mapping[int, float]],
+        members: Mapping[Member, Mapping[int, float]],
         limit: int = 5,
         *,
         offset: int = 0,
         exclude: Iterable[int] = (),
         scoring: str | Scoring = "default",
-    ) -> list[GroupPick]:
-        """Picks for a movie night; see the group rule in `movierec.scoring`."""
-        active = {key: prefs for key, prefs in members.items() if prefs}
+        allowed: np.ndarray | None = None,
+        strict: bool = True,
+    ) -> list[GroupPick[Member]]:
+        """Picks for a movie night; see the group rule in `movierec.scoring`.
+
+        Members with nothing to score (no ratings, only zero weights, or with `strict=False` only
+        films that left the catalogue) are left out rather than failing the whole group; the
+        films they rated are still never picked. `allowed` and `strict` as in `recommend`.
+        """
+        chosen = get_scoring(scoring)
+        usable = {key: self._validated(prefs, strict) for key, prefs in members.items() if prefs}
+        active = {key: prefs for key, prefs in usable.items() if prefs}
         if not active:
             raise PreferencesError("nobody here has rated a film yet")
-        per_member = {key: self.movie_scores(prefs, scoring) for key, prefs in active.items()}
-        rated = {int(m) for prefs in active.values() for m in prefs}
+        per_member = {key: self._scores(prefs, chosen) for key, prefs in active.items()}
+        rated = {int(m) for prefs in members.values() for m in prefs}
         skip = rated | {int(m) for m in exclude}
-        picks = []
-        ranked = combine_group(per_member, skip, limit, offset, allowed=self._catalogue_ids)
+        ranked = combine_group(per_member, skip, limit, offset, allowed=self._pickable(allowed))
+        consulted = sum(s.neighbors for s in per_member.values())
+        picks: list[GroupPick[Member]] = []
         for movie_id, score, matches in ranked:
             support = sum(int(s.support[movie_id]) for s in per_member.values())
-            consulted = sum(s.neighbours for s in per_member.values())
-            movie = self.catalogue.get(movie_id)
-            assert movie is not None  # excluded above
+            movie = self._movie(movie_id)
             picks.append(
                 GroupPick(
                     movie_id,
@@ -410,18 +349,42 @@ class Recommender:
             )
         return picks
 
-    def _pick(self, movie_id: int, scores: MovieScores, kind: type[Pick]) -> Pick:
-        movie = self.catalogue.get(movie_id)
-        assert movie is not None  # ranking is restricted to catalogue films
-        return kind(
+    def _pick(self, movie_id: int, scores: MovieScores) -> Pick:
+        movie = self._movie(movie_id)
+        return Pick(
             movie_id,
             movie.title,
             movie.year,
             movie.genres,
             float(scores.scores[movie_id]),
             int(scores.support[movie_id]),
-            scores.neighbours,
+            scores.neighbors,
         )
+
+    def _movie(self, movie_id: int) -> Movie:
+        movie = self.catalogue.get(movie_id)
+        if movie is None:  # ranking is restricted to catalogue films by `_pickable`
+            raise AssertionError(f"movie {movie_id} was ranked but is not in the catalogue")
+        return movie
+
+    def _pickable(self, allowed: np.ndarray | None) -> np.ndarray:
+        """Which movie ids may be picked: the catalogue, narrowed by the caller's `allowed` mask.
+
+        `allowed` may have any length (a mask built from the catalogue is often shorter than
+        `manifest.columns`): ids past its end are not allowed, ids past `manifest.columns` cannot
+        be picked anyway. A mask of any other dtype is refused: an array of movie ids would
+        otherwise be read as "everything non-zero is allowed".
+        """
+        if allowed is None:
+            return self._catalogue_ids
+        allowed = np.asarray(allowed)
+        if allowed.dtype != np.bool_ or allowed.ndim != 1:
+            raise ValueError("allowed must be a one-dimensional boolean mask over movie ids")
+        mask = np.zeros(self.manifest.columns, bool)
+        common = min(len(allowed), len(mask))
+        mask[:common] = allowed[:common]
+        mask &= self._catalogue_ids
+        return mask
 
     @cached_property
     def _catalogue_ids(self) -> np.ndarray:

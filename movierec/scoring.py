@@ -1,23 +1,23 @@
-"""Turning neighbours into picks: the scoring step, its named variants, and the group rule.
+"""Turning neighbors into picks: the scoring step, its named variants, and the group rule.
 
-The neighbours come from Qdrant; what we do with them is a `Scoring`. Variants are parameters of one
+The neighbors come from Qdrant; what we do with them is a `Scoring`. Variants are parameters of one
 aggregation, not copies of it:
 
 * `neighbors`: how many similar users to consult;
 * `vector`: which named vector the similarity search uses (`ratings`: raw dot product of
   z-normalised ratings, the seed; `unit`: unit-normalised rows, i.e. cosine similarity);
-* `similarity_power`: each neighbour's ratings count with weight `max(similarity, 0) ** p`
-  (0 = every neighbour counts once, the seed);
+* `similarity_power`: each neighbor's ratings count with weight `max(similarity, 0) ** p`
+  (0 = every neighbor counts once, the seed);
 * `popularity_damping`: a movie's score is divided by `(number of ratings it has) ** d`, so that
   films everybody has seen do not win every list by sheer volume;
-* `min_support`: a pick must be rated by at least this many neighbours;
-* `seen_weight`: added to every neighbour's z-rating before summing, so that having watched a film
+* `min_support`: a pick must be rated by at least this many neighbors;
+* `seen_weight`: added to every neighbor's z-rating before summing, so that having watched a film
   counts too, not only how far above the mean it was rated (0 = the seed).
 
 `seed` is the reference algorithm of issue 2 and stays selectable, exactly, forever. `default` is
 what the bot and the CLI use; it was chosen by measurement (see docs/evaluation.md).
 
-Group rule (movie nights): each member is scored on their own neighbours; a member's scores are
+Group rule (movie nights): each member is scored on their own neighbors; a member's scores are
 divided by their own best score so that everybody weighs the same however many films they rated;
 a film's group score is the mean of the members' shares. A film is never picked if any member rated
 it (a dislike is a veto), and it is vetoed when any member's share is below `-VETO_SHARE`: people
@@ -29,14 +29,18 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 
-from movierec.store.base import Neighbours
+from movierec.store.base import Neighbors
 from movierec.vectors import VECTOR_NAMES, VECTOR_RATINGS, VECTOR_UNIT, UserVectors
 
 VETO_SHARE = 0.25
 MATCH_SHARE = 0.25
+
+# Whatever identifies a group member (the bot: Telegram user ids); picks name members by it.
+Member = TypeVar("Member", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -88,28 +92,28 @@ def get_scoring(scoring: str | Scoring, neighbors: int | None = None) -> Scoring
 
 @dataclass(frozen=True)
 class MovieScores:
-    """Dense per-movie-id arrays for one person: summed score, neighbours who rated it, and
-    neighbours who rated it above the global mean (the "support" shown to people)."""
+    """Dense per-movie-id arrays for one person: summed score, neighbors who rated it, and
+    neighbors who rated it above the global mean (the "support" shown to people)."""
 
     scores: np.ndarray
     raters: np.ndarray
     support: np.ndarray
-    neighbours: int
+    neighbors: int
 
 
 def aggregate(
-    neighbours: Neighbours,
+    neighbors: Neighbors,
     vectors: UserVectors,
     scoring: Scoring,
     n_columns: int,
     popularity: np.ndarray | None = None,
 ) -> MovieScores:
-    """Sum the neighbours' (weighted) z-ratings per movie with NumPy, no Python loop per rating."""
-    indptr, movie_ids, values = vectors.rows(neighbours.ids)
+    """Sum the neighbors' (weighted) z-ratings per movie with NumPy, no Python loop per rating."""
+    indptr, movie_ids, values = vectors.rows(neighbors.ids)
     lengths = np.diff(indptr)
     rated = values + scoring.seen_weight if scoring.seen_weight else values
     if scoring.similarity_power:
-        weights = np.maximum(neighbours.similarities, 0.0) ** scoring.similarity_power
+        weights = np.maximum(neighbors.similarities, 0.0) ** scoring.similarity_power
         contributions = np.repeat(weights, lengths) * rated
     else:
         contributions = rated.astype(np.float64)
@@ -118,11 +122,11 @@ def aggregate(
     support = np.bincount(movie_ids[values > 0], minlength=n_columns)
     if scoring.popularity_damping and popularity is not None:
         scores = scores / np.maximum(popularity[:n_columns], 1.0) ** scoring.popularity_damping
-    return MovieScores(scores, raters, support, len(neighbours))
+    return MovieScores(scores, raters, support, len(neighbors))
 
 
 def candidate_mask(raters: np.ndarray, exclude: Iterable[int], min_support: int = 1) -> np.ndarray:
-    """Movies rated by at least `min_support` neighbours and not excluded."""
+    """Movies rated by at least `min_support` neighbors and not excluded."""
     mask = raters >= min_support
     excluded = np.fromiter((m for m in exclude if 0 <= m < len(mask)), np.int64)
     mask[excluded] = False
@@ -145,12 +149,12 @@ def rank(scores: np.ndarray, mask: np.ndarray, limit: int, offset: int = 0) -> n
 
 
 def combine_group(
-    members: Mapping[Hashable, MovieScores],
+    members: Mapping[Member, MovieScores],
     exclude: Iterable[int],
     limit: int,
     offset: int = 0,
     allowed: np.ndarray | None = None,
-) -> list[tuple[int, float, tuple[Hashable, ...]]]:
+) -> list[tuple[int, float, tuple[Member, ...]]]:
     """Apply the group rule of the module docstring: (movie id, group score, matching members).
 
     `allowed`, if given, is a boolean mask of movie ids that may be picked at all.

@@ -6,13 +6,14 @@ Two named vectors are derived per user:
 
 * `ratings`: the z-normalised ratings themselves (dot product = the seed similarity);
 * `unit`: the same row scaled to unit length, so that a dot product with it ranks users by cosine
-  similarity and people who rated thousands of films stop dominating every neighbourhood.
+  similarity and people who rated thousands of films stop dominating every neighborhood.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -65,11 +66,13 @@ class UserVectors:
         lengths = np.diff(self.indptr)
         squared = np.where(lengths > 0, squared, 0.0)
         norms = np.sqrt(squared)
-        return np.where(norms > 0, norms, 1.0)
+        safe: np.ndarray = np.where(norms > 0, norms, 1.0)
+        return safe
 
     def unit_values(self) -> np.ndarray:
         """`values` with every row scaled to unit length."""
-        return self.values / np.repeat(self.norms(), np.diff(self.indptr))
+        scaled: np.ndarray = self.values / np.repeat(self.norms(), np.diff(self.indptr))
+        return scaled
 
     def rows(self, user_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """CSR arrays (indptr, movie ids, values) of the given users, in the given order.
@@ -98,7 +101,7 @@ class UserVectors:
     @classmethod
     def load(cls, directory: Path, *, mmap: bool = True) -> UserVectors:
         """Open saved arrays; memory-mapped, so a large matrix costs page cache, not heap."""
-        mode = "r" if mmap else None
+        mode: Literal["r"] | None = "r" if mmap else None
         return cls(
             user_ids=np.load(directory / "user_ids.npy"),
             indptr=np.load(directory / "indptr.npy"),

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from movierec.cli import main
-from movierec.config import Settings
+from movierec.cli import _settings, build_parser, main
+from movierec.config import Settings, StoreKind
 from movierec.recommender import Recommender
 from tests.conftest import SEED_PREFERENCES, SEED_TABLE
 
@@ -62,7 +62,7 @@ def test_neighbors_and_limit_are_honoured(cli_env: Path, capsys) -> None:
     )
     assert code == 0
     picks = json.loads(out)
-    assert len(picks) == 3 and all(p["neighbours"] == 5 for p in picks)
+    assert len(picks) == 3 and all(p["neighbors"] == 5 for p in picks)
 
 
 @pytest.mark.parametrize(
@@ -131,3 +131,28 @@ def test_installed_console_script_runs(cli_env: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) == 2
+
+
+@pytest.mark.parametrize(
+    ("flag", "kind"),
+    [("edge", StoreKind.EDGE), ("server", StoreKind.SERVER), ("qdrant", StoreKind.SERVER)],
+)
+def test_store_flag_accepts_server_and_its_old_name_qdrant(
+    cli_env: Path, flag: str, kind: StoreKind
+) -> None:
+    args = build_parser().parse_args(["index", "--store", flag])
+    assert _settings(args).store is kind
+
+
+def test_unknown_store_flag_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["index", "--store", "sqlite"])
+    assert exit_info.value.code == 2 and "invalid choice" in capsys.readouterr().err
+
+
+def test_unknown_store_in_the_environment_is_one_clear_line(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MOVIEREC_STORE", "sqlite")
+    code, out, err = run(capsys, "recommend", "--rate", "2571=1")
+    assert code == 2 and out == "" and err.startswith("movierec: unknown store 'sqlite'")

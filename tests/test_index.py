@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from movierec.config import Settings
+from movierec.config import Settings, StoreKind
 from movierec.data import fingerprint
-from movierec.index import read_manifest
+from movierec.index import LoadedIndex, build_index, open_index, read_manifest
 from movierec.recommender import Recommender
 from tests.test_data import write_dat
 
@@ -115,3 +115,39 @@ def test_build_from_any_table_into_a_location(tmp_path: Path) -> None:
         assert rec.store.count() == 2
         assert [p.movie_id for p in rec.recommend({10: 1}, scoring="seed")] == [20]
     shutil.rmtree(tmp_path / "idx")
+
+
+def test_open_index_hands_the_recommender_one_loaded_index(tmp_path: Path) -> None:
+    data = small_data(tmp_path / "d")
+    settings = Settings(home=tmp_path / "h", movielens_dir=data)
+    index = open_index(settings, data_dir=data)
+    assert isinstance(index, LoadedIndex) and index.manifest.users == 30
+    assert len(index.popularity) == len(index.mean_rating) == index.manifest.columns == 21
+    with Recommender(index) as rec, open_rec(tmp_path / "h", data) as opened:
+        assert rec.store is index.store and rec.manifest is index.manifest
+        assert rec.recommend({1: 1}, scoring="seed") == opened.recommend({1: 1}, scoring="seed")
+
+
+def test_store_kinds_are_validated_by_open_and_build(tmp_path: Path) -> None:
+    """`build` used to treat any unknown kind as the server; now both refuse it up front."""
+    from movierec.data import load_dataset
+
+    data = load_dataset(write_dat(tmp_path / "d"))
+    with pytest.raises(ValueError, match="unknown store 'egde'"):
+        build_index(data.ratings, data.movies, tmp_path / "idx", store="egde")
+    with pytest.raises(ValueError, match="unknown store"):
+        Recommender.build(data.ratings, data.movies, tmp_path / "idx", store="qdrnat")
+    assert not (tmp_path / "idx").exists()
+    settings = Settings(home=tmp_path / "h", movielens_dir=tmp_path / "d")
+    with pytest.raises(ValueError, match="unknown store"):
+        open_index(settings, store="sqlite", data_dir=tmp_path / "d")
+    for alias in ("qdrant", StoreKind.SERVER):
+        with Recommender.build(data.ratings, data.movies, tmp_path / "s", store=alias) as rec:
+            assert rec.store.count() == 2 and rec.store.metadata() is not None  # a ServerStore
+
+
+def test_the_server_store_without_a_url_says_what_to_set(tmp_path: Path) -> None:
+    data = small_data(tmp_path / "d")
+    settings = Settings(home=tmp_path / "h", movielens_dir=data, store=StoreKind.SERVER)
+    with pytest.raises(ValueError, match="QDRANT_URL"):
+        open_index(settings, data_dir=data)

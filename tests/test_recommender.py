@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from movierec.recommender import PreferencesError, Recommender
-from movierec.store.base import cut_neighbours
+from movierec.store.base import cut_neighbors
 from tests.conftest import SEED_PREFERENCES, SEED_TABLE
 
 
@@ -20,22 +20,22 @@ def test_seed_table_is_exact_on_both_stores(which: str, request: pytest.FixtureR
     assert [p.title for p in picks] == [title for title, _ in SEED_TABLE]
     for pick, (_, score) in zip(picks, SEED_TABLE, strict=True):
         assert pick.score == pytest.approx(score, abs=1e-5)
-        assert 0 < pick.support <= pick.neighbours == 20
+        assert 0 < pick.support <= pick.neighbors == 20
 
 
 @pytest.mark.parametrize("which", ["recommender", "server_recommender"])
-def test_neighbour_ties_go_to_the_lower_user_id(which: str, request: pytest.FixtureRequest) -> None:
+def test_neighbor_ties_go_to_the_lower_user_id(which: str, request: pytest.FixtureRequest) -> None:
     """Users 3799 and 4806 tie for 20th place; the reference table needs 3799."""
     rec: Recommender = request.getfixturevalue(which)
-    neighbours = rec.store.neighbours(SEED_PREFERENCES, 20, "ratings")
-    assert len(neighbours) == 20
-    assert 3799 in neighbours.ids and 4806 not in neighbours.ids
-    twentyone = rec.store.neighbours(SEED_PREFERENCES, 21, "ratings")
+    neighbors = rec.store.neighbors(SEED_PREFERENCES, 20, "ratings")
+    assert len(neighbors) == 20
+    assert 3799 in neighbors.ids and 4806 not in neighbors.ids
+    twentyone = rec.store.neighbors(SEED_PREFERENCES, 21, "ratings")
     assert list(twentyone.ids[-2:]) == [3799, 4806]
     assert twentyone.similarities[-1] == pytest.approx(twentyone.similarities[-2])
 
 
-def test_cut_neighbours_fetches_more_while_a_tie_straddles_the_cut() -> None:
+def test_cut_neighbors_fetches_more_while_a_tie_straddles_the_cut() -> None:
     """Forty users with the same score: whatever order the store returns, ids 1..5 win."""
     ids = np.array([99, *range(40, 0, -1)])  # store order: score, then id descending
     scores = np.array([2.0] + [1.0] * 40)
@@ -45,7 +45,7 @@ def test_cut_neighbours_fetches_more_while_a_tie_straddles_the_cut() -> None:
         asked.append(limit)
         return ids[:limit], scores[:limit]
 
-    chosen = cut_neighbours(fetch, 6)
+    chosen = cut_neighbors(fetch, 6)
     assert list(chosen.ids) == [99, 1, 2, 3, 4, 5]
     assert len(asked) > 1  # the first page ended inside the tie, so it asked again
 
@@ -149,3 +149,86 @@ def test_catalogue_lookup_and_popular_films(recommender: Recommender) -> None:
     assert len(popular) == 6 and 2858 not in [m.movie_id for m in popular]
     counts = [m.ratings_count for m in popular]
     assert counts == sorted(counts, reverse=True)
+
+
+def genre_mask(rec: Recommender, genre: str, length: int | None = None) -> np.ndarray:
+    """What the filter module will hand over: a boolean mask over movie ids."""
+    frame = rec.catalogue.frame
+    ids = frame.index[[genre in genres for genres in frame["genres"]]].to_numpy()
+    mask = np.zeros(length or rec.manifest.columns, bool)
+    mask[ids[ids < len(mask)]] = True
+    return mask
+
+
+def test_allowed_restricts_the_candidates_before_ranking(recommender: Recommender) -> None:
+    """Horror for a Star Wars fan: five horror films, the best horror films of the whole ranking,
+    where filtering the five unfiltered picks afterwards would have left only Alien."""
+    unfiltered = recommender.recommend(SEED_PREFERENCES, limit=500)
+    assert [p.title for p in unfiltered[:5] if "Horror" in p.genres] == ["Alien (1979)"]
+    horror = genre_mask(recommender, "Horror")
+    picks = recommender.recommend(SEED_PREFERENCES, limit=5, allowed=horror)
+    assert len(picks) == 5 and all("Horror" in p.genres for p in picks)
+    assert picks == [p for p in unfiltered if "Horror" in p.genres][:5]
+    more = recommender.recommend(SEED_PREFERENCES, limit=5, offset=5, allowed=horror)
+    assert all("Horror" in p.genres for p in more) and not {p.movie_id for p in more} & {
+        p.movie_id for p in picks
+    }
+
+
+def test_allowed_may_be_shorter_or_longer_than_the_id_range(recommender: Recommender) -> None:
+    columns = recommender.manifest.columns
+    short = genre_mask(recommender, "Comedy", length=1000)  # ids from 1000 on: not allowed
+    picks = recommender.recommend(SEED_PREFERENCES, allowed=short)
+    assert len(picks) == 5 and all(p.movie_id < 1000 and "Comedy" in p.genres for p in picks)
+    long = np.ones(columns + 500, bool)  # ids past the index: nothing to pick there anyway
+    assert recommender.recommend(SEED_PREFERENCES, allowed=long) == recommender.recommend(
+        SEED_PREFERENCES
+    )
+    assert recommender.recommend(SEED_PREFERENCES, allowed=np.zeros(columns, bool)) == []
+
+
+def test_allowed_must_be_a_boolean_mask(recommender: Recommender) -> None:
+    with pytest.raises(ValueError, match="boolean mask"):
+        recommender.recommend(SEED_PREFERENCES, allowed=np.array([1196, 1210]))
+
+
+def test_group_picks_honour_allowed(recommender: Recommender) -> None:
+    members = {"alice": {260: 1, 1196: 1}, "bob": {2571: 1, 1210: 1}}
+    horror = genre_mask(recommender, "Horror")
+    picks = recommender.recommend_group(members, limit=5, allowed=horror)
+    assert len(picks) == 5 and all("Horror" in p.genres for p in picks)
+
+
+def test_known_keeps_what_can_still_be_scored(recommender: Recommender) -> None:
+    assert recommender.known({999_999: 1, 2571: 1, 260: 0, 1721: -1}) == {2571: 1.0, 1721: -1.0}
+    assert recommender.known({999_999: 1}) == {}
+    with pytest.raises(PreferencesError, match="between -1"):
+        recommender.known({2571: 7})  # malformed input is still refused
+
+
+def test_strict_false_ignores_films_that_left_the_catalogue(recommender: Recommender) -> None:
+    stored = {**SEED_PREFERENCES, 999_999: 1, 999_998: -1}
+    with pytest.raises(PreferencesError, match="unknown movie id"):
+        recommender.recommend(stored)  # the CLI and Python API default
+    assert recommender.recommend(stored, strict=False) == recommender.recommend(SEED_PREFERENCES)
+    with pytest.raises(PreferencesError, match="at least one film"):
+        recommender.recommend({999_999: 1}, strict=False)
+    scores = recommender.movie_scores(stored, strict=False)
+    assert scores.neighbors == 100
+
+
+def test_a_member_with_only_vanished_films_does_not_fail_the_group(
+    recommender: Recommender,
+) -> None:
+    alice = {260: 1, 1196: 1}
+    alone = recommender.recommend_group({"alice": alice})
+    with pytest.raises(PreferencesError, match="unknown movie id"):
+        recommender.recommend_group({"alice": alice, "ghost": {999_999: 1}})
+    group = recommender.recommend_group({"alice": alice, "ghost": {999_999: 1}}, strict=False)
+    assert group == alone and all(p.matches == ("alice",) for p in group)
+    # A member whose only rating is neutral is left out too, and still never shown that film.
+    six = recommender.recommend_group({"alice": alice}, limit=6)
+    neutral = recommender.recommend_group({"alice": alice, "carl": {2571: 0}})
+    assert [p.movie_id for p in neutral] == [p.movie_id for p in six if p.movie_id != 2571][:5]
+    with pytest.raises(PreferencesError, match="nobody"):
+        recommender.recommend_group({"ghost": {999_999: 1}}, strict=False)

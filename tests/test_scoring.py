@@ -1,4 +1,4 @@
-"""The scoring step on hand-made neighbourhoods whose answers are known."""
+"""The scoring step on hand-made neighborhoods whose answers are known."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from movierec.scoring import (
     get_scoring,
     rank,
 )
-from movierec.store.base import Neighbours
+from movierec.store.base import Neighbors
 from movierec.vectors import UserVectors
 
 # Three users over movies 1..4 (z-values chosen by hand).
@@ -28,23 +28,23 @@ VECTORS = UserVectors(
 )
 
 
-def test_seed_sums_plain_ratings_of_the_neighbours() -> None:
-    neighbours = Neighbours(np.array([20, 10]), np.array([4.0, 1.0]))
-    scores = aggregate(neighbours, VECTORS, SCORINGS["seed"], n_columns=5)
+def test_seed_sums_plain_ratings_of_the_neighbors() -> None:
+    neighbors = Neighbors(np.array([20, 10]), np.array([4.0, 1.0]))
+    scores = aggregate(neighbors, VECTORS, SCORINGS["seed"], n_columns=5)
     assert scores.scores.tolist() == [0.0, 3.0, -1.0, 0.5, -0.5]
     assert scores.raters.tolist() == [0, 2, 1, 1, 1]
     assert scores.support.tolist() == [0, 2, 0, 1, 0]
-    assert scores.neighbours == 2
+    assert scores.neighbors == 2
 
 
 def test_similarity_weighting_and_popularity_damping() -> None:
-    neighbours = Neighbours(np.array([20, 10]), np.array([4.0, -1.0]))
+    neighbors = Neighbors(np.array([20, 10]), np.array([4.0, -1.0]))
     weighted = Scoring(similarity_power=1.0)
-    scores = aggregate(neighbours, VECTORS, weighted, n_columns=5)
+    scores = aggregate(neighbors, VECTORS, weighted, n_columns=5)
     assert scores.scores.tolist() == [0.0, 8.0, 0.0, 2.0, -2.0]  # negative similarity weighs 0
     damped = Scoring(similarity_power=1.0, popularity_damping=1.0)
     popularity = np.array([0, 4, 1, 2, 8], float)
-    scores = aggregate(neighbours, VECTORS, damped, n_columns=5, popularity=popularity)
+    scores = aggregate(neighbors, VECTORS, damped, n_columns=5, popularity=popularity)
     assert scores.scores.tolist() == [0.0, 2.0, 0.0, 1.0, -0.25]
 
 
@@ -76,8 +76,13 @@ def test_group_rule_normalises_members_and_vetoes() -> None:
     }
     picks = combine_group(members, exclude=[], limit=3)
     ids = [movie for movie, _, _ in picks]
-    assert 2 not in ids and -3 / 4 < -VETO_SHARE  # noqa: SIM300 - reads as the rule
     assert ids == [1, 4, 3]
+    # Without Cy, film 2 is in the pair's top three: it is her share that keeps it out.
+    pair = combine_group({k: members[k] for k in ("ann", "bob")}, exclude=[], limit=3)
+    assert [movie for movie, _, _ in pair] == [1, 4, 2]
+    # Just above the veto line it is back: the rule is the share, not any negative score.
+    members["cy"] = member([0, 4, -0.99 * VETO_SHARE * 4, 4, 4])
+    assert 2 in [movie for movie, _, _ in combine_group(members, exclude=[], limit=5)]
     assert picks[0][1] == pytest.approx((1.0 + 1.0 + 1.0) / 3)
     assert picks[2][2] == ("bob", "cy")  # Ann's share of film 3 is 0.2 < MATCH_SHARE
 

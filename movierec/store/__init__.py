@@ -1,5 +1,5 @@
 """Vector stores: Qdrant Edge (embedded default) and qdrant-client (server, cluster, local)."""
 
-from movierec.store.base import Neighbours, VectorStore
+from movierec.store.base import Neighbors, VectorStore
 
-__all__ = ["Neighbours", "VectorStore"]
+__all__ = ["Neighbors", "VectorStore"]

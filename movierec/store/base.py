@@ -1,7 +1,7 @@
-"""What every vector store offers the recommender, and the deterministic neighbour cut they share.
+"""What every vector store offers the recommender, and the deterministic neighbor cut they share.
 
 A store answers one question: "which users are most similar to this query?" It returns user ids
-and similarities only. The neighbours' ratings come from the memory-mapped CSR copy of the same user
+and similarities only. The neighbors' ratings come from the memory-mapped CSR copy of the same user
 vectors that the index step writes beside the collection (`movierec.vectors.UserVectors`): asking
 Qdrant for 20 vectors costs more, through Python objects, than the search itself, while slicing 20
 CSR rows costs microseconds.
@@ -32,7 +32,7 @@ TIE_DECIMALS = 4
 
 
 @dataclass(frozen=True)
-class Neighbours:
+class Neighbors:
     """The k most similar users, best first."""
 
     ids: np.ndarray  # int64 user ids
@@ -42,13 +42,13 @@ class Neighbours:
         return len(self.ids)
 
 
-def cut_neighbours(fetch: Callable[[int], tuple[np.ndarray, np.ndarray]], k: int) -> Neighbours:
+def cut_neighbors(fetch: Callable[[int], tuple[np.ndarray, np.ndarray]], k: int) -> Neighbors:
     """Fetch the top `k` by (score desc, id asc), enlarging the request while ties straddle the cut.
 
     `fetch(limit)` returns up to `limit` (ids, scores) in the store's own order.
     """
     if k <= 0:
-        return Neighbours(np.zeros(0, np.int64), np.zeros(0))
+        return Neighbors(np.zeros(0, np.int64), np.zeros(0))
     limit = k + TIE_MARGIN
     while True:
         ids, scores = fetch(limit)
@@ -57,8 +57,13 @@ def cut_neighbours(fetch: Callable[[int], tuple[np.ndarray, np.ndarray]], k: int
         exhausted = len(ids) < limit
         if exhausted or len(ids) <= k or rounded[order[k - 1]] != rounded[order[-1]]:
             chosen = order[:k]
-            return Neighbours(ids=ids[chosen], similarities=scores[chosen])
+            return Neighbors(ids=ids[chosen], similarities=scores[chosen])
         limit *= 4
+
+
+# The British spelling, kept only while movierec/evaluation.py and benchmarks/ (owned elsewhere)
+# still import it; the code spells it `Neighbors`. Remove once nothing imports it.
+Neighbours = Neighbors
 
 
 def points_arrays(points: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -86,7 +91,7 @@ class VectorStore(Protocol):
     ) -> None:
         """Write every user as a point with the `ratings` and `unit` named sparse vectors."""
 
-    def neighbours(self, preferences: Mapping[int, float], k: int, using: str) -> Neighbours:
+    def neighbors(self, preferences: Mapping[int, float], k: int, using: str) -> Neighbors:
         """The `k` users most similar to `preferences` by dot product on vector `using`."""
 
     def count(self) -> int:

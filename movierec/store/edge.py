@@ -23,7 +23,7 @@ from qdrant_edge import (
 )
 from tqdm.auto import tqdm
 
-from movierec.store.base import Neighbours, cut_neighbours, points_arrays, query_arrays
+from movierec.store.base import Neighbors, cut_neighbors, points_arrays, query_arrays
 from movierec.vectors import VECTOR_NAMES, VECTOR_RATINGS, VECTOR_UNIT, UserVectors
 
 UPLOAD_BATCH = 2_000
@@ -82,7 +82,7 @@ class EdgeStore:
         self._shard.optimize()
         self._shard.flush()
 
-    def neighbours(self, preferences: Mapping[int, float], k: int, using: str) -> Neighbours:
+    def neighbors(self, preferences: Mapping[int, float], k: int, using: str) -> Neighbors:
         indices, values = query_arrays(preferences)
         query = Query.Nearest(SparseVector(indices, values), using=using)
 
@@ -90,7 +90,9 @@ class EdgeStore:
             request = QueryRequest(limit=limit, query=query, with_vector=False, with_payload=False)
             return points_arrays(self._shard.query(request))
 
-        return cut_neighbours(fetch, k)
+        return cut_neighbors(fetch, k)
+
+    neighbours = neighbors  # old spelling, until evaluation.py and benchmarks/ use `neighbors`
 
     def count(self) -> int:
         return self._shard.info().points_count
@@ -101,7 +103,7 @@ class EdgeStore:
 
 def _points(
     vectors: UserVectors,
-    unit: object,
+    unit: np.ndarray,
     payloads: Mapping[int, dict] | None,
     start: int,
     stop: int,
@@ -114,7 +116,7 @@ def _points(
             user_id,
             {
                 VECTOR_RATINGS: SparseVector(movie_ids, vectors.values[lo:hi].tolist()),
-                VECTOR_UNIT: SparseVector(movie_ids, unit[lo:hi].tolist()),  # type: ignore[index]
+                VECTOR_UNIT: SparseVector(movie_ids, unit[lo:hi].tolist()),
             },
             (payloads or {}).get(user_id, {}),
         )

@@ -17,7 +17,7 @@ import numpy as np
 from qdrant_client import QdrantClient, models
 from tqdm.auto import tqdm
 
-from movierec.store.base import Neighbours, cut_neighbours, points_arrays, query_arrays
+from movierec.store.base import Neighbors, cut_neighbors, points_arrays, query_arrays
 from movierec.vectors import VECTOR_NAMES, VECTOR_RATINGS, VECTOR_UNIT, UserVectors
 
 UPLOAD_BATCH = 256
@@ -41,11 +41,6 @@ def connect(url: str, api_key: str | None = None, timeout: int = 60) -> QdrantCl
     if url.startswith(("/", ".", "~")) or url.startswith("file:"):
         return QdrantClient(path=str(Path(url.removeprefix("file:")).expanduser()))
     return QdrantClient(host=url, api_key=api_key, timeout=timeout, https=api_key is not None)
-
-
-def is_local(client: QdrantClient) -> bool:
-    """True for qdrant-client's local mode (no server): it cannot upload in parallel."""
-    return type(client._client).__name__ == "QdrantLocal"
 
 
 class ServerStore:
@@ -90,6 +85,11 @@ class ServerStore:
         progress: bool = False,
         parallel: int = 2,
     ) -> None:
+        """Upload every user, `parallel` worker processes at a time against a server.
+
+        qdrant-client's local mode (`:memory:` or a path) accepts `parallel` and ignores it: it
+        upserts in this process, so the same call serves both without asking which one we have.
+        """
         points = tqdm(
             _points(vectors, payloads),
             total=len(vectors),
@@ -102,12 +102,12 @@ class ServerStore:
             self.collection,
             points,
             batch_size=UPLOAD_BATCH,
-            parallel=1 if is_local(self.client) else parallel,
+            parallel=parallel,
             max_retries=5,
             wait=True,
         )
 
-    def neighbours(self, preferences: Mapping[int, float], k: int, using: str) -> Neighbours:
+    def neighbors(self, preferences: Mapping[int, float], k: int, using: str) -> Neighbors:
         indices, values = query_arrays(preferences)
         query = models.SparseVector(indices=indices, values=values)
 
@@ -122,7 +122,9 @@ class ServerStore:
             )
             return points_arrays(response.points)
 
-        return cut_neighbours(fetch, k)
+        return cut_neighbors(fetch, k)
+
+    neighbours = neighbors  # old spelling, until evaluation.py and benchmarks/ use `neighbors`
 
     def count(self) -> int:
         return self.client.count(self.collection, exact=True).count
