@@ -29,7 +29,9 @@ COPY bot ./bot
 # A non-editable install of the project: all dependencies come as binary wheels from PyPI,
 # so the builder needs no compiler. Versions are bounded in pyproject.toml.
 RUN pip install --no-cache-dir /src \
-    && movierec --help >/dev/null
+    && movierec --help >/dev/null \
+    && movierec-bot --help >/dev/null \
+    && python -c "import aiohttp, bot.__main__"
 
 
 FROM python:${PYTHON_VERSION}-slim-bookworm AS runtime

@@ -15,7 +15,7 @@ import hmac
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from telegram.ext import Application
 
     from bot.config import BotSettings
+
+    Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 log = logging.getLogger("bot")
 
@@ -133,7 +135,7 @@ async def _serve_webhook(app: Application, settings: BotSettings) -> None:
             await app.stop()
 
 
-def _healthz(app: Application):  # -> aiohttp handler
+def _healthz(app: Application) -> Handler:
     from aiohttp import web
 
     async def healthz(request: web.Request) -> web.Response:
@@ -142,7 +144,7 @@ def _healthz(app: Application):  # -> aiohttp handler
     return healthz
 
 
-def _receiver(app: Application, settings: BotSettings):  # -> aiohttp handler
+def _receiver(app: Application, settings: BotSettings) -> Handler:
     from aiohttp import web
     from telegram import Update
 

@@ -146,7 +146,9 @@ def configure(
 def install_exception_hooks(redact: Redactor) -> None:
     """Exceptions nobody caught are printed by Python itself: scrub those too."""
 
-    def print_scrubbed(kind: type[BaseException], error: BaseException, tb: TracebackType | None):
+    def print_scrubbed(
+        kind: type[BaseException], error: BaseException, tb: TracebackType | None
+    ) -> None:
         text = "".join(traceback.format_exception(kind, error, tb))
         sys.stderr.write(redact(text))
         sys.stderr.flush()

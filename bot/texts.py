@@ -251,7 +251,6 @@ def picks(items: Sequence[Pick], offset: int, intro: str = "Your picks") -> str:
     return join_blocks(blocks, "\nRate a pick to refine the next list.")
 
 
-
 def group_picks(items: Sequence[GroupPick], offset: int, names: Mapping[int, str]) -> str:
     blocks = ["🍿 <b>Movie night picks</b>"]
     for number, pick in enumerate(items, offset + 1):

@@ -48,6 +48,7 @@ K8S_VERSION = "1.32.0"
 NAMESPACE = "movierec"
 # Everything `kubectl apply -k` can be pointed at.
 KUSTOMIZATIONS = sorted(p.parent for p in K8S.rglob("kustomization.yaml"))
+GOLDEN = Path(__file__).parent / "golden" / "kustomize"
 ROOTS = [p for p in KUSTOMIZATIONS if "components" not in p.relative_to(K8S).parts]
 # Only these reach the image: the build inputs of the wheel.
 RUNTIME_SOURCES = {"pyproject.toml", "README.md", "movierec", "bot"}
@@ -698,24 +699,28 @@ def test_there_are_kustomizations_to_check() -> None:
 
 @pytest.mark.parametrize("root", ROOTS, ids=lambda p: str(p.relative_to(K8S)))
 def test_renderer_agrees_with_kubectl_kustomize(root: Path) -> None:
-    """Where kubectl exists (it does on this project's machines), the renderer must match it.
-
-    Without kubectl the check degrades to rendering twice and comparing, which still catches a
-    renderer that mutates its inputs.
-    """
+    """The renderer must match `kubectl kustomize`: the committed rendering of it (made by
+    `scripts/render-golden`) everywhere, and kubectl itself where it is installed (which also
+    proves the committed rendering is current)."""
     ours = by_key(render(root))
+    golden = GOLDEN / f"{_golden_name(root)}.yaml"
+    assert golden.is_file(), f"run scripts/render-golden: {golden} is missing"
+    expected = by_key([d for d in yaml.safe_load_all(golden.read_text()) if d])
+    assert ours.keys() == expected.keys()
+    for key in ours:
+        assert ours[key] == expected[key], key
     kubectl = shutil.which("kubectl")
     if kubectl:
         result = subprocess.run(
             [kubectl, "kustomize", str(root)], capture_output=True, text=True, timeout=120
         )
         assert result.returncode == 0, result.stderr
-        theirs = by_key([d for d in yaml.safe_load_all(result.stdout) if d])
-    else:
-        theirs = by_key(render(root))
-    assert ours.keys() == theirs.keys()
-    for key in ours:
-        assert ours[key] == theirs[key], key
+        live = by_key([d for d in yaml.safe_load_all(result.stdout) if d])
+        assert live == expected, "deploy/k8s changed: run scripts/render-golden"
+
+
+def _golden_name(root: Path) -> str:
+    return str(root.relative_to(K8S)).replace("/", "_") if root != K8S else "root"
 
 
 def all_manifests(rendered: dict[str, list[dict]]) -> Iterator[tuple[str, dict]]:
