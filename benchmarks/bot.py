@@ -55,7 +55,13 @@ def run(
     with tempfile.TemporaryDirectory() as tmp:
         home = seed_home(Path(tmp) / "home", built_home)
         bot = BotProcess(
-            fake, base_url, home, movielens, TELEGRAM_MAX_RATE=max_rate, LOG_LEVEL="WARNING"
+            fake,
+            base_url,
+            home,
+            movielens,
+            Path(sys.executable).parent,  # movierec-bot of this venv
+            TELEGRAM_MAX_RATE=max_rate,
+            LOG_LEVEL="WARNING",
         ).start()
         try:
             ids = list(range(10_001, 10_001 + chats))

@@ -81,9 +81,83 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX IF NOT EXISTS sources_by_user ON sources (user_id);
     """,
+    # 3: a watchlist, per-person settings (language), movie nights (who is in tonight), their
+    # polls and votes, what each group watched, and the flood limit's buckets (shared by every
+    # process that serves the bot).
+    """
+    CREATE TABLE IF NOT EXISTS watchlist (
+        chat_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        movie_id INTEGER NOT NULL,
+        added_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, user_id, movie_id)
+    );
+    CREATE INDEX IF NOT EXISTS watchlist_by_user ON watchlist (user_id);
+    CREATE TABLE IF NOT EXISTS people (
+        user_id INTEGER PRIMARY KEY,
+        language TEXT
+    );
+    CREATE TABLE IF NOT EXISTS nights (
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        query TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, message_id)
+    );
+    CREATE TABLE IF NOT EXISTS night_members (
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        joined_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, message_id, user_id)
+    );
+    CREATE INDEX IF NOT EXISTS night_members_by_user ON night_members (user_id);
+    CREATE TABLE IF NOT EXISTS polls (
+        poll_id TEXT PRIMARY KEY,
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        night_id INTEGER NOT NULL,
+        movie_ids TEXT NOT NULL,
+        scores TEXT NOT NULL,
+        closed INTEGER NOT NULL DEFAULT 0,
+        created_at REAL NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS votes (
+        poll_id TEXT NOT NULL,
+        user_id INTEGER NOT NULL,
+        option INTEGER NOT NULL,
+        PRIMARY KEY (poll_id, user_id)
+    );
+    CREATE INDEX IF NOT EXISTS votes_by_user ON votes (user_id);
+    CREATE TABLE IF NOT EXISTS history (
+        chat_id INTEGER NOT NULL,
+        movie_id INTEGER NOT NULL,
+        watched_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, movie_id)
+    );
+    CREATE TABLE IF NOT EXISTS buckets (
+        user_id INTEGER PRIMARY KEY,
+        tokens REAL NOT NULL,
+        updated REAL NOT NULL,
+        warned INTEGER NOT NULL DEFAULT 0
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 LIST_DAYS = 90  # buttons older than this act as stale ones
+
+
+@dataclass(frozen=True)
+class PollInfo:
+    """A movie-night vote: the films (in option order) and their group scores (for ties)."""
+
+    poll_id: str
+    chat_id: int
+    message_id: int
+    night_id: int  # the roster message it came from
+    movie_ids: tuple[int, ...]
+    scores: tuple[float, ...]
+    closed: bool
 
 
 @dataclass(frozen=True)
@@ -356,6 +430,198 @@ class Storage:
         rows = self._read("SELECT status FROM chats WHERE chat_id=?", chat_id)
         return rows[0][0] if rows else None
 
+    # --------------------------------------------------------------- watchlist
+    def save_for_later(self, chat_id: int, user_id: int, movie_id: int) -> bool:
+        """Add a film to a person's watchlist; False when it was there already."""
+        with self._write() as db:
+            return (
+                db.execute(
+                    "INSERT OR IGNORE INTO watchlist VALUES (?, ?, ?, ?)",
+                    (chat_id, user_id, movie_id, time.time()),
+                ).rowcount
+                > 0
+            )
+
+    def unsave(self, chat_id: int, user_id: int, movie_id: int) -> bool:
+        with self._write() as db:
+            return (
+                db.execute(
+                    "DELETE FROM watchlist WHERE chat_id=? AND user_id=? AND movie_id=?",
+                    (chat_id, user_id, movie_id),
+                ).rowcount
+                > 0
+            )
+
+    def watchlist(self, chat_id: int, user_id: int) -> list[int]:
+        """Saved films, newest first."""
+        rows = self._read(
+            "SELECT movie_id FROM watchlist WHERE chat_id=? AND user_id=? "
+            "ORDER BY added_at DESC, movie_id",
+            chat_id,
+            user_id,
+        )
+        return [row[0] for row in rows]
+
+    # --------------------------------------------------------------- per-person settings
+    def set_language(self, user_id: int, language: str | None) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO people VALUES (?, ?) ON CONFLICT (user_id) "
+                "DO UPDATE SET language=excluded.language",
+                (user_id, language),
+            )
+
+    def language(self, user_id: int) -> str | None:
+        rows = self._read("SELECT language FROM people WHERE user_id=?", user_id)
+        return rows[0][0] if rows else None
+
+    # --------------------------------------------------------------- movie nights
+    def start_night(self, chat_id: int, message_id: int, query: str = "") -> None:
+        """A roster message: who is in tonight (and the filter words it was asked with)."""
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO nights VALUES (?, ?, ?, ?)",
+                (chat_id, message_id, query, time.time()),
+            )
+
+    def night_query(self, chat_id: int, message_id: int) -> str | None:
+        """The filter words of a roster, or None when there is no such roster."""
+        rows = self._read(
+            "SELECT query FROM nights WHERE chat_id=? AND message_id=?", chat_id, message_id
+        )
+        return rows[0][0] if rows else None
+
+    def join_night(self, chat_id: int, message_id: int, user_id: int, joined: bool) -> bool:
+        """Join (or leave) tonight's roster; True when that changed anything."""
+        with self._write() as db:
+            if joined:
+                sql = "INSERT OR IGNORE INTO night_members VALUES (?, ?, ?, ?)"
+                args: tuple = (chat_id, message_id, user_id, time.time())
+            else:
+                sql = "DELETE FROM night_members WHERE chat_id=? AND message_id=? AND user_id=?"
+                args = (chat_id, message_id, user_id)
+            return db.execute(sql, args).rowcount > 0
+
+    def night_members(self, chat_id: int, message_id: int) -> list[int]:
+        """Who is in, in the order they joined."""
+        rows = self._read(
+            "SELECT user_id FROM night_members WHERE chat_id=? AND message_id=? "
+            "ORDER BY joined_at, user_id",
+            chat_id,
+            message_id,
+        )
+        return [row[0] for row in rows]
+
+    def save_poll(self, poll: PollInfo) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO polls VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    poll.poll_id,
+                    poll.chat_id,
+                    poll.message_id,
+                    poll.night_id,
+                    json.dumps(list(poll.movie_ids)),
+                    json.dumps(list(poll.scores)),
+                    int(poll.closed),
+                    time.time(),
+                ),
+            )
+
+    def poll(self, poll_id: str) -> PollInfo | None:
+        rows = self._read(
+            "SELECT poll_id, chat_id, message_id, night_id, movie_ids, scores, closed FROM polls "
+            "WHERE poll_id=?",
+            poll_id,
+        )
+        if not rows:
+            return None
+        pid, chat, message, night, ids, scores, closed = rows[0]
+        return PollInfo(
+            pid,
+            chat,
+            message,
+            night,
+            tuple(json.loads(ids)),
+            tuple(json.loads(scores)),
+            bool(closed),
+        )
+
+    def poll_of_message(self, chat_id: int, message_id: int) -> PollInfo | None:
+        rows = self._read(
+            "SELECT poll_id FROM polls WHERE chat_id=? AND message_id=?", chat_id, message_id
+        )
+        return self.poll(rows[0][0]) if rows else None
+
+    def vote(self, poll_id: str, user_id: int, option: int | None) -> None:
+        """A person's vote (None: they retracted it)."""
+        with self._write() as db:
+            if option is None:
+                db.execute("DELETE FROM votes WHERE poll_id=? AND user_id=?", (poll_id, user_id))
+            else:
+                db.execute(
+                    "INSERT INTO votes VALUES (?, ?, ?) ON CONFLICT (poll_id, user_id) "
+                    "DO UPDATE SET option=excluded.option",
+                    (poll_id, user_id, option),
+                )
+
+    def votes(self, poll_id: str) -> dict[int, int]:
+        return dict(self._read("SELECT user_id, option FROM votes WHERE poll_id=?", poll_id))
+
+    def close_poll(self, poll_id: str) -> bool:
+        """Mark a vote closed; True only for the one caller that closed it (announce once)."""
+        with self._write() as db:
+            return (
+                db.execute(
+                    "UPDATE polls SET closed=1 WHERE poll_id=? AND closed=0", (poll_id,)
+                ).rowcount
+                > 0
+            )
+
+    def add_history(self, chat_id: int, movie_id: int) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO history VALUES (?, ?, ?)", (chat_id, movie_id, time.time())
+            )
+
+    def history(self, chat_id: int) -> list[tuple[int, float]]:
+        """What a group chose, newest first: (movie id, when)."""
+        return [
+            (movie, when)
+            for movie, when in self._read(
+                "SELECT movie_id, watched_at FROM history WHERE chat_id=? ORDER BY watched_at DESC",
+                chat_id,
+            )
+        ]
+
+    # --------------------------------------------------------------- the flood limit
+    def take_token(self, user_id: int, now: float, burst: float, rate: float) -> tuple[bool, bool]:
+        """The shared token bucket (see `bot.throttle`): (allowed, warn), in one transaction so
+        that every process serving the bot sees the same bucket."""
+        with self._write() as db:
+            row = db.execute(
+                "SELECT tokens, updated, warned FROM buckets WHERE user_id=?", (user_id,)
+            ).fetchone()
+            tokens, updated, warned = row if row else (burst, now, 0)
+            tokens = min(burst, tokens + max(0.0, now - updated) * rate)
+            allowed = tokens >= 1.0
+            warn = False
+            if allowed:
+                tokens -= 1.0
+                warned = 0 if tokens >= burst / 2 else warned
+            else:
+                warn, warned = not warned, 1
+            db.execute(
+                "INSERT INTO buckets VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
+                "tokens=excluded.tokens, updated=excluded.updated, warned=excluded.warned",
+                (user_id, tokens, now, warned),
+            )
+        return allowed, warn
+
+    def forget_idle_buckets(self, before: float) -> int:
+        with self._write() as db:
+            return db.execute("DELETE FROM buckets WHERE updated < ?", (before,)).rowcount
+
     def delete_user(self, user_id: int) -> int:
         """Everything held about a person, in every chat and every file; returns how many rows.
 
@@ -364,7 +630,17 @@ class Storage:
         """
         with self._write() as db:
             total = 0
-            for table in ("ratings", "hidden", "members", "sources"):
+            for table in (
+                "ratings",
+                "hidden",
+                "members",
+                "sources",
+                "watchlist",
+                "people",
+                "night_members",
+                "votes",
+                "buckets",
+            ):
                 total += db.execute(f"DELETE FROM {table} WHERE user_id=?", (user_id,)).rowcount
             total += db.execute("DELETE FROM lists WHERE owner_id=?", (user_id,)).rowcount
             total += db.execute("DELETE FROM chats WHERE chat_id=?", (user_id,)).rowcount
