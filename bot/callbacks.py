@@ -9,6 +9,12 @@ must be checked like any other input. Formats:
     m:5        my picks from offset 5   g:5        the group's picks from offset 5
     x:2571:0   remove 2571 from /ratings (then show page 0)      p:1   /ratings page 1
     z:y / z:n  confirm / cancel /reset  d:y / d:n  confirm / cancel /deletemydata
+    m:5:<f>    more picks with a filter  f:<f>  my picks with a filter (<f>: see `filter_code`)
+    k:g:<f>    genre chips ("k:d:" decades), keeping the other half of the filter <f>
+    s:2571     save 2571 for later      w:2571   "watched it" (asks 👍 / 👎)
+    v:2571:0   remove 2571 from the watchlist (then page 0)     l:1   watchlist page 1
+    n:i / n:o  I'm in / not tonight     n:p      pick for us (the roster is the pressed message)
+    q:v        put the picks to a vote  q:c      close the vote
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+from movierec.filters import GENRES, Filter
 
 MAX_MOVIE_ID = 10_000_000
 MAX_OFFSET = 200
@@ -34,6 +42,18 @@ class Kind(StrEnum):
     PAGE = "p"
     RESET = "z"
     DELETE = "d"
+    FILTER = "f"
+    CHIPS = "k"
+    SAVE = "s"
+    WATCHED = "w"
+    UNSAVE = "v"
+    WATCH_PAGE = "l"
+    NIGHT = "n"
+    VOTE = "q"
+
+
+# A filter in a button: genre bitmask (hex, over movierec.filters.GENRES), first year, last year.
+_CODE = r"([0-9a-f]{0,5}\.(?:[0-9]{4})?\.(?:[0-9]{4})?)"
 
 
 # [0-9], not \d: \d also matches other scripts' digits ("٣"), which no button of ours carries.
@@ -41,12 +61,20 @@ _PATTERNS = {
     Kind.RATE: re.compile(r"r:([+-]):([0-9]{1,8})"),
     Kind.UNDO: re.compile(r"u:([0-9]{1,8})"),
     Kind.HIDE: re.compile(r"h:([0-9]{1,8})"),
-    Kind.MORE: re.compile(r"m:([0-9]{1,3})"),
-    Kind.GROUP_MORE: re.compile(r"g:([0-9]{1,3})"),
+    Kind.MORE: re.compile(r"m:([0-9]{1,3})(?::" + _CODE + ")?"),
+    Kind.GROUP_MORE: re.compile(r"g:([0-9]{1,3})(?::" + _CODE + ")?"),
     Kind.REMOVE: re.compile(r"x:([0-9]{1,8}):([0-9]{1,4})"),
     Kind.PAGE: re.compile(r"p:([0-9]{1,4})"),
     Kind.RESET: re.compile(r"z:([yn])"),
     Kind.DELETE: re.compile(r"d:([yn])"),
+    Kind.FILTER: re.compile(r"f:" + _CODE + "?"),
+    Kind.CHIPS: re.compile(r"k:([gd]):" + _CODE + "?"),
+    Kind.SAVE: re.compile(r"s:([0-9]{1,8})"),
+    Kind.WATCHED: re.compile(r"w:([0-9]{1,8})"),
+    Kind.UNSAVE: re.compile(r"v:([0-9]{1,8}):([0-9]{1,4})"),
+    Kind.WATCH_PAGE: re.compile(r"l:([0-9]{1,4})"),
+    Kind.NIGHT: re.compile(r"n:([iop])"),
+    Kind.VOTE: re.compile(r"q:([vc])"),
 }
 
 
@@ -59,6 +87,8 @@ class Action:
     value: float = 0.0  # +1 / -1 for ratings
     number: int = 0  # offset or page
     confirm: bool = False
+    code: str = ""  # a filter (see `filter_code`), "" for none
+    flag: str = ""  # which of a few choices: chips g/d, roster i/o/p, vote v/c
 
 
 def decode(data: str | None) -> Action | None:
@@ -75,19 +105,29 @@ def decode(data: str | None) -> Action | None:
     groups = match.groups()
     if kind is Kind.RATE:
         action = Action(kind, movie_id=int(groups[1]), value=1.0 if groups[0] == "+" else -1.0)
-    elif kind in (Kind.UNDO, Kind.HIDE):
+    elif kind in (Kind.UNDO, Kind.HIDE, Kind.SAVE, Kind.WATCHED):
         action = Action(kind, movie_id=int(groups[0]))
-    elif kind in (Kind.MORE, Kind.GROUP_MORE, Kind.PAGE):
+    elif kind in (Kind.MORE, Kind.GROUP_MORE):
+        action = Action(kind, number=int(groups[0]), code=groups[1] or "")
+    elif kind in (Kind.PAGE, Kind.WATCH_PAGE):
         action = Action(kind, number=int(groups[0]))
-    elif kind is Kind.REMOVE:
+    elif kind in (Kind.REMOVE, Kind.UNSAVE):
         action = Action(kind, movie_id=int(groups[0]), number=int(groups[1]))
+    elif kind is Kind.FILTER:
+        action = Action(kind, code=groups[0] or "")
+    elif kind is Kind.CHIPS:
+        action = Action(kind, flag=groups[0], code=groups[1] or "")
+    elif kind in (Kind.NIGHT, Kind.VOTE):
+        action = Action(kind, flag=groups[0])
     else:
         action = Action(kind, confirm=groups[0] == "y")
     if not 0 <= action.movie_id <= MAX_MOVIE_ID:
         return None
     if kind in (Kind.MORE, Kind.GROUP_MORE) and (action.number > MAX_OFFSET or action.number % 5):
         return None
-    if kind in (Kind.REMOVE, Kind.PAGE) and action.number > MAX_PAGE:
+    if kind in (Kind.REMOVE, Kind.PAGE, Kind.UNSAVE, Kind.WATCH_PAGE) and action.number > MAX_PAGE:
+        return None
+    if action.code and decode_filter(action.code) is None:
         return None
     return action
 
@@ -104,8 +144,66 @@ def hide(movie_id: int) -> str:
     return f"h:{movie_id}"
 
 
-def more(offset: int, group: bool = False) -> str:
-    return f"{Kind.GROUP_MORE if group else Kind.MORE}:{offset}"
+def more(offset: int, group: bool = False, code: str = "") -> str:
+    kind = Kind.GROUP_MORE if group else Kind.MORE
+    return f"{kind}:{offset}:{code}" if code else f"{kind}:{offset}"
+
+
+def filtered(code: str) -> str:
+    return f"{Kind.FILTER}:{code}"
+
+
+def chips(which: str, code: str) -> str:
+    return f"{Kind.CHIPS}:{which}:{code}"
+
+
+def save(movie_id: int) -> str:
+    return f"{Kind.SAVE}:{movie_id}"
+
+
+def watched(movie_id: int) -> str:
+    return f"{Kind.WATCHED}:{movie_id}"
+
+
+def unsave(movie_id: int, page: int) -> str:
+    return f"{Kind.UNSAVE}:{movie_id}:{page}"
+
+
+def watch_page(number: int) -> str:
+    return f"{Kind.WATCH_PAGE}:{number}"
+
+
+def night(choice: str) -> str:
+    return f"{Kind.NIGHT}:{choice}"
+
+
+def vote(choice: str) -> str:
+    return f"{Kind.VOTE}:{choice}"
+
+
+def filter_code(wanted: Filter | None) -> str:
+    """A filter in a dozen bytes: genre bitmask (hex), first year, last year ("" for none)."""
+    if wanted is None or wanted.is_empty():
+        return ""
+    bits = sum(1 << i for i, genre in enumerate(GENRES) if genre in wanted.genres)
+    first = "" if wanted.year_from is None else f"{wanted.year_from:04d}"
+    last = "" if wanted.year_to is None else f"{wanted.year_to:04d}"
+    return f"{bits:x}.{first}.{last}" if bits else f".{first}.{last}"
+
+
+def decode_filter(code: str) -> Filter | None:
+    """The filter a code stands for; None for a malformed one (empty code: no filter)."""
+    if not code:
+        return Filter()
+    match = re.fullmatch(_CODE, code)
+    if match is None:
+        return None
+    bits, first, last = code.split(".")
+    mask = int(bits, 16) if bits else 0
+    if mask >> len(GENRES):
+        return None
+    genres = frozenset(g for i, g in enumerate(GENRES) if mask >> i & 1)
+    return Filter(genres, int(first) if first else None, int(last) if last else None)
 
 
 def remove(movie_id: int, page: int) -> str:

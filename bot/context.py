@@ -12,13 +12,16 @@ import asyncio
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.storage import Storage
 from bot.throttle import Throttle
+from movierec.filters import LATEST_YEAR, Filter, Parsed, filter_like_titles, parse_filter
 from movierec.recommender import Recommender
 
 T = TypeVar("T")
@@ -32,6 +35,7 @@ class Services:
     storage: Storage
     _core_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _edit_locks: dict[tuple[int, int], asyncio.Lock] = field(default_factory=dict, repr=False)
+    _masks: dict[Filter, np.ndarray] = field(default_factory=dict, repr=False)
 
     async def db(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """A storage call in a worker thread (the storage serialises its own access)."""
@@ -46,6 +50,32 @@ class Services:
                 return call(*args, **kwargs)
 
         return await asyncio.to_thread(locked)
+
+    @cached_property
+    def latest_year(self) -> int:
+        """The catalogue's newest year: what "recent" and the decade chips are anchored to."""
+        years = self.rec.catalogue.frame["year"].dropna()
+        return int(years.max()) if len(years) else LATEST_YEAR
+
+    @cached_property
+    def filter_titles(self) -> frozenset[str]:
+        """Titles made of filter words ("Scary Movie"): typed alone, they are a title search."""
+        return filter_like_titles(self.rec.catalogue.frame, self.latest_year)
+
+    def parse(self, text: str) -> Parsed:
+        return parse_filter(text, self.latest_year, self.filter_titles)
+
+    def mask(self, wanted: Filter) -> np.ndarray | None:
+        """The catalogue mask of a filter (None: no filter), cached: a few filters are common."""
+        if wanted.is_empty():
+            return None
+        mask = self._masks.get(wanted)
+        if mask is None:
+            if len(self._masks) >= 256:
+                self._masks.clear()
+            size = self.rec.manifest.columns
+            mask = self._masks[wanted] = wanted.mask(self.rec.catalogue.frame, size)
+        return mask
 
     def edit_lock(self, chat_id: int, message_id: int) -> asyncio.Lock:
         """One lock per message: its keyboard is rebuilt and sent by one press at a time, so the

@@ -13,17 +13,18 @@ import logging
 from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest
 
-from bot import keyboards, texts
+from bot import callbacks, keyboards, texts
 from bot.context import BotContext, Services
 from bot.keyboards import ListKind
 from bot.logs import person
 from bot.storage import ListInfo
+from movierec.filters import Filter
 from movierec.recommender import PreferencesError
 from movierec.titles import MAX_TITLES, MatchStatus, split_titles
 
 log = logging.getLogger("bot")
 PICKS = 5
-TEXT_KINDS = (ListKind.RATINGS, ListKind.RESET, ListKind.DELETE)
+TEXT_KINDS = (ListKind.RATINGS, ListKind.RESET, ListKind.DELETE, ListKind.WATCHLIST)
 
 
 def who(update: Update) -> tuple[Message, Chat, User]:
@@ -63,7 +64,9 @@ async def reply(
             svc.storage.save_list,
             sent.chat_id,
             sent.message_id,
-            ListInfo(info.owner_id, info.kind, info.start, info.movie_ids, info.value, shown),
+            ListInfo(
+                info.owner_id, info.kind, info.start, info.movie_ids, info.value, shown, info.extra
+            ),
         )
     return sent
 
@@ -163,34 +166,65 @@ async def _undo_source(svc: Services, chat_id: int, message_id: int, user_id: in
 
 # ------------------------------------------------------------------ picks
 async def send_picks(
-    message: Message, context: BotContext, chat: Chat, user: User, offset: int = 0
+    message: Message,
+    context: BotContext,
+    chat: Chat,
+    user: User,
+    offset: int = 0,
+    wanted: Filter | None = None,
+    note: str = "",
 ) -> None:
-    """A person's next five picks in this chat, with buttons under them."""
+    """A person's next five picks in this chat (within `wanted`, a genre/year filter), with
+    buttons under them. The filter is a catalogue mask applied before ranking, so asking for
+    horror gives five horror films, not the horror among five general picks."""
     svc = context.services
+    wanted = wanted or Filter()
+    label = filter_label(wanted)
     preferences = await known_ratings(svc, chat.id, user.id)
     if not preferences:
         await send_starters(message, context, user, texts.NO_RATINGS, exclude=())
         return
+    if wanted.impossible:
+        await reply(context, message, texts.nothing_matches(label))
+        return
     hidden = await svc.db(svc.storage.hidden, chat.id, user.id)
+    saved = await svc.db(svc.storage.watchlist, chat.id, user.id)
     try:
         items = await svc.core(
-            svc.rec.recommend, preferences, limit=PICKS, offset=offset, exclude=hidden
+            svc.rec.recommend,
+            preferences,
+            limit=PICKS,
+            offset=offset,
+            exclude=hidden | set(saved),
+            allowed=svc.mask(wanted),
         )
     except PreferencesError:
         log.warning("unusable preferences", extra=person(chat.id, user.id))
         items = []
     if not items:
-        await reply(context, message, texts.NOTHING_LEFT)
+        text = texts.nothing_matches(label) if not wanted.is_empty() else texts.NOTHING_LEFT
+        await reply(context, message, text)
         return
-    intro = texts.picks_intro(offset, user.first_name, group=is_group(chat))
+    shown_label = "" if wanted.is_empty() else label
+    intro = texts.picks_intro(offset, user.first_name, group=is_group(chat), wanted=shown_label)
     ids = tuple(p.movie_id for p in items)
+    code = callbacks.filter_code(wanted)
+    links = {p.movie_id: texts.links_html(svc.rec.catalogue, p.movie_id) for p in items}
+    body = texts.picks(items, offset, intro, links)
     await reply(
         context,
         message,
-        texts.picks(items, offset, intro),
-        keyboards.picks(ids, offset),
-        ListInfo(user.id, ListKind.PICKS, offset, ids),
+        f"{note}\n\n{body}" if note else body,
+        keyboards.picks(ids, offset, code=code),
+        ListInfo(user.id, ListKind.PICKS, offset, ids, extra=code),
     )
+
+
+def filter_label(wanted: Filter) -> str:
+    genres, years = wanted.labels()
+    if wanted.impossible:
+        return wanted.describe()
+    return texts.filter_label(genres, years)
 
 
 async def send_starters(
@@ -210,10 +244,15 @@ async def send_starters(
 
 
 async def send_group_picks(
-    message: Message, context: BotContext, chat: Chat, offset: int = 0
+    message: Message,
+    context: BotContext,
+    chat: Chat,
+    offset: int = 0,
+    wanted: Filter | None = None,
 ) -> None:
-    """Movie night: picks for everyone in the chat who rated something."""
+    """Movie night: picks for everyone in the chat who rated something (within `wanted`)."""
     svc = context.services
+    wanted = wanted or Filter()
     everyone = await svc.db(svc.storage.chat_ratings, chat.id)
     catalogue = svc.rec.catalogue
     members = {
@@ -226,10 +265,17 @@ async def send_group_picks(
         return
     hidden = await svc.db(svc.storage.hidden, chat.id)
     items = await svc.core(
-        svc.rec.recommend_group, members, limit=PICKS, offset=offset, exclude=hidden
+        svc.rec.recommend_group,
+        members,
+        limit=PICKS,
+        offset=offset,
+        exclude=hidden,
+        allowed=svc.mask(wanted),
     )
     if not items:
-        await reply(context, message, texts.NOTHING_LEFT)
+        label = filter_label(wanted)
+        text = texts.nothing_matches(label) if not wanted.is_empty() else texts.NOTHING_LEFT
+        await reply(context, message, text)
         return
     names = await svc.db(svc.storage.member_names, chat.id)
     ids = tuple(p.movie_id for p in items)
@@ -237,8 +283,8 @@ async def send_group_picks(
         context,
         message,
         texts.group_picks(items, offset, names),
-        keyboards.picks(ids, offset, group=True),
-        ListInfo(None, ListKind.NIGHT, offset, ids),
+        keyboards.picks(ids, offset, group=True, code=callbacks.filter_code(wanted)),
+        ListInfo(None, ListKind.NIGHT, offset, ids, extra=callbacks.filter_code(wanted)),
     )
 
 
@@ -269,6 +315,31 @@ async def send_ratings(message: Message, context: BotContext, user: User) -> Non
     await reply(context, message, text, markup, info)
 
 
+# ------------------------------------------------------------------ /watchlist
+async def watchlist_view(
+    context: BotContext, chat_id: int, user_id: int, page: int
+) -> tuple[str, InlineKeyboardMarkup | None, int]:
+    """One page of saved films (newest first), with ✅ / ❌ per film and paging."""
+    svc = context.services
+    saved = await svc.db(svc.storage.watchlist, chat_id, user_id)
+    if not saved:
+        return texts.WATCHLIST_EMPTY, None, 0
+    size = keyboards.PAGE_SIZE
+    pages = (len(saved) + size - 1) // size
+    page = min(max(page, 0), pages - 1)
+    chunk = saved[page * size : (page + 1) * size]
+    entries = [(m, movie.title if (movie := svc.rec.catalogue.get(m)) else None) for m in chunk]
+    links = [texts.links_html(svc.rec.catalogue, m) for m in chunk]
+    text = texts.watchlist_page(entries, page, pages, links)
+    return text, keyboards.watchlist(chunk, page, pages), page
+
+
+async def send_watchlist(message: Message, context: BotContext, user: User) -> None:
+    text, markup, page = await watchlist_view(context, message.chat_id, user.id, 0)
+    info = ListInfo(user.id, ListKind.WATCHLIST, page, ()) if markup else None
+    await reply(context, message, text, markup, info)
+
+
 # ------------------------------------------------------------------ keeping buttons in step
 async def refresh(
     context: BotContext, chat_id: int, message_id: int, info: ListInfo, owner_id: int
@@ -281,7 +352,8 @@ async def refresh(
     async with svc.edit_lock(chat_id, message_id):
         ratings = await svc.db(svc.storage.ratings, chat_id, owner_id)
         hidden = await svc.db(svc.storage.hidden, chat_id, owner_id)
-        markup = build_keyboard(context, info, ratings, hidden)
+        saved = await svc.db(svc.storage.watchlist, chat_id, owner_id)
+        markup = build_keyboard(context, info, ratings, hidden, saved)
         if markup is None:
             return
         current = await svc.db(svc.storage.get_list, chat_id, message_id)
@@ -293,13 +365,17 @@ async def refresh(
 
 
 def build_keyboard(
-    context: BotContext, info: ListInfo, ratings: dict[int, float], hidden: set[int]
+    context: BotContext,
+    info: ListInfo,
+    ratings: dict[int, float],
+    hidden: set[int],
+    saved: list[int],
 ) -> InlineKeyboardMarkup | None:
-    done = keyboards.marks(ratings, hidden)
+    done = keyboards.marks(ratings, hidden, saved if info.kind == ListKind.PICKS else ())
     catalogue = context.services.rec.catalogue
     ids = info.movie_ids
     if info.kind == ListKind.PICKS:
-        return keyboards.picks(ids, info.start, done=done)
+        return keyboards.picks(ids, info.start, done=done, code=info.extra)
     if info.kind in (ListKind.FILMS, ListKind.CHOOSE):
         entries = [(m, movie.title) for m in ids if (movie := catalogue.get(m)) is not None]
         if info.kind == ListKind.FILMS:

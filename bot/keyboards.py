@@ -10,15 +10,18 @@ so three quick presses end with all three shown, whatever order their edits arri
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks, texts
 from bot.callbacks import Kind
+from movierec.filters import GENRES, Filter
 
 PAGE_SIZE = 10
 ROW = 5  # numbered buttons per row
+CHIP_GENRES = tuple(g for g in GENRES if g != "IMAX")  # IMAX is a format, not a taste
 
 
 class ListKind(StrEnum):
@@ -34,6 +37,8 @@ class ListKind(StrEnum):
     DELETE = "delete"  # /deletemydata confirmation
     ASK_LIKE = "ask-like"  # "Which film do you like?" (a reply records likes)
     ASK_DISLIKE = "ask-dislike"
+    CHIPS = "chips"  # genre or decade chips that re-run the picks with a filter
+    WATCHLIST = "watchlist"  # a page of /watchlist: ✅ n, ❌ n, ◀️ ▶️
 
 
 Marks = Mapping[int, str]
@@ -43,10 +48,13 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=data)
 
 
-def marks(ratings: Mapping[int, float], hidden: Iterable[int] = ()) -> dict[int, str]:
-    """What a person did with each film: 👍 / 👎 for ratings, 🙈 for hidden ones."""
+def marks(
+    ratings: Mapping[int, float], hidden: Iterable[int] = (), saved: Iterable[int] = ()
+) -> dict[int, str]:
+    """What a person did with each film: 👍 / 👎 for ratings, 🙈 hidden, 🔖 saved for later."""
     done = {movie: texts.mark(value) for movie, value in ratings.items()}
     done.update({movie: texts.HIDE_MARK for movie in hidden if movie not in done})
+    done.update({movie: texts.SAVE_MARK for movie in saved if movie not in done})
     return done
 
 
@@ -106,24 +114,99 @@ def recorded(movie_ids: Sequence[int], still: Iterable[int] | None = None) -> In
 
 
 def picks(
-    movie_ids: Sequence[int], offset: int, group: bool = False, done: Marks | None = None
+    movie_ids: Sequence[int],
+    offset: int,
+    group: bool = False,
+    done: Marks | None = None,
+    code: str = "",
 ) -> InlineKeyboardMarkup:
-    """Per pick: 👍 n | 👎 n | 🙈 n, or "👍 n · undo" once done; then More."""
+    """Per pick: 👍 n | 👎 n | 🙈 n | 🔖 n, or "👍 n · undo" once done; then More and the filter
+    buttons (🎭 genre, 📅 decade, and "any film" when the list is filtered)."""
     done = done or {}
     rows = []
     for number, movie_id in enumerate(movie_ids, offset + 1):
         if movie_id in done:
             rows.append(_undo_row(f"{done[movie_id]} {number}", movie_id))
         else:
-            rows.append(
-                [
-                    _button(f"{texts.LIKE_MARK} {number}", callbacks.rate(movie_id, 1)),
-                    _button(f"{texts.DISLIKE_MARK} {number}", callbacks.rate(movie_id, -1)),
-                    _button(f"{texts.HIDE_MARK} {number}", callbacks.hide(movie_id)),
-                ]
-            )
+            row = [
+                _button(f"{texts.LIKE_MARK} {number}", callbacks.rate(movie_id, 1)),
+                _button(f"{texts.DISLIKE_MARK} {number}", callbacks.rate(movie_id, -1)),
+                _button(f"{texts.HIDE_MARK} {number}", callbacks.hide(movie_id)),
+            ]
+            if not group:
+                row.append(_button(f"{texts.SAVE_MARK} {number}", callbacks.save(movie_id)))
+            rows.append(row)
     if offset + len(movie_ids) < callbacks.MAX_OFFSET:
-        rows.append([_button(texts.MORE, callbacks.more(offset + len(movie_ids), group))])
+        rows.append([_button(texts.MORE, callbacks.more(offset + len(movie_ids), group, code))])
+    if not group:
+        rows.append(filter_row(code))
+    return InlineKeyboardMarkup(rows)
+
+
+def filter_row(code: str) -> list[InlineKeyboardButton]:
+    row = [
+        _button(texts.GENRE_BUTTON, callbacks.chips("g", code)),
+        _button(texts.DECADE_BUTTON, callbacks.chips("d", code)),
+    ]
+    if code:
+        row.append(_button(texts.ANY_FILM_BUTTON, callbacks.filtered("")))
+    return row
+
+
+def genre_chips(current: Filter) -> InlineKeyboardMarkup:
+    """One chip per genre, keeping the chosen years; "any genre" drops the genre."""
+    buttons = [
+        _button(
+            ("✅ " if genre in current.genres else "") + texts.genre_name(genre),
+            callbacks.filtered(callbacks.filter_code(replace(current, genres=frozenset({genre})))),
+        )
+        for genre in CHIP_GENRES
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    anyone = callbacks.filtered(callbacks.filter_code(replace(current, genres=frozenset())))
+    rows.append([_button(texts.ANY_GENRE_BUTTON, anyone)])
+    return InlineKeyboardMarkup(rows)
+
+
+def decade_chips(current: Filter, latest_year: int) -> InlineKeyboardMarkup:
+    """One chip per decade up to the catalogue's newest, keeping the chosen genres."""
+    first_decade = 1950
+    buttons = []
+    for start in range(first_decade, latest_year + 1, 10):
+        end = start + 9
+        chosen = current.year_from == start and current.year_to == end
+        wanted = replace(current, year_from=start, year_to=end)
+        label = ("✅ " if chosen else "") + f"{start}s"
+        buttons.append(_button(label, callbacks.filtered(callbacks.filter_code(wanted))))
+    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    older = replace(current, year_from=None, year_to=first_decade - 1)
+    anytime = replace(current, year_from=None, year_to=None)
+    rows.append(
+        [
+            _button(texts.OLDER_BUTTON, callbacks.filtered(callbacks.filter_code(older))),
+            _button(texts.ANY_YEAR_BUTTON, callbacks.filtered(callbacks.filter_code(anytime))),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def watchlist(movie_ids: Sequence[int], page: int, pages: int) -> InlineKeyboardMarkup:
+    """Per saved film: ✅ n (watched it: rate it) and ❌ n (remove); then ◀️ ▶️."""
+    rows = []
+    for number, movie_id in enumerate(movie_ids, 1):
+        rows.append(
+            [
+                _button(f"{texts.WATCHED_MARK} {number}", callbacks.watched(movie_id)),
+                _button(f"{texts.REMOVE_MARK} {number}", callbacks.unsave(movie_id, page)),
+            ]
+        )
+    nav = []
+    if page > 0:
+        nav.append(_button(texts.PREVIOUS, callbacks.watch_page(page - 1)))
+    if page + 1 < pages:
+        nav.append(_button(texts.NEXT, callbacks.watch_page(page + 1)))
+    if nav:
+        rows.append(nav)
     return InlineKeyboardMarkup(rows)
 
 

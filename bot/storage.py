@@ -142,6 +142,10 @@ MIGRATIONS: list[str] = [
         warned INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 4: what else a list needs to be rebuilt (the filter its picks were asked with).
+    """
+    ALTER TABLE lists ADD COLUMN extra TEXT NOT NULL DEFAULT '';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 LIST_DAYS = 90  # buttons older than this act as stale ones
@@ -170,6 +174,7 @@ class ListInfo:
     movie_ids: tuple[int, ...]
     value: float = 0.0  # the rating an ambiguous-title question asks for
     shown: str | None = None  # the keyboard last sent, to skip edits that change nothing
+    extra: str = ""  # e.g. the filter code of a picks list (see bot.callbacks.filter_code)
 
 
 class Storage:
@@ -341,7 +346,7 @@ class Storage:
         """Remember whose a message with buttons is and what it lists (see `ListInfo`)."""
         with self._write() as db:
             db.execute(
-                "INSERT OR REPLACE INTO lists VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO lists VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     chat_id,
                     message_id,
@@ -352,20 +357,21 @@ class Storage:
                     info.value,
                     info.shown,
                     time.time(),
+                    info.extra,
                 ),
             )
 
     def get_list(self, chat_id: int, message_id: int) -> ListInfo | None:
         rows = self._read(
-            "SELECT owner_id, kind, start, movie_ids, value, shown, created_at FROM lists "
+            "SELECT owner_id, kind, start, movie_ids, value, shown, created_at, extra FROM lists "
             "WHERE chat_id=? AND message_id=?",
             chat_id,
             message_id,
         )
         if not rows or rows[0][6] < time.time() - LIST_DAYS * 86400:
             return None
-        owner, kind, start, ids, value, shown, _ = rows[0]
-        return ListInfo(owner, kind, start, tuple(json.loads(ids)), value, shown)
+        owner, kind, start, ids, value, shown, _, extra = rows[0]
+        return ListInfo(owner, kind, start, tuple(json.loads(ids)), value, shown, extra)
 
     def set_shown(self, chat_id: int, message_id: int, shown: str) -> None:
         with self._write() as db:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from html import escape, unescape
 
-from movierec.recommender import GroupPick, Movie, Pick
+from movierec.recommender import Catalogue, GroupPick, Movie, Pick
 from movierec.titles import Candidate, display_title
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the visible text
@@ -34,14 +34,18 @@ HELP = (
     "<b>What I understand</b>\n"
     "/like <i>titles</i> – e.g. <code>/like The Matrix, Toy Story</code>\n"
     "/dislike <i>titles</i> – e.g. <code>/dislike Titanic</code>\n"
-    "/recommend (or /rec) – five picks for you, with buttons to rate, hide or see more\n"
+    "/recommend (or /rec) – five picks for you, with buttons to rate, hide, save or see more\n"
+    "/rec <i>genre or years</i> – e.g. <code>/rec comedy</code>, <code>/rec 90s sci-fi</code>, "
+    "<code>/rec after 2010</code>\n"
+    "/watchlist – films you saved with 🔖, with ✅ once you watched one\n"
     "/ratings – what you rated, with ❌ to remove any\n"
     "/forget <i>title</i> – e.g. <code>/forget Titanic</code>\n"
     "/reset – forget all your ratings here (asks first)\n"
     "/movienight (or /group) – picks for everyone in this group who rated something\n"
     "/privacy – what I store and where\n"
     "/deletemydata – delete everything I hold about you (asks first)\n\n"
-    "In a private chat you can also just send a title, like <code>the matrix</code>.\n"
+    "In a private chat you can also just send a title, like <code>the matrix</code>, or ask "
+    "in words, like <code>something funny from the 90s</code>.\n"
     "Made a typo? Edit your /like message: I replace what it recorded.\n"
     "<b>Movie nights:</b> each member's taste counts the same; a film anyone rated is never "
     "picked, and a film people with your taste clearly dislike is vetoed. Buttons under "
@@ -81,6 +85,15 @@ CANCELLED = "Cancelled: nothing changed."
 UNKNOWN_FILM = "a film no longer in the catalogue"
 NOT_IN_CATALOGUE = "no longer in the catalogue"
 
+WATCHLIST_EMPTY = (
+    "Your watchlist is empty. Tap 🔖 under a pick to save it for later; saved films are never "
+    "suggested again."
+)
+SAVED = "🔖 Saved for later: see /watchlist."
+ALREADY_SAVED = "Already on your /watchlist."
+UNSAVED = "Removed from your watchlist."
+WATCHED_ASK = "✅ You watched {title}. Did you like it?"
+
 # ------------------------------------------------------------------ toasts (callback answers)
 HIDDEN = "Hidden: I won't suggest it again."
 UNDONE = "Undone."
@@ -102,6 +115,15 @@ UNDO_SUFFIX = " · undo"
 PREVIOUS = "◀️"
 NEXT = "▶️"
 LIKE_MARK, DISLIKE_MARK, HIDE_MARK, REMOVE_MARK = "👍", "👎", "🙈", "❌"
+SAVE_MARK, WATCHED_MARK = "🔖", "✅"
+GENRE_BUTTON = "🎭 Genre"
+DECADE_BUTTON = "📅 Decade"
+ANY_FILM_BUTTON = "✖️ Any film"
+ANY_GENRE_BUTTON = "Any genre"
+ANY_YEAR_BUTTON = "Any year"
+OLDER_BUTTON = "Before 1950"
+CHOOSE_GENRE = "🎭 Which genre?"
+CHOOSE_DECADE = "📅 Which years?"
 
 _INVISIBLE = re.compile(r"<[^>]*>")
 
@@ -229,23 +251,102 @@ def forgotten(movie_title: str | None) -> str:
     return f"Forgotten: {title(movie_title) if movie_title else UNKNOWN_FILM}."
 
 
-def picks_intro(offset: int, first_name: str | None = None, group: bool = False) -> str:
-    """The heading of a person's picks; in a group it says whose they are."""
+def picks_intro(
+    offset: int, first_name: str | None = None, group: bool = False, wanted: str = ""
+) -> str:
+    """The heading of a person's picks; in a group it says whose they are; with the filter."""
     if group:
-        return f"Picks for {name(first_name)}"
-    return "Your picks" if offset == 0 else "More picks"
+        head = f"Picks for {name(first_name)}"
+    else:
+        head = "Your picks" if offset == 0 else "More picks"
+    return f"{head}: {escape(wanted)}" if wanted else head
+
+
+def genre_name(genre: str) -> str:
+    """A MovieLens genre as shown on a button or in a heading."""
+    return genre
+
+
+def filter_label(genres: Sequence[str], years: str | None) -> str:
+    """ "Comedy or Drama · 1990s" from the filter's labels (plain text)."""
+    parts = []
+    if genres:
+        names = [genre_name(g) for g in genres]
+        parts.append(names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1])
+    if years:
+        parts.append(years.replace("≥ ", "since ").replace("≤ ", "until "))
+    return " · ".join(parts) if parts else "any film"
+
+
+def read_as_request(label: str) -> str:
+    """Plain text in a private chat that was read as a filtered request, said so."""
+    return (
+        f"I read that as a request for <b>{escape(label)}</b>. Looking for a film with that "
+        "name? Send /like and its title."
+    )
+
+
+def nothing_matches(label: str) -> str:
+    return (
+        f"Nothing matches <b>{escape(label)}</b> for you right now. Try it wider: fewer genres, "
+        "more years, or tap ✖️ Any film."
+    )
+
+
+def filter_not_understood(words: str) -> str:
+    return (
+        f"I didn't understand “{quote(words)}” as a genre or years. Try "
+        "<code>/rec comedy</code>, <code>/rec 90s sci-fi</code> or <code>/rec after 2010</code>."
+    )
+
+
+def watchlist_page(
+    entries: Sequence[tuple[int, str | None]], page: int, pages: int, links: Sequence[str] = ()
+) -> str:
+    """One page of /watchlist: (movie id, title or None) with optional link HTML per line."""
+    heading = (
+        f"🔖 <b>Your watchlist</b> (page {page + 1} of {pages})"
+        if pages > 1
+        else "🔖 <b>Your watchlist</b>"
+    )
+    blocks = [heading]
+    for number, (_, shown) in enumerate(entries, 1):
+        link = f" {links[number - 1]}" if number - 1 < len(links) and links[number - 1] else ""
+        blocks.append(f"{number}. {title(shown) if shown else UNKNOWN_FILM}{link}")
+    return join_blocks(blocks, "\nTap ✅ when you have watched one, ❌ to remove it.")
 
 
 def _genres(genres: Sequence[str]) -> str:
     return escape(" · ".join(genres[:3])) if genres else "—"
 
 
-def picks(items: Sequence[Pick], offset: int, intro: str = "Your picks") -> str:
-    """`intro` is HTML (see `picks_intro`)."""
+def links_html(catalogue: Catalogue, movie_id: int) -> str:
+    """IMDb / TMDB links of a film when the data set has them (ml-1m has none: nothing)."""
+    links_of = getattr(catalogue, "links", None)
+    found = links_of(movie_id) if links_of is not None else None
+    if found is None:
+        return ""
+    parts = []
+    if getattr(found, "imdb", None):
+        parts.append(f'<a href="{escape(found.imdb)}">IMDb</a>')
+    if getattr(found, "tmdb", None):
+        parts.append(f'<a href="{escape(found.tmdb)}">TMDB</a>')
+    return " · ".join(parts)
+
+
+def picks(
+    items: Sequence[Pick],
+    offset: int,
+    intro: str = "Your picks",
+    links: Mapping[int, str] | None = None,
+) -> str:
+    """`intro` is HTML (see `picks_intro`); `links` HTML per movie id, where there are any."""
+    links = links or {}
     blocks = [f"🍿 <b>{intro}</b>"]
     for number, pick in enumerate(items, offset + 1):
+        link = f" · {links[pick.movie_id]}" if links.get(pick.movie_id) else ""
         blocks.append(
-            f"\n<b>{number}. {title(pick.title)}</b>\n<i>{_genres(pick.genres)}</i>\n"
+            f"\n<b>{number}. {title(pick.title)}</b>\n<i>{_genres(pick.genres)}</i>{link}\n"
             f"liked by {pick.support} of {pick.neighbors} people with your taste"
         )
     return join_blocks(blocks, "\nRate a pick to refine the next list.")

@@ -75,7 +75,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -433,9 +433,9 @@ def _build_genres() -> dict[tuple[str, ...], frozenset[str]]:
         for phrase in _expand(entry):
             table.setdefault(phrase, set()).update(genres)
     # Hyphenated and spaced spellings are the same phrase ("sci-fi", "sci fi", "scifi").
-    for phrase, genres in list(table.items()):
+    for phrase, found in list(table.items()):
         for variant in _hyphen_variants(phrase):
-            table.setdefault(variant, set()).update(genres)
+            table.setdefault(variant, set()).update(found)
     return {phrase: frozenset(genres) for phrase, genres in table.items()}
 
 
@@ -526,8 +526,8 @@ class Filter:
         ids = np.asarray(movies.index, dtype=np.int64)
         keep = (ids >= 0) & (ids < len(out))
         if self.year_from is not None or self.year_to is not None:
-            years = pd.to_numeric(pd.Series(movies["year"], copy=False), errors="coerce")
-            years = years.to_numpy(dtype=float, na_value=np.nan)
+            numeric = pd.to_numeric(pd.Series(movies["year"], copy=False), errors="coerce")
+            years = numeric.to_numpy(dtype=float, na_value=np.nan)
             with np.errstate(invalid="ignore"):
                 if self.year_from is not None:
                     keep &= years >= self.year_from
@@ -577,16 +577,15 @@ class Filter:
             return f"{lo}–{hi}"
         if lo is not None:
             return f"≥ {lo}" if neutral else f"since {lo}"
-        return f"≤ {hi}" if neutral else f"until {hi}"  # type: ignore[operator]
+        return f"≤ {hi}" if neutral else f"until {hi}"
 
 
 def _has_genre(value: object, wanted: set[str]) -> bool:
     if isinstance(value, str):
-        value = value.split("|")
-    try:
-        return any(g in wanted for g in value)  # type: ignore[union-attr]
-    except TypeError:  # NaN or None: no genres
-        return False
+        return any(g in wanted for g in value.split("|"))
+    if isinstance(value, Iterable):
+        return any(g in wanted for g in value)
+    return False  # NaN or None: no genres
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ async def test_recommend_rate_hide_and_more_refine_the_picks(harness: Harness) -
     picks = await harness.say(ALICE, ALICE, "/rec")
     assert picks.text.count("people with your taste") == 5
     ids = [callbacks.decode(d).movie_id for t, d in picks.buttons() if t.startswith("👍")]
-    assert len(ids) == 5 and len(picks.buttons()) == 16  # 5 × (👍 👎 🙈) + More
+    assert len(ids) == 5 and len(picks.buttons()) == 23  # 5 × (👍 👎 🙈 🔖), More, 🎭, 📅
     answer = await harness.press(ALICE, ALICE, picks, callbacks.rate(ids[0], 1))
     assert answer["text"].startswith("Noted: you like")
     await harness.press(ALICE, ALICE, picks, callbacks.hide(ids[1]))

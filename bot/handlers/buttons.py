@@ -23,13 +23,14 @@ from dataclasses import dataclass
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 
-from bot import callbacks, flows, texts
+from bot import callbacks, flows, keyboards, texts
 from bot.callbacks import Action, Kind
 from bot.context import BotContext
 from bot.flows import log, remember
 from bot.keyboards import ListKind
 from bot.logs import person
 from bot.storage import ListInfo
+from movierec.filters import Filter
 
 FollowUp = Callable[[], Awaitable[None]] | None
 
@@ -57,7 +58,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     assert query is not None
     svc = context.services
     action = callbacks.decode(query.data)
-    needs_film = action is not None and action.kind in (Kind.RATE, Kind.HIDE)
+    needs_film = action is not None and action.kind in (Kind.RATE, Kind.HIDE, Kind.SAVE)
     message = query.message
     if (
         action is None
@@ -136,7 +137,8 @@ async def _undo(press: Press) -> tuple[str, FollowUp]:
     )
     removed = await svc.db(svc.storage.unrate, chat.id, user.id, movie_id)
     unhidden = await svc.db(svc.storage.unhide, chat.id, user.id, movie_id)
-    if not (removed or unhidden):
+    unsaved = await svc.db(svc.storage.unsave, chat.id, user.id, movie_id)
+    if not (removed or unhidden or unsaved):
         return texts.NOTHING_TO_UNDO, None
     return texts.UNDONE, _refresh(press)
 
@@ -151,11 +153,84 @@ async def _more(press: Press) -> tuple[str, FollowUp]:
         press.user,
         press.action,
     )
+    wanted = callbacks.decode_filter(action.code)
     if action.kind is Kind.GROUP_MORE:
-        return "", lambda: flows.send_group_picks(message, context, chat, action.number)
+        return "", lambda: flows.send_group_picks(message, context, chat, action.number, wanted)
     if action.number > 0 and not press.by_owner:
         return texts.NOT_YOURS, None
-    return "", lambda: flows.send_picks(message, context, chat, user, action.number)
+    return "", lambda: flows.send_picks(message, context, chat, user, action.number, wanted)
+
+
+async def _filter(press: Press) -> tuple[str, FollowUp]:
+    """A chip or "any film": the presser's own picks with that filter, as a new message."""
+    context, message, chat, user = press.context, press.message, press.chat, press.user
+    wanted = callbacks.decode_filter(press.action.code)
+    return "", lambda: flows.send_picks(message, context, chat, user, wanted=wanted)
+
+
+async def _chips(press: Press) -> tuple[str, FollowUp]:
+    """🎭 / 📅: a small message of chips for the presser, keeping the other half of the filter."""
+    context, message, user = press.context, press.message, press.user
+    current = callbacks.decode_filter(press.action.code) or Filter()
+    if press.action.flag == "g":
+        text, markup = texts.CHOOSE_GENRE, keyboards.genre_chips(current)
+    else:
+        latest = context.services.latest_year
+        text, markup = texts.CHOOSE_DECADE, keyboards.decade_chips(current, latest)
+    info = ListInfo(user.id, ListKind.CHIPS, 0, ())
+    return "", lambda: _send(flows.reply(context, message, text, markup, info))
+
+
+async def _send(sending: Awaitable[object]) -> None:
+    await sending
+
+
+async def _save(press: Press) -> tuple[str, FollowUp]:
+    """🔖: on the presser's own watchlist (never picked again); the owner's row shows it."""
+    svc, chat, user = press.context.services, press.chat, press.user
+    added = await svc.db(svc.storage.save_for_later, chat.id, user.id, press.action.movie_id)
+    answer = texts.SAVED if added else texts.ALREADY_SAVED
+    return answer, (_refresh(press) if press.by_owner else None)
+
+
+@_owner_only
+async def _watched(press: Press) -> tuple[str, FollowUp]:
+    """✅ under /watchlist: off the list, and a 👍 / 👎 question for it."""
+    context, message, chat, user = press.context, press.message, press.chat, press.user
+    svc, movie_id = context.services, press.action.movie_id
+    await svc.db(svc.storage.unsave, chat.id, user.id, movie_id)
+    movie = svc.rec.catalogue.get(movie_id)
+    page = press.info.start if press.info else 0
+
+    async def ask() -> None:
+        await _show_watchlist(press, page)
+        if movie is None:
+            return
+        text = texts.WATCHED_ASK.format(title=texts.title(movie.title))
+        markup = keyboards.films([(movie_id, movie.title)])
+        info = ListInfo(user.id, ListKind.FILMS, 0, (movie_id,))
+        await flows.reply(context, message, text, markup, info)
+
+    return texts.UNSAVED, ask
+
+
+@_owner_only
+async def _unsave(press: Press) -> tuple[str, FollowUp]:
+    svc, chat, user = press.context.services, press.chat, press.user
+    removed = await svc.db(svc.storage.unsave, chat.id, user.id, press.action.movie_id)
+    page = press.action.number
+    return (texts.UNSAVED if removed else texts.ALREADY_GONE), lambda: _show_watchlist(press, page)
+
+
+@_owner_only
+async def _watch_page(press: Press) -> tuple[str, FollowUp]:
+    return "", lambda: _show_watchlist(press, press.action.number)
+
+
+async def _show_watchlist(press: Press, page: int) -> None:
+    context, chat, user = press.context, press.chat, press.user
+    text, markup, _ = await flows.watchlist_view(context, chat.id, user.id, page)
+    await flows.edit_text(context, chat.id, press.message.message_id, text, markup)
 
 
 @_owner_only
@@ -230,4 +305,10 @@ _HANDLERS: dict[Kind, Callable[[Press], Awaitable[tuple[str, FollowUp]]]] = {
     Kind.PAGE: _page,
     Kind.RESET: _reset,
     Kind.DELETE: _delete,
+    Kind.FILTER: _filter,
+    Kind.CHIPS: _chips,
+    Kind.SAVE: _save,
+    Kind.WATCHED: _watched,
+    Kind.UNSAVE: _unsave,
+    Kind.WATCH_PAGE: _watch_page,
 }

@@ -47,9 +47,22 @@ async def dislike(update: Update, context: BotContext) -> None:
 
 
 async def recommend(update: Update, context: BotContext) -> None:
+    """/rec, or /rec with filter words: /rec comedy, /rec 90s sci-fi, /rec after 2010."""
     message, chat, user = who(update)
     await remember(context, chat, user)
-    await send_picks(message, context, chat, user)
+    words = _argument_text(update).strip()
+    parsed = context.services.parse(words) if words else None
+    if parsed is not None and parsed.filter.is_empty():
+        await reply(context, message, texts.filter_not_understood(words))
+        return
+    note = texts.filter_not_understood(parsed.rest) if parsed and parsed.rest else ""
+    wanted = parsed.filter if parsed else None
+    await send_picks(message, context, chat, user, wanted=wanted, note=note)
+
+
+async def watchlist(update: Update, context: BotContext) -> None:
+    message, _, user = who(update)
+    await flows.send_watchlist(message, context, user)
 
 
 async def movienight(update: Update, context: BotContext) -> None:
@@ -58,7 +71,12 @@ async def movienight(update: Update, context: BotContext) -> None:
         await reply(context, message, texts.GROUP_ONLY)
         return
     await remember(context, chat, user)
-    await send_group_picks(message, context, chat)
+    words = _argument_text(update).strip()
+    parsed = context.services.parse(words) if words else None
+    if parsed is not None and parsed.filter.is_empty():
+        await reply(context, message, texts.filter_not_understood(words))
+        return
+    await send_group_picks(message, context, chat, wanted=parsed.filter if parsed else None)
 
 
 async def ratings(update: Update, context: BotContext) -> None:
@@ -126,6 +144,14 @@ async def plain_text(update: Update, context: BotContext) -> None:
             return
     if is_group(chat):
         return  # in groups, only commands and answers to our questions are for us
+    parsed = context.services.parse(text)
+    if parsed.complete and not parsed.filter.is_empty():
+        user = update.effective_user
+        assert user is not None
+        label = flows.filter_label(parsed.filter)
+        note = texts.read_as_request(label)
+        await send_picks(message, context, chat, user, wanted=parsed.filter, note=note)
+        return
     await search(update, context, text)
 
 
