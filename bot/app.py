@@ -17,12 +17,15 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
+    PollAnswerHandler,
     TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
+from bot import inline, movienight
 from bot.context import BotContext, BotData, Services
 from bot.handlers import buttons, chat, commands
 from bot.storage import Storage
@@ -35,7 +38,8 @@ COMMANDS = [
     ("dislike", "Dislike films: /dislike Titanic"),
     ("recommend", "Five picks for you: /rec comedy, /rec 90s sci-fi"),
     ("watchlist", "Films you saved for later"),
-    ("movienight", "Picks for everyone in this group"),
+    ("movienight", "Movie night: who is in, picks for them, a vote"),
+    ("history", "Films this group chose on movie nights"),
     ("ratings", "What you rated, with a way to remove any"),
     ("forget", "Forget one rating: /forget Titanic"),
     ("reset", "Forget all your ratings here"),
@@ -100,6 +104,7 @@ def add_handlers(app: Application) -> None:
         (["recommend", "rec"], commands.recommend),
         (["watchlist"], commands.watchlist),
         (["movienight", "group"], commands.movienight),
+        (["history"], commands.history),
         (["ratings"], commands.ratings),
         (["forget"], commands.forget),
         (["reset"], commands.reset),
@@ -108,6 +113,8 @@ def add_handlers(app: Application) -> None:
     for names, callback in command:
         app.add_handler(CommandHandler(names, callback, filters=filters.UpdateType.MESSAGES))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
+    app.add_handler(PollAnswerHandler(movienight.on_poll_answer))
+    app.add_handler(InlineQueryHandler(inline.on_inline_query))
     app.add_handler(ChatMemberHandler(chat.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     # People's messages only (new or edited), not channel posts, which have no sender to act for.
     people = filters.UpdateType.MESSAGES

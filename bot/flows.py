@@ -243,51 +243,6 @@ async def send_starters(
     )
 
 
-async def send_group_picks(
-    message: Message,
-    context: BotContext,
-    chat: Chat,
-    offset: int = 0,
-    wanted: Filter | None = None,
-) -> None:
-    """Movie night: picks for everyone in the chat who rated something (within `wanted`)."""
-    svc = context.services
-    wanted = wanted or Filter()
-    everyone = await svc.db(svc.storage.chat_ratings, chat.id)
-    catalogue = svc.rec.catalogue
-    members = {
-        member: known
-        for member, ratings in everyone.items()
-        if (known := {m: v for m, v in ratings.items() if m in catalogue})
-    }
-    if not members:
-        await reply(context, message, texts.GROUP_EMPTY)
-        return
-    hidden = await svc.db(svc.storage.hidden, chat.id)
-    items = await svc.core(
-        svc.rec.recommend_group,
-        members,
-        limit=PICKS,
-        offset=offset,
-        exclude=hidden,
-        allowed=svc.mask(wanted),
-    )
-    if not items:
-        label = filter_label(wanted)
-        text = texts.nothing_matches(label) if not wanted.is_empty() else texts.NOTHING_LEFT
-        await reply(context, message, text)
-        return
-    names = await svc.db(svc.storage.member_names, chat.id)
-    ids = tuple(p.movie_id for p in items)
-    await reply(
-        context,
-        message,
-        texts.group_picks(items, offset, names),
-        keyboards.picks(ids, offset, group=True, code=callbacks.filter_code(wanted)),
-        ListInfo(None, ListKind.NIGHT, offset, ids, extra=callbacks.filter_code(wanted)),
-    )
-
-
 # ------------------------------------------------------------------ /ratings
 async def ratings_view(
     context: BotContext, chat_id: int, user_id: int, page: int

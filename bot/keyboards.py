@@ -38,6 +38,7 @@ class ListKind(StrEnum):
     ASK_LIKE = "ask-like"  # "Which film do you like?" (a reply records likes)
     ASK_DISLIKE = "ask-dislike"
     CHIPS = "chips"  # genre or decade chips that re-run the picks with a filter
+    ROSTER = "roster"  # /movienight: who is in tonight
     WATCHLIST = "watchlist"  # a page of /watchlist: ✅ n, ❌ n, ◀️ ▶️
 
 
@@ -235,6 +236,36 @@ def confirm(kind: Kind, yes_text: str) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def roster(anyone_in: bool) -> InlineKeyboardMarkup:
+    """I'm in / Not tonight, and Pick for us once somebody is in."""
+    rows = [
+        [
+            _button(texts.IM_IN, callbacks.night("i")),
+            _button(texts.NOT_TONIGHT, callbacks.night("o")),
+        ]
+    ]
+    if anyone_in:
+        rows.append([_button(texts.PICK_FOR_US, callbacks.night("p"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def night_picks(movie_ids: Sequence[int], offset: int, code: str) -> InlineKeyboardMarkup:
+    """Movie-night picks: 👍 / 👎 / 🙈 each (for whoever presses), Vote, More."""
+    markup = picks(movie_ids, offset, group=True, code=code)
+    rows = [list(row) for row in markup.inline_keyboard]
+    rows.insert(len(movie_ids), [_button(texts.VOTE_BUTTON, callbacks.vote("v"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def close_vote() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(texts.CLOSE_VOTE, callbacks.vote("c"))]])
+
+
+def open_bot(url: str) -> InlineKeyboardMarkup:
+    """Under a shared film card: open the bot in a private chat on that film."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.OPEN_BOT, url=url)]])
 
 
 def fingerprint(markup: InlineKeyboardMarkup | None) -> str:

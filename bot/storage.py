@@ -559,6 +559,15 @@ class Storage:
         )
         return self.poll(rows[0][0]) if rows else None
 
+    def open_poll_of_night(self, chat_id: int, night_id: int) -> PollInfo | None:
+        """The vote still open for a roster, if any (one at a time per movie night)."""
+        rows = self._read(
+            "SELECT poll_id FROM polls WHERE chat_id=? AND night_id=? AND closed=0",
+            chat_id,
+            night_id,
+        )
+        return self.poll(rows[0][0]) if rows else None
+
     def vote(self, poll_id: str, user_id: int, option: int | None) -> None:
         """A person's vote (None: they retracted it)."""
         with self._write() as db:

@@ -94,6 +94,27 @@ ALREADY_SAVED = "Already on your /watchlist."
 UNSAVED = "Removed from your watchlist."
 WATCHED_ASK = "✅ You watched {title}. Did you like it?"
 
+ROSTER_EMPTY_TOAST = "Nobody is in yet: tap 🙋 I'm in first."
+ROSTER_JOINED = "You're in for tonight."
+ROSTER_LEFT = "Maybe next time."
+RATE_FIRST = "Rate a few films first (in our private chat): they count here too."
+NO_ROSTER = "That movie night is over: send /movienight to start another."
+VOTE_OPEN = "A vote is already open: answer it above."
+VOTE_STARTED = "📊 Vote started."
+VOTE_CLOSED = "The vote is closed."
+NOT_IN_ROSTER = "Only people who are in tonight can close the vote."
+VOTE_QUESTION = "🍿 What shall we watch tonight?"
+HISTORY_EMPTY = "No movie night has chosen a film here yet. /movienight starts one."
+IM_IN = "🙋 I'm in"
+NOT_TONIGHT = "🚪 Not tonight"
+PICK_FOR_US = "🍿 Pick for us"
+VOTE_BUTTON = "📊 Vote"
+CLOSE_VOTE = "🏁 Close vote"
+OPEN_BOT = "🎬 Rate it with me"
+FILM_CARD_NOT_FOUND = "I don't know that film any more. Try /start."
+INLINE_RATE_FIRST = "Rate a few films first"
+FILM_FROM_LINK = "{card}\n\nSeen it? Tap 👍 or 👎, and ask /recommend for more like it."
+
 # ------------------------------------------------------------------ toasts (callback answers)
 HIDDEN = "Hidden: I won't suggest it again."
 UNDONE = "Undone."
@@ -352,28 +373,77 @@ def picks(
     return join_blocks(blocks, "\nRate a pick to refine the next list.")
 
 
-def group_picks(items: Sequence[GroupPick], offset: int, names: Mapping[int, str]) -> str:
-    blocks = ["🍿 <b>Movie night picks</b>"]
-    for number, pick in enumerate(items, offset + 1):
-        fans = [name(names.get(int(str(member)))) for member in pick.matches]
-        who = join_blocks_inline(fans) if fans else "a bit of everyone"
-        blocks.append(
-            f"\n<b>{number}. {title(pick.title)}</b>\n<i>{_genres(pick.genres)}</i>\n"
-            f"matches the taste of {who}"
-        )
-    return join_blocks(
-        blocks,
-        "\n<i>Everyone counts the same; films anyone rated are skipped; a film that people "
-        "with one member's taste clearly dislike is vetoed.</i>",
-    )
-
-
 def join_blocks_inline(names: Sequence[str], limit: int = 8) -> str:
     """ "Ann, Ben and 3 others": a bounded list of already-escaped names."""
     shown = list(names[:limit])
     if len(names) > limit:
         shown.append(f"{len(names) - limit} others")
     return ", ".join(shown)
+
+
+def roster(names: Sequence[str], label: str, unrated: Sequence[str] = ()) -> str:
+    """The movie-night roster: who is in tonight (names already escaped)."""
+    head = "🍿 <b>Movie night!</b> Who's in tonight?"
+    if label:
+        head += f"\n<i>{escape(label)}</i>"
+    if not names:
+        return head + "\n\nNobody yet: tap 🙋 I'm in."
+    lines = [f"• {n}{' <i>(rate a few films first)</i>' if n in unrated else ''}" for n in names]
+    return join_blocks(
+        [head, "", f"<b>In ({len(names)}):</b>", *lines], "\nWhen everyone is in: 🍿 Pick for us."
+    )
+
+
+def night_picks(
+    items: Sequence[GroupPick],
+    offset: int,
+    names: Mapping[int, str],
+    reasons: Mapping[int, str] | None = None,
+) -> str:
+    """Movie-night picks: whose taste each fits, with the film of theirs it is like."""
+    reasons = reasons or {}
+    blocks = ["🍿 <b>Movie night picks</b>"]
+    for number, pick in enumerate(items, offset + 1):
+        fits = [
+            name(names.get(int(str(member))))
+            + (f" ({title_short(reasons[key])})" if (key := int(str(member))) in reasons else "")
+            for member in pick.matches
+        ]
+        who = join_blocks_inline(fits) if fits else "a bit of everyone"
+        blocks.append(
+            f"\n<b>{number}. {title(pick.title)}</b>\n<i>{_genres(pick.genres)}</i>\nfits {who}"
+        )
+    return join_blocks(blocks, "\n<i>Tap 📊 Vote to decide together.</i>")
+
+
+def title_short(movie_title: str) -> str:
+    return escape(short_title(movie_title, 30))
+
+
+def poll_option(movie_title: str) -> str:
+    """A poll option: Telegram allows 1-100 characters."""
+    return short_title(movie_title, 100)
+
+
+def winner(movie_title: str, votes: int, voters: int) -> str:
+    return (
+        f"🏆 <b>Tonight: {title(movie_title)}</b>\n{votes} of {voters} vote(s). Enjoy the film! "
+        "I won't suggest it to this group again (/history)."
+    )
+
+
+def history_page(entries: Sequence[tuple[str | None, str]]) -> str:
+    """What this group chose: (title, date) pairs, newest first."""
+    blocks = ["🎞 <b>Movie nights here</b>"]
+    for movie_title, when in entries:
+        blocks.append(f"• {title(movie_title) if movie_title else UNKNOWN_FILM} <i>({when})</i>")
+    return join_blocks(blocks)
+
+
+def film_card(movie_title: str, genres: Sequence[str], links: str = "") -> str:
+    """A film shared from inline mode: title, genres, links."""
+    card = f"🎬 <b>{title(movie_title)}</b>\n<i>{_genres(genres)}</i>"
+    return card + (f"\n{links}" if links else "")
 
 
 def ratings_page(

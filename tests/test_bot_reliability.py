@@ -106,7 +106,7 @@ async def test_owner_only_buttons_under_a_ratings_list_refuse_others(harness: Ha
 
 async def test_movie_night_picks_are_never_rewritten(harness: Harness) -> None:
     await _group_with_picks(harness)
-    night = await harness.say(GROUP, BEN, "/movienight")
+    night = await harness.movie_night(GROUP, [BEN, ANN])
     ids = pick_ids(night)
     await harness.press(GROUP, ANN, night, callbacks.rate(ids[0], 1))
     await harness.press(GROUP, BEN, night, callbacks.rate(ids[1], -1))
@@ -179,7 +179,7 @@ async def test_movienight_with_many_long_and_html_special_names(harness: Harness
     likes = ["Star Wars", "Alien", "Heat", "Fargo", "Toy Story"]
     for i, first_name in enumerate(names):
         await harness.say(GROUP, 9000 + i, f"/like {likes[i % 5]}", first_name=first_name)
-    night = await harness.say(GROUP, 9000, "/movienight")
+    night = await harness.movie_night(GROUP, [9000 + i for i in range(len(names))])
     assert "Movie night picks" in night.text and utf16_len(night.text) <= 4096
     assert "\u202e" not in night.text
 
@@ -202,7 +202,7 @@ async def test_a_rating_of_a_film_no_longer_in_the_catalogue_breaks_nothing(
     harness.storage.rate(GROUP, BEN, 9_999_992, -1.0, None)
     harness.storage.rate(ANN, ANN, 9_999_991, 1.0, "Gone Film (2031)")
     assert len(pick_ids(await harness.say(GROUP, ANN, "/rec"))) == 5
-    assert len(pick_ids(await harness.say(GROUP, BEN, "/movienight"))) == 5
+    assert len(pick_ids(await harness.movie_night(GROUP, [BEN, ANN]))) == 5
     assert "Nothing" not in (await harness.say(ANN, ANN, "/rec")).text  # only unknown: starters
     listing = await harness.say(GROUP, ANN, "/ratings")
     assert "Gone Film (2031) (no longer in the catalogue)" in listing.text

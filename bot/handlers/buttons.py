@@ -23,13 +23,13 @@ from dataclasses import dataclass
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 
-from bot import callbacks, flows, keyboards, texts
+from bot import callbacks, flows, keyboards, movienight, texts
 from bot.callbacks import Action, Kind
 from bot.context import BotContext
 from bot.flows import log, remember
 from bot.keyboards import ListKind
 from bot.logs import person
-from bot.storage import ListInfo
+from bot.storage import ListInfo, PollInfo
 from movierec.filters import Filter
 
 FollowUp = Callable[[], Awaitable[None]] | None
@@ -155,10 +155,53 @@ async def _more(press: Press) -> tuple[str, FollowUp]:
     )
     wanted = callbacks.decode_filter(action.code)
     if action.kind is Kind.GROUP_MORE:
-        return "", lambda: flows.send_group_picks(message, context, chat, action.number, wanted)
+        _, night = movienight.night_of(press.info)
+        return "", lambda: movienight.send_picks(
+            message, context, chat, night, action.number, wanted
+        )
     if action.number > 0 and not press.by_owner:
         return texts.NOT_YOURS, None
     return "", lambda: flows.send_picks(message, context, chat, user, action.number, wanted)
+
+
+async def _night(press: Press) -> tuple[str, FollowUp]:
+    """The roster: 🙋 / 🚪 change only the presser's own place; 🍿 picks for who is in."""
+    context, chat, user, flag = press.context, press.chat, press.user, press.action.flag
+    svc, night_id = context.services, press.message.message_id
+    if await svc.db(svc.storage.night_query, chat.id, night_id) is None:
+        return texts.NO_ROSTER, None
+    if flag == "p":
+        if not await svc.db(svc.storage.night_members, chat.id, night_id):
+            return texts.ROSTER_EMPTY_TOAST, None
+        return "", lambda: movienight.send_picks(press.message, context, chat, night_id)
+    await remember(context, chat, user)
+    changed = await svc.db(svc.storage.join_night, chat.id, night_id, user.id, flag == "i")
+    follow = (lambda: movienight.show_roster(context, chat.id, night_id)) if changed else None
+    if flag == "i" and not await movienight.taste(svc, chat.id, user.id):
+        return texts.RATE_FIRST, follow
+    return (texts.ROSTER_JOINED if flag == "i" else texts.ROSTER_LEFT), follow
+
+
+async def _vote(press: Press) -> tuple[str, FollowUp]:
+    """📊 under movie-night picks starts a poll; 🏁 under the poll closes it (people in
+    tonight only)."""
+    context, chat, user = press.context, press.chat, press.user
+    svc = context.services
+    if press.action.flag == "v":
+        if press.info is None or press.info.kind != ListKind.NIGHT:
+            return texts.NO_ROSTER, None
+        return await movienight.start_vote(context, chat, press.info), None
+    poll = await svc.db(svc.storage.poll_of_message, chat.id, press.message.message_id)
+    if poll is None or poll.closed:
+        return texts.VOTE_CLOSED, None
+    roster = await svc.db(svc.storage.night_members, chat.id, poll.night_id)
+    if user.id not in roster:
+        return texts.NOT_IN_ROSTER, None
+    return "", lambda: _close(context, poll)
+
+
+async def _close(context: BotContext, poll: PollInfo) -> None:
+    await movienight.close(context, poll)
 
 
 async def _filter(press: Press) -> tuple[str, FollowUp]:
@@ -311,4 +354,6 @@ _HANDLERS: dict[Kind, Callable[[Press], Awaitable[tuple[str, FollowUp]]]] = {
     Kind.WATCHED: _watched,
     Kind.UNSAVE: _unsave,
     Kind.WATCH_PAGE: _watch_page,
+    Kind.NIGHT: _night,
+    Kind.VOTE: _vote,
 }

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import flows, keyboards, texts
+from bot import flows, inline, keyboards, texts
+from bot import movienight as movienight_flow
 from bot.callbacks import Kind
 from bot.context import BotContext
-from bot.flows import is_group, log, remember, reply, send_group_picks, send_picks, who
+from bot.flows import is_group, log, remember, reply, send_picks, who
 from bot.keyboards import ListKind
 from bot.logs import person
 from bot.storage import ListInfo
@@ -22,8 +23,22 @@ def _argument_text(update: Update) -> str:
 
 
 async def start(update: Update, context: BotContext) -> None:
+    """/start, also with a deep link's payload: `film_<id>` (a shared card) shows that film to
+    rate; anything else is the welcome."""
     message, chat, user = who(update)
     svc = context.services
+    film = inline.film_from_payload(_argument_text(update).strip())
+    if film is not None:
+        movie = svc.rec.catalogue.get(film)
+        if movie is None:
+            await reply(context, message, texts.FILM_CARD_NOT_FOUND)
+            return
+        links = texts.links_html(svc.rec.catalogue, film)
+        card = texts.film_card(movie.title, movie.genres, links)
+        info = ListInfo(user.id, ListKind.FILMS, 0, (film,))
+        markup = keyboards.films([(film, movie.title)])
+        await reply(context, message, texts.FILM_FROM_LINK.format(card=card), markup, info)
+        return
     rated = await svc.db(svc.storage.ratings, chat.id, user.id)
     await flows.send_starters(message, context, user, texts.WELCOME, exclude=rated)
 
@@ -76,7 +91,15 @@ async def movienight(update: Update, context: BotContext) -> None:
     if parsed is not None and parsed.filter.is_empty():
         await reply(context, message, texts.filter_not_understood(words))
         return
-    await send_group_picks(message, context, chat, wanted=parsed.filter if parsed else None)
+    await movienight_flow.start(message, context, chat, words)
+
+
+async def history(update: Update, context: BotContext) -> None:
+    message, chat, _ = who(update)
+    if not is_group(chat):
+        await reply(context, message, texts.GROUP_ONLY)
+        return
+    await movienight_flow.history(message, context, chat)
 
 
 async def ratings(update: Update, context: BotContext) -> None:

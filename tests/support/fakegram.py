@@ -13,7 +13,12 @@ would fail:
 * callback queries are tracked so tests can assert every one was answered, once, and an answer
   later than `callback_deadline` seconds after the press is refused as "query is too old" (Telegram
   stops waiting for an answer after some seconds);
-* blocked users and kicked bots get 403, unknown chats 400, floods 429.
+* blocked users and kicked bots get 403, unknown chats 400, floods 429;
+* polls: 2-10 options of 1-100 characters, a question of 1-300, `stopPoll` once; people's votes
+  arrive as `poll_answer` updates (non-anonymous polls only) and a closed poll as a `poll` update;
+* inline mode: `answerInlineQuery` with at most 50 results, unique result ids of 1-64 bytes, a
+  `next_offset` of at most 64 bytes, valid message content, answered once and in time; callback
+  answers may carry only a `t.me/<bot>?start=...` URL.
 
 The error descriptions are Telegram's own wording.
 """
@@ -38,6 +43,8 @@ MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 MAX_BUTTONS = 100
 MAX_CALLBACK_ANSWER = 200
+MAX_POLL_OPTIONS, MAX_POLL_OPTION, MAX_POLL_QUESTION = 10, 100, 300
+MAX_INLINE_RESULTS, MAX_INLINE_ID, MAX_INLINE_OFFSET = 50, 64, 64
 CALLBACK_DEADLINE = 15.0  # seconds; Telegram drops unanswered queries after roughly this long
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
@@ -236,6 +243,12 @@ class FakeTelegram:
         self._kicked: set[int] = set()
         self._sent_times: dict[int, list[float]] = {}
         self._names: dict[int, str] = {}
+        self.polls: dict[str, dict] = {}  # poll id -> the poll, as the Bot API shows it
+        self._poll_messages: dict[str, tuple[int, int]] = {}  # poll id -> (chat, message)
+        self._poll_ids = itertools.count(1)
+        self._inline_ids = itertools.count(1)
+        self._pending_inline: dict[str, float] = {}
+        self.inline_answers: dict[str, dict] = {}
         self._lock = threading.RLock()
         self._arrived = threading.Condition(self._lock)
 
@@ -327,6 +340,50 @@ class FakeTelegram:
                         "message": chat.history[message_id],
                         "chat_instance": str(chat_id),
                         "data": data,
+                    },
+                }
+            )
+
+    def inline_query(self, user_id: int, query: str, offset: str = "") -> dict:
+        """A person types "@bot <query>" in any chat; returns the Update."""
+        with self._lock:
+            query_id = f"iq{next(self._inline_ids)}"
+            self._pending_inline[query_id] = time.monotonic()
+            return self._enqueue(
+                {
+                    "update_id": next(self._update_ids),
+                    "inline_query": {
+                        "id": query_id,
+                        "from": self._user(user_id),
+                        "query": query,
+                        "offset": offset,
+                        "chat_type": "sender",
+                    },
+                }
+            )
+
+    def vote(self, poll_id: str, user_id: int, options: list[int]) -> dict:
+        """A person answers (or, with no options, retracts their answer to) a poll."""
+        with self._lock:
+            poll = self.polls[poll_id]
+            if poll["is_closed"]:
+                raise AssertionError("Telegram does not let people vote in a closed poll")
+            if any(not 0 <= o < len(poll["options"]) for o in options) or len(options) > 1:
+                raise AssertionError(f"no such choice {options} in a single-answer poll")
+            if not options and not poll["allows_revoting"]:
+                raise AssertionError("this poll does not let people take their vote back")
+            if poll["is_anonymous"]:
+                raise AssertionError("bots receive no poll_answer for anonymous polls")
+            return self._enqueue(
+                {
+                    "update_id": next(self._update_ids),
+                    "poll_answer": {
+                        "poll_id": poll_id,
+                        "user": self._user(user_id),
+                        "option_ids": options,
+                        "option_persistent_ids": [
+                            poll["options"][o]["persistent_id"] for o in options
+                        ],
                     },
                 }
             )
@@ -444,7 +501,7 @@ class FakeTelegram:
             **self.bot_user,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,
         }
 
     def _api_getupdates(self, params: dict) -> list[dict]:
@@ -590,8 +647,113 @@ class FakeTelegram:
             )
         if len(str(params.get("text") or "")) > MAX_CALLBACK_ANSWER:
             raise BotApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        url = params.get("url")
+        if url and not str(url).startswith(f"https://t.me/{self.bot_username}?start="):
+            raise BotApiError(400, "Bad Request: URL_INVALID")
         del self._pending_callbacks[query_id]
         self.callback_answers[query_id] = params
+        return True
+
+    def _api_sendpoll(self, params: dict) -> dict:
+        chat = self._target(params)
+        question = str(params.get("question") or "")
+        if not 1 <= len(question) <= MAX_POLL_QUESTION:
+            raise BotApiError(400, "Bad Request: poll question length must not exceed 300")
+        options = params.get("options") or []
+        texts = [str(o.get("text") if isinstance(o, dict) else o) for o in options]
+        if not 2 <= len(texts) <= MAX_POLL_OPTIONS:
+            raise BotApiError(400, "Bad Request: poll must have at least 2 option")
+        if any(not 1 <= len(t) <= MAX_POLL_OPTION for t in texts):
+            raise BotApiError(400, "Bad Request: poll options length must not exceed 100")
+        markup = self._check_markup(params.get("reply_markup"))
+        poll_id = f"poll{next(self._poll_ids)}"
+        anonymous = params.get("is_anonymous", True)
+        poll = {
+            "id": poll_id,
+            "question": question,
+            "options": [
+                {"text": t, "voter_count": 0, "persistent_id": f"{poll_id}-o{i}"}
+                for i, t in enumerate(texts)
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": _flag(anonymous),
+            "type": "regular",
+            "allows_multiple_answers": _flag(params.get("allows_multiple_answers")),
+            "allows_revoting": _flag(params.get("allows_revoting", True)),
+            "members_only": _flag(params.get("members_only", False)),
+        }
+        message_id = chat.next_message_id
+        chat.next_message_id += 1
+        message = Message(message_id, chat.id, question, question, None, markup)
+        self._bot_messages[(chat.id, message_id)] = message
+        self._by_chat.setdefault(chat.id, []).append(message)
+        self.polls[poll_id] = poll
+        self._poll_messages[poll_id] = (chat.id, message_id)
+        out = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": self._chat_dict(chat),
+            "from": self.bot_user,
+            "poll": poll,
+        }
+        if markup:
+            out["reply_markup"] = markup
+        chat.history[message_id] = out
+        return out
+
+    def _api_stoppoll(self, params: dict) -> dict:
+        chat, message = self._editable(params)
+        poll_id = next(
+            (
+                p
+                for p, where in self._poll_messages.items()
+                if where == (chat.id, message.message_id)
+            ),
+            None,
+        )
+        if poll_id is None:
+            raise BotApiError(400, "Bad Request: message with poll to stop not found")
+        poll = self.polls[poll_id]
+        if poll["is_closed"]:
+            raise BotApiError(400, "Bad Request: poll has already been closed")
+        poll["is_closed"] = True
+        message.reply_markup = None
+        self._enqueue({"update_id": next(self._update_ids), "poll": dict(poll)})
+        return poll
+
+    def _api_answerinlinequery(self, params: dict) -> bool:
+        query_id = str(params.get("inline_query_id"))
+        asked = self._pending_inline.get(query_id)
+        if asked is None or time.monotonic() - asked > self.callback_deadline:
+            raise BotApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        results = params.get("results") or []
+        if len(results) > MAX_INLINE_RESULTS:
+            raise BotApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = [str(r.get("id", "")) for r in results]
+        if any(not 1 <= len(i.encode()) <= MAX_INLINE_ID for i in ids):
+            raise BotApiError(400, "Bad Request: RESULT_ID_INVALID")
+        if len(set(ids)) != len(ids):
+            raise BotApiError(400, "Bad Request: RESULT_ID_DUPLICATE")
+        if len(str(params.get("next_offset") or "").encode()) > MAX_INLINE_OFFSET:
+            raise BotApiError(400, "Bad Request: NEXT_OFFSET_INVALID")
+        for result in results:
+            if result.get("type") != "article" or not result.get("title"):
+                raise BotApiError(400, "Bad Request: RESULT_TYPE_INVALID")
+            content = result.get("input_message_content") or {}
+            self._check_text(
+                {"text": content.get("message_text"), "parse_mode": content.get("parse_mode")}
+            )
+            self._check_markup(result.get("reply_markup"))
+        del self._pending_inline[query_id]
+        self.inline_answers[query_id] = {
+            **params,
+            "is_personal": _flag(params.get("is_personal")),
+            "cache_time": int(params.get("cache_time") or 300),
+        }
         return True
 
     def _api_setmycommands(self, params: dict) -> bool:
@@ -693,6 +855,11 @@ def _decode(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+def _flag(value: Any) -> bool:
+    """A boolean parameter as it arrives (JSON true, or the form-encoded "true")."""
+    return value is True or str(value).lower() == "true"
 
 
 def _split_url(url: str, token: str) -> str | None:

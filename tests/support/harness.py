@@ -41,6 +41,18 @@ class Harness:
         return answer
 
 
+    async def movie_night(
+        self, chat: int, members: list[int], words: str = "", starter: int | None = None
+    ) -> Message:
+        """/movienight, everyone in `members` taps 🙋 I'm in, then 🍿 Pick for us: the picks."""
+        starter = members[0] if starter is None else starter
+        roster = await self.say(chat, starter, f"/movienight {words}".strip())
+        for member in members:
+            await self.press(chat, member, roster, "n:i")
+        await self.press(chat, starter, roster, "n:p")
+        return self.fake.last(chat)
+
+
 @pytest.fixture
 async def harness(recommender: Recommender, tmp_path: Path) -> AsyncIterator[Harness]:
     fake = FakeTelegram()

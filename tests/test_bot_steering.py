@@ -1,0 +1,133 @@
+"""Picks people can steer (issue 10): filters in words and buttons, a watchlist, links."""
+
+from __future__ import annotations
+
+from bot import callbacks, texts
+from movierec.recommender import Recommender
+from tests.support.fakegram import Message
+from tests.support.harness import Harness
+
+ANN, BEN = 3001, 3002
+GROUP = -3500
+
+
+def pick_ids(message: Message) -> list[int]:
+    return [callbacks.decode(d).movie_id for t, d in message.buttons() if t.startswith("👍")]
+
+
+def genres_of(recommender: Recommender, ids: list[int]) -> list[set[str]]:
+    return [set(recommender.catalogue.get(m).genres) for m in ids]
+
+
+def years_of(recommender: Recommender, ids: list[int]) -> list[int]:
+    return [recommender.catalogue.get(m).year for m in ids]
+
+
+async def _liked(harness: Harness, chat: int = ANN, user: int = ANN) -> None:
+    await harness.say(chat, user, "/like Star Wars 1977, Alien, Heat, Toy Story, Fargo")
+
+
+async def test_rec_with_genre_and_decade_words(harness: Harness, recommender: Recommender) -> None:
+    await _liked(harness)
+    comedy = await harness.say(ANN, ANN, "/rec comedy")
+    ids = pick_ids(comedy)
+    assert len(ids) == 5 and all("Comedy" in g for g in genres_of(recommender, ids))
+    assert "Your picks: Comedy" in comedy.text
+    scifi = await harness.say(ANN, ANN, "/rec 90s sci-fi")
+    ids = pick_ids(scifi)
+    assert len(ids) == 5 and all("Sci-Fi" in g for g in genres_of(recommender, ids))
+    assert all(1990 <= y <= 1999 for y in years_of(recommender, ids))
+    # More keeps the filter
+    more_data = scifi.button("More")
+    assert callbacks.decode(more_data).code == callbacks.decode(scifi.button("Decade")).code
+    await harness.press(ANN, ANN, scifi, more_data)
+    more = harness.fake.last(ANN)
+    more_ids = pick_ids(more)
+    assert more_ids and not set(more_ids) & set(ids)
+    assert all("Sci-Fi" in g for g in genres_of(recommender, more_ids))
+    assert all(1990 <= y <= 1999 for y in years_of(recommender, more_ids))
+
+
+async def test_an_empty_filter_result_says_so_and_suggests_widening(harness: Harness) -> None:
+    await _liked(harness)
+    reply = await harness.say(ANN, ANN, "/rec after 2010")  # ml-1m ends in 2000
+    assert "Nothing matches" in reply.text and "since 2011" in reply.text
+    reply = await harness.say(ANN, ANN, "/rec before 1980 after 2010")
+    assert "Nothing matches" in reply.text
+    reply = await harness.say(ANN, ANN, "/rec qwxzy")
+    assert "didn't understand" in reply.text and "qwxzy" in reply.text
+
+
+async def test_plain_words_are_a_request_and_titles_a_search(
+    harness: Harness, recommender: Recommender
+) -> None:
+    await _liked(harness)
+    reply = await harness.say(ANN, ANN, "something funny from the 90s")
+    assert "I read that as a request for" in reply.text and "Comedy · 1990s" in reply.text
+    ids = pick_ids(reply)
+    assert len(ids) == 5 and all("Comedy" in g for g in genres_of(recommender, ids))
+    search = await harness.say(ANN, ANN, "scary movie")
+    assert "request" not in search.text and "Scary Movie" in search.buttons()[0][0]
+
+
+async def test_genre_and_decade_chips_rerun_the_list(
+    harness: Harness, recommender: Recommender
+) -> None:
+    await _liked(harness)
+    picks = await harness.say(ANN, ANN, "/rec")
+    await harness.press(ANN, ANN, picks, picks.button("Genre"))
+    chips = harness.fake.last(ANN)
+    assert chips.text == texts.CHOOSE_GENRE and len(chips.buttons()) >= 18
+    await harness.press(ANN, ANN, chips, chips.button("Horror"))
+    horror = harness.fake.last(ANN)
+    ids = pick_ids(horror)
+    assert len(ids) == 5 and all("Horror" in g for g in genres_of(recommender, ids))
+    await harness.press(ANN, ANN, horror, horror.button("Decade"))
+    decades = harness.fake.last(ANN)
+    await harness.press(ANN, ANN, decades, decades.button("1980s"))
+    eighties = harness.fake.last(ANN)
+    ids = pick_ids(eighties)
+    assert ids and all("Horror" in g for g in genres_of(recommender, ids))
+    assert all(1980 <= y <= 1989 for y in years_of(recommender, ids))
+    await harness.press(ANN, ANN, eighties, eighties.button("Any film"))
+    assert "Your picks" in harness.fake.last(ANN).text and ":" not in harness.fake.last(
+        ANN
+    ).text.split("\n")[0].removeprefix("🍿 Your picks")
+
+
+async def test_movienight_with_a_filter(harness: Harness, recommender: Recommender) -> None:
+    await _liked(harness, GROUP, ANN)
+    await harness.say(GROUP, BEN, "/like Jaws, Psycho")
+    night = await harness.movie_night(GROUP, [BEN, ANN], "horror")
+    ids = pick_ids(night)
+    assert len(ids) == 5 and all("Horror" in g for g in genres_of(recommender, ids))
+
+
+async def test_watchlist_saves_hides_from_picks_and_rates_when_watched(harness: Harness) -> None:
+    await _liked(harness)
+    picks = await harness.say(ANN, ANN, "/rec")
+    first, second = pick_ids(picks)[:2]
+    answer = await harness.press(ANN, ANN, picks, callbacks.save(first))
+    assert answer["text"] == texts.SAVED
+    assert harness.fake.messages(ANN)[-1].buttons()[0][0] == "🔖 1 · undo"
+    await harness.press(ANN, ANN, picks, callbacks.save(second))
+    assert first not in pick_ids(await harness.say(ANN, ANN, "/rec"))  # never picked again
+    listing = await harness.say(ANN, ANN, "/watchlist")
+    assert listing.text.count("\n") >= 2 and len(listing.buttons()) == 4
+    await harness.press(ANN, ANN, listing, callbacks.watched(second))
+    question = harness.fake.last(ANN)
+    assert "Did you like it" in question.text
+    await harness.press(ANN, ANN, question, callbacks.rate(second, 1))
+    assert harness.storage.ratings(ANN, ANN)[second] == 1.0
+    assert harness.storage.watchlist(ANN, ANN) == [first]
+    await harness.press(ANN, ANN, listing, callbacks.unsave(first, 0))
+    assert harness.storage.watchlist(ANN, ANN) == []
+    assert "empty" in harness.fake.messages(ANN)[-2].text or "empty" in listing.text
+    empty = await harness.say(ANN, ANN, "/watchlist")
+    assert "empty" in empty.text
+
+
+async def test_ml1m_picks_carry_no_links(harness: Harness) -> None:
+    await _liked(harness)
+    picks = await harness.say(ANN, ANN, "/rec")
+    assert "<a href" not in picks.html  # ml-1m has no links.csv: no broken link
