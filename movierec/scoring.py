@@ -157,24 +157,19 @@ def aggregate(
     return MovieScores(scores, raters, support, len(neighbors), rows)
 
 
-def _positive_matrix(
-    rows: NeighborRows, owner: np.ndarray, positive: np.ndarray, targets: np.ndarray
-) -> np.ndarray:
+def _liked_by(rows: NeighborRows, targets: np.ndarray) -> np.ndarray:
     """neighbors x targets: 1.0 where the neighbor rated the target film above their mean.
 
-    One `searchsorted` over the neighbors' positive ratings, whatever the catalogue's size: a
-    lookup table over movie ids would cost more than this on ml-32m's 290,000 columns.
+    One `searchsorted` of the neighbors' ratings into the few target ids, whatever the
+    catalogue's size: a lookup table over movie ids would cost more on ml-32m's 290,000 columns.
     """
-    matrix = np.zeros((len(rows.weights), len(targets)))
-    if not len(targets):
-        return matrix
-    order = np.argsort(targets, kind="stable")
-    ordered = targets[order]
-    movies = rows.movie_ids[positive]
-    at = np.minimum(np.searchsorted(ordered, movies), len(ordered) - 1)
-    found = ordered[at] == movies
-    matrix[owner[positive][found], order[at[found]]] = 1.0
-    return matrix
+    unique, column = np.unique(targets, return_inverse=True)
+    at = np.minimum(np.searchsorted(unique, rows.movie_ids), len(unique) - 1)
+    hits = np.flatnonzero((unique[at] == rows.movie_ids) & (rows.values > 0))
+    owner = np.searchsorted(rows.indptr, hits, side="right") - 1  # the row each hit lies in
+    matrix = np.zeros((len(rows.weights), len(unique)))
+    matrix[owner, at[hits]] = 1.0
+    return matrix[:, column]
 
 
 def explain(
@@ -189,31 +184,29 @@ def explain(
     A like's credit is the summed scoring weight of the pick's supporters (positive z on the
     pick) who rated the like above their mean too. The best-credited like is cited; the next ones
     when their credit is at least `SECOND_REASON_SHARE` of the best. Ties go to the like earlier in
-    `likes`. A like nobody among the supporters liked is never cited: a pick without supporters,
-    or whose supporters share none of the likes, gets `()` rather than an invented reason.
+    `likes` (the person's order; positions are unique, so no further key is needed). A like nobody
+    among the supporters liked is never cited: a pick without supporters, or whose supporters
+    share none of the likes, gets `()` rather than an invented reason.
+
+    Cost: one pass over the neighbors' ratings (already in memory) and a picks x neighbors x likes
+    product, i.e. independent of the catalogue's size.
     """
     if rows is None or not len(likes) or not len(picks) or most < 1:
         return [() for _ in picks]
     like_ids = np.asarray(likes, np.int64)
-    pick_ids = np.asarray(picks, np.int64)
-    owner = np.repeat(np.arange(len(rows.weights)), np.diff(rows.indptr))
-    positive = rows.values > 0
-    supporters = _positive_matrix(rows, owner, positive, pick_ids)
-    fans = _positive_matrix(rows, owner, positive, like_ids)
+    liked = _liked_by(rows, np.concatenate((np.asarray(picks, np.int64), like_ids)))
+    supporters, fans = liked[:, : len(picks)], liked[:, len(picks) :]
     credit = (supporters * rows.weights[:, None]).T @ fans  # picks x likes
-    place = np.arange(len(like_ids))
-    reasons: list[tuple[int, ...]] = []
-    for row in credit:
-        best = row.max(initial=0.0)
-        if best <= 0:
-            reasons.append(())
-            continue
-        share = np.round(row / best, REASON_DECIMALS)
-        order = np.lexsort((like_ids, place, -share))[:most]
-        followers = (i for i in order[1:] if share[i] > 0 and share[i] >= SECOND_REASON_SHARE)
-        chosen = [order[0], *followers]
-        reasons.append(tuple(int(like_ids[i]) for i in chosen))
-    return reasons
+    best = credit.max(axis=1)
+    share = np.round(credit / np.where(best > 0, best, 1.0)[:, None], REASON_DECIMALS)
+    place = np.broadcast_to(np.arange(len(like_ids)), share.shape)
+    order = np.lexsort((place, -share), axis=-1)[:, :most]
+    top = np.take_along_axis(share, order, axis=1)
+    first = np.arange(order.shape[1]) == 0
+    keep = (top > 0) & (first | (top >= SECOND_REASON_SHARE))
+    return [
+        tuple(like_ids[chosen[kept]].tolist()) for chosen, kept in zip(order, keep, strict=True)
+    ]
 
 
 def candidate_mask(raters: np.ndarray, exclude: Iterable[int], min_support: int = 1) -> np.ndarray:
