@@ -58,6 +58,26 @@ class Movie:
 
 
 @dataclass(frozen=True)
+class MovieLinks:
+    """Where to read about a film: full IMDb and TMDB URLs, each None when the data set has no
+    such id for it (a link is only ever made from a real id)."""
+
+    imdb: str | None
+    tmdb: str | None
+
+    @classmethod
+    def of(cls, imdb_id: int | None, tmdb_id: int | None) -> MovieLinks | None:
+        """Links from MovieLens' numeric ids (imdbId without "tt": padded to 7 digits, as IMDb
+        writes them); None when neither id is known."""
+        if imdb_id is None and tmdb_id is None:
+            return None
+        return cls(
+            imdb=f"https://www.imdb.com/title/tt{imdb_id:07d}/" if imdb_id is not None else None,
+            tmdb=f"https://www.themoviedb.org/movie/{tmdb_id}" if tmdb_id is not None else None,
+        )
+
+
+@dataclass(frozen=True)
 class Pick:
     """One recommended film. `support` of the `neighbors` similar users rated it above average.
 
@@ -115,6 +135,7 @@ class Catalogue:
                 strict=True,
             )
         )
+        self._links = _link_ids(movies)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -129,6 +150,12 @@ class Catalogue:
         title, year, genres = row
         count = int(self._popularity[movie_id]) if movie_id < len(self._popularity) else 0
         return Movie(int(movie_id), title, year, tuple(genres), count)
+
+    def links(self, movie_id: int) -> MovieLinks | None:
+        """IMDb / TMDB links of a catalogue film, when the data set has `links.csv`; None for
+        unknown films and data sets without links (ml-1m), so nobody shows a broken link."""
+        ids = self._links.get(int(movie_id)) if movie_id in self else None
+        return MovieLinks.of(*ids) if ids is not None else None
 
     def popular(
         self, limit: int, exclude: Iterable[int] = (), min_mean: float = 3.5
@@ -149,6 +176,20 @@ class Catalogue:
     @property
     def frame(self) -> pd.DataFrame:
         return self._movies
+
+
+def _link_ids(movies: pd.DataFrame) -> dict[int, tuple[int | None, int | None]]:
+    """movie id -> (IMDb id, TMDB id) for the films with at least one; empty when the frame has no
+    link columns (a table built by hand, an older caller)."""
+    if not {"imdb_id", "tmdb_id"} <= set(movies.columns):
+        return {}
+    imdb = [None if pd.isna(i) else int(i) for i in movies["imdb_id"]]
+    tmdb = [None if pd.isna(t) else int(t) for t in movies["tmdb_id"]]
+    return {
+        int(movie_id): (i, t)
+        for movie_id, i, t in zip(movies.index, imdb, tmdb, strict=True)
+        if i is not None or t is not None
+    }
 
 
 class Recommender:
