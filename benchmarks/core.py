@@ -51,12 +51,14 @@ def preference_sets(rec: Recommender, count: int, seed: int = 1) -> list[dict[in
     return sets
 
 
-def time_recommend(rec: Recommender, sets: list[dict[int, float]], scoring: str) -> list[float]:
+def time_recommend(
+    rec: Recommender, sets: list[dict[int, float]], scoring: str, explain: bool = True
+) -> list[float]:
     rec.recommend(sets[0], scoring=scoring)  # warm up
     samples = []
     for prefs in sets:
         start = time.perf_counter()
-        rec.recommend(prefs, limit=5, scoring=scoring)
+        rec.recommend(prefs, limit=5, scoring=scoring, explain=explain)
         samples.append(time.perf_counter() - start)
     return samples
 
@@ -159,6 +161,8 @@ def bench_dataset(label: str, data_dir: Path, queries: int, with_server: bool) -
             p50, p99 = percentiles(edge)
             f50, f99 = percentiles(scipy_floor)
             report[f"{scoring}_edge_ms"] = {"p50": p50, "p99": p99}
+            bare = percentiles(time_recommend(rec, sets, scoring, explain=False))
+            report[f"{scoring}_edge_without_reasons_ms"] = {"p50": bare[0], "p99": bare[1]}
             report[f"{scoring}_scipy_floor_ms"] = {"p50": f50, "p99": f99}
             report[f"{scoring}_edge_over_floor_p50"] = p50 / f50
             agree = sum(

@@ -5,7 +5,8 @@ Everything downstream sees the same frames:
 
 * ratings: `user_id` (int32), `movie_id` (int32), `rating` (float32)
 * movies: indexed by `movie_id`, with `title` (as MovieLens writes it), `year` (Int64, may be
-  missing) and `genres` (a tuple of strings)
+  missing), `genres` (a tuple of strings), and `imdb_id` / `tmdb_id` (Int64, missing unless the
+  data set has `links.csv`: ml-latest-small, ml-25m, ml-32m)
 * users: indexed by `user_id`, with whatever attributes the data set has (ml-1m: gender, age,
   occupation, zip); empty for the CSV layouts, which have none.
 
@@ -183,9 +184,65 @@ _U_ITEM_GENRES = [
 ]
 
 
+LINK_COLUMNS = ("imdb_id", "tmdb_id")
+
+
+def _positive_ids(values: pd.Series) -> pd.Series:
+    """Whole positive numbers as Int64; anything else (empty, "n/a", 0, 1.5) becomes missing, so
+    that no link is ever made from it."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    valid = numbers.notna() & (numbers > 0) & (numbers % 1 == 0)
+    return numbers.where(valid).astype("Int64")
+
+
+def load_links(path: Path) -> pd.DataFrame | None:
+    """`links.csv` (movieId, imdbId, tmdbId) as `imdb_id` / `tmdb_id` indexed by `movie_id`, or
+    None when the data set has none (ml-1m, ml-100k).
+
+    Read as text: imdbId is zero-padded ("0114709") and tmdbId is sometimes empty; a malformed
+    row or a missing column loses that row's or column's links, never the whole catalogue.
+    """
+    file = Path(path) / "links.csv"
+    if not file.is_file():
+        return None
+    frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
+    if "movieId" not in frame:
+        return None
+    empty = pd.Series([""] * len(frame), index=frame.index)
+    links = pd.DataFrame(
+        {
+            "movie_id": _positive_ids(frame["movieId"]),
+            "imdb_id": _positive_ids(frame.get("imdbId", empty)),
+            "tmdb_id": _positive_ids(frame.get("tmdbId", empty)),
+        }
+    )
+    links = links.dropna(subset=["movie_id"]).drop_duplicates("movie_id")
+    return links.astype({"movie_id": np.int64}).set_index("movie_id")
+
+
+def _with_links(movies: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """The catalogue with `imdb_id` / `tmdb_id` columns, all missing when there is no links.csv,
+    so that every layout yields the same columns."""
+    links = load_links(path)
+    for column in LINK_COLUMNS:
+        if links is None:
+            movies[column] = pd.array([pd.NA] * len(movies), dtype="Int64")
+        else:
+            movies[column] = links[column].reindex(movies.index).astype("Int64")
+    return movies
+
+
 def load_movies(path: Path) -> pd.DataFrame:
-    """The catalogue: `title`, `year`, `genres`, indexed by `movie_id`."""
+    """The catalogue: `title`, `year`, `genres`, `imdb_id`, `tmdb_id`, indexed by `movie_id`.
+
+    The links are read here, with the movies, because the index never stores the catalogue: a
+    reopened index reloads it from the data directory, so the links come back without a rebuild.
+    """
     path = Path(path)
+    return _with_links(_read_movies(path), path)
+
+
+def _read_movies(path: Path) -> pd.DataFrame:
     layout = detect_layout(path)
     if layout is Layout.DAT:
         raw = (path / "movies.dat").read_bytes().decode("latin-1")

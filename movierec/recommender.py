@@ -30,11 +30,18 @@ from movierec.scoring import (
     get_scoring,
     rank,
 )
+from movierec.scoring import explain as explain_picks
 
 if TYPE_CHECKING:  # titles pulls in rapidfuzz; evaluation never needs it
     from movierec.titles import MatchResult, TitleIndex
 
 MAX_PREFERENCES = 5_000
+
+
+def _likes(preferences: Mapping[int, float]) -> list[int]:
+    """The liked films (weight > 0) in the person's own order: reasons cite these, ties going to
+    the earlier one."""
+    return [movie_id for movie_id, weight in preferences.items() if weight > 0]
 
 
 class PreferencesError(ValueError):
@@ -51,8 +58,34 @@ class Movie:
 
 
 @dataclass(frozen=True)
+class MovieLinks:
+    """Where to read about a film: full IMDb and TMDB URLs, each None when the data set has no
+    such id for it (a link is only ever made from a real id)."""
+
+    imdb: str | None
+    tmdb: str | None
+
+    @classmethod
+    def of(cls, imdb_id: int | None, tmdb_id: int | None) -> MovieLinks | None:
+        """Links from MovieLens' numeric ids (imdbId without "tt": padded to 7 digits, as IMDb
+        writes them); None when neither id is known."""
+        if imdb_id is None and tmdb_id is None:
+            return None
+        return cls(
+            imdb=f"https://www.imdb.com/title/tt{imdb_id:07d}/" if imdb_id is not None else None,
+            tmdb=f"https://www.themoviedb.org/movie/{tmdb_id}" if tmdb_id is not None else None,
+        )
+
+
+@dataclass(frozen=True)
 class Pick:
-    """One recommended film. `support` of the `neighbors` similar users rated it above average."""
+    """One recommended film. `support` of the `neighbors` similar users rated it above average.
+
+    `because`: one or two of the person's own likes (movie ids, best first) that most of those
+    supporters also liked, so a person can judge the pick ("because you liked Alien"); empty when
+    the person liked nothing (only dislikes) or no supporter shares any of their likes. See
+    `movierec.scoring.explain`.
+    """
 
     movie_id: int
     title: str
@@ -61,14 +94,22 @@ class Pick:
     score: float
     support: int
     neighbors: int
+    because: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class GroupPick(Pick, Generic[Member]):
     """A movie-night pick; `matches` are the members (keyed as the caller keyed them) whose taste
-    it fits."""
+    it fits.
+
+    `because_by` follows `matches`, one entry per matching member in the same order: (member,
+    one of that member's own likes that explains the fit, or `()` when none does), so a message
+    can say "fits Ann (Alien) and Ben (Heat)". `because` stays empty: a group has no single
+    person's likes to cite.
+    """
 
     matches: tuple[Member, ...] = ()
+    because_by: tuple[tuple[Member, tuple[int, ...]], ...] = ()
 
 
 class Catalogue:
@@ -94,6 +135,7 @@ class Catalogue:
                 strict=True,
             )
         )
+        self._links = _link_ids(movies)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -108,6 +150,12 @@ class Catalogue:
         title, year, genres = row
         count = int(self._popularity[movie_id]) if movie_id < len(self._popularity) else 0
         return Movie(int(movie_id), title, year, tuple(genres), count)
+
+    def links(self, movie_id: int) -> MovieLinks | None:
+        """IMDb / TMDB links of a catalogue film, when the data set has `links.csv`; None for
+        unknown films and data sets without links (ml-1m), so nobody shows a broken link."""
+        ids = self._links.get(int(movie_id)) if movie_id in self else None
+        return MovieLinks.of(*ids) if ids is not None else None
 
     def popular(
         self, limit: int, exclude: Iterable[int] = (), min_mean: float = 3.5
@@ -128,6 +176,20 @@ class Catalogue:
     @property
     def frame(self) -> pd.DataFrame:
         return self._movies
+
+
+def _link_ids(movies: pd.DataFrame) -> dict[int, tuple[int | None, int | None]]:
+    """movie id -> (IMDb id, TMDB id) for the films with at least one; empty when the frame has no
+    link columns (a table built by hand, an older caller)."""
+    if not {"imdb_id", "tmdb_id"} <= set(movies.columns):
+        return {}
+    imdb = [None if pd.isna(i) else int(i) for i in movies["imdb_id"]]
+    tmdb = [None if pd.isna(t) else int(t) for t in movies["tmdb_id"]]
+    return {
+        int(movie_id): (i, t)
+        for movie_id, i, t in zip(movies.index, imdb, tmdb, strict=True)
+        if i is not None or t is not None
+    }
 
 
 class Recommender:
@@ -286,12 +348,15 @@ class Recommender:
         neighbors: int | None = None,
         allowed: np.ndarray | None = None,
         strict: bool = True,
+        explain: bool = True,
     ) -> list[Pick]:
         """The best `limit` films the person has not rated (skipping `offset`, e.g. for "More").
 
         `allowed` (a boolean mask over movie ids, see `_pickable`) restricts the candidates before
         ranking, so a filter still yields `limit` picks when the neighbors rated that many.
         `strict=False` ignores ids that are not in the catalogue instead of refusing them.
+        `explain=False` leaves `Pick.because` empty (it only saves the reasons' small cost, for
+        callers that never show them, such as benchmarks of the scoring alone).
         """
         chosen = get_scoring(scoring, neighbors)
         prefs = self.clean_preferences(preferences, strict=strict)
@@ -299,9 +364,13 @@ class Recommender:
         skip = set(prefs) | {int(m) for m in exclude}
         mask = candidate_mask(scores.raters, skip, chosen.min_support)
         mask &= self._pickable(allowed)  # both are manifest.columns long
+        ranked = [int(m) for m in rank(scores.scores, mask, max(limit, 0), max(offset, 0))]
+        reasons = (
+            explain_picks(scores.rows, _likes(prefs), ranked) if explain else [()] * len(ranked)
+        )
         return [
-            self._pick(int(m), scores)
-            for m in rank(scores.scores, mask, max(limit, 0), max(offset, 0))
+            self._pick(movie_id, scores, because)
+            for movie_id, because in zip(ranked, reasons, strict=True)
         ]
 
     def recommend_group(
@@ -314,12 +383,15 @@ class Recommender:
         scoring: str | Scoring = "default",
         allowed: np.ndarray | None = None,
         strict: bool = True,
+        explain: bool = True,
     ) -> list[GroupPick[Member]]:
         """Picks for a movie night; see the group rule in `movierec.scoring`.
 
         Members with nothing to score (no ratings, only zero weights, or with `strict=False` only
         films that left the catalogue) are left out rather than failing the whole group; the
-        films they rated are still never picked. `allowed` and `strict` as in `recommend`.
+        films they rated are still never picked. `allowed`, `strict` and `explain` as in
+        `recommend`; the reasons are per matching member (`GroupPick.because_by`), each read from
+        that member's own neighbors.
         """
         chosen = get_scoring(scoring)
         usable = {key: self._validated(prefs, strict) for key, prefs in members.items() if prefs}
@@ -331,6 +403,7 @@ class Recommender:
         skip = rated | {int(m) for m in exclude}
         ranked = combine_group(per_member, skip, limit, offset, allowed=self._pickable(allowed))
         consulted = sum(s.neighbors for s in per_member.values())
+        reasons = self._member_reasons(per_member, active, ranked) if explain else {}
         picks: list[GroupPick[Member]] = []
         for movie_id, score, matches in ranked:
             support = sum(int(s.support[movie_id]) for s in per_member.values())
@@ -344,12 +417,32 @@ class Recommender:
                     score,
                     support,
                     consulted,
-                    matches,
+                    matches=matches,
+                    because_by=tuple((k, reasons.get((k, movie_id), ())) for k in matches)
+                    if explain
+                    else (),
                 )
             )
         return picks
 
-    def _pick(self, movie_id: int, scores: MovieScores) -> Pick:
+    @staticmethod
+    def _member_reasons(
+        per_member: Mapping[Member, MovieScores],
+        preferences: Mapping[Member, dict[int, float]],
+        ranked: list[tuple[int, float, tuple[Member, ...]]],
+    ) -> dict[tuple[Member, int], tuple[int, ...]]:
+        """(member, movie id) -> the one like of that member that explains the pick, for every
+        pick the member matches; one `explain` call per member, over that member's picks."""
+        reasons: dict[tuple[Member, int], tuple[int, ...]] = {}
+        for key, scores in per_member.items():
+            theirs = [movie_id for movie_id, _, matches in ranked if key in matches]
+            if not theirs:
+                continue
+            found = explain_picks(scores.rows, _likes(preferences[key]), theirs, most=1)
+            reasons.update({(key, m): because for m, because in zip(theirs, found, strict=True)})
+        return reasons
+
+    def _pick(self, movie_id: int, scores: MovieScores, because: tuple[int, ...] = ()) -> Pick:
         movie = self._movie(movie_id)
         return Pick(
             movie_id,
@@ -359,6 +452,7 @@ class Recommender:
             float(scores.scores[movie_id]),
             int(scores.support[movie_id]),
             scores.neighbors,
+            because,
         )
 
     def _movie(self, movie_id: int) -> Movie:

@@ -23,11 +23,18 @@ a film's group score is the mean of the members' shares. A film is never picked 
 it (a dislike is a veto), and it is vetoed when any member's share is below `-VETO_SHARE`: people
 with that member's taste clearly dislike it. A pick "matches" a member whose share is at least
 `MATCH_SHARE`.
+
+Reasons ("because you liked Alien"): a pick's supporters are the neighbors who rated it above their
+mean (positive z, the same people `support` counts). Each of the person's likes is credited with
+the summed scoring weights of the supporters who also liked it (positive z), and the best one or
+two likes are cited. This reads the neighbors' CSR rows that `aggregate` already sliced and keeps
+in `MovieScores.rows`, only for the handful of films that were picked, so it needs no extra
+search and no store query; see `explain`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -38,6 +45,12 @@ from movierec.vectors import VECTOR_NAMES, VECTOR_RATINGS, VECTOR_UNIT, UserVect
 
 VETO_SHARE = 0.25
 MATCH_SHARE = 0.25
+# A second like is cited only when its credit is at least this share of the first one's: "because
+# you liked A and B" should not lean on a B that only a few of the supporters liked.
+SECOND_REASON_SHARE = 0.5
+# Credits are sums of float weights whose order of summation may differ; ties are judged after
+# rounding the credit relative to the best one, so that equal support goes to the person's order.
+REASON_DECIMALS = 9
 
 # Whatever identifies a group member (the bot: Telegram user ids); picks name members by it.
 Member = TypeVar("Member", bound=Hashable)
@@ -91,14 +104,31 @@ def get_scoring(scoring: str | Scoring, neighbors: int | None = None) -> Scoring
 
 
 @dataclass(frozen=True)
+class NeighborRows:
+    """The consulted neighbors' ratings as CSR arrays, with the weight each neighbor had in the
+    scores; kept by `aggregate` (the arrays exist anyway) so that `explain` can read them later
+    without asking the store or the matrix again."""
+
+    indptr: np.ndarray  # len(weights) + 1 offsets into movie_ids / values
+    movie_ids: np.ndarray
+    values: np.ndarray  # z-normalised ratings, before `seen_weight`
+    weights: np.ndarray  # per neighbor: max(similarity, 0) ** power, or 1 when power is 0
+
+
+@dataclass(frozen=True)
 class MovieScores:
     """Dense per-movie-id arrays for one person: summed score, neighbors who rated it, and
-    neighbors who rated it above the global mean (the "support" shown to people)."""
+    neighbors who rated it above the global mean (the "support" shown to people).
+
+    `rows` are the neighbors' ratings behind these sums, for `explain`; None when the scores were
+    made some other way (tests, combined groups), and then picks simply carry no reasons.
+    """
 
     scores: np.ndarray
     raters: np.ndarray
     support: np.ndarray
     neighbors: int
+    rows: NeighborRows | None = None
 
 
 def aggregate(
@@ -115,14 +145,68 @@ def aggregate(
     if scoring.similarity_power:
         weights = np.maximum(neighbors.similarities, 0.0) ** scoring.similarity_power
         contributions = np.repeat(weights, lengths) * rated
-    else:
+    else:  # the seed's arithmetic, untouched: its reference table is exact to 1e-5
+        weights = np.ones(len(lengths))
         contributions = rated.astype(np.float64)
     scores = np.bincount(movie_ids, weights=contributions, minlength=n_columns)
     raters = np.bincount(movie_ids, minlength=n_columns)
     support = np.bincount(movie_ids[values > 0], minlength=n_columns)
     if scoring.popularity_damping and popularity is not None:
         scores = scores / np.maximum(popularity[:n_columns], 1.0) ** scoring.popularity_damping
-    return MovieScores(scores, raters, support, len(neighbors))
+    rows = NeighborRows(indptr, movie_ids, values, weights)
+    return MovieScores(scores, raters, support, len(neighbors), rows)
+
+
+def _liked_by(rows: NeighborRows, targets: np.ndarray) -> np.ndarray:
+    """neighbors x targets: 1.0 where the neighbor rated the target film above their mean.
+
+    One `searchsorted` of the neighbors' ratings into the few target ids, whatever the
+    catalogue's size: a lookup table over movie ids would cost more on ml-32m's 290,000 columns.
+    """
+    unique, column = np.unique(targets, return_inverse=True)
+    at = np.minimum(np.searchsorted(unique, rows.movie_ids), len(unique) - 1)
+    hits = np.flatnonzero((unique[at] == rows.movie_ids) & (rows.values > 0))
+    owner = np.searchsorted(rows.indptr, hits, side="right") - 1  # the row each hit lies in
+    matrix = np.zeros((len(rows.weights), len(unique)))
+    matrix[owner, at[hits]] = 1.0
+    return matrix[:, column]
+
+
+def explain(
+    rows: NeighborRows | None,
+    likes: Sequence[int],
+    picks: Sequence[int],
+    most: int = 2,
+) -> list[tuple[int, ...]]:
+    """For every pick, up to `most` of `likes` (movie ids, in the person's order) that the pick's
+    supporters also liked, best first.
+
+    A like's credit is the summed scoring weight of the pick's supporters (positive z on the
+    pick) who rated the like above their mean too. The best-credited like is cited; the next ones
+    when their credit is at least `SECOND_REASON_SHARE` of the best. Ties go to the like earlier in
+    `likes` (the person's order; positions are unique, so no further key is needed). A like nobody
+    among the supporters liked is never cited: a pick without supporters, or whose supporters
+    share none of the likes, gets `()` rather than an invented reason.
+
+    Cost: one pass over the neighbors' ratings (already in memory) and a picks x neighbors x likes
+    product, i.e. independent of the catalogue's size.
+    """
+    if rows is None or not len(likes) or not len(picks) or most < 1:
+        return [() for _ in picks]
+    like_ids = np.asarray(likes, np.int64)
+    liked = _liked_by(rows, np.concatenate((np.asarray(picks, np.int64), like_ids)))
+    supporters, fans = liked[:, : len(picks)], liked[:, len(picks) :]
+    credit = (supporters * rows.weights[:, None]).T @ fans  # picks x likes
+    best = credit.max(axis=1)
+    share = np.round(credit / np.where(best > 0, best, 1.0)[:, None], REASON_DECIMALS)
+    place = np.broadcast_to(np.arange(len(like_ids)), share.shape)
+    order = np.lexsort((place, -share), axis=-1)[:, :most]
+    top = np.take_along_axis(share, order, axis=1)
+    first = np.arange(order.shape[1]) == 0
+    keep = (top > 0) & (first | (top >= SECOND_REASON_SHARE))
+    return [
+        tuple(like_ids[chosen[kept]].tolist()) for chosen, kept in zip(order, keep, strict=True)
+    ]
 
 
 def candidate_mask(raters: np.ndarray, exclude: Iterable[int], min_support: int = 1) -> np.ndarray:

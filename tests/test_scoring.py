@@ -9,10 +9,12 @@ from movierec.scoring import (
     SCORINGS,
     VETO_SHARE,
     MovieScores,
+    NeighborRows,
     Scoring,
     aggregate,
     candidate_mask,
     combine_group,
+    explain,
     get_scoring,
     rank,
 )
@@ -103,3 +105,42 @@ def test_scoring_names_and_validation() -> None:
         Scoring(vector="dense")
     with pytest.raises(ValueError, match="neighbors"):
         Scoring(neighbors=0)
+
+
+def neighbor_rows(ratings: list[dict[int, float]], weights: list[float]) -> NeighborRows:
+    """CSR rows (movie ids ascending, as the user vectors store them) of hand-made neighbors."""
+    lengths = [len(r) for r in ratings]
+    return NeighborRows(
+        indptr=np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
+        movie_ids=np.array([m for r in ratings for m in sorted(r)], np.int64),
+        values=np.array([r[m] for r in ratings for m in sorted(r)]),
+        weights=np.array(weights, float),
+    )
+
+
+def test_explain_cites_the_likes_the_supporters_share() -> None:
+    # Pick 9: supporters are neighbors 0-2 (neighbor 3 rated it below the mean).
+    rows = neighbor_rows(
+        [
+            {1: 1.0, 2: 0.5, 9: 1.0},
+            {1: 0.5, 3: 1.0, 9: 0.2},
+            {1: 2.0, 2: -1.0, 3: 0.1, 9: 1.5},
+            {2: 2.0, 3: 2.0, 9: -1.0},
+        ],
+        [1, 1, 1, 1],
+    )
+    # Credits: 1 -> 3 supporters, 3 -> 2, 2 -> 1 (a third of the best: not cited).
+    assert explain(rows, [2, 3, 1], [9]) == [(1, 3)]
+    assert explain(rows, [2, 3, 1], [9], most=1) == [(1,)]
+    assert explain(rows, [2], [9]) == [(2,)]  # one supporter is enough for the only like
+    assert explain(rows, [4], [9]) == [()]  # no supporter rated it: no reason
+    assert explain(rows, [1], [7, 9]) == [(), (1,)]  # 7: nobody supports it
+    assert explain(None, [1], [9]) == [()] and explain(rows, [], [9]) == [()]
+
+
+def test_explain_weighs_supporters_and_breaks_ties_by_the_persons_order() -> None:
+    rows = neighbor_rows([{1: 1.0, 9: 1.0}, {2: 1.0, 9: 1.0}, {3: 1.0, 9: 1.0}], [1, 1, 1])
+    assert explain(rows, [3, 1, 2], [9]) == [(3, 1)]  # all equal: the person's order decides
+    assert explain(rows, [2, 1, 3], [9]) == [(2, 1)]
+    heavy = neighbor_rows([{1: 1.0, 9: 1.0}, {2: 1.0, 9: 1.0}, {2: 1.0, 9: 1.0}], [9, 1, 1])
+    assert explain(heavy, [2, 1], [9]) == [(1,)]  # weight 9 against 2: 2 is under half of 1

@@ -1,0 +1,162 @@
+"""Reasons for picks ("because you liked ..."): always the person's own likes, the right ones on
+data where the answer is known by construction, and per member in movie nights."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from movierec.recommender import Recommender
+from tests.conftest import SEED_PREFERENCES
+
+STAR_WARS = (260, 1196, 1210)  # A New Hope, The Empire Strikes Back, Return of the Jedi
+TOY_STORY = 1
+
+# The synthetic table: films A and B split the users into two camps; the pick P is loved by the
+# A camp (and one B fan), Q by the B camp only; F is disliked by everybody.
+A, B, P, Q, F = 1, 2, 3, 4, 5
+A_FANS = {"A": 5, "B": 3, "P": 5, "Q": 2, "F": 1}
+B_FANS = {"A": 3, "B": 5, "P": 2, "Q": 5, "F": 1}
+IDS = {"A": A, "B": B, "P": P, "Q": Q, "F": F}
+
+
+def likes_of(preferences: dict[int, float]) -> set[int]:
+    return {m for m, v in preferences.items() if v > 0}
+
+
+@pytest.fixture(scope="module")
+def camps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recommender]:
+    """Users 1-4 are A fans, 5-7 B fans; user 5 loves P too. Mean rating 3.29: 5s are above
+    everybody's mean, 1-3 below, so P's supporters are users 1-5 (four A fans, one B fan)."""
+    rows = []
+    for user in range(1, 8):
+        ratings = dict(A_FANS if user <= 4 else B_FANS)
+        if user == 5:
+            ratings["P"] = 5
+        rows += [(user, IDS[name], float(stars)) for name, stars in ratings.items()]
+    ratings_df = pd.DataFrame(rows, columns=["user_id", "movie_id", "rating"])
+    movies = pd.DataFrame(
+        {
+            "title": [f"Film {name} (2000)" for name in IDS],
+            "year": pd.array([2000] * 5, dtype="Int64"),
+            "genres": [("Drama",)] * 5,
+        },
+        index=pd.Index(list(IDS.values()), name="movie_id"),
+    )
+    rec = Recommender.build(ratings_df, movies, tmp_path_factory.mktemp("camps") / "index")
+    yield rec
+    rec.close()
+
+
+@pytest.mark.parametrize("scoring", ["seed", "default"])
+def test_a_pick_cites_the_like_its_supporters_share(camps: Recommender, scoring: str) -> None:
+    """B comes first in the person's order, so only the supporters' votes can make P cite A."""
+    picks = {p.movie_id: p for p in camps.recommend({B: 1, A: 1}, limit=5, scoring=scoring)}
+    assert set(picks) == {P, Q, F}
+    assert picks[P].support == 5
+    assert picks[P].because == (A,)  # four A fans against one B fan: B is not worth citing
+    assert picks[Q].because == (B,)
+    assert picks[F].because == ()  # nobody liked F: no supporters, no invented reason
+
+
+def test_group_reasons_name_each_matching_members_own_like(camps: Recommender) -> None:
+    """Ann likes B and A (in that order): P fits her because of A, the like its supporters share;
+    Ben only has B to be explained by."""
+    members = {"ann": {B: 1, A: 1}, "ben": {B: 1}}
+    picks = camps.recommend_group(members, limit=5)  # default: dissimilar users weigh 0
+    by_id = {p.movie_id: p for p in picks}
+    assert "ann" in by_id[P].matches and dict(by_id[P].because_by)["ann"] == (A,)
+    assert dict(by_id[Q].because_by)["ben"] == (B,)
+    for pick in picks:
+        assert [key for key, _ in pick.because_by] == list(pick.matches)
+        assert all(set(because) <= set(members[key]) for key, because in pick.because_by)
+        assert pick.because == ()  # a group has no single person's likes
+
+
+def test_star_wars_and_toy_story_fans_hear_about_their_own_likes(
+    recommender: Recommender,
+) -> None:
+    prefs = {**dict.fromkeys(STAR_WARS, 1.0), TOY_STORY: 1.0}
+    for scoring in ("seed", "default"):
+        picks = recommender.recommend(prefs, limit=10, scoring=scoring)
+        assert len(picks) == 10
+        for pick in picks:
+            assert pick.because, f"{pick.title} has no reason"
+            assert set(pick.because) <= set(prefs) and 1 <= len(pick.because) <= 2
+            assert len(set(pick.because)) == len(pick.because)
+
+
+def test_reasons_are_always_among_the_likes_and_never_change_the_scores(
+    recommender: Recommender,
+) -> None:
+    rng = np.random.default_rng(10)
+    popular = [m.movie_id for m in recommender.catalogue.popular(300, min_mean=0)]
+    for _ in range(30):
+        chosen = rng.choice(popular, size=int(rng.integers(1, 15)), replace=False)
+        prefs = {int(m): float(rng.choice([-1.0, 1.0, 0.5])) for m in chosen}
+        for scoring in ("seed", "default"):
+            picks = recommender.recommend(prefs, limit=8, scoring=scoring)
+            bare = recommender.recommend(prefs, limit=8, scoring=scoring, explain=False)
+            assert [(p.movie_id, p.score, p.support) for p in picks] == [
+                (p.movie_id, p.score, p.support) for p in bare
+            ]
+            assert all(p.because == () for p in bare)
+            for pick in picks:
+                assert set(pick.because) <= likes_of(prefs) and len(pick.because) <= 2
+
+
+def test_only_dislikes_give_no_reasons(recommender: Recommender) -> None:
+    picks = recommender.recommend({2858: -1, 1: -1, 296: -1}, limit=5)
+    assert len(picks) == 5 and all(p.because == () for p in picks)
+
+
+def test_seed_picks_keep_their_scores_and_cite_seed_likes(recommender: Recommender) -> None:
+    picks = recommender.recommend(SEED_PREFERENCES, limit=5, scoring="seed")
+    assert all(p.because and set(p.because) <= likes_of(SEED_PREFERENCES) for p in picks)
+
+
+def test_group_reasons_follow_matches_with_each_members_likes(recommender: Recommender) -> None:
+    members = {
+        "ann": {1214: 1, 1200: 1, 2858: -1},  # Alien, Aliens; not American Beauty
+        "ben": {6: 1, 2571: 1},  # Heat, The Matrix
+        "cy": {2858: 1, 1: -1},
+        "dee": {1: -1},  # only a dislike: may match, but has nothing to cite
+    }
+    picks = recommender.recommend_group(members, limit=8)
+    assert len(picks) == 8
+    for pick in picks:
+        assert [key for key, _ in pick.because_by] == list(pick.matches)
+        for key, because in pick.because_by:
+            assert len(because) <= 1 and set(because) <= likes_of(members[key])
+            assert key != "dee" or because == ()
+    assert any(because for p in picks for _, because in p.because_by)
+    bare = recommender.recommend_group(members, limit=8, explain=False)
+    assert [(p.movie_id, p.score, p.matches) for p in bare] == [
+        (p.movie_id, p.score, p.matches) for p in picks
+    ]
+    assert all(p.because_by == () for p in bare)
+
+
+def test_reasons_cost_no_store_query(
+    recommender: Recommender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reasons read the rows `aggregate` kept: one neighbor search per recommendation."""
+    calls = []
+    original = recommender.store.neighbors
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(recommender.store, "neighbors", counted)
+    picks = recommender.recommend({260: 1, 1: 1}, limit=5)
+    assert len(calls) == 1 and all(p.because for p in picks)
+
+
+def test_aggregate_keeps_the_neighbors_rows_and_weights(recommender: Recommender) -> None:
+    scores = recommender.movie_scores({260: 1}, scoring="seed")
+    assert scores.rows is not None and len(scores.rows.weights) == scores.neighbors == 20
+    assert np.all(scores.rows.weights == 1.0)  # the seed counts every neighbor once
