@@ -210,7 +210,11 @@ async def send_picks(
     ids = tuple(p.movie_id for p in items)
     code = callbacks.filter_code(wanted)
     links = {p.movie_id: texts.links_html(svc.rec.catalogue, p.movie_id) for p in items}
-    body = texts.picks(items, offset, intro, links)
+    reasons = {
+        p.movie_id: [m.title for m in map(svc.rec.catalogue.get, p.because) if m is not None]
+        for p in items
+    }
+    body = texts.picks(items, offset, intro, links, reasons)
     await reply(
         context,
         message,

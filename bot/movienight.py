@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Sequence
 
 from telegram import Chat, Message, Update
 from telegram.error import BadRequest
@@ -28,6 +29,7 @@ from bot.keyboards import ListKind
 from bot.logs import person
 from bot.storage import ListInfo, PollInfo
 from movierec.filters import Filter
+from movierec.recommender import GroupPick
 
 
 async def taste(svc: Services, chat_id: int, user_id: int) -> dict[int, float]:
@@ -127,14 +129,14 @@ async def send_picks(
     )
 
 
-def _reasons(svc: Services, items: list) -> dict[int, str]:
-    """Per member, the title of one of their likes a pick is like (when the core says)."""
-    found: dict[int, str] = {}
+def _reasons(svc: Services, items: Sequence[GroupPick[int]]) -> dict[tuple[int, int], str]:
+    """(pick, member) -> the title of the member's like that the pick is like."""
+    found: dict[tuple[int, int], str] = {}
     for pick in items:
-        for member, liked in getattr(pick, "because_by", ()):
+        for member, liked in pick.because_by:
             movie = svc.rec.catalogue.get(liked[0]) if liked else None
-            if movie is not None and int(member) not in found:
-                found[int(member)] = movie.title
+            if movie is not None:
+                found[(pick.movie_id, int(member))] = movie.title
     return found
 
 

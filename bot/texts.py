@@ -343,16 +343,23 @@ def _genres(genres: Sequence[str]) -> str:
 
 def links_html(catalogue: Catalogue, movie_id: int) -> str:
     """IMDb / TMDB links of a film when the data set has them (ml-1m has none: nothing)."""
-    links_of = getattr(catalogue, "links", None)
-    found = links_of(movie_id) if links_of is not None else None
+    found = catalogue.links(movie_id)
     if found is None:
         return ""
     parts = []
-    if getattr(found, "imdb", None):
+    if found.imdb:
         parts.append(f'<a href="{escape(found.imdb)}">IMDb</a>')
-    if getattr(found, "tmdb", None):
+    if found.tmdb:
         parts.append(f'<a href="{escape(found.tmdb)}">TMDB</a>')
     return " · ".join(parts)
+
+
+def because(titles: Sequence[str]) -> str:
+    """ "because you liked The Matrix and Alien" (escaped), or "" without a reason."""
+    shown = [title_short(t) for t in titles[:2]]
+    if not shown:
+        return ""
+    return "because you liked " + " and ".join(shown)
 
 
 def picks(
@@ -360,15 +367,20 @@ def picks(
     offset: int,
     intro: str = "Your picks",
     links: Mapping[int, str] | None = None,
+    reasons: Mapping[int, Sequence[str]] | None = None,
 ) -> str:
-    """`intro` is HTML (see `picks_intro`); `links` HTML per movie id, where there are any."""
-    links = links or {}
+    """`intro` is HTML (see `picks_intro`); `links` HTML per movie id, where there are any;
+    `reasons` the titles of the person's likes that explain each pick."""
+    links, reasons = links or {}, reasons or {}
     blocks = [f"🍿 <b>{intro}</b>"]
     for number, pick in enumerate(items, offset + 1):
         link = f" · {links[pick.movie_id]}" if links.get(pick.movie_id) else ""
+        support = f"liked by {pick.support} of {pick.neighbors} people with your taste"
+        why = because(reasons.get(pick.movie_id, ()))
+        detail = f"{why}\n<i>{support}</i>" if why else support
         blocks.append(
             f"\n<b>{number}. {title(pick.title)}</b>\n<i>{_genres(pick.genres)}</i>{link}\n"
-            f"liked by {pick.support} of {pick.neighbors} people with your taste"
+            + detail
         )
     return join_blocks(blocks, "\nRate a pick to refine the next list.")
 
@@ -398,17 +410,18 @@ def night_picks(
     items: Sequence[GroupPick],
     offset: int,
     names: Mapping[int, str],
-    reasons: Mapping[int, str] | None = None,
+    reasons: Mapping[tuple[int, int], str] | None = None,
 ) -> str:
-    """Movie-night picks: whose taste each fits, with the film of theirs it is like."""
+    """Movie-night picks: whose taste each fits, with the film of theirs it is like:
+    "fits Ann (Alien) and Ben (Heat)"."""
     reasons = reasons or {}
     blocks = ["🍿 <b>Movie night picks</b>"]
     for number, pick in enumerate(items, offset + 1):
-        fits = [
-            name(names.get(int(str(member))))
-            + (f" ({title_short(reasons[key])})" if (key := int(str(member))) in reasons else "")
-            for member in pick.matches
-        ]
+        fits = []
+        for member in pick.matches:
+            key = (pick.movie_id, int(str(member)))
+            liked = f" ({title_short(reasons[key])})" if key in reasons else ""
+            fits.append(name(names.get(int(str(member)))) + liked)
         who = join_blocks_inline(fits) if fits else "a bit of everyone"
         blocks.append(
             f"\n<b>{number}. {title(pick.title)}</b>\n<i>{_genres(pick.genres)}</i>\nfits {who}"

@@ -76,6 +76,17 @@ def recommender(settings: Settings) -> Iterator[Recommender]:
 
 
 @pytest.fixture(scope="session")
+def latest_recommender(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recommender]:
+    """ml-latest-small (real titles up to 2018, with links): the modern-catalogue checks."""
+    data = ML1M.parent / "ml-latest-small"
+    assert (data / "ratings.csv").is_file(), f"ml-latest-small not found at {data}"
+    home = tmp_path_factory.mktemp("movierec-latest")
+    rec = Recommender.open(Settings(home=home, movielens_dir=data), data_dir=data)
+    yield rec
+    rec.close()
+
+
+@pytest.fixture(scope="session")
 def server_recommender(settings: Settings) -> Iterator[Recommender]:
     """The same index through qdrant-client's local mode (`QDRANT_URL=:memory:`)."""
     server_settings = Settings(

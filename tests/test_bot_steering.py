@@ -131,3 +131,45 @@ async def test_ml1m_picks_carry_no_links(harness: Harness) -> None:
     await _liked(harness)
     picks = await harness.say(ANN, ANN, "/rec")
     assert "<a href" not in picks.html  # ml-1m has no links.csv: no broken link
+
+
+async def test_every_pick_says_why(harness: Harness) -> None:
+    await _liked(harness)
+    picks = await harness.say(ANN, ANN, "/rec")
+    assert picks.text.count("because you liked") >= 4  # reasons from Ann's own likes
+    liked = ("Star Wars", "Alien", "Heat", "Toy Story", "Fargo")
+    reasons = [line for line in picks.text.split("\n") if line.startswith("because you liked")]
+    assert all(any(title in line for title in liked) for line in reasons)
+    await _liked(harness, GROUP, ANN)
+    await harness.say(GROUP, BEN, "/like Jaws, Psycho", first_name="Ben")
+    night = await harness.movie_night(GROUP, [ANN, BEN])
+    assert "fits " in night.text and " (" in night.text.split("fits ", 1)[1]
+
+
+async def test_a_modern_catalogue_finds_recent_films_with_links(
+    latest_recommender: Recommender, tmp_path
+) -> None:
+    from bot.app import build_application
+    from bot.storage import Storage
+    from bot.throttle import Throttle
+    from tests.support.fakegram import FakeTelegram
+
+    fake = FakeTelegram()
+    storage = Storage(tmp_path / "db.sqlite3")
+    app = build_application(
+        fake.token, latest_recommender, storage, request=fake.request(), throttle=Throttle()
+    )
+    await app.initialize()
+    try:
+        harness = Harness(fake, app, storage)
+        found = await harness.say(ANN, ANN, "/like Amelie")  # 2001: not in ml-1m
+        assert "Amélie" in found.text or "Amelie" in found.text
+        await harness.say(ANN, ANN, "/like Inception, Dark Knight, Interstellar")
+        recent = await harness.say(ANN, ANN, "/rec after 2010")
+        ids = pick_ids(recent)
+        assert len(ids) == 5 and all(y > 2010 for y in years_of(latest_recommender, ids))
+        assert '<a href="https://www.imdb.com/title/tt' in recent.html
+        assert fake.errors == []
+    finally:
+        await app.shutdown()
+        storage.close()

@@ -93,7 +93,7 @@ def test_private_chat_from_start_to_a_refined_second_recommendation(
     assert not any("the matrix" in r["message"].lower() for r in records)  # no message texts
 
 
-def test_three_member_movie_night_with_a_veto(
+def test_three_member_movie_night_with_a_veto_a_vote_and_a_restart(
     telegram, home: Path, ml1m_dir: Path, shipped: Path
 ) -> None:
     fake, base_url = telegram
@@ -113,21 +113,86 @@ def test_three_member_movie_night_with_a_veto(
             "/like Star Wars 1977, Return of the Jedi, Raiders of the Lost Ark",
             first_name="Bob",
         )
-        night = converse(bot, GROUP, BOB, "/movienight")
+        night = _night(bot, [BOB, ALICE])
         assert 1196 in pick_ids(night)  # The Empire Strikes Back: the fans' obvious pick
         converse(bot, GROUP, CAROL, "/dislike empire strikes back", first_name="Carol")
-        vetoed = converse(bot, GROUP, CAROL, "/movienight")
+        roster = converse(bot, GROUP, CAROL, "/movienight")
+        for member in (CAROL, ALICE, BOB):
+            press(bot, GROUP, member, roster, callbacks.night("i"))
+        bot.fake.wait_for_sync(lambda: roster.text.count("•") == 3)
+    finally:
+        bot.kill()  # a crash between the roster and the picks
+    bot = BotProcess(fake, base_url, home, ml1m_dir, shipped).start()
+    try:
+        before = len(fake.messages(GROUP))
+        press(bot, GROUP, CAROL, roster, callbacks.night("p"))
+        bot.wait_reply(GROUP, before)
+        vetoed = fake.last(GROUP)
         assert 1196 not in pick_ids(vetoed) and len(pick_ids(vetoed)) == 5
         assert "Alice" in vetoed.text and "Bob" in vetoed.text
         target = pick_ids(vetoed)[0]
-        press(bot, GROUP, BOB, vetoed, callbacks.rate(target, 1))  # Bob presses under Carol's ask
+        press(bot, GROUP, BOB, vetoed, callbacks.rate(target, 1))  # Bob's own rating
         mine = converse(bot, GROUP, BOB, "/ratings")
         assert "4." in mine.text  # Bob: his three likes plus the pick
-        carol = converse(bot, GROUP, CAROL, "/ratings")
-        assert "2." not in carol.text  # Carol still has only her dislike
+        before = len(fake.messages(GROUP))
+        press(bot, GROUP, ALICE, vetoed, callbacks.vote("v"))
+        bot.wait_reply(GROUP, before)
+        poll_id = next(iter(fake.polls))
+        fake.vote(poll_id, ALICE, [1])
+        fake.vote(poll_id, CAROL, [1])
+    finally:
+        bot.kill()  # a crash in the middle of the vote
+    bot = BotProcess(fake, base_url, home, ml1m_dir, shipped).start()
+    try:
+        before = len(fake.messages(GROUP))
+        fake.vote(poll_id, BOB, [0])  # the last of the three: the vote closes itself
+        bot.wait_reply(GROUP, before)
+        winner = fake.last(GROUP)
+        assert "Tonight:" in winner.text and "2 of 3" in winner.text
+        assert fake.polls[poll_id]["is_closed"]
+        again = _night(bot, [ALICE, BOB, CAROL])
+        assert pick_ids(vetoed)[1] not in pick_ids(again)  # never proposed again
     finally:
         bot.stop()
     assert fake.errors == [] and fake.unanswered_callbacks() == []
+
+
+def _night(bot: BotProcess, members: list[int]):
+    roster = converse(bot, GROUP, members[0], "/movienight")
+    for member in members:
+        press(bot, GROUP, member, roster, callbacks.night("i"))
+    bot.fake.wait_for_sync(lambda: roster.text.count("•") == len(members))
+    before = len(bot.fake.messages(GROUP))
+    press(bot, GROUP, members[0], roster, callbacks.night("p"))
+    bot.wait_reply(GROUP, before)
+    return bot.fake.last(GROUP)
+
+
+def test_inline_card_deep_link_and_rating(
+    telegram, home: Path, ml1m_dir: Path, shipped: Path
+) -> None:
+    fake, base_url = telegram
+    bot = BotProcess(fake, base_url, home, ml1m_dir, shipped).start()
+    try:
+        update = fake.inline_query(ALICE, "matrix")
+        query_id = update["inline_query"]["id"]
+        fake.wait_for_sync(lambda: query_id in fake.inline_answers)
+        results = fake.inline_answers[query_id]["results"]
+        card = next(r for r in results if "Matrix" in r["title"])
+        link = card["reply_markup"]["inline_keyboard"][0][0]["url"]
+        payload = link.split("?start=")[1]
+        shown = converse(bot, ALICE, ALICE, f"/start {payload}")
+        assert "Matrix" in shown.text
+        press(bot, ALICE, ALICE, shown, callbacks.rate(2571, 1))
+        listing = converse(bot, ALICE, ALICE, "/ratings")
+        assert "The Matrix (1999)" in listing.text
+        mine = fake.inline_query(ALICE, "")
+        fake.wait_for_sync(lambda: mine["inline_query"]["id"] in fake.inline_answers)
+        personal = fake.inline_answers[mine["inline_query"]["id"]]
+        assert personal["is_personal"] and personal["results"]
+    finally:
+        bot.stop()
+    assert fake.errors == []
 
 
 def test_sigkill_mid_conversation_loses_no_confirmed_rating(

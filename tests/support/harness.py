@@ -40,7 +40,6 @@ class Harness:
         answer = self.fake.callback_answers[update["callback_query"]["id"]]
         return answer
 
-
     async def movie_night(
         self, chat: int, members: list[int], words: str = "", starter: int | None = None
     ) -> Message:
