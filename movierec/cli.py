@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from collections.abc import Sequence
@@ -250,6 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Progress lines (download, index build) for people and for container logs; stderr only.
+    logging.basicConfig(level=logging.INFO, format="movierec: %(message)s", stream=sys.stderr)
     for name in ("limit", "neighbors"):
         value = getattr(args, name, None)
         if value is not None and not 1 <= value <= 10_000:

@@ -12,6 +12,7 @@ publishes next to the archive is fetched first and the archive is checked agains
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import zipfile
@@ -26,6 +27,8 @@ from movierec.config import Settings
 from movierec.data import MissingDataError, detect_layout
 
 BASE_URL = "https://files.grouplens.org/datasets/movielens/"
+
+log = logging.getLogger("movierec")
 
 
 @dataclass(frozen=True)
@@ -186,4 +189,5 @@ def resolve_data_dir(
         raise MissingDataError(
             f"MovieLens is not downloaded yet. {_manual_hint(settings.dataset, local.parent)}"
         )
+    log.info("downloading %s from GroupLens (first start)", settings.dataset)
     return download(settings.dataset, dest=settings.downloads_dir, progress=progress)

@@ -20,6 +20,7 @@ any ratings table (evaluation's training split), and both return a `LoadedIndex`
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import time
@@ -39,6 +40,7 @@ from movierec.store.edge import EdgeStore
 from movierec.store.server import CollectionOptions, ServerStore, connect
 from movierec.vectors import RatingStats, UserVectors, build_user_vectors
 
+log = logging.getLogger("movierec")
 SCHEMA_VERSION = 2  # 2: Edge shards without a WAL (shareable between processes)
 
 
@@ -257,7 +259,16 @@ def open_index(
     users: pd.DataFrame | None = None
     movies: pd.DataFrame | None = None
     if manifest is None:
+        started = time.monotonic()
+        log.info("building the index of %s (first start or new data)", data_dir.name)
         dataset = load_dataset(data_dir)
+        log.info(
+            "loaded %s: %d ratings of %d films by %d people",
+            data_dir.name,
+            len(dataset.ratings),
+            len(dataset.movies),
+            dataset.ratings["user_id"].nunique(),
+        )
         users, movies = dataset.users, dataset.movies
         manifest = build_local(
             dataset.ratings,
@@ -270,6 +281,7 @@ def open_index(
             progress=progress,
         )
         remove_stale(settings.index_dir, data_dir.name, keep=root)
+        log.info("index of %s built in %.1f s", data_dir.name, time.monotonic() - started)
     if movies is None:
         movies = load_movies(data_dir)
     vectors = UserVectors.load(root / "vectors")
