@@ -163,7 +163,9 @@ def _receiver(app: Application, settings: BotSettings) -> Handler:
         except (ValueError, TypeError, KeyError, AttributeError):
             log.warning("webhook request that is not an update")
             return web.Response(status=400)
-        await app.update_queue.put(update)
+        # Handled before the answer: if this process dies first, Telegram gets no 200 and sends
+        # the update again (to any replica); the stores' upserts make a repeat harmless.
+        await app.process_update(update)
         return web.Response(status=200)
 
     return receive

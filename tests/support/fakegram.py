@@ -484,6 +484,18 @@ class FakeTelegram:
             limit = int(params.get("limit") or 100)
             return list(self._updates[:limit])
 
+    def next_for_webhook(self, timeout: float = 0.5) -> dict | None:
+        """The oldest undelivered update, for the webhook delivery (it stays queued until
+        `delivered` is called: an update whose POST failed is sent again, like Telegram does)."""
+        with self._arrived:
+            if not self._updates:
+                self._arrived.wait(timeout)
+            return self._updates[0] if self._updates else None
+
+    def delivered(self, update_id: int) -> None:
+        with self._lock:
+            self._updates = [u for u in self._updates if u["update_id"] != update_id]
+
     def wait_updates(self, params: dict) -> list[dict]:
         """getUpdates with long polling, blocking this (server) thread up to `timeout` s."""
         timeout = float(params.get("timeout") or 0)

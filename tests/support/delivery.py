@@ -1,0 +1,76 @@
+"""Telegram's webhook delivery, for tests of several bot replicas behind a load balancer.
+
+Telegram POSTs each update to the webhook URL with the `X-Telegram-Bot-Api-Secret-Token` header,
+one at a time per bot, and sends it again (after a pause) until it gets a 2xx answer: an update is
+never lost because a replica died. This thread does the same against a list of replica addresses,
+taking them in turn like a round-robin load balancer and moving on to the next one when a replica
+does not answer.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+
+from tests.support.fakegram import FakeTelegram
+
+
+@dataclass
+class WebhookDelivery:
+    """POST the stand-in's updates to `targets` (replica URLs), round robin, with retries."""
+
+    fake: FakeTelegram
+    targets: list[str]
+    secret: str
+    retry_pause: float = 0.2
+    delivered: int = 0
+    refused: int = 0  # non-2xx answers and unreachable replicas, each retried
+    per_target: dict[str, int] = field(default_factory=dict)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    _turn: int = 0
+
+    def start(self) -> WebhookDelivery:
+        self._thread = threading.Thread(target=self._run, daemon=True, name="webhook-delivery")
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            update = self.fake.next_for_webhook()
+            if update is None:
+                continue
+            target = self.targets[self._turn % len(self.targets)]
+            self._turn += 1
+            if self._post(target, update):
+                self.fake.delivered(update["update_id"])
+                self.delivered += 1
+                self.per_target[target] = self.per_target.get(target, 0) + 1
+            else:
+                self.refused += 1
+                time.sleep(self.retry_pause)  # then the next replica in turn gets it
+
+    def _post(self, url: str, update: dict) -> bool:
+        request = urllib.request.Request(
+            url,
+            data=json.dumps(update).encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "X-Telegram-Bot-Api-Secret-Token": self.secret,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                return 200 <= reply.status < 300
+        except (urllib.error.URLError, OSError):
+            return False
