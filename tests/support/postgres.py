@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,9 @@ def with_database(url: str, name: str) -> str:
 
 
 def _start_pgserver(root: Path) -> tuple[str, Any]:
-    import pgserver
+    with warnings.catch_warnings():  # platformdirs: no XDG_RUNTIME_DIR under CI (harmless)
+        warnings.simplefilter("ignore")
+        import pgserver
 
     server = pgserver.get_server(root / "pgdata", cleanup_mode="delete")
     url = server.get_uri()
@@ -74,7 +77,7 @@ def database_url(postgres_server: str) -> Iterator[str]:
     """A new, empty database on the session's server, dropped after the test."""
     name = "t_" + uuid.uuid4().hex[:16]
     with psycopg.connect(postgres_server, autocommit=True) as db:
-        db.execute(f"CREATE DATABASE {name}")
+        db.execute(f"CREATE DATABASE {name} STRATEGY FILE_COPY")
     try:
         yield with_database(postgres_server, name)
     finally:
