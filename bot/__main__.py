@@ -2,6 +2,7 @@
 
     movierec-bot                 # TELEGRAM_BOT_TOKEN from the environment or .env
     movierec-bot --healthcheck   # exit 0 when the running bot is healthy (for Docker/Kubernetes)
+    movierec-bot migrate --to postgresql://...   # copy the SQLite chat state into PostgreSQL
 
 On SIGTERM or SIGINT the bot stops fetching updates, finishes the ones in flight and closes the
 database (every confirmed rating was already committed) before it exits.
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from telegram.ext import Application
 
     from bot.config import BotSettings
+    from movierec.recommender import Recommender
 
     Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -36,7 +38,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="exit 0 if the running bot is healthy, 1 otherwise",
     )
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["migrate"]:  # movierec-bot migrate --to postgresql://...
+        from bot.storage.copy import main as migrate
+
+        return migrate(arguments[1:])
+    args = parser.parse_args(arguments)
     if args.healthcheck:
         from bot.health import check
 
@@ -47,12 +54,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run() -> int:
     from bot import logs
     from bot.config import BotSettings
+    from bot.storage import database_secrets
 
     settings = BotSettings.from_env()  # exits with @BotFather instructions without a token
     logs.configure(
         settings.log_level,
         settings.log_format,
-        secrets=[settings.token, settings.core.qdrant_api_key, settings.webhook_secret],
+        secrets=[
+            settings.token,
+            settings.core.qdrant_api_key,
+            settings.webhook_secret,
+            *database_secrets(settings.database_url),
+        ],
         key=settings.token,
     )
     try:
@@ -64,21 +77,30 @@ def run() -> int:
 
 
 def _serve(settings: BotSettings) -> int:
-    from telegram import Update
-
-    from bot.app import build_application
-    from bot.context import Services
-    from bot.flows import adopt_catalogue
-    from bot.health import heartbeat_path
-    from bot.storage import Storage
     from movierec.recommender import Recommender
 
     log.info("opening the recommender", extra={"store": str(settings.core.store)})
     recommender = Recommender.open(settings.core, progress=False)
-    storage = Storage(settings.core.database_path)
     try:
-        adopt_catalogue(Services(recommender, storage))
-        storage.prune_lists()
+        asyncio.run(_serve_async(settings, recommender))
+    finally:
+        recommender.close()
+        log.info("stopped")
+    return 0
+
+
+async def _serve_async(settings: BotSettings, recommender: Recommender) -> None:
+    """One event loop for everything: the storage's pool belongs to the loop that uses it."""
+    from bot.app import build_application
+    from bot.context import Services
+    from bot.flows import adopt_catalogue
+    from bot.health import heartbeat_path
+    from bot.storage import open_storage
+
+    storage = await open_storage(settings.database_url, settings.core.database_path)
+    try:
+        await adopt_catalogue(Services(recommender, storage))
+        await storage.prune_lists()
         app = build_application(
             settings.token,
             recommender,
@@ -88,17 +110,37 @@ def _serve(settings: BotSettings) -> int:
             heartbeat=None if settings.webhook_url else heartbeat_path(settings.core),
         )
         if settings.webhook_url:
-            asyncio.run(_serve_webhook(app, settings))
+            await _serve_webhook(app, settings)
         else:
-            log.info("polling for updates")
-            app.run_polling(
-                allowed_updates=Update.ALL_TYPES, stop_signals=(signal.SIGINT, signal.SIGTERM)
-            )
+            await _serve_polling(app)
     finally:
-        storage.close()
-        recommender.close()
-        log.info("stopped")
-    return 0
+        await storage.close()
+
+
+def _stop_event() -> asyncio.Event:
+    """Set on SIGTERM or SIGINT: stop taking updates, finish the ones in flight."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def _serve_polling(app: Application) -> None:
+    """Long polling (one process per token: Telegram allows one getUpdates consumer)."""
+    from telegram import Update
+
+    stop = _stop_event()
+    async with app:  # initialize, and shut down whatever happens below
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        log.info("polling for updates")
+        try:
+            await stop.wait()
+        finally:
+            await app.updater.stop()
+            await app.stop()
 
 
 async def _serve_webhook(app: Application, settings: BotSettings) -> None:
@@ -107,10 +149,7 @@ async def _serve_webhook(app: Application, settings: BotSettings) -> None:
     from aiohttp import web
     from telegram import Update
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    stop = _stop_event()
     server = web.Application(client_max_size=1 << 20)
     server.router.add_post(settings.webhook_path, _receiver(app, settings))
     server.router.add_get("/healthz", _healthz(app))

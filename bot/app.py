@@ -28,7 +28,7 @@ from telegram.request import BaseRequest
 from bot import inline, movienight
 from bot.context import BotContext, BotData, Services
 from bot.handlers import buttons, chat, commands
-from bot.storage import Storage
+from bot.storage import ChatStore
 from bot.throttle import Throttle
 from movierec.recommender import Recommender
 
@@ -53,7 +53,7 @@ HEARTBEAT_SECONDS = 30
 def build_application(
     token: str,
     recommender: Recommender,
-    storage: Storage,
+    storage: ChatStore,
     *,
     base_url: str | None = None,
     request: BaseRequest | None = None,

@@ -54,6 +54,9 @@ class BotSettings:
     log_level: str = "INFO"
     log_format: str = "text"
     max_rate: float = 30.0
+    # postgresql://... selects PostgreSQL for the chat state (bot.storage.open_storage); it
+    # carries a password, so it stays out of repr() and its password goes to the log redaction.
+    database_url: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> BotSettings:
@@ -77,6 +80,7 @@ class BotSettings:
             log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),
             log_format=(_env("LOG_FORMAT", "text") or "text").lower(),
             max_rate=float(_env("TELEGRAM_MAX_RATE", "30") or 30),
+            database_url=_env("DATABASE_URL"),
         )
 
     @property

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import numpy as np
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.storage import Storage
+from bot.storage import ChatStore
 from bot.throttle import Throttle
 from movierec.filters import LATEST_YEAR, Filter, Parsed, filter_like_titles, parse_filter
 from movierec.recommender import Recommender
@@ -32,14 +32,10 @@ class Services:
     """The recommender and the storage, called off the event loop."""
 
     rec: Recommender
-    storage: Storage
+    storage: ChatStore
     _core_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _edit_locks: dict[tuple[int, int], asyncio.Lock] = field(default_factory=dict, repr=False)
     _masks: dict[Filter, np.ndarray] = field(default_factory=dict, repr=False)
-
-    async def db(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """A storage call in a worker thread (the storage serialises its own access)."""
-        return await asyncio.to_thread(call, *args, **kwargs)
 
     async def core(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """A recommender call in a worker thread, one at a time (the Edge shard is not shared

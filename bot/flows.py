@@ -42,7 +42,7 @@ async def remember(context: BotContext, chat: Chat, user: User) -> None:
     """In groups, keep the member's first name to say whose taste a pick matches."""
     if is_group(chat):
         svc = context.services
-        await svc.db(svc.storage.remember_member, chat.id, user.id, user.first_name or "")
+        await svc.storage.remember_member(chat.id, user.id, user.first_name or "")
 
 
 async def reply(
@@ -60,8 +60,7 @@ async def reply(
         if info.kind in TEXT_KINDS:  # edited as a whole: compare the text too
             shown = texts.fit(text) + "\n" + shown
         svc = context.services
-        await svc.db(
-            svc.storage.save_list,
+        await svc.storage.save_list(
             sent.chat_id,
             sent.message_id,
             ListInfo(
@@ -74,7 +73,7 @@ async def reply(
 async def known_ratings(svc: Services, chat_id: int, user_id: int) -> dict[int, float]:
     """A person's ratings of films that are in the catalogue (others are ignored in scoring:
     a film that left the catalogue never breaks a list)."""
-    ratings = await svc.db(svc.storage.ratings, chat_id, user_id)
+    ratings = await svc.storage.ratings(chat_id, user_id)
     return {m: v for m, v in ratings.items() if m in svc.rec.catalogue}
 
 
@@ -95,9 +94,7 @@ async def record_titles(
         kind = ListKind.ASK_LIKE if value > 0 else ListKind.ASK_DISLIKE
         prompt = texts.ASK_LIKE if value > 0 else texts.ASK_DISLIKE
         sent = await message.reply_text(prompt, reply_markup=ForceReply(selective=True))
-        await svc.db(
-            svc.storage.save_list, chat.id, sent.message_id, ListInfo(user.id, kind, 0, ())
-        )
+        await svc.storage.save_list(chat.id, sent.message_id, ListInfo(user.id, kind, 0, ()))
         return
     if len(every) > 1:  # a title that itself has commas: "Good, the Bad and the Ugly, The"
         whole = await svc.core(svc.rec.match, text)
@@ -110,7 +107,7 @@ async def record_titles(
         best = result.best
         if result.status is MatchStatus.CONFIDENT and best is not None:
             if best.movie_id not in recorded:
-                await svc.db(svc.storage.rate, chat.id, user.id, best.movie_id, value, best.title)
+                await svc.storage.rate(chat.id, user.id, best.movie_id, value, best.title)
                 recorded[best.movie_id] = best.title
         elif result.status is MatchStatus.AMBIGUOUS:
             entries = [(c.movie_id, c.title) for c in result.candidates]
@@ -133,8 +130,7 @@ async def record_titles(
                 else None,
             )
     if recorded:
-        await svc.db(
-            svc.storage.save_source,
+        await svc.storage.save_source(
             chat.id,
             message.message_id,
             user.id,
@@ -155,13 +151,13 @@ async def record_titles(
 
 async def _undo_source(svc: Services, chat_id: int, message_id: int, user_id: int) -> None:
     """Remove what an edited message recorded, unless the person changed it since."""
-    before = await svc.db(svc.storage.take_source, chat_id, message_id, user_id)
+    before = await svc.storage.take_source(chat_id, message_id, user_id)
     if not before:
         return
-    now = await svc.db(svc.storage.ratings, chat_id, user_id)
+    now = await svc.storage.ratings(chat_id, user_id)
     for movie_id, value in before.items():
         if now.get(movie_id) == value:
-            await svc.db(svc.storage.unrate, chat_id, user_id, movie_id)
+            await svc.storage.unrate(chat_id, user_id, movie_id)
 
 
 # ------------------------------------------------------------------ picks
@@ -187,8 +183,8 @@ async def send_picks(
     if wanted.impossible:
         await reply(context, message, texts.nothing_matches(label))
         return
-    hidden = await svc.db(svc.storage.hidden, chat.id, user.id)
-    saved = await svc.db(svc.storage.watchlist, chat.id, user.id)
+    hidden = await svc.storage.hidden(chat.id, user.id)
+    saved = await svc.storage.watchlist(chat.id, user.id)
     try:
         items = await svc.core(
             svc.rec.recommend,
@@ -254,7 +250,7 @@ async def ratings_view(
     """One page of a person's ratings (newest first) with ❌ buttons; bounded for any count.
     Films no longer in the catalogue are listed with their stored title and can be removed."""
     svc = context.services
-    ratings = await svc.db(svc.storage.ratings, chat_id, user_id)
+    ratings = await svc.storage.ratings(chat_id, user_id)
     rated = list(reversed(ratings.items()))
     if not rated:
         return texts.NO_RATINGS, None, 0
@@ -262,7 +258,7 @@ async def ratings_view(
     pages = (len(rated) + size - 1) // size
     page = min(max(page, 0), pages - 1)
     chunk = rated[page * size : (page + 1) * size]
-    stored = await svc.db(svc.storage.rated_titles, chat_id, user_id)
+    stored = await svc.storage.rated_titles(chat_id, user_id)
     entries = [(svc.rec.catalogue.get(m), stored.get(m)) for m, _ in chunk]
     text = texts.ratings_page(entries, [v for _, v in chunk], page, pages)
     return text, keyboards.ratings([m for m, _ in chunk], page, pages), page
@@ -280,7 +276,7 @@ async def watchlist_view(
 ) -> tuple[str, InlineKeyboardMarkup | None, int]:
     """One page of saved films (newest first), with ✅ / ❌ per film and paging."""
     svc = context.services
-    saved = await svc.db(svc.storage.watchlist, chat_id, user_id)
+    saved = await svc.storage.watchlist(chat_id, user_id)
     if not saved:
         return texts.WATCHLIST_EMPTY, None, 0
     size = keyboards.PAGE_SIZE
@@ -309,18 +305,18 @@ async def refresh(
     edit shows every change."""
     svc = context.services
     async with svc.edit_lock(chat_id, message_id):
-        ratings = await svc.db(svc.storage.ratings, chat_id, owner_id)
-        hidden = await svc.db(svc.storage.hidden, chat_id, owner_id)
-        saved = await svc.db(svc.storage.watchlist, chat_id, owner_id)
+        ratings = await svc.storage.ratings(chat_id, owner_id)
+        hidden = await svc.storage.hidden(chat_id, owner_id)
+        saved = await svc.storage.watchlist(chat_id, owner_id)
         markup = build_keyboard(context, info, ratings, hidden, saved)
         if markup is None:
             return
-        current = await svc.db(svc.storage.get_list, chat_id, message_id)
+        current = await svc.storage.get_list(chat_id, message_id)
         shown = keyboards.fingerprint(markup)
         if current is not None and current.shown == shown:
             return  # Telegram would refuse it: "message is not modified"
         await _edit_markup(context, chat_id, message_id, markup)
-        await svc.db(svc.storage.set_shown, chat_id, message_id, shown)
+        await svc.storage.set_shown(chat_id, message_id, shown)
 
 
 def build_keyboard(
@@ -366,7 +362,7 @@ async def edit_text(
     svc = context.services
     shown = texts.fit(text) + "\n" + keyboards.fingerprint(markup)
     async with svc.edit_lock(chat_id, message_id):
-        current = await svc.db(svc.storage.get_list, chat_id, message_id)
+        current = await svc.storage.get_list(chat_id, message_id)
         if current is not None and current.shown == shown:
             return
         try:
@@ -377,20 +373,20 @@ async def edit_text(
             if "not modified" not in error.message.lower():
                 raise
         if current is not None:
-            await svc.db(svc.storage.set_shown, chat_id, message_id, shown)
+            await svc.storage.set_shown(chat_id, message_id, shown)
 
 
 # ------------------------------------------------------------------ a new catalogue
-def adopt_catalogue(svc: Services) -> int:
+async def adopt_catalogue(svc: Services) -> int:
     """After the catalogue changed (a new data set): move stored ratings of films that are no
     longer known to the same film in the new catalogue, matched by exact title and year
     (MovieLens ids are stable across its releases, so most films need nothing). Films with no
     match stay, shown as "no longer in the catalogue" and ignored in scoring."""
     frame = svc.rec.catalogue.frame
     by_title = {str(t): int(m) for m, t in zip(frame.index, frame["title"], strict=True)}
-    stored = svc.storage.stored_titles(int(m) for m in frame.index)
+    stored = await svc.storage.stored_titles([int(m) for m in frame.index])
     mapping = {old: by_title[t] for old, t in stored.items() if t and t in by_title}
-    moved = svc.storage.remap_movies(mapping) if mapping else 0
+    moved = await svc.storage.remap_movies(mapping) if mapping else 0
     if stored:
         log.info(
             "ratings of films outside the catalogue",

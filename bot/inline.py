@@ -65,8 +65,8 @@ async def _own_picks(update: Update, context: BotContext) -> None:
             button=InlineQueryResultsButton(texts.INLINE_RATE_FIRST, start_parameter="rate"),
         )
         return
-    hidden = await svc.db(svc.storage.hidden, user.id, user.id)
-    saved = await svc.db(svc.storage.watchlist, user.id, user.id)
+    hidden = await svc.storage.hidden(user.id, user.id)
+    saved = await svc.storage.watchlist(user.id, user.id)
     picks = await svc.core(
         svc.rec.recommend, preferences, limit=PAGE, exclude=hidden | set(saved), strict=False
     )

@@ -35,8 +35,8 @@ from movierec.recommender import GroupPick
 async def taste(svc: Services, chat_id: int, user_id: int) -> dict[int, float]:
     """A person's taste in a group: private ratings, then this group's on top (films outside
     the catalogue left out)."""
-    private = await svc.db(svc.storage.ratings, user_id, user_id)
-    here = await svc.db(svc.storage.ratings, chat_id, user_id) if chat_id != user_id else {}
+    private = await svc.storage.ratings(user_id, user_id)
+    here = await svc.storage.ratings(chat_id, user_id) if chat_id != user_id else {}
     merged = {**private, **here}
     return {m: v for m, v in merged.items() if m in svc.rec.catalogue}
 
@@ -51,16 +51,16 @@ async def start(message: Message, context: BotContext, chat: Chat, query: str) -
     svc = context.services
     label = "" if not query else filter_label(svc.parse(query).filter)
     sent = await reply(context, message, texts.roster([], label), keyboards.roster(False))
-    await svc.db(svc.storage.start_night, chat.id, sent.message_id, query)
+    await svc.storage.start_night(chat.id, sent.message_id, query)
     log.info("movie night started", extra=person(chat.id))
 
 
 async def show_roster(context: BotContext, chat_id: int, night_id: int) -> None:
     """Rewrite the roster with who is in now (the roster is the group's, not one person's)."""
     svc = context.services
-    members = await svc.db(svc.storage.night_members, chat_id, night_id)
-    names = await svc.db(svc.storage.member_names, chat_id)
-    query = await svc.db(svc.storage.night_query, chat_id, night_id) or ""
+    members = await svc.storage.night_members(chat_id, night_id)
+    names = await svc.storage.member_names(chat_id)
+    query = await svc.storage.night_query(chat_id, night_id) or ""
     label = "" if not query else filter_label(svc.parse(query).filter)
     shown, unrated = [], []
     for member in members:
@@ -85,21 +85,21 @@ async def send_picks(
     rated something here), never a film the group already chose."""
     svc = context.services
     if night_id is not None:
-        query = await svc.db(svc.storage.night_query, chat.id, night_id)
+        query = await svc.storage.night_query(chat.id, night_id)
         if query is None:
             await reply(context, message, texts.NO_ROSTER)
             return
         wanted = svc.parse(query).filter if query else Filter()
-        people = await svc.db(svc.storage.night_members, chat.id, night_id)
+        people = await svc.storage.night_members(chat.id, night_id)
     else:
-        people = list(await svc.db(svc.storage.chat_ratings, chat.id))
+        people = list(await svc.storage.chat_ratings(chat.id))
     wanted = wanted or Filter()
     tastes = {p: t for p in people if (t := await taste(svc, chat.id, p))}
     if not tastes:
         await reply(context, message, texts.GROUP_EMPTY)
         return
-    hidden = await svc.db(svc.storage.hidden, chat.id)
-    chosen = {movie for movie, _ in await svc.db(svc.storage.history, chat.id)}
+    hidden = await svc.storage.hidden(chat.id)
+    chosen = {movie for movie, _ in await svc.storage.history(chat.id)}
     items = await svc.core(
         svc.rec.recommend_group,
         tastes,
@@ -113,7 +113,7 @@ async def send_picks(
         text = texts.nothing_matches(label) if not wanted.is_empty() else texts.NOTHING_LEFT
         await reply(context, message, text)
         return
-    names = await svc.db(svc.storage.member_names, chat.id)
+    names = await svc.storage.member_names(chat.id)
     reasons = _reasons(svc, items)
     ids = tuple(p.movie_id for p in items)
     code = callbacks.filter_code(wanted)
@@ -155,7 +155,7 @@ async def start_vote(context: BotContext, chat: Chat, info: ListInfo) -> str:
     _, night_id = night_of(info)
     if night_id is None:
         return texts.NO_ROSTER
-    if await svc.db(svc.storage.open_poll_of_night, chat.id, night_id) is not None:
+    if await svc.storage.open_poll_of_night(chat.id, night_id) is not None:
         return texts.VOTE_OPEN
     movies = [svc.rec.catalogue.get(m) for m in info.movie_ids]
     options = [texts.poll_option(m.title) for m in movies if m is not None]
@@ -173,7 +173,7 @@ async def start_vote(context: BotContext, chat: Chat, info: ListInfo) -> str:
     assert sent.poll is not None
     scores = tuple(float(-rank) for rank in range(len(ids)))  # picks come best first
     poll = PollInfo(sent.poll.id, chat.id, sent.message_id, night_id, ids, scores, False)
-    await svc.db(svc.storage.save_poll, poll)
+    await svc.storage.save_poll(poll)
     log.info("vote started", extra=person(chat.id))
     return texts.VOTE_STARTED
 
@@ -184,15 +184,15 @@ async def on_poll_answer(update: Update, context: BotContext) -> None:
     if answer is None or answer.user is None:
         return
     svc = context.services
-    poll = await svc.db(svc.storage.poll, answer.poll_id)
+    poll = await svc.storage.poll(answer.poll_id)
     if poll is None or poll.closed:
         return
     option = answer.option_ids[0] if answer.option_ids else None
     if option is not None and not 0 <= option < len(poll.movie_ids):
         return
-    await svc.db(svc.storage.vote, poll.poll_id, answer.user.id, option)
-    roster = await svc.db(svc.storage.night_members, poll.chat_id, poll.night_id)
-    votes = await svc.db(svc.storage.votes, poll.poll_id)
+    await svc.storage.vote(poll.poll_id, answer.user.id, option)
+    roster = await svc.storage.night_members(poll.chat_id, poll.night_id)
+    votes = await svc.storage.votes(poll.poll_id)
     if roster and set(roster) <= set(votes):
         await close(context, poll)
 
@@ -200,18 +200,18 @@ async def on_poll_answer(update: Update, context: BotContext) -> None:
 async def close(context: BotContext, poll: PollInfo) -> bool:
     """Close a vote once (whoever gets there first announces), tally it, announce the winner."""
     svc = context.services
-    if not await svc.db(svc.storage.close_poll, poll.poll_id):
+    if not await svc.storage.close_poll(poll.poll_id):
         return False
     with contextlib.suppress(BadRequest):  # e.g. closed by hand in a client already
         await context.bot.stop_poll(poll.chat_id, poll.message_id)
-    votes = await svc.db(svc.storage.votes, poll.poll_id)
+    votes = await svc.storage.votes(poll.poll_id)
     counts = [0] * len(poll.movie_ids)
     for option in votes.values():
         if 0 <= option < len(counts):
             counts[option] += 1
     best = max(range(len(counts)), key=lambda i: (counts[i], poll.scores[i], -i))
     movie = svc.rec.catalogue.get(poll.movie_ids[best])
-    await svc.db(svc.storage.add_history, poll.chat_id, poll.movie_ids[best])
+    await svc.storage.add_history(poll.chat_id, poll.movie_ids[best])
     title = movie.title if movie else texts.UNKNOWN_FILM
     await context.bot.send_message(poll.chat_id, texts.winner(title, counts[best], len(votes)))
     log.info("vote closed", extra={**person(poll.chat_id), "voters": len(votes)})
@@ -220,7 +220,7 @@ async def close(context: BotContext, poll: PollInfo) -> bool:
 
 async def history(message: Message, context: BotContext, chat: Chat) -> None:
     svc = context.services
-    chosen = await svc.db(svc.storage.history, chat.id)
+    chosen = await svc.storage.history(chat.id)
     if not chosen:
         await reply(context, message, texts.HISTORY_EMPTY)
         return

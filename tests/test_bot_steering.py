@@ -118,10 +118,10 @@ async def test_watchlist_saves_hides_from_picks_and_rates_when_watched(harness: 
     question = harness.fake.last(ANN)
     assert "Did you like it" in question.text
     await harness.press(ANN, ANN, question, callbacks.rate(second, 1))
-    assert harness.storage.ratings(ANN, ANN)[second] == 1.0
-    assert harness.storage.watchlist(ANN, ANN) == [first]
+    assert harness.storage.sync.ratings(ANN, ANN)[second] == 1.0
+    assert harness.storage.sync.watchlist(ANN, ANN) == [first]
     await harness.press(ANN, ANN, listing, callbacks.unsave(first, 0))
-    assert harness.storage.watchlist(ANN, ANN) == []
+    assert harness.storage.sync.watchlist(ANN, ANN) == []
     assert "empty" in harness.fake.messages(ANN)[-2].text or "empty" in listing.text
     empty = await harness.say(ANN, ANN, "/watchlist")
     assert "empty" in empty.text
@@ -150,12 +150,12 @@ async def test_a_modern_catalogue_finds_recent_films_with_links(
     latest_recommender: Recommender, tmp_path
 ) -> None:
     from bot.app import build_application
-    from bot.storage import Storage
+    from bot.storage import SQLiteStore
     from bot.throttle import Throttle
     from tests.support.fakegram import FakeTelegram
 
     fake = FakeTelegram()
-    storage = Storage(tmp_path / "db.sqlite3")
+    storage = SQLiteStore(tmp_path / "db.sqlite3")
     app = build_application(
         fake.token, latest_recommender, storage, request=fake.request(), throttle=Throttle()
     )
@@ -172,4 +172,4 @@ async def test_a_modern_catalogue_finds_recent_films_with_links(
         assert fake.errors == []
     finally:
         await app.shutdown()
-        storage.close()
+        await storage.close()

@@ -70,7 +70,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(texts.STALE_BUTTON)
         return
     chat, user = update.effective_chat, query.from_user
-    info = await svc.db(svc.storage.get_list, chat.id, message.message_id)
+    info = await svc.storage.get_list(chat.id, message.message_id)
     owner = info.owner_id if info else (chat.id if chat.type == Chat.PRIVATE else None)
     press = Press(context, query, action, message, chat, user, info, owner)
     answer, follow_up = await _HANDLERS[action.kind](press)
@@ -95,7 +95,7 @@ async def _rate(press: Press) -> tuple[str, FollowUp]:
     await remember(press.context, chat, user)
     movie = svc.rec.catalogue.get(action.movie_id)
     title = movie.title if movie else None
-    await svc.db(svc.storage.rate, chat.id, user.id, action.movie_id, action.value, title)
+    await svc.storage.rate(chat.id, user.id, action.movie_id, action.value, title)
     log.info("rated", extra={**person(chat.id, user.id), "count": 1})
     if press.by_owner:
         return texts.noted(action.value, title), _refresh(press)
@@ -104,7 +104,7 @@ async def _rate(press: Press) -> tuple[str, FollowUp]:
 
 async def _hide(press: Press) -> tuple[str, FollowUp]:
     svc, chat, user = press.context.services, press.chat, press.user
-    await svc.db(svc.storage.hide, chat.id, user.id, press.action.movie_id)
+    await svc.storage.hide(chat.id, user.id, press.action.movie_id)
     if press.by_owner:
         return texts.HIDDEN, _refresh(press)
     movie = svc.rec.catalogue.get(press.action.movie_id)
@@ -135,9 +135,9 @@ async def _undo(press: Press) -> tuple[str, FollowUp]:
         press.user,
         press.action.movie_id,
     )
-    removed = await svc.db(svc.storage.unrate, chat.id, user.id, movie_id)
-    unhidden = await svc.db(svc.storage.unhide, chat.id, user.id, movie_id)
-    unsaved = await svc.db(svc.storage.unsave, chat.id, user.id, movie_id)
+    removed = await svc.storage.unrate(chat.id, user.id, movie_id)
+    unhidden = await svc.storage.unhide(chat.id, user.id, movie_id)
+    unsaved = await svc.storage.unsave(chat.id, user.id, movie_id)
     if not (removed or unhidden or unsaved):
         return texts.NOTHING_TO_UNDO, None
     return texts.UNDONE, _refresh(press)
@@ -168,14 +168,14 @@ async def _night(press: Press) -> tuple[str, FollowUp]:
     """The roster: 🙋 / 🚪 change only the presser's own place; 🍿 picks for who is in."""
     context, chat, user, flag = press.context, press.chat, press.user, press.action.flag
     svc, night_id = context.services, press.message.message_id
-    if await svc.db(svc.storage.night_query, chat.id, night_id) is None:
+    if await svc.storage.night_query(chat.id, night_id) is None:
         return texts.NO_ROSTER, None
     if flag == "p":
-        if not await svc.db(svc.storage.night_members, chat.id, night_id):
+        if not await svc.storage.night_members(chat.id, night_id):
             return texts.ROSTER_EMPTY_TOAST, None
         return "", lambda: movienight.send_picks(press.message, context, chat, night_id)
     await remember(context, chat, user)
-    changed = await svc.db(svc.storage.join_night, chat.id, night_id, user.id, flag == "i")
+    changed = await svc.storage.join_night(chat.id, night_id, user.id, flag == "i")
     follow = (lambda: movienight.show_roster(context, chat.id, night_id)) if changed else None
     if flag == "i" and not await movienight.taste(svc, chat.id, user.id):
         return texts.RATE_FIRST, follow
@@ -191,10 +191,10 @@ async def _vote(press: Press) -> tuple[str, FollowUp]:
         if press.info is None or press.info.kind != ListKind.NIGHT:
             return texts.NO_ROSTER, None
         return await movienight.start_vote(context, chat, press.info), None
-    poll = await svc.db(svc.storage.poll_of_message, chat.id, press.message.message_id)
+    poll = await svc.storage.poll_of_message(chat.id, press.message.message_id)
     if poll is None or poll.closed:
         return texts.VOTE_CLOSED, None
-    roster = await svc.db(svc.storage.night_members, chat.id, poll.night_id)
+    roster = await svc.storage.night_members(chat.id, poll.night_id)
     if user.id not in roster:
         return texts.NOT_IN_ROSTER, None
     return "", lambda: _close(context, poll)
@@ -231,7 +231,7 @@ async def _send(sending: Awaitable[object]) -> None:
 async def _save(press: Press) -> tuple[str, FollowUp]:
     """🔖: on the presser's own watchlist (never picked again); the owner's row shows it."""
     svc, chat, user = press.context.services, press.chat, press.user
-    added = await svc.db(svc.storage.save_for_later, chat.id, user.id, press.action.movie_id)
+    added = await svc.storage.save_for_later(chat.id, user.id, press.action.movie_id)
     answer = texts.SAVED if added else texts.ALREADY_SAVED
     return answer, (_refresh(press) if press.by_owner else None)
 
@@ -241,7 +241,7 @@ async def _watched(press: Press) -> tuple[str, FollowUp]:
     """✅ under /watchlist: off the list, and a 👍 / 👎 question for it."""
     context, message, chat, user = press.context, press.message, press.chat, press.user
     svc, movie_id = context.services, press.action.movie_id
-    await svc.db(svc.storage.unsave, chat.id, user.id, movie_id)
+    await svc.storage.unsave(chat.id, user.id, movie_id)
     movie = svc.rec.catalogue.get(movie_id)
     page = press.info.start if press.info else 0
 
@@ -260,7 +260,7 @@ async def _watched(press: Press) -> tuple[str, FollowUp]:
 @_owner_only
 async def _unsave(press: Press) -> tuple[str, FollowUp]:
     svc, chat, user = press.context.services, press.chat, press.user
-    removed = await svc.db(svc.storage.unsave, chat.id, user.id, press.action.movie_id)
+    removed = await svc.storage.unsave(chat.id, user.id, press.action.movie_id)
     page = press.action.number
     return (texts.UNSAVED if removed else texts.ALREADY_GONE), lambda: _show_watchlist(press, page)
 
@@ -279,7 +279,7 @@ async def _show_watchlist(press: Press, page: int) -> None:
 @_owner_only
 async def _remove(press: Press) -> tuple[str, FollowUp]:
     svc, chat, user = press.context.services, press.chat, press.user
-    removed = await svc.db(svc.storage.unrate, chat.id, user.id, press.action.movie_id)
+    removed = await svc.storage.unrate(chat.id, user.id, press.action.movie_id)
     return (texts.REMOVED if removed else texts.ALREADY_GONE), _show_page(press)
 
 
@@ -312,7 +312,7 @@ async def _reset(press: Press) -> tuple[str, FollowUp]:
             context, chat.id, message_id, texts.CANCELLED
         )
     svc = context.services
-    count = await svc.db(svc.storage.reset, chat.id, user.id)
+    count = await svc.storage.reset(chat.id, user.id)
     log.info("reset", extra={**person(chat.id, user.id), "count": count})
     done = texts.RESET_DONE.format(count=count)
     return texts.TOAST_DONE, lambda: flows.edit_text(context, chat.id, message_id, done)
@@ -327,7 +327,7 @@ async def _delete(press: Press) -> tuple[str, FollowUp]:
             context, chat.id, message_id, texts.CANCELLED
         )
     svc = context.services
-    count = await svc.db(svc.storage.delete_user, user.id)
+    count = await svc.storage.delete_user(user.id)
     log.info("deleted a person's data", extra={"count": count})  # no id: it is gone
     done = texts.DELETE_DONE.format(count=count)
     return texts.TOAST_DELETED, lambda: _say_deleted(press, done)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import random
+import time
 
 from telegram import ChatMember, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter
@@ -20,7 +22,15 @@ async def throttle(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None:
         return
-    allowed, warn = context.bot_data.throttle.check(user.id)
+    throttle = context.bot_data.throttle
+    storage = context.services.storage
+    if storage.shared:  # several replicas: one bucket per person, in the database
+        now = time.time()
+        allowed, warn = await storage.take_token(user.id, now, throttle.burst, throttle.rate)
+        if random.random() < 1 / 64:  # now and then, forget buckets that have refilled
+            await storage.forget_idle_buckets(now - throttle.burst / throttle.rate)
+    else:
+        allowed, warn = throttle.check(user.id)
     if allowed:
         return
     if warn:
@@ -42,7 +52,7 @@ async def membership(update: Update, context: BotContext) -> None:
     chat = change.chat
     state = ("blocked" if chat.type == chat.PRIVATE else "removed") if gone else "active"
     svc = context.services
-    await svc.db(svc.storage.set_chat_status, chat.id, state)
+    await svc.storage.set_chat_status(chat.id, state)
     log.info("membership changed", extra={**person(chat.id), "status": state})
 
 
@@ -59,7 +69,7 @@ async def on_error(update: object, context: BotContext) -> None:
         if chat is not None:
             svc = context.services
             status = "blocked" if chat.type == chat.PRIVATE else "removed"
-            await svc.db(svc.storage.set_chat_status, chat.id, status)
+            await svc.storage.set_chat_status(chat.id, status)
         return
     if isinstance(error, BadRequest) and "not modified" in error.message.lower():
         return

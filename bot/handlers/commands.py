@@ -39,7 +39,7 @@ async def start(update: Update, context: BotContext) -> None:
         markup = keyboards.films([(film, movie.title)])
         await reply(context, message, texts.FILM_FROM_LINK.format(card=card), markup, info)
         return
-    rated = await svc.db(svc.storage.ratings, chat.id, user.id)
+    rated = await svc.storage.ratings(chat.id, user.id)
     await flows.send_starters(message, context, user, texts.WELCOME, exclude=rated)
 
 
@@ -116,7 +116,7 @@ async def forget(update: Update, context: BotContext) -> None:
         await reply(context, message, texts.ASK_FORGET)
         return
     svc = context.services
-    stored = await svc.db(svc.storage.rated_titles, chat.id, user.id)
+    stored = await svc.storage.rated_titles(chat.id, user.id)
     result = await svc.core(svc.rec.match, query, limit=10)
     hit = next((c.movie_id for c in result.candidates if c.movie_id in stored), None)
     if hit is None or result.status is MatchStatus.NONE:
@@ -124,7 +124,7 @@ async def forget(update: Update, context: BotContext) -> None:
     if hit is None:
         await reply(context, message, texts.not_rated(query))
         return
-    await svc.db(svc.storage.unrate, chat.id, user.id, hit)
+    await svc.storage.unrate(chat.id, user.id, hit)
     movie = svc.rec.catalogue.get(hit)
     await reply(context, message, texts.forgotten(movie.title if movie else stored.get(hit)))
 
@@ -159,7 +159,7 @@ async def plain_text(update: Update, context: BotContext) -> None:
     replied = message.reply_to_message
     if replied is not None and replied.from_user and replied.from_user.id == context.bot.id:
         svc = context.services
-        info = await svc.db(svc.storage.get_list, chat.id, replied.message_id)
+        info = await svc.storage.get_list(chat.id, replied.message_id)
         if info is not None and info.kind in (ListKind.ASK_LIKE, ListKind.ASK_DISLIKE):
             value = 1.0 if info.kind == ListKind.ASK_LIKE else -1.0
             edited = update.edited_message is not None

@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.storage import Storage
+from bot.storage import SQLiteStore
 from bot.throttle import Throttle
 from movierec.recommender import Recommender
 from tests.support.fakegram import FakeTelegram, Message
@@ -21,7 +21,7 @@ from tests.support.fakegram import FakeTelegram, Message
 class Harness:
     fake: FakeTelegram
     app: Application
-    storage: Storage
+    storage: SQLiteStore
 
     async def say(self, chat: int, user: int, text: str, **kwargs: object) -> Message:
         before = len(self.fake.messages(chat))
@@ -55,13 +55,13 @@ class Harness:
 @pytest.fixture
 async def harness(recommender: Recommender, tmp_path: Path) -> AsyncIterator[Harness]:
     fake = FakeTelegram()
-    storage = Storage(tmp_path / "bot.sqlite3")
+    storage = SQLiteStore(tmp_path / "bot.sqlite3")
     app = build_application(
         fake.token, recommender, storage, request=fake.request(), throttle=Throttle(burst=1000)
     )
     await app.initialize()
     yield Harness(fake, app, storage)
     await app.shutdown()
-    storage.close()
+    await storage.close()
     assert fake.unanswered_callbacks() == [], "every button press must be answered"
     assert fake.errors == [], f"Telegram would have refused: {fake.errors}"

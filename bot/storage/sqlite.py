@@ -9,172 +9,26 @@ Deleting a person's data must leave nothing behind in any file: `secure_delete` 
 pages with zeros, and a deletion checkpoints and truncates the write-ahead log, which would
 otherwise keep the old pages (names, ids) until some later checkpoint.
 
-The schema is versioned with `PRAGMA user_version`; `MIGRATIONS` upgrade an older file in place.
+The schema is versioned with `PRAGMA user_version`; `bot.storage.migrations` upgrades an older
+file in place (the same steps PostgreSQL runs).
+
+`Storage` is the synchronous class the bot has always had (tests and one-off tools use it
+directly); `SQLiteStore` is the async `ChatStore` the bot uses, which runs it in worker threads.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-# Version 1 is the first release's schema (no user_version was set: it reads as 0).
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE IF NOT EXISTS ratings (
-        chat_id INTEGER NOT NULL,
-        user_id INTEGER NOT NULL,
-        movie_id INTEGER NOT NULL,
-        value REAL NOT NULL,
-        rated_at REAL NOT NULL,
-        PRIMARY KEY (chat_id, user_id, movie_id)
-    );
-    CREATE TABLE IF NOT EXISTS hidden (
-        chat_id INTEGER NOT NULL,
-        user_id INTEGER NOT NULL,
-        movie_id INTEGER NOT NULL,
-        PRIMARY KEY (chat_id, user_id, movie_id)
-    );
-    CREATE TABLE IF NOT EXISTS members (
-        chat_id INTEGER NOT NULL,
-        user_id INTEGER NOT NULL,
-        name TEXT NOT NULL,
-        PRIMARY KEY (chat_id, user_id)
-    );
-    CREATE TABLE IF NOT EXISTS chats (
-        chat_id INTEGER PRIMARY KEY,
-        status TEXT NOT NULL,
-        changed_at REAL NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS ratings_by_user ON ratings (user_id);
-    """,
-    # 2: the title beside each rating (to recognise a film when the catalogue changes), the
-    # owner and content of every bot message with buttons, and what each /like message recorded
-    # (so that editing the message can replace it).
-    """
-    ALTER TABLE ratings ADD COLUMN title TEXT;
-    CREATE TABLE IF NOT EXISTS lists (
-        chat_id INTEGER NOT NULL,
-        message_id INTEGER NOT NULL,
-        owner_id INTEGER,
-        kind TEXT NOT NULL,
-        start INTEGER NOT NULL,
-        movie_ids TEXT NOT NULL,
-        value REAL NOT NULL DEFAULT 0,
-        shown TEXT,
-        created_at REAL NOT NULL,
-        PRIMARY KEY (chat_id, message_id)
-    );
-    CREATE INDEX IF NOT EXISTS lists_by_owner ON lists (owner_id);
-    CREATE TABLE IF NOT EXISTS sources (
-        chat_id INTEGER NOT NULL,
-        message_id INTEGER NOT NULL,
-        user_id INTEGER NOT NULL,
-        movie_id INTEGER NOT NULL,
-        value REAL NOT NULL,
-        PRIMARY KEY (chat_id, message_id, user_id, movie_id)
-    );
-    CREATE INDEX IF NOT EXISTS sources_by_user ON sources (user_id);
-    """,
-    # 3: a watchlist, per-person settings (language), movie nights (who is in tonight), their
-    # polls and votes, what each group watched, and the flood limit's buckets (shared by every
-    # process that serves the bot).
-    """
-    CREATE TABLE IF NOT EXISTS watchlist (
-        chat_id INTEGER NOT NULL,
-        user_id INTEGER NOT NULL,
-        movie_id INTEGER NOT NULL,
-        added_at REAL NOT NULL,
-        PRIMARY KEY (chat_id, user_id, movie_id)
-    );
-    CREATE INDEX IF NOT EXISTS watchlist_by_user ON watchlist (user_id);
-    CREATE TABLE IF NOT EXISTS people (
-        user_id INTEGER PRIMARY KEY,
-        language TEXT
-    );
-    CREATE TABLE IF NOT EXISTS nights (
-        chat_id INTEGER NOT NULL,
-        message_id INTEGER NOT NULL,
-        query TEXT NOT NULL DEFAULT '',
-        created_at REAL NOT NULL,
-        PRIMARY KEY (chat_id, message_id)
-    );
-    CREATE TABLE IF NOT EXISTS night_members (
-        chat_id INTEGER NOT NULL,
-        message_id INTEGER NOT NULL,
-        user_id INTEGER NOT NULL,
-        joined_at REAL NOT NULL,
-        PRIMARY KEY (chat_id, message_id, user_id)
-    );
-    CREATE INDEX IF NOT EXISTS night_members_by_user ON night_members (user_id);
-    CREATE TABLE IF NOT EXISTS polls (
-        poll_id TEXT PRIMARY KEY,
-        chat_id INTEGER NOT NULL,
-        message_id INTEGER NOT NULL,
-        night_id INTEGER NOT NULL,
-        movie_ids TEXT NOT NULL,
-        scores TEXT NOT NULL,
-        closed INTEGER NOT NULL DEFAULT 0,
-        created_at REAL NOT NULL
-    );
-    CREATE TABLE IF NOT EXISTS votes (
-        poll_id TEXT NOT NULL,
-        user_id INTEGER NOT NULL,
-        option INTEGER NOT NULL,
-        PRIMARY KEY (poll_id, user_id)
-    );
-    CREATE INDEX IF NOT EXISTS votes_by_user ON votes (user_id);
-    CREATE TABLE IF NOT EXISTS history (
-        chat_id INTEGER NOT NULL,
-        movie_id INTEGER NOT NULL,
-        watched_at REAL NOT NULL,
-        PRIMARY KEY (chat_id, movie_id)
-    );
-    CREATE TABLE IF NOT EXISTS buckets (
-        user_id INTEGER PRIMARY KEY,
-        tokens REAL NOT NULL,
-        updated REAL NOT NULL,
-        warned INTEGER NOT NULL DEFAULT 0
-    );
-    """,
-    # 4: what else a list needs to be rebuilt (the filter its picks were asked with).
-    """
-    ALTER TABLE lists ADD COLUMN extra TEXT NOT NULL DEFAULT '';
-    """,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
-LIST_DAYS = 90  # buttons older than this act as stale ones
-
-
-@dataclass(frozen=True)
-class PollInfo:
-    """A movie-night vote: the films (in option order) and their group scores (for ties)."""
-
-    poll_id: str
-    chat_id: int
-    message_id: int
-    night_id: int  # the roster message it came from
-    movie_ids: tuple[int, ...]
-    scores: tuple[float, ...]
-    closed: bool
-
-
-@dataclass(frozen=True)
-class ListInfo:
-    """A bot message with buttons: whose it is and which films it shows, in order."""
-
-    owner_id: int | None
-    kind: str
-    start: int  # the number of the first film minus one (the offset of a picks list, a page)
-    movie_ids: tuple[int, ...]
-    value: float = 0.0  # the rating an ambiguous-title question asks for
-    shown: str | None = None  # the keyboard last sent, to skip edits that change nothing
-    extra: str = ""  # e.g. the filter code of a picks list (see bot.callbacks.filter_code)
+from bot.storage.base import LIST_DAYS, ListInfo, PollInfo, take_from_bucket
+from bot.storage.migrations import STEPS, person_deletes
 
 
 class Storage:
@@ -192,15 +46,24 @@ class Storage:
         self._migrate()
 
     def _migrate(self) -> None:
-        """Bring an older file up to SCHEMA_VERSION, one step per transaction."""
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0 and self._has_table("ratings") and not self._has_column("ratings", "title"):
-            version = 1  # the first release's file: tables exist, no version set
-        for number, script in enumerate(MIGRATIONS[version:], version + 1):
+        """Bring an older file up to SCHEMA_VERSION, one step per transaction.
+
+        The version is read inside each step's write transaction, so two processes opening the
+        same old file at once take turns and neither runs a step twice.
+        """
+        while True:
             with self._write() as db:
-                for statement in filter(str.strip, script.split(";")):
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                first_release = self._has_table("ratings") and not self._has_column(
+                    "ratings", "title"
+                )
+                if version == 0 and first_release:
+                    version = 1  # the first release's file: tables exist, no version set
+                if version >= len(STEPS):
+                    return
+                for statement in STEPS[version].statements("sqlite"):
                     db.execute(statement)
-                db.execute(f"PRAGMA user_version={number}")
+                db.execute(f"PRAGMA user_version={version + 1}")
 
     def _has_table(self, name: str) -> bool:
         query = "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?"
@@ -555,7 +418,10 @@ class Storage:
 
     def poll_of_message(self, chat_id: int, message_id: int) -> PollInfo | None:
         rows = self._read(
-            "SELECT poll_id FROM polls WHERE chat_id=? AND message_id=?", chat_id, message_id
+            "SELECT poll_id FROM polls WHERE chat_id=? AND message_id=? "
+            "ORDER BY created_at DESC LIMIT 1",
+            chat_id,
+            message_id,
         )
         return self.poll(rows[0][0]) if rows else None
 
@@ -617,15 +483,9 @@ class Storage:
             row = db.execute(
                 "SELECT tokens, updated, warned FROM buckets WHERE user_id=?", (user_id,)
             ).fetchone()
-            tokens, updated, warned = row if row else (burst, now, 0)
-            tokens = min(burst, tokens + max(0.0, now - updated) * rate)
-            allowed = tokens >= 1.0
-            warn = False
-            if allowed:
-                tokens -= 1.0
-                warned = 0 if tokens >= burst / 2 else warned
-            else:
-                warn, warned = not warned, 1
+            tokens, warned, allowed, warn = take_from_bucket(
+                *(row if row else (burst, now, 0)), now=now, burst=burst, rate=rate
+            )
             db.execute(
                 "INSERT INTO buckets VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
                 "tokens=excluded.tokens, updated=excluded.updated, warned=excluded.warned",
@@ -638,28 +498,16 @@ class Storage:
             return db.execute("DELETE FROM buckets WHERE updated < ?", (before,)).rowcount
 
     def delete_user(self, user_id: int) -> int:
-        """Everything held about a person, in every chat and every file; returns how many rows.
+        """Everything held about a person, in every chat and every file; returns how many rows
+        (see `migrations.PERSON_COLUMNS` for what counts as theirs).
 
         The write-ahead log is checkpointed and truncated afterwards, so the deleted rows do not
         survive in it (with `secure_delete` the freed pages of the main file are zeroed too).
         """
         with self._write() as db:
             total = 0
-            for table in (
-                "ratings",
-                "hidden",
-                "members",
-                "sources",
-                "watchlist",
-                "people",
-                "night_members",
-                "votes",
-                "buckets",
-            ):
-                total += db.execute(f"DELETE FROM {table} WHERE user_id=?", (user_id,)).rowcount
-            total += db.execute("DELETE FROM lists WHERE owner_id=?", (user_id,)).rowcount
-            total += db.execute("DELETE FROM chats WHERE chat_id=?", (user_id,)).rowcount
-            total += db.execute("DELETE FROM lists WHERE chat_id=?", (user_id,)).rowcount
+            for statement in person_deletes("?"):
+                total += db.execute(statement, (user_id,) * statement.count("?")).rowcount
         self.checkpoint()
         return total
 
@@ -671,3 +519,170 @@ class Storage:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+class SQLiteStore:
+    """The async `ChatStore` over `Storage`: every call runs in a worker thread.
+
+    Why a thread offload and not an async SQLite driver: sqlite3 is in the standard library (the
+    embedded default must work with nothing else installed), the file is local, and `Storage`
+    already holds one connection serialised by a lock, so a thread is all that is needed to keep
+    a commit's fsync (`synchronous=FULL`) off the event loop. aiosqlite would add a dependency and
+    do the same thing: it is itself a thread that runs sqlite3 calls one at a time.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.sync = Storage(path)  # opened (and migrated) on the caller's thread: start-up only
+        self.path = self.sync.path
+
+    @classmethod
+    async def open(cls, path: Path) -> SQLiteStore:
+        """Open (and migrate) without blocking the event loop."""
+        return await asyncio.to_thread(cls, path)
+
+    @property
+    def shared(self) -> bool:
+        """One process owns an SQLite file: replicas cannot share it over a network volume."""
+        return False
+
+    async def version(self) -> int:
+        return await asyncio.to_thread(lambda: self.sync.version)
+
+    async def stored_titles(self, outside: Iterable[int]) -> dict[int, str | None]:
+        known = frozenset(outside)  # a generator is consumed here, not in another thread
+        return await asyncio.to_thread(self.sync.stored_titles, known)
+
+    async def rate(
+        self, chat_id: int, user_id: int, movie_id: int, value: float, title: str | None = None
+    ) -> float | None:
+        return await asyncio.to_thread(self.sync.rate, chat_id, user_id, movie_id, value, title)
+
+    async def unrate(self, chat_id: int, user_id: int, movie_id: int) -> bool:
+        return await asyncio.to_thread(self.sync.unrate, chat_id, user_id, movie_id)
+
+    async def ratings(self, chat_id: int, user_id: int) -> dict[int, float]:
+        return await asyncio.to_thread(self.sync.ratings, chat_id, user_id)
+
+    async def rated_titles(self, chat_id: int, user_id: int) -> dict[int, str | None]:
+        return await asyncio.to_thread(self.sync.rated_titles, chat_id, user_id)
+
+    async def chat_ratings(self, chat_id: int) -> dict[int, dict[int, float]]:
+        return await asyncio.to_thread(self.sync.chat_ratings, chat_id)
+
+    async def remap_movies(self, mapping: dict[int, int]) -> int:
+        return await asyncio.to_thread(self.sync.remap_movies, mapping)
+
+    async def reset(self, chat_id: int, user_id: int) -> int:
+        return await asyncio.to_thread(self.sync.reset, chat_id, user_id)
+
+    async def hide(self, chat_id: int, user_id: int, movie_id: int) -> None:
+        return await asyncio.to_thread(self.sync.hide, chat_id, user_id, movie_id)
+
+    async def unhide(self, chat_id: int, user_id: int, movie_id: int) -> bool:
+        return await asyncio.to_thread(self.sync.unhide, chat_id, user_id, movie_id)
+
+    async def hidden(self, chat_id: int, user_id: int | None = None) -> set[int]:
+        return await asyncio.to_thread(self.sync.hidden, chat_id, user_id)
+
+    async def save_list(self, chat_id: int, message_id: int, info: ListInfo) -> None:
+        return await asyncio.to_thread(self.sync.save_list, chat_id, message_id, info)
+
+    async def get_list(self, chat_id: int, message_id: int) -> ListInfo | None:
+        return await asyncio.to_thread(self.sync.get_list, chat_id, message_id)
+
+    async def set_shown(self, chat_id: int, message_id: int, shown: str) -> None:
+        return await asyncio.to_thread(self.sync.set_shown, chat_id, message_id, shown)
+
+    async def prune_lists(self, days: float = LIST_DAYS) -> int:
+        return await asyncio.to_thread(self.sync.prune_lists, days)
+
+    async def save_source(
+        self, chat_id: int, message_id: int, user_id: int, entries: dict[int, float]
+    ) -> None:
+        return await asyncio.to_thread(self.sync.save_source, chat_id, message_id, user_id, entries)
+
+    async def take_source(self, chat_id: int, message_id: int, user_id: int) -> dict[int, float]:
+        return await asyncio.to_thread(self.sync.take_source, chat_id, message_id, user_id)
+
+    async def remember_member(self, chat_id: int, user_id: int, name: str) -> None:
+        return await asyncio.to_thread(self.sync.remember_member, chat_id, user_id, name)
+
+    async def member_names(self, chat_id: int) -> dict[int, str]:
+        return await asyncio.to_thread(self.sync.member_names, chat_id)
+
+    async def set_chat_status(self, chat_id: int, status: str) -> None:
+        return await asyncio.to_thread(self.sync.set_chat_status, chat_id, status)
+
+    async def chat_status(self, chat_id: int) -> str | None:
+        return await asyncio.to_thread(self.sync.chat_status, chat_id)
+
+    async def save_for_later(self, chat_id: int, user_id: int, movie_id: int) -> bool:
+        return await asyncio.to_thread(self.sync.save_for_later, chat_id, user_id, movie_id)
+
+    async def unsave(self, chat_id: int, user_id: int, movie_id: int) -> bool:
+        return await asyncio.to_thread(self.sync.unsave, chat_id, user_id, movie_id)
+
+    async def watchlist(self, chat_id: int, user_id: int) -> list[int]:
+        return await asyncio.to_thread(self.sync.watchlist, chat_id, user_id)
+
+    async def set_language(self, user_id: int, language: str | None) -> None:
+        return await asyncio.to_thread(self.sync.set_language, user_id, language)
+
+    async def language(self, user_id: int) -> str | None:
+        return await asyncio.to_thread(self.sync.language, user_id)
+
+    async def start_night(self, chat_id: int, message_id: int, query: str = "") -> None:
+        return await asyncio.to_thread(self.sync.start_night, chat_id, message_id, query)
+
+    async def night_query(self, chat_id: int, message_id: int) -> str | None:
+        return await asyncio.to_thread(self.sync.night_query, chat_id, message_id)
+
+    async def join_night(self, chat_id: int, message_id: int, user_id: int, joined: bool) -> bool:
+        return await asyncio.to_thread(self.sync.join_night, chat_id, message_id, user_id, joined)
+
+    async def night_members(self, chat_id: int, message_id: int) -> list[int]:
+        return await asyncio.to_thread(self.sync.night_members, chat_id, message_id)
+
+    async def save_poll(self, poll: PollInfo) -> None:
+        return await asyncio.to_thread(self.sync.save_poll, poll)
+
+    async def poll(self, poll_id: str) -> PollInfo | None:
+        return await asyncio.to_thread(self.sync.poll, poll_id)
+
+    async def poll_of_message(self, chat_id: int, message_id: int) -> PollInfo | None:
+        return await asyncio.to_thread(self.sync.poll_of_message, chat_id, message_id)
+
+    async def open_poll_of_night(self, chat_id: int, night_id: int) -> PollInfo | None:
+        return await asyncio.to_thread(self.sync.open_poll_of_night, chat_id, night_id)
+
+    async def vote(self, poll_id: str, user_id: int, option: int | None) -> None:
+        return await asyncio.to_thread(self.sync.vote, poll_id, user_id, option)
+
+    async def votes(self, poll_id: str) -> dict[int, int]:
+        return await asyncio.to_thread(self.sync.votes, poll_id)
+
+    async def close_poll(self, poll_id: str) -> bool:
+        return await asyncio.to_thread(self.sync.close_poll, poll_id)
+
+    async def add_history(self, chat_id: int, movie_id: int) -> None:
+        return await asyncio.to_thread(self.sync.add_history, chat_id, movie_id)
+
+    async def history(self, chat_id: int) -> list[tuple[int, float]]:
+        return await asyncio.to_thread(self.sync.history, chat_id)
+
+    async def take_token(
+        self, user_id: int, now: float, burst: float, rate: float
+    ) -> tuple[bool, bool]:
+        return await asyncio.to_thread(self.sync.take_token, user_id, now, burst, rate)
+
+    async def forget_idle_buckets(self, before: float) -> int:
+        return await asyncio.to_thread(self.sync.forget_idle_buckets, before)
+
+    async def delete_user(self, user_id: int) -> int:
+        return await asyncio.to_thread(self.sync.delete_user, user_id)
+
+    async def checkpoint(self) -> None:
+        return await asyncio.to_thread(self.sync.checkpoint)
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self.sync.close)

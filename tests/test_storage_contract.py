@@ -1,0 +1,665 @@
+"""The storage contract: every behaviour of the chat state, run against both engines.
+
+Each test takes `engine` (SQLite in a temporary file, or a fresh database on the session's real
+PostgreSQL server: see tests/support/postgres.py) and talks to the store only through the async
+`ChatStore` interface, except where it must look underneath (which rows are left after a deletion,
+which bytes are left in the files). Concurrency tests open a second store on the same database:
+a second SQLite connection, or a second PostgreSQL pool, as a second replica would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.storage import (
+    LIST_DAYS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    ChatStore,
+    ListInfo,
+    PollInfo,
+    PostgresStore,
+    SQLiteStore,
+    Storage,
+    open_storage,
+)
+from bot.storage.migrations import PERSON_COLUMNS, STEPS, TABLES
+from bot.throttle import Throttle
+
+ANN, BEN = 7_000_000_001, 7_000_000_002  # ids past 2**32, as Telegram's are
+GROUP = -1_001_234_567_890  # a supergroup
+ANN_NAME = "Annabelle-Zq7"
+
+
+@dataclass
+class Engine:
+    """One engine under test: how to open stores on one database and look underneath them."""
+
+    name: str
+    opener: Callable[[], Awaitable[ChatStore]]
+    path: Path | None = None  # SQLite's file
+    url: str | None = None  # PostgreSQL's database
+    opened: list[ChatStore] = field(default_factory=list)
+
+    async def open(self) -> ChatStore:
+        """Another store on the same database (another connection or pool: a second replica)."""
+        store = await self.opener()
+        self.opened.append(store)
+        return store
+
+    async def rows(self, store: ChatStore, sql: str) -> list[tuple[Any, ...]]:
+        """Raw SQL underneath the interface (literal values only: no placeholders)."""
+        if isinstance(store, SQLiteStore):
+            return store.sync._read(sql)
+        assert isinstance(store, PostgresStore)
+        async with store._pool.connection() as db:
+            return await (await db.execute(sql)).fetchall()
+
+    async def tables(self, store: ChatStore) -> dict[str, list[str]]:
+        """Every table in the database with its columns, from the engine's own catalogue."""
+        if isinstance(store, SQLiteStore):
+            names = await self.rows(
+                store, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
+            )
+            return {
+                n: [c[1] for c in await self.rows(store, f"PRAGMA table_info({n})")]
+                for (n,) in names
+            }
+        columns = await self.rows(
+            store,
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema='public' ORDER BY table_name, ordinal_position",
+        )
+        found: dict[str, list[str]] = {}
+        for table, column in columns:
+            found.setdefault(table, []).append(column)
+        return found
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Engine]:
+    if request.param == "sqlite":
+        path = tmp_path / "bot.sqlite3"
+        eng = Engine("sqlite", lambda: open_storage(None, path), path=path)
+    else:
+        url = request.getfixturevalue("database_url")
+        eng = Engine("postgres", lambda: open_storage(url, tmp_path / "unused"), url=url)
+    yield eng
+    for store in eng.opened:
+        await store.close()
+
+
+@pytest.fixture
+async def store(engine: Engine) -> ChatStore:
+    return await engine.open()
+
+
+# ------------------------------------------------------------------ the interface itself
+async def test_opens_at_the_latest_schema_and_says_whether_it_is_shared(
+    engine: Engine, store: ChatStore
+) -> None:
+    assert isinstance(store, ChatStore)
+    assert await store.version() == SCHEMA_VERSION
+    assert store.shared is (engine.name == "postgres")
+    assert set(await engine.tables(store)) - {"schema_version"} == set(TABLES)
+    again = await engine.open()  # opening a current database again changes nothing
+    assert await again.version() == SCHEMA_VERSION
+
+
+def test_both_engines_implement_every_method_of_the_interface() -> None:
+    wanted = {n for n in dir(ChatStore) if not n.startswith("_")}
+    for cls in (SQLiteStore, PostgresStore):
+        missing = {n for n in wanted if not hasattr(cls, n)}
+        assert not missing, (cls.__name__, missing)
+        for name in wanted - {"shared"}:
+            assert asyncio.iscoroutinefunction(getattr(cls, name)), (cls.__name__, name)
+    # the synchronous SQLite class keeps every method the interface names
+    assert {n for n in wanted - {"shared", "version"} if not hasattr(Storage, n)} == set()
+
+
+# ------------------------------------------------------------------ ratings
+async def test_rate_records_the_value_and_title_and_returns_the_previous_one(
+    store: ChatStore,
+) -> None:
+    assert await store.rate(GROUP, ANN, 2571, 1.0, "Matrix, The (1999)") is None
+    assert await store.rate(GROUP, ANN, 2571, -1.0) == 1.0  # a title-less rating keeps the title
+    assert await store.rate(GROUP, ANN, 1, 1.0) is None
+    assert await store.ratings(GROUP, ANN) == {2571: -1.0, 1: 1.0}
+    assert await store.rated_titles(GROUP, ANN) == {2571: "Matrix, The (1999)", 1: None}
+    assert await store.ratings(GROUP, BEN) == {} and await store.ratings(ANN, ANN) == {}
+
+
+async def test_ratings_come_oldest_first(store: ChatStore) -> None:
+    for movie in (30, 10, 20):
+        await store.rate(ANN, ANN, movie, 1.0)
+        await asyncio.sleep(0.002)
+    assert list(await store.ratings(ANN, ANN)) == [30, 10, 20]
+    await store.rate(ANN, ANN, 30, -1.0)  # re-rating makes it the newest
+    assert list(await store.ratings(ANN, ANN)) == [10, 20, 30]
+
+
+async def test_unrate_reports_whether_there_was_a_rating(store: ChatStore) -> None:
+    await store.rate(GROUP, ANN, 5, 1.0)
+    assert await store.unrate(GROUP, ANN, 5) is True
+    assert await store.unrate(GROUP, ANN, 5) is False
+    assert await store.ratings(GROUP, ANN) == {}
+
+
+async def test_chat_ratings_hold_every_member_separately(store: ChatStore) -> None:
+    await store.rate(GROUP, ANN, 1, 1.0)
+    await store.rate(GROUP, BEN, 1, -1.0)
+    await store.rate(GROUP, BEN, 2, 1.0)
+    await store.rate(ANN, ANN, 3, 1.0)  # a private chat is another chat
+    assert await store.chat_ratings(GROUP) == {ANN: {1: 1.0}, BEN: {1: -1.0, 2: 1.0}}
+    assert await store.chat_ratings(-5) == {}
+
+
+async def test_stored_titles_and_remapping_to_a_new_catalogue(store: ChatStore) -> None:
+    await store.rate(GROUP, ANN, 9_001, 1.0, "Heat (1995)")
+    await store.rate(GROUP, BEN, 9_001, -1.0, None)
+    await store.rate(GROUP, BEN, 6, 1.0, "Heat (1995)")  # Ben already rated the new id
+    await store.rate(GROUP, ANN, 9_002, 1.0, None)
+    await store.hide(GROUP, ANN, 9_002)  # (rating un-hides, so hide after)
+    await store.hide(GROUP, BEN, 9_002)
+    await store.hide(GROUP, BEN, 7)
+    titles = await store.stored_titles(iter([6, 7]))  # a generator, as the bot passes one
+    assert titles == {9_001: "Heat (1995)", 9_002: None}
+    moved = await store.remap_movies({9_001: 6, 9_002: 7})
+    assert moved == 2  # Ann's two; Ben's old 9_001 gave way to his newer rating of 6
+    assert await store.ratings(GROUP, ANN) == {6: 1.0, 7: 1.0}
+    assert await store.ratings(GROUP, BEN) == {6: 1.0}
+    assert await store.hidden(GROUP, ANN) == {7} and await store.hidden(GROUP, BEN) == {7}
+    assert await store.stored_titles([6, 7]) == {}
+    assert await store.remap_movies({9_001: 6}) == 0  # twice (a second replica): nothing left
+
+
+async def test_reset_forgets_one_chat_only(store: ChatStore) -> None:
+    await store.rate(GROUP, ANN, 1, 1.0)
+    await store.rate(GROUP, ANN, 2, 1.0)
+    await store.hide(GROUP, ANN, 3)
+    await store.rate(ANN, ANN, 1, 1.0)
+    await store.rate(GROUP, BEN, 1, 1.0)
+    assert await store.reset(GROUP, ANN) == 2
+    assert await store.ratings(GROUP, ANN) == {} and await store.hidden(GROUP, ANN) == set()
+    assert await store.ratings(ANN, ANN) == {1: 1.0} and await store.ratings(GROUP, BEN)
+    assert await store.reset(GROUP, ANN) == 0
+
+
+# ------------------------------------------------------------------ hidden films
+async def test_hide_unhide_and_who_hid_what(store: ChatStore) -> None:
+    await store.hide(GROUP, ANN, 1)
+    await store.hide(GROUP, ANN, 1)  # twice is once
+    await store.hide(GROUP, BEN, 2)
+    assert await store.hidden(GROUP, ANN) == {1}
+    assert await store.hidden(GROUP) == {1, 2}
+    await store.rate(GROUP, BEN, 2, 1.0)  # rating a hidden film un-hides it
+    assert await store.hidden(GROUP) == {1}
+    assert await store.unhide(GROUP, ANN, 1) is True
+    assert await store.unhide(GROUP, ANN, 1) is False
+    assert await store.hidden(GROUP) == set()
+
+
+# ------------------------------------------------------------------ messages with buttons
+async def test_lists_are_saved_replaced_shown_and_pruned(store: ChatStore) -> None:
+    info = ListInfo(ANN, "picks", 5, (3, 1, 2), 0.0, None)
+    await store.save_list(GROUP, 10, info)
+    assert await store.get_list(GROUP, 10) == info
+    assert await store.get_list(GROUP, 11) is None
+    question = ListInfo(None, "ask", 0, (7, 8), -1.0, "kb1")
+    await store.save_list(GROUP, 10, question)  # the same message again: replaced
+    assert await store.get_list(GROUP, 10) == question
+    await store.set_shown(GROUP, 10, "kb2")
+    assert (await store.get_list(GROUP, 10)) == ListInfo(None, "ask", 0, (7, 8), -1.0, "kb2")
+    await store.set_shown(GROUP, 99, "kb")  # no such message: nothing happens
+    assert await store.prune_lists() == 0  # younger than LIST_DAYS
+    assert await store.prune_lists(days=-1) == 1  # everything is older than tomorrow
+    assert await store.get_list(GROUP, 10) is None
+
+
+async def test_lists_older_than_their_lifetime_read_as_stale(
+    engine: Engine, store: ChatStore
+) -> None:
+    await store.save_list(GROUP, 1, ListInfo(ANN, "picks", 0, (1,)))
+    old = time.time() - (LIST_DAYS + 1) * 86400
+    if isinstance(store, SQLiteStore):
+        store.sync._db.execute(f"UPDATE lists SET created_at={old}")
+    else:
+        await engine.rows(store, f"UPDATE lists SET created_at={old} RETURNING 1")
+    assert await store.get_list(GROUP, 1) is None
+    assert await store.prune_lists() == 1
+
+
+async def test_sources_are_taken_once(store: ChatStore) -> None:
+    await store.save_source(GROUP, 50, ANN, {1: 1.0, 2: -1.0})
+    await store.save_source(GROUP, 50, BEN, {1: -1.0})
+    await store.save_source(GROUP, 50, ANN, {})  # nothing recorded: nothing to save
+    assert await store.take_source(GROUP, 50, ANN) == {1: 1.0, 2: -1.0}
+    assert await store.take_source(GROUP, 50, ANN) == {}
+    assert await store.take_source(GROUP, 50, BEN) == {1: -1.0}
+
+
+# ------------------------------------------------------------------ people and chats
+async def test_member_names_and_chat_status(store: ChatStore) -> None:
+    await store.remember_member(GROUP, ANN, "Ann")
+    await store.remember_member(GROUP, ANN, "Ann B." + "x" * 100)  # renamed; capped at 64
+    await store.remember_member(GROUP, BEN, "Ben")
+    names = await store.member_names(GROUP)
+    assert names == {ANN: ("Ann B." + "x" * 100)[:64], BEN: "Ben"}
+    assert await store.member_names(-5) == {}
+    assert await store.chat_status(GROUP) is None
+    await store.set_chat_status(GROUP, "removed")
+    await store.set_chat_status(GROUP, "member")
+    assert await store.chat_status(GROUP) == "member"
+
+
+async def test_watchlist_newest_first_and_language(store: ChatStore) -> None:
+    assert await store.save_for_later(ANN, ANN, 1) is True
+    await asyncio.sleep(0.002)
+    assert await store.save_for_later(ANN, ANN, 2) is True
+    assert await store.save_for_later(ANN, ANN, 1) is False  # already there
+    assert await store.watchlist(ANN, ANN) == [2, 1]
+    assert await store.unsave(ANN, ANN, 2) is True and await store.unsave(ANN, ANN, 2) is False
+    assert await store.watchlist(ANN, ANN) == [1] and await store.watchlist(GROUP, ANN) == []
+    assert await store.language(ANN) is None
+    await store.set_language(ANN, "de")
+    await store.set_language(ANN, "es")
+    assert await store.language(ANN) == "es"
+    await store.set_language(ANN, None)
+    assert await store.language(ANN) is None
+
+
+# ------------------------------------------------------------------ movie nights
+async def test_nights_rosters_in_join_order(store: ChatStore) -> None:
+    await store.start_night(GROUP, 70, "comedy 90s")
+    assert await store.night_query(GROUP, 70) == "comedy 90s"
+    assert await store.night_query(GROUP, 71) is None
+    assert await store.join_night(GROUP, 70, BEN, True) is True
+    await asyncio.sleep(0.002)
+    assert await store.join_night(GROUP, 70, ANN, True) is True
+    assert await store.join_night(GROUP, 70, ANN, True) is False  # already in
+    assert await store.night_members(GROUP, 70) == [BEN, ANN]
+    assert await store.join_night(GROUP, 70, BEN, False) is True
+    assert await store.join_night(GROUP, 70, BEN, False) is False
+    assert await store.night_members(GROUP, 70) == [ANN]
+    await store.start_night(GROUP, 70)  # started again: the words change, the roster stays
+    assert await store.night_query(GROUP, 70) == "" and await store.night_members(GROUP, 70)
+
+
+async def test_polls_votes_and_closing(store: ChatStore) -> None:
+    poll = PollInfo("p1", GROUP, 80, 70, (5, 6, 7), (2.5, 1.0, 0.5), False)
+    await store.save_poll(poll)
+    assert await store.poll("p1") == poll
+    assert await store.poll("nope") is None
+    assert await store.poll_of_message(GROUP, 80) == poll
+    assert await store.poll_of_message(GROUP, 81) is None
+    await store.vote("p1", ANN, 0)
+    await store.vote("p1", BEN, 2)
+    await store.vote("p1", ANN, 1)  # changed her mind
+    assert await store.votes("p1") == {ANN: 1, BEN: 2}
+    await store.vote("p1", BEN, None)  # retracted
+    assert await store.votes("p1") == {ANN: 1}
+    assert await store.close_poll("p1") is True
+    assert await store.close_poll("p1") is False
+    assert (await store.poll("p1")) == PollInfo(
+        "p1", GROUP, 80, 70, (5, 6, 7), (2.5, 1.0, 0.5), True
+    )
+    assert await store.close_poll("nope") is False
+
+
+async def test_history_newest_first_once_per_film(store: ChatStore) -> None:
+    before = time.time()
+    await store.add_history(GROUP, 5)
+    await asyncio.sleep(0.002)
+    await store.add_history(GROUP, 6)
+    await store.add_history(GROUP, 5)  # chosen again: the first time stays
+    history = await store.history(GROUP)
+    assert [movie for movie, _ in history] == [6, 5]
+    # a 64-bit float on both engines: a Unix time to well under a second
+    assert all(before - 0.01 <= when <= time.time() + 0.01 for _, when in history)
+    assert await store.history(-5) == []
+
+
+# ------------------------------------------------------------------ the flood limit
+async def test_token_bucket_matches_the_in_process_throttle(store: ChatStore) -> None:
+    throttle = Throttle(burst=3, rate=0.5)
+    start = 1_000_000.0
+    times = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 2.5, 2.6, 2.7, 20, 20.1, 20.2, 20.3, 20.4, 60]
+    for offset in times:
+        now = start + offset
+        assert await store.take_token(ANN, now, 3, 0.5) == throttle.check(ANN, now), offset
+    # another person's bucket is their own
+    assert await store.take_token(BEN, start + 60, 3, 0.5) == (True, False)
+
+
+async def test_token_bucket_is_shared_by_replicas(engine: Engine, store: ChatStore) -> None:
+    other = await engine.open()
+    now = time.time()
+    results = await asyncio.gather(
+        *(s.take_token(ANN, now, 5, 0.0001) for _ in range(10) for s in (store, other))
+    )
+    assert sum(allowed for allowed, _ in results) == 5  # no token spent twice
+    assert sum(warn for _, warn in results) == 1  # one warning for the flood
+
+
+async def test_forget_idle_buckets(store: ChatStore) -> None:
+    await store.take_token(ANN, 100.0, 3, 1)
+    await store.take_token(BEN, 200.0, 3, 1)
+    assert await store.forget_idle_buckets(150.0) == 1
+    assert await store.forget_idle_buckets(150.0) == 0
+    assert await store.take_token(ANN, 101.0, 1, 1) == (True, False)  # a fresh, full bucket
+
+
+# ------------------------------------------------------------------ durability and races
+async def test_every_write_is_visible_to_another_connection_on_return(
+    engine: Engine, store: ChatStore
+) -> None:
+    reader = await engine.open()
+    await store.rate(GROUP, ANN, 1, 1.0, "T")
+    assert await reader.ratings(GROUP, ANN) == {1: 1.0}
+    await store.hide(GROUP, ANN, 2)
+    assert await reader.hidden(GROUP, ANN) == {2}
+    await store.save_list(GROUP, 3, ListInfo(ANN, "k", 0, (1,)))
+    assert await reader.get_list(GROUP, 3) is not None
+    await store.save_source(GROUP, 3, ANN, {1: 1.0})
+    assert await reader.take_source(GROUP, 3, ANN) == {1: 1.0}
+    await store.remember_member(GROUP, ANN, "Ann")
+    assert await reader.member_names(GROUP) == {ANN: "Ann"}
+    await store.set_chat_status(GROUP, "member")
+    assert await reader.chat_status(GROUP) == "member"
+    await store.save_for_later(GROUP, ANN, 4)
+    assert await reader.watchlist(GROUP, ANN) == [4]
+    await store.set_language(ANN, "ru")
+    assert await reader.language(ANN) == "ru"
+    await store.start_night(GROUP, 5, "q")
+    await store.join_night(GROUP, 5, ANN, True)
+    assert await reader.night_members(GROUP, 5) == [ANN]
+    await store.save_poll(PollInfo("p", GROUP, 6, 5, (1,), (1.0,), False))
+    await store.vote("p", ANN, 0)
+    assert await reader.votes("p") == {ANN: 0}
+    await store.add_history(GROUP, 1)
+    assert [m for m, _ in await reader.history(GROUP)] == [1]
+    assert await store.unrate(GROUP, ANN, 1)
+    assert await reader.ratings(GROUP, ANN) == {}
+
+
+async def test_concurrent_presses_from_two_replicas_give_one_rating(
+    engine: Engine, store: ChatStore
+) -> None:
+    other = await engine.open()
+    for movie in range(1, 21):
+        await store.hide(GROUP, ANN, movie)
+        await asyncio.gather(
+            store.rate(GROUP, ANN, movie, 1.0, "A"),
+            other.rate(GROUP, ANN, movie, -1.0, "A"),
+            store.rate(GROUP, ANN, movie, 1.0, None),
+            other.rate(GROUP, ANN, movie, 1.0, "A"),
+        )
+    ratings = await store.ratings(GROUP, ANN)
+    assert sorted(ratings) == list(range(1, 21))
+    assert set(ratings.values()) <= {1.0, -1.0}
+    rows = await engine.rows(store, f"SELECT count(*) FROM ratings WHERE user_id={ANN}")
+    assert rows[0][0] == 20 and await store.hidden(GROUP, ANN) == set()
+
+
+async def test_a_poll_closes_for_exactly_one_of_two_replicas(
+    engine: Engine, store: ChatStore
+) -> None:
+    other = await engine.open()
+    for n in range(15):
+        await store.save_poll(PollInfo(f"c{n}", GROUP, n, 1, (1, 2), (1.0, 0.5), False))
+        first, second = await asyncio.gather(store.close_poll(f"c{n}"), other.close_poll(f"c{n}"))
+        assert [first, second].count(True) == 1, n
+
+
+async def test_data_survive_closing_and_reopening(engine: Engine, store: ChatStore) -> None:
+    await store.rate(GROUP, ANN, 1, 1.0, "T")
+    await store.close()
+    engine.opened.remove(store)
+    again = await engine.open()
+    assert await again.ratings(GROUP, ANN) == {1: 1.0}
+
+
+# ------------------------------------------------------------------ deleting a person
+async def _everything_about(store: ChatStore, person: int, other: int) -> None:
+    """A row about `person` in every table, in a group and in their private chat, and some of
+    `other`'s in the same group."""
+    for chat in (GROUP, person):
+        await store.rate(chat, person, 1, 1.0, "Title")
+        await store.hide(chat, person, 2)
+        await store.save_list(chat, 10, ListInfo(person, "picks", 0, (1, 2)))
+        await store.save_source(chat, 11, person, {1: 1.0})
+        await store.save_for_later(chat, person, 3)
+        await store.start_night(chat, 12, "q")
+        await store.join_night(chat, 12, person, True)
+        await store.save_poll(PollInfo(f"poll{chat}", chat, 13, 12, (1, 2), (1.0, 0.0), False))
+        await store.vote(f"poll{chat}", person, 0)
+        await store.add_history(chat, 1)
+    await store.remember_member(GROUP, person, ANN_NAME)
+    await store.remember_member(person, person, ANN_NAME)
+    await store.set_chat_status(person, "member")
+    await store.set_language(person, "de")
+    await store.take_token(person, time.time(), 30, 1.5)
+    await store.rate(GROUP, other, 1, 1.0, "Title")
+    await store.remember_member(GROUP, other, "Ben")
+    await store.save_list(GROUP, 20, ListInfo(other, "picks", 0, (1,)))
+    await store.vote(f"poll{GROUP}", other, 1)
+
+
+async def _rows_about(engine: Engine, store: ChatStore, person: int) -> dict[str, int]:
+    """Rows naming `person` in any id column of any table, found from the engine's catalogue
+    (not from the list `delete_user` works from)."""
+    found = {}
+    for table, columns in (await engine.tables(store)).items():
+        ids = [c for c in columns if c in ("chat_id", "user_id", "owner_id")]
+        if ids:
+            where = " OR ".join(f"{c}={person}" for c in ids)
+            rows = await engine.rows(store, f"SELECT count(*) FROM {table} WHERE {where}")
+            found[table] = rows[0][0]
+    return found
+
+
+async def test_delete_user_leaves_no_row_about_the_person(engine: Engine, store: ChatStore) -> None:
+    await _everything_about(store, ANN, BEN)
+    before = await _rows_about(engine, store, ANN)
+    # every table that names people has something about Ann (or the test proves nothing)
+    assert all(before.values()) and set(before) == set(PERSON_COLUMNS), before
+    deleted = await store.delete_user(ANN)
+    assert deleted == sum(before.values())
+    after = await _rows_about(engine, store, ANN)
+    assert after == dict.fromkeys(before, 0), after
+    # Ben's rows in the group are untouched
+    assert await store.ratings(GROUP, BEN) == {1: 1.0}
+    assert await store.member_names(GROUP) == {BEN: "Ben"}
+    assert await store.get_list(GROUP, 20) is not None
+    assert await store.votes(f"poll{GROUP}") == {BEN: 1}
+    assert await store.delete_user(ANN) == 0
+
+
+async def test_on_sqlite_a_deleted_name_is_in_no_file(engine: Engine, store: ChatStore) -> None:
+    await _everything_about(store, ANN, BEN)
+    await store.checkpoint()
+    if engine.path is None:  # PostgreSQL: rows are checked above; files are the server's
+        assert store.shared
+        return
+    files = [engine.path.with_name(engine.path.name + s) for s in ("", "-wal", "-shm")]
+    name = ANN_NAME.encode()
+    await store.remember_member(GROUP, ANN, ANN_NAME)  # in the WAL as well as the main file
+    assert any(name in f.read_bytes() for f in files if f.exists())
+    await store.delete_user(ANN)
+    for path in files:
+        if path.exists():
+            assert name not in path.read_bytes(), path.name
+    assert engine.path.with_name(engine.path.name + "-wal").stat().st_size == 0
+
+
+# ------------------------------------------------------------------ schema and migrations
+_TYPES = {"integer": "int", "bigint": "int", "real": "float", "double precision": "float"}
+
+
+async def test_both_engines_hold_the_same_logical_schema(tmp_path: Path, database_url: str) -> None:
+    lite = await open_storage(None, tmp_path / "a.sqlite3")
+    pg = await open_storage(database_url, tmp_path)
+    try:
+        assert isinstance(lite, SQLiteStore) and isinstance(pg, PostgresStore)
+        sqlite_schema = {}
+        for table in TABLES:
+            info = lite.sync._read(f"PRAGMA table_info({table})")
+            sqlite_schema[table] = [
+                (name, _TYPES.get(kind.lower(), kind.lower()), bool(notnull) or pk > 0, pk > 0)
+                for _, name, kind, notnull, _, pk in info
+            ]
+        pg_schema: dict[str, list[tuple[str, str, bool, bool]]] = {}
+        async with pg._pool.connection() as db:
+            for table in TABLES:
+                keys = await (
+                    await db.execute(
+                        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON "
+                        "a.attrelid=i.indrelid AND a.attnum=ANY(i.indkey) "
+                        "WHERE i.indrelid=%s::regclass AND i.indisprimary",
+                        (table,),
+                    )
+                ).fetchall()
+                columns = await (
+                    await db.execute(
+                        "SELECT column_name, data_type, is_nullable FROM "
+                        "information_schema.columns WHERE table_name=%s ORDER BY ordinal_position",
+                        (table,),
+                    )
+                ).fetchall()
+                primary = {k for (k,) in keys}
+                pg_schema[table] = [
+                    (name, _TYPES.get(kind, kind), nullable == "NO", name in primary)
+                    for name, kind, nullable in columns
+                ]
+        assert pg_schema == sqlite_schema
+    finally:
+        await lite.close()
+        await pg.close()
+
+
+_FIRST_RELEASE_ROWS = [
+    "INSERT INTO ratings VALUES (-100123, 7000000001, 2571, 1.0, 1700000000.5)",
+    "INSERT INTO ratings VALUES (-100123, 7000000002, 1, -1.0, 1700000001.5)",
+    "INSERT INTO ratings VALUES (7000000001, 7000000001, 260, 1.0, 1700000002.5)",
+    "INSERT INTO hidden VALUES (-100123, 7000000001, 296)",
+    "INSERT INTO members VALUES (-100123, 7000000001, 'Ann')",
+    "INSERT INTO members VALUES (-100123, 7000000002, 'Ben')",
+    "INSERT INTO chats VALUES (-100123, 'member', 1700000003.0)",
+]
+
+
+def _first_release_file(path: Path) -> None:
+    """A file as the first release left it: MIGRATIONS[0]'s tables, no user_version set."""
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0])
+    for row in _FIRST_RELEASE_ROWS:
+        db.execute(row)
+    db.commit()
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 0
+    db.close()
+
+
+async def _check_first_release_rows(store: ChatStore) -> None:
+    assert await store.version() == SCHEMA_VERSION
+    assert await store.chat_ratings(-100123) == {ANN: {2571: 1.0}, BEN: {1: -1.0}}
+    assert await store.ratings(ANN, ANN) == {260: 1.0}
+    assert await store.rated_titles(-100123, ANN) == {2571: None}
+    assert await store.hidden(-100123) == {296}
+    assert await store.member_names(-100123) == {ANN: "Ann", BEN: "Ben"}
+    assert await store.chat_status(-100123) == "member"
+    await store.rate(-100123, ANN, 2571, -1.0, "Matrix, The (1999)")  # the new columns work
+    assert await store.rated_titles(-100123, ANN) == {2571: "Matrix, The (1999)"}
+    await store.save_for_later(ANN, ANN, 1)
+    assert await store.watchlist(ANN, ANN) == [1]
+
+
+async def test_a_first_release_sqlite_file_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    _first_release_file(path)
+    store = await open_storage(None, path)
+    try:
+        await _check_first_release_rows(store)
+    finally:
+        await store.close()
+
+
+async def test_a_first_release_postgres_database_is_upgraded_in_place(
+    tmp_path: Path, database_url: str
+) -> None:
+    """A database left at schema 1 (as a PostgreSQL deployment of that schema would be)."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as db:
+        for statement in STEPS[0].statements("postgres"):
+            db.execute(statement)
+        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        db.execute("INSERT INTO schema_version VALUES (1)")
+        for row in _FIRST_RELEASE_ROWS:
+            db.execute(row)
+    store = await open_storage(database_url, tmp_path)
+    try:
+        await _check_first_release_rows(store)
+    finally:
+        await store.close()
+
+
+async def test_a_file_written_by_the_storage_code_keeps_every_row(tmp_path: Path) -> None:
+    """The synchronous `Storage` is the code that wrote schema-3 files; reopened through the
+    async store, every row of every table is there."""
+    path = tmp_path / "bot.sqlite3"
+    old = Storage(path)
+    assert old.version == SCHEMA_VERSION
+    old.rate(GROUP, ANN, 1, 1.0, "T")
+    old.hide(GROUP, ANN, 2)
+    old.save_list(GROUP, 10, ListInfo(ANN, "picks", 0, (1, 2)))
+    old.save_source(GROUP, 11, ANN, {1: 1.0})
+    old.remember_member(GROUP, ANN, "Ann")
+    old.set_chat_status(GROUP, "member")
+    old.save_for_later(GROUP, ANN, 3)
+    old.set_language(ANN, "de")
+    old.start_night(GROUP, 12, "q")
+    old.join_night(GROUP, 12, ANN, True)
+    old.save_poll(PollInfo("p", GROUP, 13, 12, (1, 2), (1.0, 0.0), False))
+    old.vote("p", ANN, 1)
+    old.add_history(GROUP, 1)
+    old.take_token(ANN, time.time(), 30, 1.5)
+    counts = {t: old._read(f"SELECT count(*) FROM {t}")[0][0] for t in TABLES}
+    old.close()
+    assert all(counts.values()), counts
+    store = await open_storage(None, path)
+    try:
+        assert isinstance(store, SQLiteStore) and await store.version() == SCHEMA_VERSION
+        assert {t: store.sync._read(f"SELECT count(*) FROM {t}")[0][0] for t in TABLES} == counts
+        assert await store.ratings(GROUP, ANN) == {1: 1.0}
+        assert await store.votes("p") == {ANN: 1}
+    finally:
+        await store.close()
+
+
+async def test_replicas_starting_together_migrate_once(database_url: str, tmp_path: Path) -> None:
+    stores = await asyncio.gather(*(open_storage(database_url, tmp_path) for _ in range(4)))
+    try:
+        assert [await s.version() for s in stores] == [SCHEMA_VERSION] * 4
+    finally:
+        for s in stores:
+            await s.close()
+
+
+async def test_two_processes_opening_an_old_sqlite_file_together(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    _first_release_file(path)
+    stores = await asyncio.gather(*(SQLiteStore.open(path) for _ in range(3)))
+    try:
+        assert [await s.version() for s in stores] == [SCHEMA_VERSION] * 3
+        assert await stores[0].ratings(ANN, ANN) == {260: 1.0}
+    finally:
+        for s in stores:
+            await s.close()
