@@ -16,6 +16,7 @@ from movierec.data import load_dataset
 from movierec.evaluation import (
     Case,
     Ease,
+    Metric,
     Tally,
     ease_weights,
     grid_scorings,
@@ -101,11 +102,11 @@ def test_tally_coverage_and_popularity_look_at_the_five_shown_picks() -> None:
     tally.add(
         np.array([2, 3, 5, 7, 9]), Case(2, {1: 1.0}, frozenset({1}), frozenset({9})), popularity
     )
-    row = tally.row(catalogue_size=20)
-    assert row["users"] == 2
-    assert row["precision@5"] == pytest.approx((1 / 5 + 1 / 5) / 2)
-    assert row["coverage"] == pytest.approx(len({2, 4, 6, 8, 10, 3, 5, 7, 9}) / 20)  # 12 not shown
-    assert row["popularity"] == pytest.approx(10 * (2 + 4 + 6 + 8 + 10 + 2 + 3 + 5 + 7 + 9) / 10)
+    row = tally.row(catalogue_size=20, method="m")
+    assert row.users == 2 and row.method == "m"
+    assert row.value(Metric.PRECISION) == row.precision == pytest.approx((1 / 5 + 1 / 5) / 2)
+    assert row.coverage == pytest.approx(len({2, 4, 6, 8, 10, 3, 5, 7, 9}) / 20)  # 12 not shown
+    assert row.popularity == pytest.approx(10 * (2 + 4 + 6 + 8 + 10 + 2 + 3 + 5 + 7 + 9) / 10)
 
 
 # ----------------------------------------------------------------------------- seen weight
@@ -249,6 +250,11 @@ def test_run_evaluation_on_two_tastes(
         reveals=(5, 10),
         lambdas=(1.0, 50.0),
         scorings=grid_scorings((5, 20), powers=(0.0, 1.0), damping=(0.0,)),
+        baselines={
+            "rp3beta": {"alpha": (0.5, 1.0), "beta": (0.0, 0.5), "neighbours": (10,)},
+            "itemknn": {"shrink": (0.0, 10.0), "neighbours": (10, None)},
+            "ials": {"factors": (4,), "regularization": (0.1, 10.0), "alpha": (1.0,)},
+        },
         workdir=tmp_path,
     )
     split = split_users(data.ratings, seed=0)
@@ -259,19 +265,32 @@ def test_run_evaluation_on_two_tastes(
     assert set(result.ease_lambda) == {"ease", "ease-seen"}
     assert set(result.ease_lambda.values()) <= {1.0, 50.0}
     assert len(result.grid) == 2 * 2 * 2 * 2 and result.chosen in result.grid
-    cells = {(r["split"], r["method"], r["reveals"]): r for r in result.results}
-    assert {m for _, m, _ in cells} >= {"popular", "seed", "default", "ease", "ease-seen"}
+    cells = {(r.split, r.method, r.reveals): r for r in result.results}
+    methods = ("popular", "seed", "default", "ease", "ease-seen", "rp3beta", "itemknn", "ials")
+    assert {m for _, m, _ in cells} >= set(methods)
+    tuned = {t.method: t for t in result.tuned}
+    assert set(tuned) == {"ease", "ease-seen", "rp3beta", "itemknn", "ials"}
+    assert (
+        tuned["rp3beta"].params["neighbours"] == 10 and "neighbours" not in tuned["rp3beta"].edges
+    )
+    assert tuned["rp3beta"].params["query"] in ("signed", "seen")
+    assert tuned["ials"].params["query"] in ("liked", "seen")
+    for t in tuned.values():  # every winner was measured, and a 2-value grid's winner is on an edge
+        assert t.row in t.tried
+        assert set(t.edges) == {k for k, v in t.grid.items() if len(v) > 1}
     for n in (5, 10):
-        test = {m: cells[("test", m, n)] for m in ("popular", "seed", "default", "ease")}
+        test = {m: cells[("test", m, n)] for m in methods}
         # two clear tastes: neighbours find the right half of the catalogue, popularity cannot
-        assert test["seed"]["precision@5"] > test["popular"]["precision@5"] + 0.2
-        assert test["default"]["ndcg@10"] > test["popular"]["ndcg@10"] + 0.2
+        assert test["seed"].precision > test["popular"].precision + 0.2
+        assert test["default"].ndcg > test["popular"].ndcg + 0.2
+        # everybody watched random films, so only a model of the likes sees the tastes
+        assert test["ials"].ndcg > test["popular"].ndcg + 0.2
         for row in test.values():
-            assert 0 < row["users"] <= 20
-            assert 0.0 <= row["precision@5"] <= 1.0 and 0.0 <= row["coverage"] <= 1.0
-    assert {(m["versus"], m["metric"]) for m in evaluation.margins(result, "test", 10)} == {
+            assert 0 < row.users <= 20
+            assert 0.0 <= row.precision <= 1.0 and 0.0 <= row.coverage <= 1.0
+    assert {(m.versus, m.metric) for m in evaluation.margins(result, "test", 10)} == {
         (versus, metric)
-        for versus in ("seed", "ease", "ease-seen")
+        for versus in ("seed", "ease", "ease-seen", "rp3beta", "itemknn", "ials")
         for metric in ("precision@5", "ndcg@10")
     }
     assert "default" in evaluation.format_table(result)
@@ -286,7 +305,8 @@ def test_evaluate_help_lists_its_options(capsys: pytest.CaptureFixture[str]) -> 
         cli_main(["evaluate", "--help"])
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    for option in ("--reveals", "--max-users", "--lambdas", "--plot", "--json", "--seed"):
+    options = ("--reveals", "--max-users", "--lambdas", "--skip", "--fast", "--plot", "--json")
+    for option in (*options, "--seed"):
         assert option in out
 
 
@@ -299,14 +319,25 @@ def test_evaluate_command_runs_on_generated_data(
     monkeypatch.setenv("MOVIELENS_DIR", str(two_tastes))
     monkeypatch.setenv("MOVIEREC_HOME", str(tmp_path / "home"))
     plot_path = tmp_path / "eval.png"
-    argv = ["evaluate", "--reveals", "5", "--lambdas", "10", "--max-users", "10", "--json"]
+    argv = [
+        "evaluate",
+        "--reveals",
+        "5",
+        "--lambdas",
+        "10",
+        "--max-users",
+        "10",
+        "--fast",
+        "--json",
+    ]
     code = cli_main([*argv, "--plot", str(plot_path)])
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     assert report["dataset"] == "tiny" and report["users"]["test"] == 10
     assert {r["reveals"] for r in report["results"]} == {5}
     assert plot_path.read_bytes()[:4] == b"\x89PNG"
-    assert cli_main(["evaluate", "--reveals", "5", "--lambdas", "10", "--max-users", "10"]) == 0
+    argv = ["evaluate", "--reveals", "5", "--lambdas", "10", "--max-users", "10"]
+    assert cli_main([*argv, "--skip", "rp3beta", "itemknn", "ials"]) == 0
     text = capsys.readouterr().out
     assert "Test split:" in text and "precision@5" in text and "default vs seed" in text
 
