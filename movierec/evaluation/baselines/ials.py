@@ -79,6 +79,12 @@ class IALS:
             (np.ones(len(cols), np.float32), (np.zeros(len(cols), np.int64), np.sort(cols))),
             shape=(1, len(self.items)),
         )
-        user = np.asarray(self.model.recalculate_user(0, row)).ravel()
-        dense[self.items] = self.model.item_factors @ user
+        from threadpoolctl import threadpool_limits
+
+        # One thread each for OpenMP and BLAS: together they oversubscribe and a fold-in that
+        # takes a millisecond takes a quarter of a second.
+        self.model.num_threads = 1
+        with threadpool_limits(1, "blas"):
+            user = np.asarray(self.model.recalculate_user(0, row)).ravel()
+            dense[self.items] = self.model.item_factors @ user
         return dense
