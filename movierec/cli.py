@@ -203,6 +203,11 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help=f"skip the slow baselines ({', '.join(SLOW)}): minutes on ml-1m",
     )
+    parser.add_argument(
+        "--study",
+        action="store_true",
+        help="also tune and report issue 14's candidate (blend of neighbours and an item graph)",
+    )
     parser.add_argument("--plot", type=Path, default=None, help="write the PNG plot here")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -228,6 +233,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         max_users=args.max_users or None,
         lambdas=args.lambdas,
         baselines={name: None for name in FAMILIES if name not in skipped},
+        study=args.study,
         progress=sys.stderr.isatty(),
     )
     if args.plot is not None:

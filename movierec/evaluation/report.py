@@ -152,8 +152,14 @@ def render(evaluation: Evaluation) -> str:
                 + edge
             )
     lines += ["", "Test split:", format_table(evaluation, "test"), ""]
-    lines.append("Margins of the default on test (paired over the same users):")
+    lines.append("Margins on test (paired over the same users):")
     lines += format_margins(margins(evaluation))
+    if evaluation.study:
+        graph = evaluation.study["graph"]
+        lines.append(
+            f"The blend's precomputed item graph: {graph['films']:,} films, {graph['edges']:,} "
+            f"edges, {graph['megabytes']:.1f} MB as CSR, built in {graph['seconds']:.1f} s"
+        )
     lines.append(f"({evaluation.seconds:.0f} s)")
     return "\n".join(lines)
 

@@ -303,6 +303,7 @@ class Evaluation:
     lambdas: list[ResultRow]
     margins: list[MarginRow] = field(default_factory=list)  # default vs every baseline, paired
     tuned: list[Tuned] = field(default_factory=list)  # EASE and the item/factor baselines
+    study: dict[str, Any] = field(default_factory=dict)  # what the study's candidate precomputes
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -318,6 +319,7 @@ class Evaluation:
             "lambdas": [r.to_dict() for r in self.lambdas],
             "margins": [m.to_dict() for m in self.margins],
             "tuned": [t.to_dict() for t in self.tuned],
+            "study": self.study,
             "seconds": self.seconds,
         }
 
@@ -338,6 +340,7 @@ def run_evaluation(
     lambdas: Sequence[float] = LAMBDAS,
     scorings: Sequence[Scoring] | None = None,
     baselines: Mapping[str, Mapping[str, Sequence[Any]] | None] | None = None,
+    study: bool | Mapping[str, Sequence[Any]] = False,
     store: str = "edge",
     workdir: Path | None = None,
     progress: bool = False,
@@ -346,6 +349,8 @@ def run_evaluation(
 
     `baselines` names the extra families to tune (rp3beta, itemknn, ials), each with its own grid
     or None for the family's default grid; None means all of them on their default grids.
+    `study` adds issue 14's candidate (`study.py`), tuned on validation over its grid (or the one
+    given), with its margins against the default and every baseline.
     """
     from movierec.recommender import Recommender
 
@@ -422,6 +427,27 @@ def run_evaluation(
                 tuned.append(best_of)
                 rankers[name] = item_ranker(model, allowed, best_of.params["query"])
 
+            study_info: dict[str, Any] = {}
+            if study:
+                from movierec.evaluation import study as blend
+
+                blender = blend.Blender(rec, RP3beta(split.train, columns), allowed)
+                study_grid = None if study is True else study
+                best_blend = blend.tune_blend(
+                    blender, validation, popularity, catalogue_size, study_grid, progress=progress
+                )
+                tuned.append(best_blend)
+                params = best_blend.params
+                rankers[blend.NAME] = blender.ranker(params, params["graph_weight"])
+                cost = blend.graph_cost(
+                    split.train,
+                    columns,
+                    params["alpha"],
+                    params["beta"],
+                    params["graph_neighbours"],
+                )
+                study_info = {"graph": cost.to_dict()}
+
             results: list[ResultRow] = []
             margins: list[MarginRow] = []
             held = (("validation", validation_users), ("test", test_users))
@@ -434,6 +460,8 @@ def run_evaluation(
                 ]
                 versus = ("seed", *EASES, *families)
                 margins += margin_rows(done, "default", versus, split_name, n)
+                if study:
+                    margins += margin_rows(done, "blend", ("default", *versus), split_name, n)
         finally:
             rec.close()
     return Evaluation(
@@ -452,5 +480,6 @@ def run_evaluation(
         lambdas=lambda_rows,
         margins=margins,
         tuned=tuned,
+        study=study_info,
         seconds=time.perf_counter() - started,
     )
