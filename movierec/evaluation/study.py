@@ -45,6 +45,16 @@ GRID: dict[str, tuple] = {
     "beta": (0.1, 0.25, 0.4, 0.55, 0.7, 0.85),
     "graph_neighbours": (25, 50, 100, 200, 400),
 }
+# Where a partial grid fixes the parameters it leaves out: the shipped default, a middling graph.
+FIXED: dict[str, Any] = {
+    "neighbours": SCORINGS["default"].neighbors,
+    "similarity_power": SCORINGS["default"].similarity_power,
+    "popularity_damping": SCORINGS["default"].popularity_damping,
+    "idf_power": 0.0,
+    "alpha": 0.75,
+    "beta": 0.4,
+    "graph_neighbours": 100,
+}
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
@@ -139,8 +149,13 @@ def tune_blend(
     weights: Sequence[float] = WEIGHTS,
     progress: bool = False,
 ) -> Tuned:
-    """The blend's best parameters on validation; every graph weight is tried at every point."""
-    grid = dict(grid if grid is not None else GRID)
+    """The blend's best parameters on validation; every graph weight is tried at every point.
+
+    A `grid` naming only some parameters fixes the others at `FIXED`.
+    """
+    if grid is None:
+        grid = GRID
+    grid = {name: tuple(grid.get(name, (FIXED[name],))) for name in GRID}
 
     def measure(params: dict[str, Any]) -> list[ResultRow]:
         rankers = {str(w): blender.ranker(params, w) for w in weights}
