@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from movierec.evaluation.baselines import RP3beta
-from movierec.evaluation.metrics import PICKS, ResultRow
-from movierec.evaluation.run import Tuned, coordinate_search, on_edges, run_rankers
+from movierec.evaluation.metrics import PICKS, ResultRow, Tally
+from movierec.evaluation.run import Tuned, coordinate_search, on_edges
 from movierec.evaluation.split import Case
 from movierec.scoring import SCORINGS, Scoring, aggregate, rank
 from movierec.store.base import Neighbours
@@ -158,11 +159,14 @@ def tune_blend(
     grid = {name: tuple(grid.get(name, (FIXED[name],))) for name in GRID}
 
     def measure(params: dict[str, Any]) -> list[ResultRow]:
-        rankers = {str(w): blender.ranker(params, w) for w in weights}
-        tallies = run_rankers(rankers, validation, popularity, progress, NAME)
+        tallies = [Tally() for _ in weights]
+        for case in tqdm(validation, desc=NAME, unit="user", disable=not progress, leave=False):
+            user, item, mask = blender.parts(case, params)  # once for every weight
+            for w, tally in zip(weights, tallies, strict=True):
+                tally.add(rank((1.0 - w) * user + w * item, mask, PICKS), case, popularity)
         return [
             t.row(catalogue_size, NAME, params={**params, "graph_weight": w})
-            for w, t in zip(weights, tallies.values(), strict=True)
+            for w, t in zip(weights, tallies, strict=True)
         ]
 
     best, tried = coordinate_search(grid, measure)
