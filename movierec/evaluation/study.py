@@ -11,6 +11,8 @@ different mistakes, so the candidate adds them, each scaled to a best score of 1
   number of training users who rated the film): a shared taste for a rarely seen film says more
   about two people than one for a blockbuster. γ = 0 is the shipped query. The weighting is in the
   query vector only, so the product could adopt it without re-indexing.
+  Each neighbour's weight, similarity^p, may also be divided by (films they rated)^ρ, so that
+  people who rated everything do not add a little to every film.
 * `graph`: RP3beta's pruned item graph queried with every reveal as seen (its best form).
 
 Only a prototype in the evaluation package: the product's default is not changed here. What it would
@@ -42,6 +44,8 @@ GRID: dict[str, tuple] = {
     "similarity_power": (1.0, 2.0, 3.0, 4.0),
     "popularity_damping": (0.0, 0.125, 0.25, 0.375, 0.5),
     "idf_power": (0.0, 0.25, 0.5, 0.75, 1.0),
+    # (0, 0.25, 0.5, 0.75, 1) measured on ml-1m: every ρ > 0 lost NDCG@10 (−0.005 to −0.04)
+    "row_power": (0.0,),
     "alpha": (0.25, 0.5, 0.75, 1.0, 1.25),
     "beta": (0.1, 0.25, 0.4, 0.55, 0.7, 0.85),
     "graph_neighbours": (25, 50, 100, 200, 400),
@@ -52,6 +56,7 @@ FIXED: dict[str, Any] = {
     "similarity_power": SCORINGS["default"].similarity_power,
     "popularity_damping": SCORINGS["default"].popularity_damping,
     "idf_power": 0.0,
+    "row_power": 0.0,
     "alpha": 0.75,
     "beta": 0.4,
     "graph_neighbours": 100,
@@ -119,6 +124,13 @@ class Blender:
             seen_weight=SCORINGS["default"].seen_weight,
         )
         near = self.neighbours(case, params["neighbours"], params["idf_power"])
+        if params["row_power"]:
+            # each neighbour's weight sim^p times (films they rated)^−ρ: folded into sim
+            indptr, _, _ = self.rec.vectors.rows(near.ids)
+            scale = np.maximum(np.diff(indptr), 1).astype(np.float64) ** (
+                -params["row_power"] / params["similarity_power"]
+            )
+            near = Neighbours(near.ids, near.similarities * scale)
         user = aggregate(near, self.rec.vectors, scoring, self.columns, self.rec.popularity)
         graph = self.graph(params["alpha"], params["beta"], params["graph_neighbours"])
         item = graph.scores(case.seen())[: self.columns]
