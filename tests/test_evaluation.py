@@ -407,6 +407,7 @@ def test_the_blends_ends_are_the_default_and_the_item_graph(
             "similarity_power": default.similarity_power,
             "popularity_damping": default.popularity_damping,
             "idf_power": 0.0,
+            "row_power": 0.0,
             "alpha": 0.75,
             "beta": 0.5,
             "graph_neighbours": 10,
