@@ -10,7 +10,7 @@ import itertools
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +170,7 @@ class Tuned:
     tried: tuple[ResultRow, ...]
     edges: tuple[str, ...] = ()
     grid: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    seconds: float = 0.0  # building, fitting and measuring every point tried
 
     def model_params(self) -> dict[str, Any]:
         return {k: v for k, v in self.params.items() if k != "query"}
@@ -182,6 +183,7 @@ class Tuned:
             "grid": {k: list(v) for k, v in self.grid.items()},
             "validation": self.row.to_dict(),
             "tried": [r.to_dict() for r in self.tried],
+            "seconds": self.seconds,
         }
 
 
@@ -241,6 +243,7 @@ def tune_family(
     progress: bool = False,
 ) -> tuple[Tuned, Any]:
     """The family's best (parameters, query form) on validation, and that model, fitted."""
+    started = time.perf_counter()
     grid = dict(grid if grid is not None else family.grid)
     base = family.build(train, columns)
 
@@ -263,7 +266,8 @@ def tune_family(
         on_edges(grid, best.params),
         grid,
     )
-    return tuned, base.fit(**tuned.model_params())
+    model = base.fit(**tuned.model_params())
+    return replace(tuned, seconds=time.perf_counter() - started), model
 
 
 def tune_ease(
@@ -431,12 +435,13 @@ def run_evaluation(
             if study:
                 from movierec.evaluation import study as blend
 
+                study_started = time.perf_counter()
                 blender = blend.Blender(rec, RP3beta(split.train, columns), allowed)
                 study_grid = None if study is True else study
                 best_blend = blend.tune_blend(
                     blender, validation, popularity, catalogue_size, study_grid, progress=progress
                 )
-                tuned.append(best_blend)
+                tuned.append(replace(best_blend, seconds=time.perf_counter() - study_started))
                 params = best_blend.params
                 rankers[blend.NAME] = blender.ranker(params, params["graph_weight"])
                 cost = blend.graph_cost(
