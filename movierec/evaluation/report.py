@@ -148,8 +148,9 @@ def render(evaluation: Evaluation) -> str:
             )
             lines.append(
                 f"  {t.method:<9} {_params_text(t.params)} "
-                f"(NDCG@10 {t.row.ndcg:.4f}, P@5 {t.row.precision:.4f}, {len(t.tried)} tried, "
-                f"{t.seconds:.0f} s)" + edge
+                f"(NDCG@10 {t.row.ndcg:.4f}, P@5 {t.row.precision:.4f}, {len(t.tried)} tried"
+                + (f", {t.seconds:.0f} s)" if t.seconds else ")")
+                + edge
             )
     lines += ["", "Test split:", format_table(evaluation, "test"), ""]
     lines.append("Margins on test (paired over the same users):")
