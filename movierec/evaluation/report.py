@@ -122,9 +122,12 @@ def format_margins(rows: Sequence[MarginRow]) -> list[str]:
 
 
 def _params_text(params: Mapping[str, Any]) -> str:
-    return ", ".join(
-        f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in params.items()
-    )
+    def text(value: Any) -> str:
+        if value is None:
+            return "all"  # no pruning
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    return ", ".join(f"{k} {text(v)}" for k, v in params.items())
 
 
 def render(evaluation: Evaluation) -> str:

@@ -188,11 +188,14 @@ class Tuned:
 
 
 def on_edges(grid: Mapping[str, Sequence[Any]], best: Mapping[str, Any]) -> tuple[str, ...]:
-    """Parameters of `best` at the first or last value of a grid with more than one value."""
+    """Parameters of `best` at the first or last value of a grid with more than one value.
+
+    None (no pruning) is the end of its scale, not a choice of grid: nothing lies beyond it.
+    """
     return tuple(
         name
         for name, values in grid.items()
-        if len(values) > 1 and best[name] in (values[0], values[-1])
+        if len(values) > 1 and best[name] is not None and best[name] in (values[0], values[-1])
     )
 
 

@@ -16,7 +16,7 @@ from movierec.evaluation.baselines.common import ItemItem, prune_rows, train_mat
 
 GRID: dict[str, tuple] = {
     "shrink": (0.0, 10.0, 25.0, 50.0, 100.0, 200.0, 500.0),
-    "neighbours": (25, 50, 100, 200, 400, None),  # None: no pruning
+    "neighbours": (25, 50, 100, 200, 400, 800, None),  # None: no pruning
 }
 QUERIES = ("signed", "seen")
 

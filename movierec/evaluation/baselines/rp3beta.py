@@ -20,7 +20,7 @@ from movierec.evaluation.baselines.common import ItemItem, prune_rows, train_mat
 GRID: dict[str, tuple] = {
     "alpha": (0.25, 0.5, 0.75, 1.0, 1.25, 1.5),
     "beta": (0.0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9),
-    "neighbours": (25, 50, 100, 200, 400, None),  # None: no pruning
+    "neighbours": (25, 50, 100, 200, 400, 800, None),  # None: no pruning
 }
 QUERIES = ("signed", "seen")
 
