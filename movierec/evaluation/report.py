@@ -194,13 +194,14 @@ def plot(evaluation: Evaluation, path: Path) -> Path:
     }
     families = sorted({(r["vector"], r["similarity_power"]) for r in rows})
     neighbours = sorted({r["neighbors"] for r in rows})
-    references = (
-        ("ease-seen", "black"),
-        ("ease", "dimgrey"),
-        ("seed", "darkgrey"),
-        ("rp3beta", "tab:green"),
-        ("ials", "tab:purple"),
-        ("itemknn", "tab:brown"),
+    references = (  # grey shades and line styles: the colours belong to the grid's lines
+        ("ease-seen", "black", ":"),
+        ("ease", "dimgrey", ":"),
+        ("seed", "darkgrey", ":"),
+        ("rp3beta", "black", "-."),
+        ("ials", "dimgrey", "-."),
+        ("itemknn", "darkgrey", "-."),
+        ("blend", "red", "--"),
     )
     for (i, seen), (j, damping) in itertools.product(enumerate(seens), enumerate(dampings)):
         ax = axes[i][j]
@@ -215,9 +216,9 @@ def plot(evaluation: Evaluation, path: Path) -> Path:
             ax.plot(
                 *zip(*line, strict=True), style, marker="o", ms=3, label=f"{vector}, sim^{power:g}"
             )
-        for name, colour in references:
+        for name, colour, style in references:
             if name in cell:
-                ax.axhline(cell[name].ndcg, color=colour, linestyle=":", label=name)
+                ax.axhline(cell[name].ndcg, color=colour, linestyle=style, label=name)
         chosen = {
             "method": evaluation.chosen.method,
             **evaluation.chosen.params,
