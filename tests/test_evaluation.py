@@ -109,6 +109,12 @@ def test_tally_coverage_and_popularity_look_at_the_five_shown_picks() -> None:
     )
     row = tally.row(catalogue_size=20, method="m")
     assert row.users == 2 and row.method == "m"
+    assert tally.mean(Metric.NDCG) == row.ndcg and tally.mean(Metric.RECALL) == row.recall
+    with pytest.raises(ValueError, match="per-user"):
+        tally.mean(Metric.COVERAGE)  # a property of everybody's picks together, not a mean
+    assert set(tally.per_user) == {1, 2} and tally.per_user[2][Metric.PRECISION] == pytest.approx(
+        1 / 5
+    )
     assert row.value(Metric.PRECISION) == row.precision == pytest.approx((1 / 5 + 1 / 5) / 2)
     assert row.coverage == pytest.approx(len({2, 4, 6, 8, 10, 3, 5, 7, 9}) / 20)  # 12 not shown
     assert row.popularity == pytest.approx(10 * (2 + 4 + 6 + 8 + 10 + 2 + 3 + 5 + 7 + 9) / 10)

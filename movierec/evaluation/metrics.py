@@ -31,9 +31,6 @@ class Metric(StrEnum):
     POPULARITY = "popularity"
 
 
-PER_USER = (Metric.PRECISION, Metric.NDCG, Metric.RECALL)  # the ones a paired test can compare
-
-
 def precision_at_k(picks: Sequence[int], targets: Iterable[int], k: int) -> float:
     """Hits among the first `k` picks over `k` (a short list is not rewarded for being short)."""
     wanted = set(targets)
@@ -136,10 +133,14 @@ class Tally:
 
     def mean(self, metric: Metric) -> float:
         """A per-user metric's mean over the users seen so far (0 with none)."""
-        total = {Metric.PRECISION: self.precision, Metric.NDCG: self.ndcg}.get(metric, self.recall)
-        if metric not in PER_USER:
+        totals = {
+            Metric.PRECISION: self.precision,
+            Metric.NDCG: self.ndcg,
+            Metric.RECALL: self.recall,
+        }
+        if metric not in totals:
             raise ValueError(f"{metric} is not a per-user metric")
-        return total / max(self.users, 1)
+        return totals[metric] / max(self.users, 1)
 
     def row(
         self,

@@ -296,6 +296,15 @@ def tune_ease(
     return best, rows
 
 
+def ease_tuned(name: str, seen: bool, rows: Sequence[ResultRow], lambdas: Sequence[float]) -> Tuned:
+    """An EASE variant's λ sweep in the shape of the other baselines' searches, edges included."""
+    mine = tuple(r for r in rows if r.method == name)
+    best = select_best(mine)
+    grid = {"lambda": tuple(lambdas)}
+    params = {"lambda": best.params["lambda"], "query": "seen" if seen else "signed"}
+    return Tuned(name, params, best, mine, on_edges(grid, best.params), grid)
+
+
 # ----------------------------------------------------------------------------- the whole run
 @dataclass
 class Evaluation:
@@ -386,17 +395,7 @@ def run_evaluation(
             best_lambda, lambda_rows = tune_ease(
                 ease, validation, allowed, popularity, catalogue_size, lambdas, progress
             )
-            tuned = [
-                Tuned(
-                    name,
-                    {"lambda": best_lambda[name], "query": "seen" if seen else "signed"},
-                    best := select_best([r for r in lambda_rows if r.method == name]),
-                    tuple(r for r in lambda_rows if r.method == name),
-                    on_edges({"lambda": tuple(lambdas)}, best.params),
-                    {"lambda": tuple(lambdas)},
-                )
-                for name, seen in EASES.items()
-            ]
+            tuned = [ease_tuned(name, seen, lambda_rows, lambdas) for name, seen in EASES.items()]
 
             # The scoring grid on validation at N = 10.
             tallies = grid_tallies(rec, validation, grid, allowed, progress)
