@@ -1,4 +1,5 @@
-"""The evaluation harness: metrics on hand-made lists, the split, EASE, a tiny run end to end."""
+"""The evaluation harness: metrics on hand-made lists, the split, EASE, the tuned baselines, the
+study's blend, and small runs end to end."""
 
 from __future__ import annotations
 
