@@ -4,22 +4,22 @@ A fixed list of the most popular films wastes questions: many people have seen n
 three Star Wars films say the same thing three times. Each question here is chosen from the
 answers so far to be both likely *seen* and *informative*, the two halves of the usual
 active-learning criteria for collaborative filtering (popularity × entropy, Rashid et al. 2002;
-"divisive among the current neighbours", Elahi et al. 2016):
+"divisive among the people like you", Elahi et al. 2016):
 
-    score(film) = seen(film) × (0.25 + divisive(film)) × (1 − overlap(film, asked))²
+    score(film) = seen(film)³ × (0.25 + divisive(film)) × (1 − overlap(film, asked))²
 
-* Before the person has liked or disliked anything, `seen` is the share of all users who rated
-  the film and `divisive` is how split they are on it (4·p·(1−p), p = share who rated it above
-  their mean).
-* After a like or a dislike, the same two quantities are read among the person's current
-  neighbours (the recommender's own neighbour search, the same call that makes the picks): a film
-  those people have seen and disagree about tells the most about which of them the person is like.
-* `overlap` is the largest rater-set cosine between the film and a film already asked (computed
-  over a pool of the few hundred best-known films): a second Star Wars film after the first adds
-  little.
+* `seen` and `divisive` (4·p·(1−p), p = share who rated it above their mean) are read over all
+  known users, each weighted by how much they are like the person so far: a user who saw a film
+  the person hasn't (or the reverse) counts a tenth, one who disliked what the person liked counts
+  0.3. Before any answer that is everybody; after "haven't seen" answers it turns towards people
+  who haven't seen those films either, whose films the person is more likely to know; after likes
+  and dislikes, towards people of the same taste, where a divisive film tells them apart.
+* `overlap` is the largest rater-set cosine between the film and a film already asked (over a
+  pool of the 300 best-known films): a second Star Wars film after the first adds little.
 
-"Haven't seen" answers cost nothing but a question; they steer the next ones away from films like
-them. The person can stop at any time (the bot offers its picks from the first answer on).
+The exponents and weights were chosen on validation users (`movierec evaluate --onboarding`,
+docs/evaluation.md). The person can stop at any time: the bot offers its picks from the first
+answer on.
 """
 
 from __future__ import annotations
@@ -31,11 +31,15 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 
-from movierec.recommender import PreferencesError, Recommender
+from movierec.recommender import Recommender
 
 POOL = 300  # the best-known films a question is chosen from
 MIN_MEAN = 3.0  # not a film most people disliked: a question should be pleasant to answer
 BASE = 0.25  # how much a film everyone agrees on still tells (it confirms a neighbourhood)
+SEEN_POWER = 3.0  # > 1 favours films people have seen over informative ones (chosen on validation)
+OVERLAP_POWER = 2.0  # how hard a film like one already asked is pushed down
+MISMATCH = 0.1  # a user who saw a film the person hasn't (or the reverse) counts this much
+SIGN_MISMATCH = 0.3  # a user who disliked what the person liked (or the reverse)
 
 Answer = float | None  # +1 liked, -1 disliked, 0 seen (no opinion), None: haven't seen
 
@@ -46,6 +50,9 @@ class Onboarding:
 
     rec: Recommender
     pool_size: int = POOL
+    seen_power: float = SEEN_POWER
+    overlap_power: float = OVERLAP_POWER
+    base: float = BASE
 
     @cached_property
     def pool(self) -> np.ndarray:
@@ -101,15 +108,16 @@ class Onboarding:
 
     def next_questions(self, answers: Mapping[int, Answer], count: int = 1) -> list[int]:
         """The next `count` films to ask about, best first (none already answered)."""
-        seen_share, liked_share = self._local(answers) or self._global
+        weights = self.weights(answers)
+        seen_share, liked_share = self._shares(weights)
         divisive = 4.0 * liked_share * (1.0 - liked_share)
-        score = seen_share * (BASE + divisive)
+        score = seen_share**self.seen_power * (self.base + divisive)
         position = {int(m): i for i, m in enumerate(self.pool)}
         asked = [position[m] for m in answers if m in position]
         closeness = self._overlap[:, asked].max(axis=1) if asked else np.zeros(len(self.pool))
         chosen: list[int] = []
         for _ in range(count):
-            total = score * (1.0 - np.clip(closeness, 0.0, 1.0)) ** 2
+            total = score * (1.0 - np.clip(closeness, 0.0, 1.0)) ** self.overlap_power
             total[asked] = -1.0
             total[[position[m] for m in chosen]] = -1.0
             best = int(np.argmax(total))
@@ -119,20 +127,36 @@ class Onboarding:
             closeness = np.maximum(closeness, self._overlap[:, best])
         return chosen
 
-    def _local(self, answers: Mapping[int, Answer]) -> tuple[np.ndarray, np.ndarray] | None:
-        """Seen and liked shares among the person's neighbours, once they liked or disliked
-        something (None before that)."""
-        signed = {int(m): float(v) for m, v in answers.items() if v}
-        if not signed:
-            return None
-        try:
-            scores = self.rec.movie_scores(signed)
-        except PreferencesError:
-            return None
-        consulted = max(scores.neighbors, 1)
-        seen = scores.raters[self.pool] / consulted
-        liked = scores.support[self.pool] / np.maximum(scores.raters[self.pool], 1)
-        return seen.astype(float), liked.astype(float)
+    def weights(self, answers: Mapping[int, Answer]) -> np.ndarray:
+        """How much each known user is like the person, given the answers so far: every answer
+        that user would have given differently divides their weight (a soft neighbourhood)."""
+        raters = self._raters
+        weights = np.ones(raters.shape[0])
+        position = {int(m): i for i, m in enumerate(self.pool)}
+        for movie, given in answers.items():
+            column = position.get(int(movie))
+            if column is None:
+                continue
+            start, end = raters.indptr[column], raters.indptr[column + 1]
+            users, signs = raters.indices[start:end], raters.data[start:end]
+            if given is None:  # hasn't seen it: unlike the people who did
+                weights[users] *= MISMATCH
+                continue
+            factor = np.full(raters.shape[0], MISMATCH)  # didn't see it: unlike the person
+            if given:
+                agree = np.sign(signs) == np.sign(given)
+                factor[users] = np.where(agree, 1.0, SIGN_MISMATCH)
+            else:
+                factor[users] = 1.0
+            weights *= factor
+        return weights
+
+    def _shares(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(weighted share who saw each pool film, weighted share who liked it of those)."""
+        total = max(float(weights.sum()), 1e-12)
+        seen = self._marked(liked_only=False).T @ weights
+        liked = self._marked(liked_only=True).T @ weights
+        return np.asarray(seen).ravel() / total, np.asarray(liked).ravel() / np.maximum(seen, 1e-12)
 
 
 def preferences(answers: Mapping[int, Answer]) -> dict[int, float]:

@@ -1,9 +1,11 @@
-"""The evaluation harness: metrics on hand-made lists, the split, EASE, a tiny run end to end."""
+"""The evaluation harness: metrics on hand-made lists, the split, EASE, the tuned baselines, the
+study's blend, and small runs end to end."""
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +18,8 @@ from movierec.data import load_dataset
 from movierec.evaluation import (
     Case,
     Ease,
+    Metric,
+    ResultRow,
     Tally,
     ease_weights,
     grid_scorings,
@@ -27,10 +31,13 @@ from movierec.evaluation import (
     run_evaluation,
     scoring_ranker,
     split_users,
+    study,
 )
+from movierec.evaluation.baselines import RP3beta, item_ranker
+from movierec.evaluation.run import coordinate_search, on_edges
 from movierec.recommender import Recommender
 from movierec.scoring import SCORINGS, Scoring, aggregate
-from movierec.store.base import Neighbours
+from movierec.store.base import Neighbors
 from movierec.vectors import UserVectors
 
 N_MOVIES = 40
@@ -101,11 +108,17 @@ def test_tally_coverage_and_popularity_look_at_the_five_shown_picks() -> None:
     tally.add(
         np.array([2, 3, 5, 7, 9]), Case(2, {1: 1.0}, frozenset({1}), frozenset({9})), popularity
     )
-    row = tally.row(catalogue_size=20)
-    assert row["users"] == 2
-    assert row["precision@5"] == pytest.approx((1 / 5 + 1 / 5) / 2)
-    assert row["coverage"] == pytest.approx(len({2, 4, 6, 8, 10, 3, 5, 7, 9}) / 20)  # 12 not shown
-    assert row["popularity"] == pytest.approx(10 * (2 + 4 + 6 + 8 + 10 + 2 + 3 + 5 + 7 + 9) / 10)
+    row = tally.row(catalogue_size=20, method="m")
+    assert row.users == 2 and row.method == "m"
+    assert tally.mean(Metric.NDCG) == row.ndcg and tally.mean(Metric.RECALL) == row.recall
+    with pytest.raises(ValueError, match="per-user"):
+        tally.mean(Metric.COVERAGE)  # a property of everybody's picks together, not a mean
+    assert set(tally.per_user) == {1, 2} and tally.per_user[2][Metric.PRECISION] == pytest.approx(
+        1 / 5
+    )
+    assert row.value(Metric.PRECISION) == row.precision == pytest.approx((1 / 5 + 1 / 5) / 2)
+    assert row.coverage == pytest.approx(len({2, 4, 6, 8, 10, 3, 5, 7, 9}) / 20)  # 12 not shown
+    assert row.popularity == pytest.approx(10 * (2 + 4 + 6 + 8 + 10 + 2 + 3 + 5 + 7 + 9) / 10)
 
 
 # ----------------------------------------------------------------------------- seen weight
@@ -117,7 +130,7 @@ def test_seen_weight_adds_a_per_rater_bonus_and_leaves_support_alone() -> None:
         indices=np.array([1, 2, 1, 3, 4, 4]),
         values=np.array([1.0, -1.0, 2.0, 0.5, -0.5, 3.0]),
     )
-    near = Neighbours(np.array([20, 10]), np.array([4.0, 1.0]))
+    near = Neighbors(np.array([20, 10]), np.array([4.0, 1.0]))
     plain = aggregate(near, vectors, Scoring(), n_columns=5)
     assert plain.scores.tolist() == [0.0, 3.0, -1.0, 0.5, -0.5]
     seen = aggregate(near, vectors, Scoring(seen_weight=1.0), n_columns=5)
@@ -249,6 +262,12 @@ def test_run_evaluation_on_two_tastes(
         reveals=(5, 10),
         lambdas=(1.0, 50.0),
         scorings=grid_scorings((5, 20), powers=(0.0, 1.0), damping=(0.0,)),
+        baselines={
+            "rp3beta": {"alpha": (0.5, 1.0), "beta": (0.0, 0.5), "neighbours": (10,)},
+            "itemknn": {"shrink": (0.0, 10.0), "neighbours": (10, None)},
+            "ials": {"factors": (4,), "regularization": (0.1, 10.0), "alpha": (1.0,)},
+        },
+        study={"neighbours": (20,), "idf_power": (0.0, 0.5), "graph_neighbours": (10,)},
         workdir=tmp_path,
     )
     split = split_users(data.ratings, seed=0)
@@ -259,19 +278,37 @@ def test_run_evaluation_on_two_tastes(
     assert set(result.ease_lambda) == {"ease", "ease-seen"}
     assert set(result.ease_lambda.values()) <= {1.0, 50.0}
     assert len(result.grid) == 2 * 2 * 2 * 2 and result.chosen in result.grid
-    cells = {(r["split"], r["method"], r["reveals"]): r for r in result.results}
-    assert {m for _, m, _ in cells} >= {"popular", "seed", "default", "ease", "ease-seen"}
+    cells = {(r.split, r.method, r.reveals): r for r in result.results}
+    methods = ("popular", "seed", "default", "ease", "ease-seen", "rp3beta", "itemknn", "ials")
+    methods += ("blend",)
+    assert {m for _, m, _ in cells} >= set(methods)
+    tuned = {t.method: t for t in result.tuned}
+    assert set(tuned) == {"ease", "ease-seen", "rp3beta", "itemknn", "ials", "blend"}
+    assert tuned["blend"].params["graph_weight"] in study.WEIGHTS
+    assert result.study["graph"]["edges"] <= result.study["graph"]["films"] * 10
+    assert (
+        tuned["rp3beta"].params["neighbours"] == 10 and "neighbours" not in tuned["rp3beta"].edges
+    )
+    assert tuned["rp3beta"].params["query"] in ("signed", "seen")
+    assert tuned["ials"].params["query"] in ("liked", "seen")
+    for t in tuned.values():  # every winner was measured, and a 2-value grid's winner is on an edge
+        assert t.row in t.tried
+        assert {k for k, v in t.grid.items() if len(v) == 2} <= set(t.edges) <= set(t.grid)
     for n in (5, 10):
-        test = {m: cells[("test", m, n)] for m in ("popular", "seed", "default", "ease")}
+        test = {m: cells[("test", m, n)] for m in methods}
         # two clear tastes: neighbours find the right half of the catalogue, popularity cannot
-        assert test["seed"]["precision@5"] > test["popular"]["precision@5"] + 0.2
-        assert test["default"]["ndcg@10"] > test["popular"]["ndcg@10"] + 0.2
+        assert test["seed"].precision > test["popular"].precision + 0.2
+        assert test["default"].ndcg > test["popular"].ndcg + 0.2
+        # everybody watched random films, so only a model of the likes sees the tastes
+        assert test["ials"].ndcg > test["popular"].ndcg + 0.2
         for row in test.values():
-            assert 0 < row["users"] <= 20
-            assert 0.0 <= row["precision@5"] <= 1.0 and 0.0 <= row["coverage"] <= 1.0
-    assert {(m["versus"], m["metric"]) for m in evaluation.margins(result, "test", 10)} == {
-        (versus, metric)
-        for versus in ("seed", "ease", "ease-seen")
+            assert 0 < row.users <= 20
+            assert 0.0 <= row.precision <= 1.0 and 0.0 <= row.coverage <= 1.0
+    baselines = ("seed", "ease", "ease-seen", "rp3beta", "itemknn", "ials")
+    assert {(m.method, m.versus, m.metric) for m in evaluation.margins(result, "test", 10)} == {
+        (method, versus, metric)
+        for method, against in (("default", baselines), ("blend", ("default", *baselines)))
+        for versus in against
         for metric in ("precision@5", "ndcg@10")
     }
     assert "default" in evaluation.format_table(result)
@@ -286,7 +323,8 @@ def test_evaluate_help_lists_its_options(capsys: pytest.CaptureFixture[str]) -> 
         cli_main(["evaluate", "--help"])
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    for option in ("--reveals", "--max-users", "--lambdas", "--plot", "--json", "--seed"):
+    options = ("--reveals", "--max-users", "--lambdas", "--skip", "--fast", "--plot", "--json")
+    for option in (*options, "--seed"):
         assert option in out
 
 
@@ -299,14 +337,25 @@ def test_evaluate_command_runs_on_generated_data(
     monkeypatch.setenv("MOVIELENS_DIR", str(two_tastes))
     monkeypatch.setenv("MOVIEREC_HOME", str(tmp_path / "home"))
     plot_path = tmp_path / "eval.png"
-    argv = ["evaluate", "--reveals", "5", "--lambdas", "10", "--max-users", "10", "--json"]
+    argv = [
+        "evaluate",
+        "--reveals",
+        "5",
+        "--lambdas",
+        "10",
+        "--max-users",
+        "10",
+        "--fast",
+        "--json",
+    ]
     code = cli_main([*argv, "--plot", str(plot_path)])
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     assert report["dataset"] == "tiny" and report["users"]["test"] == 10
     assert {r["reveals"] for r in report["results"]} == {5}
     assert plot_path.read_bytes()[:4] == b"\x89PNG"
-    assert cli_main(["evaluate", "--reveals", "5", "--lambdas", "10", "--max-users", "10"]) == 0
+    argv = ["evaluate", "--reveals", "5", "--lambdas", "10", "--max-users", "10"]
+    assert cli_main([*argv, "--skip", "rp3beta", "itemknn", "ials"]) == 0
     text = capsys.readouterr().out
     assert "Test split:" in text and "precision@5" in text and "default vs seed" in text
 
@@ -317,3 +366,75 @@ def test_evaluate_refuses_bad_numbers_with_one_line(
     monkeypatch.setenv("MOVIELENS_DIR", str(two_tastes))
     assert cli_main(["evaluate", "--lambdas", "-1"]) == 2
     assert "--lambdas must be positive" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- tuning
+def _row(method: str, ndcg: float, params: dict) -> ResultRow:
+    return ResultRow(method, 1, 0.0, ndcg, 0.0, 0.0, 0.0, params=params)
+
+
+def test_coordinate_search_climbs_to_the_top_and_says_when_it_is_on_an_edge() -> None:
+    grid = {"a": (0, 1, 2, 3, 4), "b": (10, 20, 30)}
+    calls: list[dict] = []
+
+    def measure(top: dict) -> Callable[[dict], list[ResultRow]]:
+        def rows(params: dict) -> list[ResultRow]:
+            calls.append(params)
+            distance = abs(params["a"] - top["a"]) + abs(params["b"] - top["b"]) / 10
+            return [_row("m", 1.0 - distance, params)]
+
+        return rows
+
+    best, tried = coordinate_search(grid, measure({"a": 1, "b": 20}))
+    assert best.params == {"a": 1, "b": 20} and best in tried
+    assert on_edges(grid, best.params) == ()
+    assert len(calls) == len({tuple(c.values()) for c in calls})  # each point measured once
+    best, _ = coordinate_search(grid, measure({"a": 4, "b": 10}))
+    assert best.params == {"a": 4, "b": 10}
+    assert on_edges(grid, best.params) == ("a", "b")
+    assert on_edges({"a": (4,)}, {"a": 4}) == ()  # a single value is no edge
+    assert on_edges({"k": (10, 100, None)}, {"k": None}) == ()  # no pruning: nothing beyond
+
+
+# ----------------------------------------------------------------------------- the blend
+def test_the_blends_ends_are_the_default_and_the_item_graph(
+    two_tastes: Path, tmp_path: Path
+) -> None:
+    data = load_dataset(two_tastes)
+    split = split_users(data.ratings, seed=0)
+    cases = make_cases(split.held_out, split.test_users, 5)
+    with Recommender.build(split.train, data.movies, tmp_path / "index") as rec:
+        columns = rec.manifest.columns
+        allowed = np.zeros(columns, bool)
+        allowed[1:] = True
+        base = RP3beta(split.train, columns)
+        blender = study.Blender(rec, base, allowed)
+        default = SCORINGS["default"]
+        params = {
+            "neighbours": default.neighbors,
+            "similarity_power": default.similarity_power,
+            "popularity_damping": default.popularity_damping,
+            "idf_power": 0.0,
+            "row_power": 0.0,
+            "alpha": 0.75,
+            "beta": 0.5,
+            "graph_neighbours": 10,
+        }
+        graph = base.fit(0.75, 0.5, 10)
+        rp3 = item_ranker(graph, allowed, "seen")
+        as_shipped = scoring_ranker(rec, default)
+        for case in cases:
+            # 100 neighbours of 160 rated every film, so the candidates are the default's
+            assert blender.ranker(params, 0.0)(case).tolist() == as_shipped(case).tolist()
+            positive = int((graph.scores(case.seen())[1:] > 0).sum()) - len(case.revealed)
+            n = min(max(positive, 0), 20)
+            assert blender.ranker(params, 1.0)(case)[:n].tolist() == rp3(case)[:n].tolist()
+            assert not set(blender.ranker(params, 0.5)(case).tolist()) & case.revealed
+        assert blender.query(cases[0], 0.0) == cases[0].query
+        weighted = blender.query(cases[0], 0.5)
+        for movie, sign in cases[0].query.items():
+            assert weighted[movie] == pytest.approx(sign * blender.idf[movie] ** 0.5)
+    # Qdrant's IDF: rare films weigh more, a film everybody rated weighs ln(1 + 0.5 / (N + 0.5))
+    assert study.idf(np.array([0, 10, 100]), 100).tolist() == pytest.approx(
+        [math.log1p(100.5 / 0.5), math.log1p(90.5 / 10.5), math.log1p(0.5 / 100.5)]
+    )

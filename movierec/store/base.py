@@ -63,7 +63,6 @@ def cut_neighbors(fetch: Callable[[int], tuple[np.ndarray, np.ndarray]], k: int)
 
 # The British spelling, kept only while movierec/evaluation.py and benchmarks/ (owned elsewhere)
 # still import it; the code spells it `Neighbors`. Remove once nothing imports it.
-Neighbours = Neighbors
 
 
 def points_arrays(points: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:

@@ -92,8 +92,6 @@ class EdgeStore:
 
         return cut_neighbors(fetch, k)
 
-    neighbours = neighbors  # old spelling, until evaluation.py and benchmarks/ use `neighbors`
-
     def count(self) -> int:
         return self._shard.info().points_count
 

@@ -124,8 +124,6 @@ class ServerStore:
 
         return cut_neighbors(fetch, k)
 
-    neighbours = neighbors  # old spelling, until evaluation.py and benchmarks/ use `neighbors`
-
     def count(self) -> int:
         return self.client.count(self.collection, exact=True).count
 

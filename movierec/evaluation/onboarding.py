@@ -1,0 +1,154 @@
+"""`movierec evaluate --onboarding`: how well the first questions learn a new person's taste.
+
+Held-out test users answer the questions from their own ratings, as they would in the bot: a
+film they rated 4–5★ is a 👍, 1–2★ a 👎, 3★ "seen" (no sign), and a film they never rated is
+"haven't seen". After 3, 6 and 10 questions we report the share of people who could answer at
+least one question, and Precision@5 / NDCG@10 of the five picks the bot would then show (its
+picks from the signed answers, or the best-known films not asked when nobody was liked or
+disliked), with every film asked excluded from the targets. The baseline asks the fixed list of
+best-known, well-liked films (`Catalogue.popular`), in that order; both use the same recommender
+built from the training users only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from movierec.evaluation.metrics import ndcg_at_k, precision_at_k
+from movierec.evaluation.split import DISLIKE, LIKE, split_users, subsample
+from movierec.onboarding import Answer, Onboarding, preferences
+from movierec.recommender import Recommender
+
+STEPS = (3, 6, 10)
+PICKS = 10  # NDCG@10 needs ten
+
+Asker = Callable[[dict[int, Answer]], int | None]
+
+
+@dataclass(frozen=True)
+class OnboardingRow:
+    """One strategy after one number of questions, over the test users."""
+
+    strategy: str
+    questions: int
+    users: int
+    answered: float  # share of people with at least one film they had seen
+    precision: float  # Precision@5
+    ndcg: float  # NDCG@10
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def answer(stars: dict[int, float], movie_id: int) -> Answer:
+    """What a person with these ratings answers about a film."""
+    rating = stars.get(movie_id)
+    if rating is None:
+        return None
+    if rating >= LIKE:
+        return 1.0
+    if rating <= DISLIKE:
+        return -1.0
+    return 0.0
+
+
+def _picks(rec: Recommender, answers: dict[int, Answer], fallback: Sequence[int]) -> list[int]:
+    prefs = preferences(answers)
+    if prefs:
+        return [p.movie_id for p in rec.recommend(prefs, PICKS, exclude=answers, explain=False)]
+    return [m for m in fallback if m not in answers][:PICKS]
+
+
+def run_strategy(
+    rec: Recommender,
+    name: str,
+    asker: Asker,
+    people: dict[int, dict[int, float]],
+    steps: Sequence[int] = STEPS,
+) -> list[OnboardingRow]:
+    """Ask every person up to max(steps) questions; measure after each count in `steps`."""
+    fallback = [m.movie_id for m in rec.catalogue.popular(PICKS + max(steps), min_mean=0)]
+    sums = {s: np.zeros(3) for s in steps}
+    for stars in people.values():
+        answers: dict[int, Answer] = {}
+        for asked in range(1, max(steps) + 1):
+            film = asker(answers)
+            if film is None:
+                break
+            answers[film] = answer(stars, film)
+            if asked in sums:
+                picks = _picks(rec, answers, fallback)
+                targets = {m for m, r in stars.items() if r >= LIKE and m not in answers}
+                any_seen = any(a is not None for a in answers.values())
+                sums[asked] += (
+                    float(any_seen),
+                    precision_at_k(picks, targets, 5),
+                    ndcg_at_k(picks, targets, 10),
+                )
+    count = max(len(people), 1)
+    return [
+        OnboardingRow(name, s, len(people), *(float(v) / count for v in sums[s])) for s in steps
+    ]
+
+
+def evaluate_onboarding(
+    ratings: pd.DataFrame,
+    movies: pd.DataFrame,
+    location: Path,
+    *,
+    seed: int = 0,
+    users: int | None = None,
+    steps: Sequence[int] = STEPS,
+    on: str = "test",
+    settings: dict[str, Any] | None = None,
+) -> list[OnboardingRow]:
+    """Adaptive questions against the fixed popular list, on the test users of a user split
+    (`on="validation"` for choosing the question rule's settings)."""
+    split = split_users(ratings, seed)
+    pool = split.test_users if on == "test" else split.validation_users
+    chosen = subsample(pool, users, seed)
+    held = split.held_out[split.held_out["user_id"].isin(chosen)]
+    people: dict[int, dict[int, float]] = {}
+    for key, group in held.groupby("user_id"):
+        people[int(str(key))] = dict(
+            zip(group["movie_id"].astype(int), group["rating"].astype(float), strict=True)
+        )
+    with Recommender.build(split.train, movies, location) as rec:
+        fixed = [m.movie_id for m in rec.catalogue.popular(max(steps))]
+        onboarding = Onboarding(rec, **(settings or {}))
+
+        def ask_fixed(answers: dict[int, Answer]) -> int | None:
+            return fixed[len(answers)] if len(answers) < len(fixed) else None
+
+        def ask_adaptive(answers: dict[int, Answer]) -> int | None:
+            found = onboarding.next_questions(answers, 1)
+            return found[0] if found else None
+
+        rows = run_strategy(rec, "fixed popular list", ask_fixed, people, steps)
+        rows += run_strategy(rec, "adaptive", ask_adaptive, people, steps)
+    return rows
+
+
+def format_onboarding(rows: Sequence[OnboardingRow]) -> str:
+    """A Markdown table, with the adaptive strategy's margin over the fixed list."""
+    lines = [
+        "| questions | strategy | answered ≥ 1 | Precision@5 | NDCG@10 |",
+        "|---|---|---|---|---|",
+    ]
+    fixed = {r.questions: r for r in rows if r.strategy == "fixed popular list"}
+    for row in sorted(rows, key=lambda r: (r.questions, r.strategy != "fixed popular list")):
+        margin = ""
+        base = fixed.get(row.questions)
+        if row.strategy != "fixed popular list" and base is not None and base.precision > 0:
+            margin = f" ({(row.precision / base.precision - 1) * 100:+.0f}%)"
+        lines.append(
+            f"| {row.questions} | {row.strategy} | {row.answered:.1%} | "
+            f"{row.precision:.3f}{margin} | {row.ndcg:.3f} |"
+        )
+    return "\n".join(lines)
