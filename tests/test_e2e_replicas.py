@@ -10,7 +10,9 @@ from the killed replica just before it died (Telegram would refuse that too).
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -22,7 +24,7 @@ from tests.support.delivery import WebhookDelivery
 from tests.support.fakegram import FakeTelegram
 
 SECRET = "replicas-S3cret_0123456789"
-PEOPLE = 200
+PEOPLE = int(os.environ.get("MOVIEREC_TEST_REPLICA_PEOPLE", "200"))
 TITLES = ["Alien", "Heat", "Fargo", "Toy Story", "Casablanca", "Jaws", "Vertigo", "Babe"]
 FILM_IDS = {"Alien": 1214, "Heat": 6, "Fargo": 608, "Toy Story": 1, "Casablanca": 912}
 FILM_IDS |= {"Jaws": 1387, "Vertigo": 903, "Babe": 34}
@@ -73,10 +75,10 @@ def test_two_replicas_and_a_kill_lose_nothing(
     try:
         for i, person in enumerate(people):
             fake.send(person, person, f"/like {TITLES[i % len(TITLES)]}")
-        _wait(fake, lambda: all(_said(fake, p, "Noted") for p in people), 120)
+        _wait(fake, lambda: all(_said(fake, p, "Noted") for p in people), 120, delivery, replicas)
         for person in people:
             fake.send(person, person, "/rec")
-        _wait(fake, lambda: all(_picks(fake, p) for p in people), 120)
+        _wait(fake, lambda: all(_picks(fake, p) for p in people), 120, delivery, replicas)
         firsts = {}
         for i, person in enumerate(people):
             if i == PEOPLE // 2:
@@ -86,7 +88,13 @@ def test_two_replicas_and_a_kill_lose_nothing(
             first = _first_pick(picks)
             firsts[person] = first
             fake.press(person, person, picks.message_id, callbacks.rate(first, 1))
-        _wait(fake, lambda: not fake.unanswered_callbacks() and not fake.pending_updates(), 120)
+        _wait(
+            fake,
+            lambda: not fake.unanswered_callbacks() and not fake.pending_updates(),
+            120,
+            delivery,
+            replicas,
+        )
     finally:
         delivery.stop()
         for bot in replicas:
@@ -132,8 +140,20 @@ def _first_pick(message) -> int:  # message: Message
     return callbacks.decode(data).movie_id
 
 
-def _wait(fake: FakeTelegram, done, timeout: float) -> None:  # done: Callable[[], bool]
+def _wait(
+    fake: FakeTelegram,
+    done: Callable[[], bool],
+    timeout: float,
+    delivery: WebhookDelivery,
+    replicas: list[BotProcess],
+) -> None:
     deadline = time.monotonic() + timeout
     while not done():
-        assert time.monotonic() < deadline, "the replicas did not catch up"
+        if time.monotonic() > deadline:
+            logs = "\n".join(bot.log()[-3000:] for bot in replicas)
+            raise AssertionError(
+                f"the replicas did not catch up: {delivery.delivered} delivered, "
+                f"{delivery.refused} refused, {fake.pending_updates()} pending, "
+                f"errors {fake.errors[:3]}\n{logs}"
+            )
         time.sleep(0.05)

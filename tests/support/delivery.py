@@ -1,10 +1,10 @@
 """Telegram's webhook delivery, for tests of several bot replicas behind a load balancer.
 
 Telegram POSTs each update to the webhook URL with the `X-Telegram-Bot-Api-Secret-Token` header,
-one at a time per bot, and sends it again (after a pause) until it gets a 2xx answer: an update is
-never lost because a replica died. This thread does the same against a list of replica addresses,
-taking them in turn like a round-robin load balancer and moving on to the next one when a replica
-does not answer.
+over several connections at once (`max_connections`, 40 by default), and sends an update again
+(after a pause) until it gets a 2xx answer: an update is never lost because a replica died. These
+threads do the same against a list of replica addresses, taking them in turn like a round-robin
+load balancer and moving on to the next one when a replica does not answer.
 """
 
 from __future__ import annotations
@@ -27,37 +27,49 @@ class WebhookDelivery:
     targets: list[str]
     secret: str
     retry_pause: float = 0.2
+    connections: int = 8
     delivered: int = 0
     refused: int = 0  # non-2xx answers and unreachable replicas, each retried
     per_target: dict[str, int] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    _threads: list[threading.Thread] = field(default_factory=list)
     _turn: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> WebhookDelivery:
-        self._thread = threading.Thread(target=self._run, daemon=True, name="webhook-delivery")
-        self._thread.start()
+        for number in range(self.connections):
+            thread = threading.Thread(target=self._run, daemon=True, name=f"webhook-{number}")
+            thread.start()
+            self._threads.append(thread)
         return self
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(10)
+        for thread in self._threads:
+            thread.join(10)
+
+    def _next_target(self) -> str:
+        with self._lock:
+            target = self.targets[self._turn % len(self.targets)]
+            self._turn += 1
+            return target
 
     def _run(self) -> None:
         while not self._stop.is_set():
             update = self.fake.next_for_webhook()
             if update is None:
                 continue
-            target = self.targets[self._turn % len(self.targets)]
-            self._turn += 1
+            target = self._next_target()
             if self._post(target, update):
                 self.fake.delivered(update["update_id"])
-                self.delivered += 1
-                self.per_target[target] = self.per_target.get(target, 0) + 1
+                with self._lock:
+                    self.delivered += 1
+                    self.per_target[target] = self.per_target.get(target, 0) + 1
             else:
-                self.refused += 1
-                time.sleep(self.retry_pause)  # then the next replica in turn gets it
+                with self._lock:
+                    self.refused += 1
+                time.sleep(self.retry_pause)
+                self.fake.undelivered(update["update_id"])  # the next replica in turn gets it
 
     def _post(self, url: str, update: dict) -> bool:
         request = urllib.request.Request(

@@ -239,6 +239,7 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._pending_callbacks: dict[str, float] = {}  # query id -> when it was pressed
+        self._in_flight: set[int] = set()  # updates being POSTed to a webhook
         self._blocked: set[int] = set()
         self._kicked: set[int] = set()
         self._sent_times: dict[int, list[float]] = {}
@@ -485,16 +486,27 @@ class FakeTelegram:
             return list(self._updates[:limit])
 
     def next_for_webhook(self, timeout: float = 0.5) -> dict | None:
-        """The oldest undelivered update, for the webhook delivery (it stays queued until
-        `delivered` is called: an update whose POST failed is sent again, like Telegram does)."""
+        """The oldest update not being delivered already, for the webhook delivery (it stays
+        queued until `delivered` is called: an update whose POST failed is sent again, like
+        Telegram does, after `undelivered`)."""
         with self._arrived:
-            if not self._updates:
+            for _ in range(2):
+                for update in self._updates:
+                    if update["update_id"] not in self._in_flight:
+                        self._in_flight.add(update["update_id"])
+                        return update
                 self._arrived.wait(timeout)
-            return self._updates[0] if self._updates else None
+            return None
 
     def delivered(self, update_id: int) -> None:
         with self._lock:
             self._updates = [u for u in self._updates if u["update_id"] != update_id]
+            self._in_flight.discard(update_id)
+
+    def undelivered(self, update_id: int) -> None:
+        with self._arrived:
+            self._in_flight.discard(update_id)
+            self._arrived.notify_all()
 
     def wait_updates(self, params: dict) -> list[dict]:
         """getUpdates with long polling, blocking this (server) thread up to `timeout` s."""
