@@ -47,6 +47,7 @@ FUZZY_LIMIT = 60  # names rapidfuzz keeps per query, before the exact/prefix/all
 # Names rapidfuzz scores per query (the trigram prefilter's shortlist); a catalogue with fewer
 # names is scored exhaustively. ~1 µs a name: a millisecond, however large the catalogue.
 SHORTLIST = 1_000
+MAX_INSIDE = 40  # longest piece of a query looked up as a whole name (see `_inside`)
 
 # Articles MovieLens moves behind the title ("Matrix, The", "Cité des enfants perdus, La").
 _ARTICLE_WORDS = "the a an la le les l' il lo der die das el los las un une det den de het gli i"
@@ -207,7 +208,9 @@ class TitleIndex:
             return  # scored exhaustively: no index needed
         postings: list[list[int]] = []
         words: dict[str, list[int]] = {}
+        self._positions: dict[str, list[int]] = {}  # name -> where it is in `_names`
         for position, name in enumerate(self._names):
+            self._positions.setdefault(name, []).append(position)
             for word in set(name.split()):
                 words.setdefault(word, []).append(position)
             for gram in _trigrams(name):
@@ -312,7 +315,20 @@ class TitleIndex:
         key = (np.round(shared * 64).astype(np.int64) << 40) | ((1023 - distance) << 20)
         key |= self._tiebreak
         top = np.argpartition(key, len(key) - SHORTLIST)[len(key) - SHORTLIST :]
-        return np.union1d(top, self._word_tier(normal))
+        return np.union1d(np.union1d(top, self._word_tier(normal)), self._inside(normal))
+
+    def _inside(self, normal: str) -> np.ndarray:
+        """Names that are a piece of the query ("day" in "day wife"; "z" in "qwxzy").
+
+        WRatio scores a name at most 2/3 the query's length by the best alignment of the name
+        inside the query: a piece that is a whole name scores 90 however few trigrams it shares.
+        Pieces up to MAX_INSIDE characters are looked up (a few thousand dict lookups at most).
+        """
+        size = len(normal)
+        longest = min(int(size / 1.5), MAX_INSIDE)
+        pieces = {normal[i : i + n] for n in range(1, longest + 1) for i in range(size - n + 1)}
+        found = [p for piece in pieces if piece in self._positions for p in self._positions[piece]]
+        return np.array(found, np.int64)
 
     def _word_tier(self, normal: str) -> np.ndarray:
         """The first FUZZY_LIMIT names (by position) that WRatio gives its flat "shared word" score.
