@@ -2,6 +2,8 @@
 
     python benchmarks/core.py                 # ml-1m from MOVIELENS_DIR, plus the ml-32m-shaped run
     python benchmarks/core.py --no-scale      # ml-1m only
+    python benchmarks/core.py --edge-only     # only the Edge shard build at ml-32m scale
+    python benchmarks/core.py --edge-only --scale-users 20000 --scale-ratings 3200000  # quick
 
 The floor is the same computation written directly with NumPy/SciPy (a CSC column slice for the
 similarities, argpartition for the top 20, the same aggregation): what `recommend` would cost
@@ -33,6 +35,8 @@ from movierec.data import load_dataset  # noqa: E402
 from movierec.recommender import Recommender  # noqa: E402
 from movierec.scoring import get_scoring  # noqa: E402
 from movierec.store.base import Neighbours  # noqa: E402
+from movierec.store.edge import EdgeStore  # noqa: E402
+from movierec.vectors import RatingStats, build_user_vectors  # noqa: E402
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -182,11 +186,10 @@ def bench_dataset(label: str, data_dir: Path, queries: int, with_server: bool) -
     return report
 
 
-def synthetic_32m(folder: Path, users: int, ratings: int, movies: int = 87_585) -> Path:
-    """A data set shaped like ml-32m: heavy-tailed user activity and movie popularity, exactly
-    `ratings` distinct (user, movie) pairs."""
+def synthetic_ratings(users: int, ratings: int, movies: int = 87_585) -> pd.DataFrame:
+    """Ratings shaped like ml-32m: heavy-tailed user activity and movie popularity, exactly
+    `ratings` distinct (user, movie) pairs, half-star ratings."""
     rng = np.random.default_rng(32)
-    folder.mkdir(parents=True, exist_ok=True)
     activity = rng.pareto(1.2, users) + 1
     per_user = np.clip(activity / activity.sum() * ratings, 20, movies // 4).astype(np.int64)
     popularity = 1.0 / np.arange(1, movies + 1) ** 0.8
@@ -209,7 +212,13 @@ def synthetic_32m(folder: Path, users: int, ratings: int, movies: int = 87_585) 
     stars = np.clip(np.round(rng.normal(3.5, 1.0, len(pairs)) * 2) / 2, 0.5, 5.0)
     pairs["rating"] = stars.astype(np.float32)
     pairs["timestamp"] = 0
-    pairs.to_csv(folder / "ratings.csv", index=False)
+    return pairs
+
+
+def synthetic_32m(folder: Path, users: int, ratings: int, movies: int = 87_585) -> Path:
+    """`synthetic_ratings` written as an ml-32m-style CSV data set in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    synthetic_ratings(users, ratings, movies).to_csv(folder / "ratings.csv", index=False)
     pd.DataFrame(
         {
             "movieId": np.arange(1, movies + 1),
@@ -218,6 +227,33 @@ def synthetic_32m(folder: Path, users: int, ratings: int, movies: int = 87_585) 
         }
     ).to_csv(folder / "movies.csv", index=False)
     return folder
+
+
+def bench_edge_upload(users: int, ratings: int) -> dict:
+    """Only the Edge shard of an ml-32m-shaped build, phase by phase (`EdgeStore.upload_seconds`).
+
+    Skips the CSV round trip and the queries: this is the part of the build that the points
+    construction and the shard's own indexing decide.
+    """
+    start = time.perf_counter()
+    frame = synthetic_ratings(users, ratings).rename(
+        columns={"userId": "user_id", "movieId": "movie_id"}
+    )
+    vectors = build_user_vectors(frame, RatingStats.of(frame))
+    report: dict = {"users": len(vectors), "ratings": vectors.nnz}
+    report["generate_s"] = time.perf_counter() - start
+    del frame
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        store = EdgeStore.create(Path(tmp) / "shard")
+        store.upload(vectors)
+        report["edge_s"] = time.perf_counter() - start
+        report["edge_phases_s"] = store.upload_seconds
+        store.close()
+        start = time.perf_counter()
+        EdgeStore.open(Path(tmp) / "shard").close()
+        report["reopen_s"] = time.perf_counter() - start
+    return report
 
 
 def main() -> None:
@@ -229,7 +265,15 @@ def main() -> None:
     parser.add_argument("--scale-users", type=int, default=200_000)
     parser.add_argument("--scale-ratings", type=int, default=32_000_000)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--edge-only",
+        action="store_true",
+        help="time only the Edge shard build of the ml-32m-shaped set (--scale-* for its size)",
+    )
     args = parser.parse_args()
+    if args.edge_only:
+        print(json.dumps(bench_edge_upload(args.scale_users, args.scale_ratings), indent=2))
+        return
     reports = [bench_dataset(args.data.name, args.data, args.queries, with_server=True)]
     if not args.no_scale:
         with tempfile.TemporaryDirectory() as tmp:

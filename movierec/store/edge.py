@@ -7,6 +7,7 @@ milliseconds, so the bot and the CLI reopen it on every start instead of rebuild
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -48,6 +49,7 @@ class EdgeStore:
     def __init__(self, shard: EdgeShard, path: Path) -> None:
         self._shard = shard
         self.path = path
+        self.upload_seconds: dict[str, float] = {}  # the last upload, phase by phase
 
     @classmethod
     def create(cls, path: Path) -> EdgeStore:
@@ -65,6 +67,7 @@ class EdgeStore:
         *,
         progress: bool = False,
     ) -> None:
+        seconds = {"points": 0.0, "upsert": 0.0}
         unit = vectors.unit_values()
         batches = range(0, len(vectors), UPLOAD_BATCH)
         with tqdm(
@@ -76,11 +79,20 @@ class EdgeStore:
         ) as bar:
             for start in batches:
                 stop = min(start + UPLOAD_BATCH, len(vectors))
+                clock = time.perf_counter()
                 points = list(_points(vectors, unit, payloads, start, stop))
+                seconds["points"] += time.perf_counter() - clock
+                clock = time.perf_counter()
                 self._shard.update(UpdateOperation.upsert_points(points))
+                seconds["upsert"] += time.perf_counter() - clock
                 bar.update(stop - start)
+        clock = time.perf_counter()
         self._shard.optimize()
+        seconds["optimize"] = time.perf_counter() - clock
+        clock = time.perf_counter()
         self._shard.flush()
+        seconds["flush"] = time.perf_counter() - clock
+        self.upload_seconds = seconds
 
     def neighbours(self, preferences: Mapping[int, float], k: int, using: str) -> Neighbours:
         indices, values = query_arrays(preferences)
