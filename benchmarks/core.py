@@ -69,29 +69,33 @@ class ScipyFloor:
     no vector engine and no per-call Python overhead. Everything that depends only on the data set
     is prepared once, as a fast implementation would:
 
-    * the user rows as CSC columns (one per film), plain `ratings` and unit-normalised `unit`;
-    * the popularity damping divisor and the catalogue mask.
+    * each film's column of the user matrix (the users who rated it, with their `ratings` and
+      unit-normalised `unit` values) and each user's row, as ready array views;
+    * the popularity damping factor and the catalogue mask.
 
-    Per query: the similarities are the weighted sum of the query films' columns (one bincount
-    over the concatenated column slices, no sparse-matrix object), the neighbours the `k` best by
-    (similarity rounded as the stores round it, descending; user id ascending) via argpartition
-    over the users sharing a film with the query, the scores one bincount of the neighbours' CSR
-    rows, and the five picks five argmax calls. Support would be counted for the picks only.
+    Per query: the similarities are one bincount over the query films' concatenated columns (no
+    sparse-matrix object), the neighbours the `k` best by (similarity rounded as the stores round
+    it, descending; user id ascending) via partition over the users sharing a film with the query,
+    the scores one bincount over the neighbours' concatenated rows, and the picks five argmax
+    calls. Support would be counted for the picks only.
     """
 
     def __init__(self, rec: Recommender) -> None:
         v = rec.vectors
         self.columns = rec.manifest.columns
         shape = (len(v.user_ids), self.columns)
-        self.csc = {}
+        self.film_columns = {}
         for name, values in (("ratings", np.asarray(v.values, np.float64)), ("unit", None)):
             values = v.unit_values() if values is None else values
             csc = sparse.csr_matrix((values, np.asarray(v.indices), v.indptr), shape=shape).tocsc()
-            self.csc[name] = (csc.indptr, csc.indices, csc.data)
+            bounds = zip(csc.indptr[:-1].tolist(), csc.indptr[1:].tolist(), strict=True)
+            self.film_columns[name] = [(csc.indices[a:b], csc.data[a:b]) for a, b in bounds]
         self.user_ids = v.user_ids
-        self.indptr = v.indptr
-        self.indices = np.asarray(v.indices, np.int64)
-        self.values = np.asarray(v.values)  # as stored (float32), as `aggregate` reads them
+        self.lengths = np.diff(v.indptr)
+        # each user's row: movie ids, and ratings as stored (float32), as `aggregate` reads them
+        bounds = list(zip(v.indptr[:-1].tolist(), v.indptr[1:].tolist(), strict=True))
+        self.row_movies = [np.asarray(v.indices[a:b], np.int64) for a, b in bounds]
+        self.row_values = [v.values[a:b] for a, b in bounds]
         popularity = np.maximum(rec.popularity[: self.columns], 1.0)
         self.damping = {
             name: 1.0 / popularity**scoring.popularity_damping
@@ -104,35 +108,29 @@ class ScipyFloor:
 
     def recommend(self, prefs: dict[int, float], scoring_name: str) -> list[int]:
         scoring = SCORINGS[scoring_name]
-        ids = np.fromiter(prefs, np.int64, len(prefs))
-        weights = np.fromiter(prefs.values(), np.float64, len(prefs))
-        colptr, rows, data = self.csc[scoring.vector]
-        starts, stops = colptr[ids], colptr[ids + 1]
-        take = _ranges(starts, stops)
-        contributions = data[take] * np.repeat(weights, stops - starts)
-        users = rows[take]
+        columns = self.film_columns[scoring.vector]
+        users = np.concatenate([columns[m][0] for m in prefs])
+        contributions = np.concatenate([columns[m][1] * w for m, w in prefs.items()])
         sims = np.bincount(users, weights=contributions, minlength=len(self.user_ids))
         # A store only returns users sharing a film with the query; ranking just those also
-        # spares argpartition the thousands of equal zeros that make it slow.
-        touched = np.flatnonzero(np.bincount(users, minlength=len(self.user_ids)))
-        rounded = np.round(sims[touched], 4)
+        # spares partition the thousands of equal zeros that make it slow.
+        touched = np.flatnonzero(sims)
         k = min(scoring.neighbors, len(touched))
-        if len(touched) > k:  # keep the whole tie run at the cut, as the stores do
-            kth = np.partition(rounded, len(rounded) - k)[len(rounded) - k]
-            touched, rounded = touched[rounded >= kth], rounded[rounded >= kth]
-        top = touched[np.lexsort((self.user_ids[touched], -rounded))[:k]]
-        lo, hi = self.indptr[top], self.indptr[top + 1]
-        rated = _ranges(lo, hi)
-        movies = self.indices[rated]
-        values = self.values[rated] + scoring.seen_weight
+        if len(touched) > k:  # keep the whole tie run at the cut (rounded as the stores round)
+            kth = np.partition(sims[touched], len(touched) - k)[len(touched) - k]
+            touched = touched[sims[touched] >= kth - 1e-4]
+        top = touched[np.lexsort((self.user_ids[touched], -np.round(sims[touched], 4)))[:k]]
+        movies = np.concatenate([self.row_movies[u] for u in top.tolist()])
+        values = np.concatenate([self.row_values[u] for u in top.tolist()]) + scoring.seen_weight
         if scoring.similarity_power:
-            values *= np.repeat(np.maximum(sims[top], 0.0) ** scoring.similarity_power, hi - lo)
+            weights = np.maximum(sims[top], 0.0) ** scoring.similarity_power
+            values = values * np.repeat(weights, self.lengths[top])
         scores = np.bincount(movies, weights=values, minlength=self.columns)
         if scoring.name in self.damping:
             scores *= self.damping[scoring.name]
         mask = np.bincount(movies, minlength=self.columns) >= scoring.min_support
         mask &= self.catalogue
-        mask[ids] = False
+        mask[list(prefs)] = False
         # The best five by (score, lower id): argmax returns the first of equal maxima.
         remaining = np.where(mask, scores, -np.inf)
         picks = []
@@ -143,13 +141,6 @@ class ScipyFloor:
             picks.append(best)
             remaining[best] = -np.inf
         return picks
-
-
-def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
-    """Concatenated aranges [starts[i], stops[i]) without a Python loop."""
-    lengths = stops - starts
-    offsets = np.cumsum(lengths) - lengths
-    return np.repeat(starts - offsets, lengths) + np.arange(lengths.sum())
 
 
 def time_floor(floor: ScipyFloor, sets: list[dict[int, float]], scoring: str) -> list[float]:
