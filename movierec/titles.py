@@ -216,6 +216,7 @@ class TitleIndex:
         self._gram_ids: dict[str, int] = {}
         if len(self._names) <= SHORTLIST:
             return  # scored exhaustively: no index needed
+        self._by_length = np.argsort(self._lengths, kind="stable")
         self._positions: dict[str, list[int]] = {}  # name -> where it is in `_names`
         for position, name in enumerate(self._names):
             self._positions.setdefault(name, []).append(position)
@@ -297,7 +298,7 @@ class TitleIndex:
         Ranked by shared trigrams, then by closeness in length (what rapidfuzz's plain ratio
         rewards, and all a name without shared trigrams can offer), then by position (as
         `process.extract` breaks ties), packed into one int64 key so that a single argpartition
-        does the ranking.
+        does the ranking; plus the word tier and the names inside the query.
         """
         if len(self._names) <= SHORTLIST:
             return None
@@ -312,12 +313,22 @@ class TitleIndex:
         )
         weights = np.repeat(self._gram_weight[ids], stops - starts)
         shared = np.bincount(postings, weights=weights, minlength=len(self._names))
-        distance = np.minimum(np.abs(self._lengths - len(normal)), 1023)
+        hits = np.flatnonzero(shared)  # ranking only these spares a partition of every name
+        if len(hits) < SHORTLIST:  # too few: the names nearest in length make up the rest
+            hits = np.union1d(hits, self._nearest_in_length(len(normal)))
+        distance = np.minimum(np.abs(self._lengths[hits] - len(normal)), 1023)
         # shared trigram weight in 1/64ths (at most ~200 trigrams of weight < 12: < 2**18)
-        key = (np.round(shared * 64).astype(np.int64) << 40) | ((1023 - distance) << 20)
-        key |= self._tiebreak
-        top = np.argpartition(key, len(key) - SHORTLIST)[len(key) - SHORTLIST :]
-        return np.union1d(np.union1d(top, self._word_tier(normal)), self._inside(normal))
+        key = (np.round(shared[hits] * 64).astype(np.int64) << 40) | ((1023 - distance) << 20)
+        key |= self._tiebreak[hits]
+        if len(key) > SHORTLIST:
+            hits = hits[np.argpartition(key, len(key) - SHORTLIST)[len(key) - SHORTLIST :]]
+        return np.union1d(np.union1d(hits, self._word_tier(normal)), self._inside(normal))
+
+    def _nearest_in_length(self, size: int) -> np.ndarray:
+        """The SHORTLIST names closest in length to `size` (by the build-time length order)."""
+        at = int(np.searchsorted(self._lengths[self._by_length], size))
+        lo = min(max(at - SHORTLIST // 2, 0), max(len(self._by_length) - SHORTLIST, 0))
+        return self._by_length[lo : lo + SHORTLIST]
 
     def _inside(self, normal: str) -> np.ndarray:
         """Names that are a piece of the query ("day" in "day wife"; "z" in "qwxzy").
