@@ -47,7 +47,6 @@ FUZZY_LIMIT = 60  # names rapidfuzz keeps per query, before the exact/prefix/all
 # Names rapidfuzz scores per query (the trigram prefilter's shortlist); a catalogue with fewer
 # names is scored exhaustively. ~1 µs a name: a millisecond, however large the catalogue.
 SHORTLIST = 1_000
-COMMON_WEIGHT = np.log(20)  # trigrams in more than one name in 20 count only when nothing else does
 MAX_INSIDE = 40  # longest piece of a query looked up as a whole name (see `_inside`)
 
 # Articles MovieLens moves behind the title ("Matrix, The", "Cité des enfants perdus, La").
@@ -307,10 +306,6 @@ class TitleIndex:
             [self._gram_ids[g] for g in _trigrams(normal, typing=True) if g in self._gram_ids],
             np.int64,
         )
-        # The trigrams of "the" and "of" are in a third of all names: most of the counting work
-        # for the least weight. Left out while at least a few rarer ones remain.
-        rare = ids[self._gram_weight[ids] >= COMMON_WEIGHT]
-        ids = rare if len(rare) >= 3 else ids
         starts, stops = self._gram_start[ids], self._gram_start[ids + 1]
         postings = np.concatenate(
             [self._gram_names[a:b] for a, b in zip(starts.tolist(), stops.tolist(), strict=True)]
