@@ -14,10 +14,13 @@ rapidfuzz scores only that:
   of each word, padded with spaces, weighted by rarity), closest in length first: a name that
   rapidfuzz would rank high shares most of the query's trigrams, and a typo spoils at most three;
 * the first names, in catalogue order, that share a whole word with the query: WRatio gives all of
-  them one flat score, and the exhaustive search keeps the first of such ties (see `_word_tier`).
+  them one flat score, and the exhaustive search keeps the first of such ties (see `_word_tier`);
+* the names that are a piece of the query ("day" in "day wife"; see `_inside`).
 
-The best matches are then those of scoring every name; tests/test_titles.py checks that against the
-exhaustive reference on ml-1m and ml-latest-small.
+The best match and the status are then those of scoring every name for whole, partial, mistyped,
+accented and dated titles; tests/test_titles.py checks that against the exhaustive reference on
+ml-1m and ml-latest-small. One to three typed characters resemble thousands of names equally
+badly; there the suggestions (never a confident match) may differ from the exhaustive search's.
 """
 
 from __future__ import annotations
