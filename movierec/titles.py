@@ -20,7 +20,7 @@ rapidfuzz scores only that:
 The best match and the status are then those of scoring every name for whole, partial, mistyped,
 accented and dated titles; tests/test_titles.py checks that against the exhaustive reference on
 ml-1m and ml-latest-small. One to three typed characters resemble thousands of names equally
-badly; there the suggestions (never a confident match) may differ from the exhaustive search's.
+badly; there the candidates and the status may differ from the exhaustive search's.
 """
 
 from __future__ import annotations
