@@ -1,12 +1,19 @@
-"""Title matching on the real ml-1m catalogue and on hand-made titles."""
+"""Title matching on the real ml-1m and ml-latest-small catalogues, on hand-made titles and on a
+generated catalogue the size of ml-32m's."""
 
 from __future__ import annotations
 
+import random
+
 import pandas as pd
 import pytest
+from rapidfuzz import fuzz, process
 
+from benchmarks.titles import ML32M_TITLES, synthetic
+from movierec import titles
 from movierec.data import load_movies, load_ratings
 from movierec.titles import (
+    MatchResult,
     MatchStatus,
     TitleIndex,
     display_title,
@@ -148,3 +155,207 @@ def test_display_title_puts_the_article_back_in_front() -> None:
     )
     assert display_title("Babylon 5") == "Babylon 5"
     assert display_title("Godfather: Part II, The (1974)") == "The Godfather: Part II (1974)"
+
+
+# ---------------------------------------------------------------- the shortlist changes no answer
+ML_LATEST_SMALL = ML1M.parent / "ml-latest-small"
+
+
+def reference_match(index: TitleIndex, query: str, limits: tuple[int, ...]) -> list[MatchResult]:
+    """`TitleIndex.match` as it was before the shortlist (rapidfuzz over every name), per limit.
+
+    Kept verbatim (on the index's own names) so that the shortlist can be checked against it.
+    """
+    raw = (query or "")[: titles.MAX_QUERY_CHARS * 2].strip()
+    text, year = titles._split_query_year(raw)
+    normal = normalise_title(text)[: titles.MAX_QUERY_CHARS].strip()
+    if not any(ch.isalnum() for ch in normal):
+        return [MatchResult(raw, MatchStatus.NONE, [])] * len(limits)
+    bare = titles._without_leading_article(normal)
+    words = set(bare.split())
+    best: dict[int, float] = {}
+    for movie_id in index._exact.get(normal, set()) | index._exact.get(bare, set()):
+        best[movie_id] = titles.EXACT
+    hits = process.extract(
+        normal, index._names, scorer=fuzz.WRatio, processor=None, limit=60, score_cutoff=50
+    )
+    for _name, score, position in hits:
+        movie_id = index._owner[position]
+        name_bare = index._bare[position]
+        if name_bare.startswith(bare + " "):
+            score = titles.PREFIX
+        elif words <= set(name_bare.split()):
+            score = titles.ALL_WORDS
+        else:
+            score = min(score * 0.7 + fuzz.ratio(bare, name_bare) * 0.3, titles.CONFIDENT_SCORE - 1)
+        best[movie_id] = max(best.get(movie_id, 0.0), score)
+    if year is not None:
+        for movie_id in best:
+            best[movie_id] += 5.0 if index._movies[movie_id][1] == year else -15.0
+    ranked = sorted(best.items(), key=lambda item: index._order_key(*item))
+    results = []
+    for limit in limits:
+        candidates = [
+            index._candidate(m, s) for m, s in ranked[: max(limit, 1)] if s >= titles.SUGGEST_SCORE
+        ]
+        results.append(MatchResult(raw, index._status(candidates), candidates))
+    return results
+
+
+# What people type: whole titles, typos, articles, years, accents, alternate and partial titles.
+TYPED = [
+    "matrix",
+    "the matirx",
+    "matrix 1999",
+    "Matrix, The",
+    "toy stroy",
+    "toy story 2",
+    "star wars",
+    "star wars 1977",
+    "empire strikes back",
+    "the empire strikes bak",
+    "godfather",
+    "the godfater",
+    "godfather 2",
+    "pulp fction",
+    "shawshank redemption",
+    "forest gump",
+    "silence of lambs",
+    "schindlers list",
+    "jurasic park",
+    "back to the future part iii",
+    "aliens",
+    "terminator 2 judgment day",
+    "raiders of the lost ark",
+    "indiana jones",
+    "the good the bad and the ugly",
+    "léon",
+    "leon",
+    "amelie",
+    "Amélie",
+    "la cite des enfants perdus",
+    "cité des enfants perdus",
+    "american beauty",
+    "titanic 1953",
+    "heat 1995",
+    "seven",
+    "12 monkeys",
+    "the princes bride",
+    "men in black",
+    "et the extra terrestrial",
+    "die hard 2",
+    "harry potter",
+    "the dark knight",
+    "inceptoin",
+    "avengers infinity war",
+    "lord of the rigns",
+    "spirited away",
+    "el laberinto del fauno",
+    "wall-e",
+    "findng nemo",
+    "grand budapest",
+    "drive 2011",
+    "inglorious bastards",
+    "old boy 2003",
+    "cidade de deus",
+    "das leben der anderen",
+    "the intouchables",
+    "eternal sunshine",
+    "star wars the force awakens",
+    "rogue one",
+    "qwxzy",
+]
+
+
+def typed_variants(title: str, rng: random.Random) -> list[str]:
+    """How a person might type `title`: lowercase, as shown, folded, without its article, with
+    its year, its first words, the first twelve keystrokes, and with two kinds of typo."""
+    shown = display_title(title)
+    main = titles._PARENS.sub("", titles._YEAR_AT_END.sub("", shown)).strip()
+    lower, words = main.lower(), main.split()
+    typed = [lower, shown, titles.fold(main), lower[:12]]
+    if lower.startswith("the "):
+        typed.append(main[4:])
+    year = titles._YEAR_AT_END.search(shown)
+    if year:
+        typed.append(f"{main} {year.group(1)}")
+    if len(words) > 2:
+        typed.append(" ".join(words[:2]))
+    if len(lower) > 5:
+        i = rng.randrange(1, len(lower) - 2)
+        typed.append(lower[:i] + lower[i + 1] + lower[i] + lower[i + 2 :])  # swapped letters
+        typed.append(lower[:i] + lower[i + 1 :])  # a letter left out
+    return typed
+
+
+@pytest.mark.parametrize("folder", [ML1M, ML_LATEST_SMALL], ids=["ml-1m", "ml-latest-small"])
+def test_the_shortlist_finds_what_scoring_every_name_finds(folder) -> None:
+    popularity = load_ratings(folder)["movie_id"].value_counts().to_dict()
+    index = TitleIndex(load_movies(folder), popularity=popularity)
+    assert len(index._names) > titles.SHORTLIST  # the shortlist is in use
+    rng = random.Random(11)
+    queries = list(TYPED)
+    for title in rng.sample(sorted(index._movies.values()), 60):
+        queries += typed_variants(title[0], rng)
+    differ, limits = [], (3, 10)
+    for query in queries:
+        for limit, old in zip(limits, reference_match(index, query, limits), strict=True):
+            new = index.match(query, limit)
+            if (new.status, new.candidates[:1]) != (old.status, old.candidates[:1]):
+                differ.append((query, limit, new.status, new.candidates[:1], old.candidates[:1]))
+    assert not differ, differ
+
+
+# Checked by hand: post-2000 films of ml-latest-small, as typed.
+RECENT = [
+    ("amelie", 4973),
+    ("the dark knight", 58559),
+    ("inceptoin", 79132),
+    ("avengers infinity war", 122912),
+    ("spirited away", 5618),
+    ("el laberinto del fauno", 48394),
+    ("wall-e", 60069),
+    ("findng nemo", 6377),
+    ("grand budapest", 109374),
+    ("the lives of others", 44555),
+    ("star wars the force awakens", 122886),
+    ("deadpool 2", 187593),
+]
+
+
+def test_recent_titles_of_ml_latest_small() -> None:
+    index = TitleIndex(load_movies(ML_LATEST_SMALL))
+    for query, movie_id in RECENT:
+        result = index.match(query)
+        assert result.best is not None and result.best.movie_id == movie_id, (query, result)
+
+
+# ---------------------------------------------------------------- an ml-32m-sized catalogue
+def test_a_generated_ml32m_sized_catalogue_finds_exact_and_mistyped_titles() -> None:
+    movies = synthetic(ML32M_TITLES)
+    index = TitleIndex(movies)
+    assert len(index) == ML32M_TITLES
+    rng = random.Random(5)
+    checked = 0
+    for movie_id, title in rng.sample(list(movies["title"].items()), 400):
+        main = titles.title_names(title)[0]
+        if index._exact[main] != {movie_id} or len(main) < 12 or " " not in main:
+            continue  # a name several films share is rightly ambiguous
+        shown = display_title(title)  # as a person writes it, without the alternate titles
+        year = titles._YEAR_AT_END.search(shown)
+        typed = titles._PARENS.sub("", titles._YEAR_AT_END.sub("", shown)).strip()
+        typed += f" ({year.group(1)})" if year else ""
+        result = index.match(typed)
+        assert result.status is MatchStatus.CONFIDENT, (typed, result)
+        assert result.best is not None and result.best.movie_id == movie_id
+        longest = max(main.split(), key=len)
+        i = rng.randrange(0, len(longest) - 1)
+        mistyped = main.replace(
+            longest, longest[:i] + longest[i + 1] + longest[i] + longest[i + 2 :]
+        )
+        candidates = index.match(mistyped).candidates
+        assert movie_id in {c.movie_id for c in candidates}, (mistyped, candidates)
+        checked += 1
+        if checked == 30:
+            break
+    assert checked == 30
