@@ -1,6 +1,14 @@
 """Every user-facing string of the bot (messages, button labels, toasts), as Telegram HTML with
 every title, name and echoed query escaped, short enough for a phone.
 
+Every string is a function, translated when it is called into the language of the update being
+handled (`bot.i18n`): a module constant would be translated once, at import, for everyone. The
+English text is the gettext message id; placeholders are named (`{title}`) and filled after
+translation, so a translator can move them; counts go through `ngettext` (Russian has three plural
+forms). Sentences are never glued from translated fragments ("you" + "like"): each variant is a
+whole message, because word order and agreement differ between languages. Film titles are never
+translated; genre names and filter labels are (`genre_name`, `filter_label`).
+
 Length is counted as Telegram counts it: the visible text after entity parsing, in UTF-16 code
 units (an emoji outside the Basic Multilingual Plane counts two). Messages are assembled from
 whole blocks (`join_blocks`), so a long message is cut between blocks and never inside a tag or
