@@ -25,27 +25,30 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import inline, movienight
+from bot import i18n, inline, movienight
 from bot.context import BotContext, BotData, Services
 from bot.handlers import buttons, chat, commands
+from bot.i18n import N_, _
 from bot.storage import ChatStore
 from bot.throttle import Throttle
 from movierec.recommender import Recommender
 
+# The command menu; descriptions are translated per language when the menu is registered.
 COMMANDS = [
-    ("start", "Welcome, and films to rate right away"),
-    ("like", "Like films: /like The Matrix, Toy Story"),
-    ("dislike", "Dislike films: /dislike Titanic"),
-    ("recommend", "Five picks for you: /rec comedy, /rec 90s sci-fi"),
-    ("watchlist", "Films you saved for later"),
-    ("movienight", "Movie night: who is in, picks for them, a vote"),
-    ("history", "Films this group chose on movie nights"),
-    ("ratings", "What you rated, with a way to remove any"),
-    ("forget", "Forget one rating: /forget Titanic"),
-    ("reset", "Forget all your ratings here"),
-    ("privacy", "What I store and where"),
-    ("deletemydata", "Delete everything I hold about you"),
-    ("help", "Everything I understand"),
+    ("start", N_("Welcome, and films to rate right away")),
+    ("like", N_("Like films: /like The Matrix, Toy Story")),
+    ("dislike", N_("Dislike films: /dislike Titanic")),
+    ("recommend", N_("Five picks for you: /rec comedy, /rec 90s sci-fi")),
+    ("watchlist", N_("Films you saved for later")),
+    ("movienight", N_("Movie night: who is in, picks for them, a vote")),
+    ("history", N_("Films this group chose on movie nights")),
+    ("ratings", N_("What you rated, with a way to remove any")),
+    ("forget", N_("Forget one rating: /forget Titanic")),
+    ("reset", N_("Forget all your ratings here")),
+    ("language", N_("Speak to me in another language")),
+    ("privacy", N_("What I store and where")),
+    ("deletemydata", N_("Delete everything I hold about you")),
+    ("help", N_("Everything I understand")),
 ]
 HEARTBEAT_SECONDS = 30
 
@@ -68,6 +71,7 @@ def build_application(
     messages a second overall and 20 a minute per group (`max_rate` 0 turns the overall limit off,
     e.g. behind a self-hosted Bot API server with its own limits).
     """
+    i18n.load()  # every catalog compiled now: a broken one fails at start, not mid-conversation
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -94,11 +98,13 @@ def build_application(
 
 
 def add_handlers(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, chat.use_language), group=-2)
     app.add_handler(TypeHandler(Update, chat.throttle), group=-1)
     command = [
         (["start"], commands.start),
         (["help"], commands.help_command),
         (["privacy"], commands.privacy),
+        (["language"], commands.language),
         (["like"], commands.like),
         (["dislike"], commands.dislike),
         (["recommend", "rec"], commands.recommend),
@@ -122,8 +128,18 @@ def add_handlers(app: Application) -> None:
     app.add_error_handler(chat.on_error)
 
 
+def command_menu(code: str) -> list[BotCommand]:
+    """The command menu in one language."""
+    with i18n.using(code):
+        return [BotCommand(name, _(text)) for name, text in COMMANDS]
+
+
 async def _post_init(app: Application) -> None:
-    await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    await app.bot.set_my_commands(command_menu(i18n.DEFAULT))
+    for code in i18n.LOCALES:
+        if code != i18n.DEFAULT:
+            # Telegram wants a two-letter ISO 639-1 code here ("pt", not "pt-BR").
+            await app.bot.set_my_commands(command_menu(code), language_code=code[:2])
     data: BotData = app.bot_data
     if data.heartbeat is not None:
         data.heartbeat_task = asyncio.create_task(_beat(data.heartbeat))

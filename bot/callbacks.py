@@ -15,6 +15,7 @@ must be checked like any other input. Formats:
     v:2571:0   remove 2571 from the watchlist (then page 0)     l:1   watchlist page 1
     n:i / n:o  I'm in / not tonight     n:p      pick for us (the roster is the pressed message)
     q:v        put the picks to a vote  q:c      close the vote
+    y:ru       speak Russian (y:en, y:es, y:pt-BR, y:de)       y:auto   follow Telegram's language
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class Kind(StrEnum):
     WATCH_PAGE = "l"
     NIGHT = "n"
     VOTE = "q"
+    LANGUAGE = "y"
 
 
 # A filter in a button: genre bitmask (hex, over movierec.filters.GENRES), first year, last year.
@@ -75,6 +77,7 @@ _PATTERNS = {
     Kind.WATCH_PAGE: re.compile(r"l:([0-9]{1,4})"),
     Kind.NIGHT: re.compile(r"n:([iop])"),
     Kind.VOTE: re.compile(r"q:([vc])"),
+    Kind.LANGUAGE: re.compile(r"y:(auto|en|ru|es|pt-BR|de)"),
 }
 
 
@@ -88,7 +91,7 @@ class Action:
     number: int = 0  # offset or page
     confirm: bool = False
     code: str = ""  # a filter (see `filter_code`), "" for none
-    flag: str = ""  # which of a few choices: chips g/d, roster i/o/p, vote v/c
+    flag: str = ""  # which of a few choices: chips g/d, roster i/o/p, vote v/c, a language
 
 
 def decode(data: str | None) -> Action | None:
@@ -117,7 +120,7 @@ def decode(data: str | None) -> Action | None:
         action = Action(kind, code=groups[0] or "")
     elif kind is Kind.CHIPS:
         action = Action(kind, flag=groups[0], code=groups[1] or "")
-    elif kind in (Kind.NIGHT, Kind.VOTE):
+    elif kind in (Kind.NIGHT, Kind.VOTE, Kind.LANGUAGE):
         action = Action(kind, flag=groups[0])
     else:
         action = Action(kind, confirm=groups[0] == "y")
@@ -179,6 +182,11 @@ def night(choice: str) -> str:
 
 def vote(choice: str) -> str:
     return f"{Kind.VOTE}:{choice}"
+
+
+def language(code: str | None) -> str:
+    """A /language button: one of `bot.i18n.LOCALES`, or None for "follow Telegram"."""
+    return f"{Kind.LANGUAGE}:{code or 'auto'}"
 
 
 def filter_code(wanted: Filter | None) -> str:

@@ -92,7 +92,7 @@ async def record_titles(
     titles = every[:MAX_TITLES]
     if not titles:
         kind = ListKind.ASK_LIKE if value > 0 else ListKind.ASK_DISLIKE
-        prompt = texts.ASK_LIKE if value > 0 else texts.ASK_DISLIKE
+        prompt = texts.ask_like() if value > 0 else texts.ask_dislike()
         sent = await message.reply_text(prompt, reply_markup=ForceReply(selective=True))
         await svc.storage.save_list(chat.id, sent.message_id, ListInfo(user.id, kind, 0, ()))
         return
@@ -178,7 +178,7 @@ async def send_picks(
     label = filter_label(wanted)
     preferences = await known_ratings(svc, chat.id, user.id)
     if not preferences:
-        await send_starters(message, context, user, texts.NO_RATINGS, exclude=())
+        await send_starters(message, context, user, texts.no_ratings(), exclude=())
         return
     if wanted.impossible:
         await reply(context, message, texts.nothing_matches(label))
@@ -198,7 +198,7 @@ async def send_picks(
         log.warning("unusable preferences", extra=person(chat.id, user.id))
         items = []
     if not items:
-        text = texts.nothing_matches(label) if not wanted.is_empty() else texts.NOTHING_LEFT
+        text = texts.nothing_matches(label) if not wanted.is_empty() else texts.nothing_left()
         await reply(context, message, text)
         return
     shown_label = "" if wanted.is_empty() else label
@@ -253,7 +253,7 @@ async def ratings_view(
     ratings = await svc.storage.ratings(chat_id, user_id)
     rated = list(reversed(ratings.items()))
     if not rated:
-        return texts.NO_RATINGS, None, 0
+        return texts.no_ratings(), None, 0
     size = keyboards.PAGE_SIZE
     pages = (len(rated) + size - 1) // size
     page = min(max(page, 0), pages - 1)
@@ -278,7 +278,7 @@ async def watchlist_view(
     svc = context.services
     saved = await svc.storage.watchlist(chat_id, user_id)
     if not saved:
-        return texts.WATCHLIST_EMPTY, None, 0
+        return texts.watchlist_empty(), None, 0
     size = keyboards.PAGE_SIZE
     pages = (len(saved) + size - 1) // size
     page = min(max(page, 0), pages - 1)

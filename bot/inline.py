@@ -18,7 +18,7 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
-from bot import keyboards, texts
+from bot import i18n, keyboards, texts
 from bot.context import BotContext, Services
 from bot.flows import known_ratings
 from movierec.recommender import Movie
@@ -47,7 +47,9 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
     await query.answer(
         [_card(context, svc, m) for m in page if m in svc.rec.catalogue],
         cache_time=SEARCH_CACHE_SECONDS,
-        is_personal=False,
+        # Cards carry genre names in the asker's language: only English answers go to the cache
+        # Telegram shares between people, so nobody is served another person's language.
+        is_personal=i18n.current() != i18n.DEFAULT,
         next_offset=str(following) if following else "",
     )
 
@@ -62,7 +64,7 @@ async def _own_picks(update: Update, context: BotContext) -> None:
             [],
             cache_time=PERSONAL_CACHE_SECONDS,
             is_personal=True,
-            button=InlineQueryResultsButton(texts.INLINE_RATE_FIRST, start_parameter="rate"),
+            button=InlineQueryResultsButton(texts.inline_rate_first(), start_parameter="rate"),
         )
         return
     hidden = await svc.storage.hidden(user.id, user.id)
@@ -93,7 +95,7 @@ def _card(context: BotContext, svc: Services, movie_id: int) -> InlineQueryResul
 
 
 def _description(movie: Movie) -> str:
-    genres = " · ".join(movie.genres[:3])
+    genres = " · ".join(texts.genre_name(g) for g in movie.genres[:3])
     return f"{movie.year} · {genres}" if movie.year else genres
 
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks, texts
+from bot import callbacks, i18n, texts
 from bot.callbacks import Kind
 from movierec.filters import GENRES, Filter
 
@@ -40,6 +40,7 @@ class ListKind(StrEnum):
     CHIPS = "chips"  # genre or decade chips that re-run the picks with a filter
     ROSTER = "roster"  # /movienight: who is in tonight
     WATCHLIST = "watchlist"  # a page of /watchlist: ✅ n, ❌ n, ◀️ ▶️
+    LANGUAGE = "language"  # /language: one button per language, and "automatic"
 
 
 Marks = Mapping[int, str]
@@ -60,7 +61,7 @@ def marks(
 
 
 def _undo_row(label: str, movie_id: int) -> list[InlineKeyboardButton]:
-    return [_button(f"{label}{texts.UNDO_SUFFIX}", callbacks.undo(movie_id))]
+    return [_button(texts.with_undo(label), callbacks.undo(movie_id))]
 
 
 def films(entries: Sequence[tuple[int, str]], done: Marks | None = None) -> InlineKeyboardMarkup:
@@ -102,15 +103,15 @@ def recorded(movie_ids: Sequence[int], still: Iterable[int] | None = None) -> In
     rows: list[list[InlineKeyboardButton]] = []
     if len(movie_ids) == 1:
         if movie_ids[0] in keep:
-            rows.append([_button(texts.UNDO, callbacks.undo(movie_ids[0]))])
+            rows.append([_button(texts.undo(), callbacks.undo(movie_ids[0]))])
     else:
         undo = [
-            _button(f"{texts.UNDO} {n}", callbacks.undo(m))
+            _button(f"{texts.undo()} {n}", callbacks.undo(m))
             for n, m in enumerate(movie_ids, 1)
             if m in keep
         ]
         rows.extend(undo[i : i + ROW] for i in range(0, len(undo), ROW))
-    rows.append([_button(texts.RECOMMEND, callbacks.more(0))])
+    rows.append([_button(texts.recommend(), callbacks.more(0))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -138,7 +139,7 @@ def picks(
                 row.append(_button(f"{texts.SAVE_MARK} {number}", callbacks.save(movie_id)))
             rows.append(row)
     if offset + len(movie_ids) < callbacks.MAX_OFFSET:
-        rows.append([_button(texts.MORE, callbacks.more(offset + len(movie_ids), group, code))])
+        rows.append([_button(texts.more(), callbacks.more(offset + len(movie_ids), group, code))])
     if not group:
         rows.append(filter_row(code))
     return InlineKeyboardMarkup(rows)
@@ -146,11 +147,11 @@ def picks(
 
 def filter_row(code: str) -> list[InlineKeyboardButton]:
     row = [
-        _button(texts.GENRE_BUTTON, callbacks.chips("g", code)),
-        _button(texts.DECADE_BUTTON, callbacks.chips("d", code)),
+        _button(texts.genre_button(), callbacks.chips("g", code)),
+        _button(texts.decade_button(), callbacks.chips("d", code)),
     ]
     if code:
-        row.append(_button(texts.ANY_FILM_BUTTON, callbacks.filtered("")))
+        row.append(_button(texts.any_film_button(), callbacks.filtered("")))
     return row
 
 
@@ -165,7 +166,7 @@ def genre_chips(current: Filter) -> InlineKeyboardMarkup:
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     anyone = callbacks.filtered(callbacks.filter_code(replace(current, genres=frozenset())))
-    rows.append([_button(texts.ANY_GENRE_BUTTON, anyone)])
+    rows.append([_button(texts.any_genre_button(), anyone)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -177,15 +178,15 @@ def decade_chips(current: Filter, latest_year: int) -> InlineKeyboardMarkup:
         end = start + 9
         chosen = current.year_from == start and current.year_to == end
         wanted = replace(current, year_from=start, year_to=end)
-        label = ("✅ " if chosen else "") + f"{start}s"
+        label = ("✅ " if chosen else "") + texts.decade(start)
         buttons.append(_button(label, callbacks.filtered(callbacks.filter_code(wanted))))
     rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
     older = replace(current, year_from=None, year_to=first_decade - 1)
     anytime = replace(current, year_from=None, year_to=None)
     rows.append(
         [
-            _button(texts.OLDER_BUTTON, callbacks.filtered(callbacks.filter_code(older))),
-            _button(texts.ANY_YEAR_BUTTON, callbacks.filtered(callbacks.filter_code(anytime))),
+            _button(texts.older_button(), callbacks.filtered(callbacks.filter_code(older))),
+            _button(texts.any_year_button(), callbacks.filtered(callbacks.filter_code(anytime))),
         ]
     )
     return InlineKeyboardMarkup(rows)
@@ -232,7 +233,7 @@ def confirm(kind: Kind, yes_text: str) -> InlineKeyboardMarkup:
         [
             [
                 _button(yes_text, callbacks.confirm(kind, True)),
-                _button(texts.CANCEL, callbacks.confirm(kind, False)),
+                _button(texts.cancel(), callbacks.confirm(kind, False)),
             ]
         ]
     )
@@ -242,12 +243,12 @@ def roster(anyone_in: bool) -> InlineKeyboardMarkup:
     """I'm in / Not tonight, and Pick for us once somebody is in."""
     rows = [
         [
-            _button(texts.IM_IN, callbacks.night("i")),
-            _button(texts.NOT_TONIGHT, callbacks.night("o")),
+            _button(texts.im_in(), callbacks.night("i")),
+            _button(texts.not_tonight(), callbacks.night("o")),
         ]
     ]
     if anyone_in:
-        rows.append([_button(texts.PICK_FOR_US, callbacks.night("p"))])
+        rows.append([_button(texts.pick_for_us(), callbacks.night("p"))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -255,17 +256,30 @@ def night_picks(movie_ids: Sequence[int], offset: int, code: str) -> InlineKeybo
     """Movie-night picks: 👍 / 👎 / 🙈 each (for whoever presses), Vote, More."""
     markup = picks(movie_ids, offset, group=True, code=code)
     rows = [list(row) for row in markup.inline_keyboard]
-    rows.insert(len(movie_ids), [_button(texts.VOTE_BUTTON, callbacks.vote("v"))])
+    rows.insert(len(movie_ids), [_button(texts.vote_button(), callbacks.vote("v"))])
     return InlineKeyboardMarkup(rows)
 
 
 def close_vote() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(texts.CLOSE_VOTE, callbacks.vote("c"))]])
+    return InlineKeyboardMarkup([[_button(texts.close_vote(), callbacks.vote("c"))]])
+
+
+def languages(chosen: str | None) -> InlineKeyboardMarkup:
+    """/language: each language named in itself (two per row), then "automatic"; ✅ on the
+    person's stored choice."""
+    buttons = [
+        _button(("✅ " if code == chosen else "") + native, callbacks.language(code))
+        for code, native in i18n.NATIVE_NAMES.items()
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    automatic = ("✅ " if chosen is None else "") + texts.automatic_language()
+    rows.append([_button(automatic, callbacks.language(None))])
+    return InlineKeyboardMarkup(rows)
 
 
 def open_bot(url: str) -> InlineKeyboardMarkup:
     """Under a shared film card: open the bot in a private chat on that film."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.OPEN_BOT, url=url)]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.open_bot(), url=url)]])
 
 
 def fingerprint(markup: InlineKeyboardMarkup | None) -> str:

@@ -87,7 +87,7 @@ async def send_picks(
     if night_id is not None:
         query = await svc.storage.night_query(chat.id, night_id)
         if query is None:
-            await reply(context, message, texts.NO_ROSTER)
+            await reply(context, message, texts.no_roster())
             return
         wanted = svc.parse(query).filter if query else Filter()
         people = await svc.storage.night_members(chat.id, night_id)
@@ -96,7 +96,7 @@ async def send_picks(
     wanted = wanted or Filter()
     tastes = {p: t for p in people if (t := await taste(svc, chat.id, p))}
     if not tastes:
-        await reply(context, message, texts.GROUP_EMPTY)
+        await reply(context, message, texts.group_empty())
         return
     hidden = await svc.storage.hidden(chat.id)
     chosen = {movie for movie, _ in await svc.storage.history(chat.id)}
@@ -110,7 +110,7 @@ async def send_picks(
     )
     if not items:
         label = filter_label(wanted)
-        text = texts.nothing_matches(label) if not wanted.is_empty() else texts.NOTHING_LEFT
+        text = texts.nothing_matches(label) if not wanted.is_empty() else texts.nothing_left()
         await reply(context, message, text)
         return
     names = await svc.storage.member_names(chat.id)
@@ -154,17 +154,17 @@ async def start_vote(context: BotContext, chat: Chat, info: ListInfo) -> str:
     svc = context.services
     _, night_id = night_of(info)
     if night_id is None:
-        return texts.NO_ROSTER
+        return texts.no_roster()
     if await svc.storage.open_poll_of_night(chat.id, night_id) is not None:
-        return texts.VOTE_OPEN
+        return texts.vote_open()
     movies = [svc.rec.catalogue.get(m) for m in info.movie_ids]
     options = [texts.poll_option(m.title) for m in movies if m is not None]
     ids = tuple(m.movie_id for m in movies if m is not None)
     if len(options) < 2:
-        return texts.NOTHING_LEFT
+        return texts.nothing_left()
     sent = await context.bot.send_poll(
         chat.id,
-        texts.VOTE_QUESTION,
+        texts.vote_question(),
         options,
         is_anonymous=False,
         allows_multiple_answers=False,
@@ -175,7 +175,7 @@ async def start_vote(context: BotContext, chat: Chat, info: ListInfo) -> str:
     poll = PollInfo(sent.poll.id, chat.id, sent.message_id, night_id, ids, scores, False)
     await svc.storage.save_poll(poll)
     log.info("vote started", extra=person(chat.id))
-    return texts.VOTE_STARTED
+    return texts.vote_started()
 
 
 async def on_poll_answer(update: Update, context: BotContext) -> None:
@@ -212,7 +212,7 @@ async def close(context: BotContext, poll: PollInfo) -> bool:
     best = max(range(len(counts)), key=lambda i: (counts[i], poll.scores[i], -i))
     movie = svc.rec.catalogue.get(poll.movie_ids[best])
     await svc.storage.add_history(poll.chat_id, poll.movie_ids[best])
-    title = movie.title if movie else texts.UNKNOWN_FILM
+    title = movie.title if movie else texts.unknown_film()
     await context.bot.send_message(poll.chat_id, texts.winner(title, counts[best], len(votes)))
     log.info("vote closed", extra={**person(poll.chat_id), "voters": len(votes)})
     return True
@@ -222,7 +222,7 @@ async def history(message: Message, context: BotContext, chat: Chat) -> None:
     svc = context.services
     chosen = await svc.storage.history(chat.id)
     if not chosen:
-        await reply(context, message, texts.HISTORY_EMPTY)
+        await reply(context, message, texts.history_empty())
         return
     entries = []
     for movie_id, when in chosen[:30]:

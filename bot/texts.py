@@ -1,6 +1,14 @@
 """Every user-facing string of the bot (messages, button labels, toasts), as Telegram HTML with
 every title, name and echoed query escaped, short enough for a phone.
 
+Every string is a function, translated when it is called into the language of the update being
+handled (`bot.i18n`): a module constant would be translated once, at import, for everyone. The
+English text is the gettext message id; placeholders are named (`{title}`) and filled after
+translation, so a translator can move them; counts go through `ngettext` (Russian has three plural
+forms). Sentences are never glued from translated fragments ("you" + "like"): each variant is a
+whole message, because word order and agreement differ between languages. Film titles are never
+translated; genre names and filter labels are (`genre_name`, `filter_label`).
+
 Length is counted as Telegram counts it: the visible text after entity parsing, in UTF-16 code
 units (an emoji outside the Basic Multilingual Plane counts two). Messages are assembled from
 whole blocks (`join_blocks`), so a long message is cut between blocks and never inside a tag or
@@ -14,6 +22,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from html import escape, unescape
 
+from bot.i18n import N_, _, ngettext
 from movierec.recommender import Catalogue, GroupPick, Movie, Pick
 from movierec.titles import Candidate, display_title
 
@@ -22,129 +31,349 @@ MAX_TOAST = 200  # callback answers
 MAX_NAME = 32  # a member's first name as shown in movie-night picks
 MAX_QUOTE = 100  # an echoed query
 
-# ------------------------------------------------------------------ fixed messages
-WELCOME = (
-    "🎬 <b>Hi! I recommend films you haven't seen and will probably enjoy.</b>\n"
-    "Tell me what you like with /like <i>title</i> and what you don't with /dislike <i>title</i>,\n"
-    "then ask /recommend. In a group, everyone rates and /movienight picks for all.\n\n"
-    "Seen any of these? Tap 👍 or 👎:"
-)
 
-HELP = (
-    "<b>What I understand</b>\n"
-    "/like <i>titles</i> – e.g. <code>/like The Matrix, Toy Story</code>\n"
-    "/dislike <i>titles</i> – e.g. <code>/dislike Titanic</code>\n"
-    "/recommend (or /rec) – five picks for you, with buttons to rate, hide, save or see more\n"
-    "/rec <i>genre or years</i> – e.g. <code>/rec comedy</code>, <code>/rec 90s sci-fi</code>, "
-    "<code>/rec after 2010</code>\n"
-    "/watchlist – films you saved with 🔖, with ✅ once you watched one\n"
-    "/ratings – what you rated, with ❌ to remove any\n"
-    "/forget <i>title</i> – e.g. <code>/forget Titanic</code>\n"
-    "/reset – forget all your ratings here (asks first)\n"
-    "/movienight (or /group) – picks for everyone in this group who rated something\n"
-    "/privacy – what I store and where\n"
-    "/deletemydata – delete everything I hold about you (asks first)\n\n"
-    "In a private chat you can also just send a title, like <code>the matrix</code>, or ask "
-    "in words, like <code>something funny from the 90s</code>.\n"
-    "Made a typo? Edit your /like message: I replace what it recorded.\n"
-    "<b>Movie nights:</b> each member's taste counts the same; a film anyone rated is never "
-    "picked, and a film people with your taste clearly dislike is vetoed. Buttons under "
-    "someone else's list record your own rating and leave their list as it is."
-)
+def welcome() -> str:
+    return _(
+        "🎬 <b>Hi! I recommend films you haven't seen and will probably enjoy.</b>\n"
+        "Tell me what you like with /like <i>title</i> and what you don't with /dislike "
+        "<i>title</i>,\n"
+        "then ask /recommend. In a group, everyone rates and /movienight picks for all.\n\n"
+        "Seen any of these? Tap 👍 or 👎:"
+    )
 
-PRIVACY = (
-    "<b>What I store</b>\n"
-    "• your Telegram user id and the ids of the chats you use me in\n"
-    "• the films you liked, disliked or hid, per chat, with their titles\n"
-    "• in groups, your first name, to say whose taste a pick matches\n"
-    "• which of my messages with buttons belong to you, so that only you can use them\n"
-    "Nothing else: no messages, no phone number. It is kept in a database on the server that "
-    "runs this bot, and never shared. The bot's logs hold no names, no message texts and no "
-    "plain ids: only keyed hashes of ids.\n"
-    "/deletemydata removes all of it at once, from the database files too; the log notes only "
-    "how many records were deleted."
-)
 
-ASK_LIKE = "👍 Which film do you like? Reply with its title (or several, separated by commas)."
-ASK_DISLIKE = "👎 Which film don't you like? Reply with its title."
-ASK_FORGET = "Which film should I forget? Send /forget followed by its title."
-SLOW_DOWN = "⏳ Slow down a little, please: I'll answer again in a few seconds."
-STALE_BUTTON = "That button is no longer valid."
-NOT_YOURS = "These buttons belong to whoever asked. Send the command yourself for your own."
-EXPIRED = "This question has expired: send the command again."
-ERROR = "😕 Sorry, something went wrong on my side. Please try again."
-NO_RATINGS = "You haven't rated anything yet. Try /like <i>title</i>, or /start for ideas."
-NOTHING_LEFT = "I have nothing more to suggest right now. Rate a few more films and ask again."
-GROUP_EMPTY = "Nobody here has rated a film yet. Each of you: /like <i>title</i> first!"
-GROUP_ONLY = "/movienight works in groups. Here, /recommend gives you your own picks."
-RESET_ASK = "Forget <b>all</b> your ratings in this chat?"
-RESET_DONE = "Done: I forgot {count} rating(s). Start again with /like <i>title</i>."
-DELETE_ASK = "Delete <b>everything</b> I hold about you, in every chat? This cannot be undone."
-DELETE_DONE = "Deleted: I no longer hold anything about you ({count} record(s) removed)."
-CANCELLED = "Cancelled: nothing changed."
-UNKNOWN_FILM = "a film no longer in the catalogue"
-NOT_IN_CATALOGUE = "no longer in the catalogue"
+def help_text() -> str:
+    return _(
+        "<b>What I understand</b>\n"
+        "/like <i>titles</i> – e.g. <code>/like The Matrix, Toy Story</code>\n"
+        "/dislike <i>titles</i> – e.g. <code>/dislike Titanic</code>\n"
+        "/recommend (or /rec) – five picks for you, with buttons to rate, hide, save or see more\n"
+        "/rec <i>genre or years</i> – e.g. <code>/rec comedy</code>, <code>/rec 90s sci-fi</code>, "
+        "<code>/rec after 2010</code>\n"
+        "/watchlist – films you saved with 🔖, with ✅ once you watched one\n"
+        "/ratings – what you rated, with ❌ to remove any\n"
+        "/forget <i>title</i> – e.g. <code>/forget Titanic</code>\n"
+        "/reset – forget all your ratings here (asks first)\n"
+        "/movienight (or /group) – picks for everyone in this group who rated something\n"
+        "/language – speak to me in another language\n"
+        "/privacy – what I store and where\n"
+        "/deletemydata – delete everything I hold about you (asks first)\n\n"
+        "In a private chat you can also just send a title, like <code>the matrix</code>, or ask "
+        "in words, like <code>something funny from the 90s</code>.\n"
+        "Made a typo? Edit your /like message: I replace what it recorded.\n"
+        "<b>Movie nights:</b> each member's taste counts the same; a film anyone rated is never "
+        "picked, and a film people with your taste clearly dislike is vetoed. Buttons under "
+        "someone else's list record your own rating and leave their list as it is."
+    )
 
-WATCHLIST_EMPTY = (
-    "Your watchlist is empty. Tap 🔖 under a pick to save it for later; saved films are never "
-    "suggested again."
-)
-SAVED = "🔖 Saved for later: see /watchlist."
-ALREADY_SAVED = "Already on your /watchlist."
-UNSAVED = "Removed from your watchlist."
-WATCHED_ASK = "✅ You watched {title}. Did you like it?"
 
-ROSTER_EMPTY_TOAST = "Nobody is in yet: tap 🙋 I'm in first."
-ROSTER_JOINED = "You're in for tonight."
-ROSTER_LEFT = "Maybe next time."
-RATE_FIRST = "Rate a few films first (in our private chat): they count here too."
-NO_ROSTER = "That movie night is over: send /movienight to start another."
-VOTE_OPEN = "A vote is already open: answer it above."
-VOTE_STARTED = "📊 Vote started."
-VOTE_CLOSED = "The vote is closed."
-NOT_IN_ROSTER = "Only people who are in tonight can close the vote."
-VOTE_QUESTION = "🍿 What shall we watch tonight?"
-HISTORY_EMPTY = "No movie night has chosen a film here yet. /movienight starts one."
-IM_IN = "🙋 I'm in"
-NOT_TONIGHT = "🚪 Not tonight"
-PICK_FOR_US = "🍿 Pick for us"
-VOTE_BUTTON = "📊 Vote"
-CLOSE_VOTE = "🏁 Close vote"
-OPEN_BOT = "🎬 Rate it with me"
-FILM_CARD_NOT_FOUND = "I don't know that film any more. Try /start."
-INLINE_RATE_FIRST = "Rate a few films first"
-FILM_FROM_LINK = "{card}\n\nSeen it? Tap 👍 or 👎, and ask /recommend for more like it."
+def privacy() -> str:
+    return _(
+        "<b>What I store</b>\n"
+        "• your Telegram user id and the ids of the chats you use me in\n"
+        "• the films you liked, disliked or hid, per chat, with their titles\n"
+        "• in groups, your first name, to say whose taste a pick matches\n"
+        "• which of my messages with buttons belong to you, so that only you can use them\n"
+        "• the language you chose with /language, if you chose one\n"
+        "Nothing else: no messages, no phone number. It is kept in a database on the server that "
+        "runs this bot, and never shared. The bot's logs hold no names, no message texts and no "
+        "plain ids: only keyed hashes of ids.\n"
+        "/deletemydata removes all of it at once, from the database files too; the log notes only "
+        "how many records were deleted."
+    )
 
-# ------------------------------------------------------------------ toasts (callback answers)
-HIDDEN = "Hidden: I won't suggest it again."
-UNDONE = "Undone."
-NOTHING_TO_UNDO = "Nothing to undo."
-REMOVED = "Removed."
-ALREADY_GONE = "Already gone."
-TOAST_CANCELLED = "Cancelled."
-TOAST_DONE = "Done."
-TOAST_DELETED = "Deleted."
 
-# ------------------------------------------------------------------ button labels
-YES_RESET = "Yes, forget them"
-YES_DELETE = "Yes, delete everything"
-CANCEL = "Cancel"
-MORE = "More ▶️"
-RECOMMEND = "🍿 Recommend"
-UNDO = "↩️ Undo"
-UNDO_SUFFIX = " · undo"
+def ask_like() -> str:
+    return _("👍 Which film do you like? Reply with its title (or several, separated by commas).")
+
+
+def ask_dislike() -> str:
+    return _("👎 Which film don't you like? Reply with its title.")
+
+
+def ask_forget() -> str:
+    return _("Which film should I forget? Send /forget followed by its title.")
+
+
+def slow_down() -> str:
+    return _("⏳ Slow down a little, please: I'll answer again in a few seconds.")
+
+
+def stale_button() -> str:
+    return _("That button is no longer valid.")
+
+
+def not_yours() -> str:
+    return _("These buttons belong to whoever asked. Send the command yourself for your own.")
+
+
+def expired() -> str:
+    return _("This question has expired: send the command again.")
+
+
+def error() -> str:
+    return _("😕 Sorry, something went wrong on my side. Please try again.")
+
+
+def no_ratings() -> str:
+    return _("You haven't rated anything yet. Try /like <i>title</i>, or /start for ideas.")
+
+
+def nothing_left() -> str:
+    return _("I have nothing more to suggest right now. Rate a few more films and ask again.")
+
+
+def group_empty() -> str:
+    return _("Nobody here has rated a film yet. Each of you: /like <i>title</i> first!")
+
+
+def group_only() -> str:
+    return _("/movienight works in groups. Here, /recommend gives you your own picks.")
+
+
+def reset_ask() -> str:
+    return _("Forget <b>all</b> your ratings in this chat?")
+
+
+def reset_done(count: int) -> str:
+    return ngettext(
+        "Done: I forgot {count} rating. Start again with /like <i>title</i>.",
+        "Done: I forgot {count} ratings. Start again with /like <i>title</i>.",
+        count,
+    ).format(count=count)
+
+
+def delete_ask() -> str:
+    return _("Delete <b>everything</b> I hold about you, in every chat? This cannot be undone.")
+
+
+def delete_done(count: int) -> str:
+    return ngettext(
+        "Deleted: I no longer hold anything about you ({count} record removed).",
+        "Deleted: I no longer hold anything about you ({count} records removed).",
+        count,
+    ).format(count=count)
+
+
+def cancelled() -> str:
+    return _("Cancelled: nothing changed.")
+
+
+def unknown_film() -> str:
+    return _("a film no longer in the catalogue")
+
+
+def not_in_catalogue() -> str:
+    return _("no longer in the catalogue")
+
+
+def watchlist_empty() -> str:
+    return _(
+        "Your watchlist is empty. Tap 🔖 under a pick to save it for later; saved films are never "
+        "suggested again."
+    )
+
+
+def saved() -> str:
+    return _("🔖 Saved for later: see /watchlist.")
+
+
+def already_saved() -> str:
+    return _("Already on your /watchlist.")
+
+
+def unsaved() -> str:
+    return _("Removed from your watchlist.")
+
+
+def watched_ask(movie_title: str) -> str:
+    return _("✅ You watched {title}. Did you like it?").format(title=title(movie_title))
+
+
+def roster_empty_toast() -> str:
+    return _("Nobody is in yet: tap 🙋 I'm in first.")
+
+
+def roster_joined() -> str:
+    return _("You're in for tonight.")
+
+
+def roster_left() -> str:
+    return _("Maybe next time.")
+
+
+def rate_first() -> str:
+    return _("Rate a few films first (in our private chat): they count here too.")
+
+
+def no_roster() -> str:
+    return _("That movie night is over: send /movienight to start another.")
+
+
+def vote_open() -> str:
+    return _("A vote is already open: answer it above.")
+
+
+def vote_started() -> str:
+    return _("📊 Vote started.")
+
+
+def vote_closed() -> str:
+    return _("The vote is closed.")
+
+
+def not_in_roster() -> str:
+    return _("Only people who are in tonight can close the vote.")
+
+
+def vote_question() -> str:
+    return _("🍿 What shall we watch tonight?")
+
+
+def history_empty() -> str:
+    return _("No movie night has chosen a film here yet. /movienight starts one.")
+
+
+def im_in() -> str:
+    return _("🙋 I'm in")
+
+
+def not_tonight() -> str:
+    return _("🚪 Not tonight")
+
+
+def pick_for_us() -> str:
+    return _("🍿 Pick for us")
+
+
+def vote_button() -> str:
+    return _("📊 Vote")
+
+
+def close_vote() -> str:
+    return _("🏁 Close vote")
+
+
+def open_bot() -> str:
+    return _("🎬 Rate it with me")
+
+
+def film_card_not_found() -> str:
+    return _("I don't know that film any more. Try /start.")
+
+
+def inline_rate_first() -> str:
+    return _("Rate a few films first")
+
+
+def film_from_link(card: str) -> str:
+    """`card` is HTML (see `film_card`)."""
+    return _("{card}\n\nSeen it? Tap 👍 or 👎, and ask /recommend for more like it.").format(
+        card=card
+    )
+
+
+def hidden() -> str:
+    return _("Hidden: I won't suggest it again.")
+
+
+def undone() -> str:
+    return _("Undone.")
+
+
+def nothing_to_undo() -> str:
+    return _("Nothing to undo.")
+
+
+def removed() -> str:
+    return _("Removed.")
+
+
+def already_gone() -> str:
+    return _("Already gone.")
+
+
+def toast_cancelled() -> str:
+    return _("Cancelled.")
+
+
+def toast_done() -> str:
+    return _("Done.")
+
+
+def toast_deleted() -> str:
+    return _("Deleted.")
+
+
+def yes_reset() -> str:
+    return _("Yes, forget them")
+
+
+def yes_delete() -> str:
+    return _("Yes, delete everything")
+
+
+def cancel() -> str:
+    return _("Cancel")
+
+
+def more() -> str:
+    return _("More ▶️")
+
+
+def recommend() -> str:
+    return _("🍿 Recommend")
+
+
+def undo() -> str:
+    return _("↩️ Undo")
+
+
+def with_undo(label: str) -> str:
+    """A done film's button: "👍 Title · undo"."""
+    return _("{label} · undo").format(label=label)
+
+
 PREVIOUS = "◀️"
+
 NEXT = "▶️"
+
 LIKE_MARK, DISLIKE_MARK, HIDE_MARK, REMOVE_MARK = "👍", "👎", "🙈", "❌"
+
 SAVE_MARK, WATCHED_MARK = "🔖", "✅"
-GENRE_BUTTON = "🎭 Genre"
-DECADE_BUTTON = "📅 Decade"
-ANY_FILM_BUTTON = "✖️ Any film"
-ANY_GENRE_BUTTON = "Any genre"
-ANY_YEAR_BUTTON = "Any year"
-OLDER_BUTTON = "Before 1950"
-CHOOSE_GENRE = "🎭 Which genre?"
-CHOOSE_DECADE = "📅 Which years?"
+
+
+def genre_button() -> str:
+    return _("🎭 Genre")
+
+
+def decade_button() -> str:
+    return _("📅 Decade")
+
+
+def any_film_button() -> str:
+    return _("✖️ Any film")
+
+
+def any_genre_button() -> str:
+    return _("Any genre")
+
+
+def any_year_button() -> str:
+    return _("Any year")
+
+
+def older_button() -> str:
+    return _("Before 1950")
+
+
+def choose_genre() -> str:
+    return _("🎭 Which genre?")
+
+
+def choose_decade() -> str:
+    return _("📅 Which years?")
+
 
 _INVISIBLE = re.compile(r"<[^>]*>")
 
@@ -183,7 +412,7 @@ def visible_len(html: str) -> int:
 def join_blocks(blocks: Sequence[str], tail: str = "", limit: int = MAX_MESSAGE) -> str:
     """Join whole HTML blocks with new lines, dropping the last ones (with a note) if the
     message would be longer than Telegram allows."""
-    budget = limit - visible_len(tail) - 40  # room for the "…and N more" note
+    budget = limit - visible_len(tail) - 60  # room for the "…and N more" note, in any language
     kept: list[str] = []
     used = 0
     for block in blocks:
@@ -193,12 +422,18 @@ def join_blocks(blocks: Sequence[str], tail: str = "", limit: int = MAX_MESSAGE)
         kept.append(block)
         used += size
     if len(kept) < len(blocks):
-        kept.append(f"<i>…and {len(blocks) - len(kept)} more</i>")
+        left = len(blocks) - len(kept)
+        kept.append(
+            "<i>"
+            + ngettext("…and {count} more", "…and {count} more", left).format(count=left)
+            + "</i>"
+        )
     return "\n".join([*kept, tail] if tail else kept)
 
 
 def title(movie_title: str) -> str:
-    """A MovieLens title for display, escaped: "Matrix, The (1999)" -> "The Matrix (1999)"."""
+    """A MovieLens title for display, escaped: "Matrix, The (1999)" -> "The Matrix (1999)".
+    Titles stay as the data set has them, in every language."""
     return escape(display_title(movie_title))
 
 
@@ -208,10 +443,6 @@ def short_title(movie_title: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def verb(value: float) -> str:
-    return "like" if value > 0 else "dislike"
-
-
 def mark(value: float) -> str:
     return LIKE_MARK if value > 0 else DISLIKE_MARK
 
@@ -219,57 +450,75 @@ def mark(value: float) -> str:
 def recorded(entries: Sequence[tuple[str, float]]) -> str:
     """Confirmation of ratings just stored: (title, value) pairs, each film once."""
     lines = [f"{mark(v)} {title(t)}" for t, v in entries]
-    return join_blocks(["Noted:", *lines], "\n/recommend when you're ready.")
+    return join_blocks([_("Noted:"), *lines], "\n" + _("/recommend when you're ready."))
 
 
 def too_many_titles(read: int, dropped: int) -> str:
-    return (
-        f"<i>I read {read} titles at a time; {dropped} more were not read: send them in "
-        "another message.</i>"
-    )
+    text = ngettext(
+        "I read {read} titles at a time; {dropped} more was not read: send it in another message.",
+        "I read {read} titles at a time; {dropped} more were not read: send them in another "
+        "message.",
+        dropped,
+    ).format(read=read, dropped=dropped)
+    return f"<i>{text}</i>"
 
 
 def noted(value: float, movie_title: str | None) -> str:
-    shown = short_title(movie_title, 60) if movie_title else "it"
-    return f"Noted: you {verb(value)} {shown}."
+    if movie_title is None:
+        return _("Noted: you like it.") if value > 0 else _("Noted: you dislike it.")
+    shown = short_title(movie_title, 60)
+    text = _("Noted: you like {title}.") if value > 0 else _("Noted: you dislike {title}.")
+    return text.format(title=shown)
 
 
 def noted_for_you(value: float, movie_title: str | None) -> str:
     """A press under someone else's list: recorded for the presser, the list left alone."""
-    shown = short_title(movie_title, 60) if movie_title else "it"
-    return f"Noted for you: you {verb(value)} {shown}."
+    if movie_title is None:
+        if value > 0:
+            return _("Noted for you: you like it.")
+        return _("Noted for you: you dislike it.")
+    shown = short_title(movie_title, 60)
+    if value > 0:
+        return _("Noted for you: you like {title}.").format(title=shown)
+    return _("Noted for you: you dislike {title}.").format(title=shown)
 
 
 def hidden_for_you(movie_title: str | None) -> str:
-    shown = short_title(movie_title, 60) if movie_title else "it"
-    return f"Hidden for you: I won't suggest {shown} to you again."
+    if movie_title is None:
+        return _("Hidden for you: I won't suggest it to you again.")
+    shown = short_title(movie_title, 60)
+    return _("Hidden for you: I won't suggest {title} to you again.").format(title=shown)
 
 
 def ambiguous(query: str, value: float) -> str:
-    return f"Several films match “{quote(query)}”. Which one do you {verb(value)}?"
+    if value > 0:
+        return _("Several films match “{query}”. Which one do you like?").format(query=quote(query))
+    return _("Several films match “{query}”. Which one do you dislike?").format(query=quote(query))
 
 
 def no_match(query: str, suggestions: Sequence[Candidate]) -> str:
-    text = f"I couldn't find “{quote(query)}”."
     if suggestions:
-        text += " Did you mean one of these?"
+        text = _("I couldn't find “{query}”. Did you mean one of these?")
     else:
-        text += " Check the spelling, or try the original English title."
-    return text
+        text = _(
+            "I couldn't find “{query}”. Check the spelling, or try the original English title."
+        )
+    return text.format(query=quote(query))
 
 
 def search_results(query: str, count: int) -> str:
     if count == 1:
-        return "Is this the one? Tap 👍 or 👎."
-    return f"Films matching “{quote(query)}”: tap 👍 or 👎."
+        return _("Is this the one? Tap 👍 or 👎.")
+    return _("Films matching “{query}”: tap 👍 or 👎.").format(query=quote(query))
 
 
 def not_rated(query: str) -> str:
-    return f"You haven't rated anything like “{quote(query)}”. See /ratings."
+    return _("You haven't rated anything like “{query}”. See /ratings.").format(query=quote(query))
 
 
 def forgotten(movie_title: str | None) -> str:
-    return f"Forgotten: {title(movie_title) if movie_title else UNKNOWN_FILM}."
+    shown = title(movie_title) if movie_title else unknown_film()
+    return _("Forgotten: {title}.").format(title=shown)
 
 
 def picks_intro(
@@ -277,15 +526,66 @@ def picks_intro(
 ) -> str:
     """The heading of a person's picks; in a group it says whose they are; with the filter."""
     if group:
-        head = f"Picks for {name(first_name)}"
+        head = _("Picks for {name}").format(name=name(first_name))
     else:
-        head = "Your picks" if offset == 0 else "More picks"
+        head = _("Your picks") if offset == 0 else _("More picks")
     return f"{head}: {escape(wanted)}" if wanted else head
 
 
+# MovieLens genre names, marked for translation (ml-latest spells "Children's" as "Children").
+_GENRE_NAMES = {
+    "Action": N_("Action"),
+    "Adventure": N_("Adventure"),
+    "Animation": N_("Animation"),
+    "Children's": N_("Children's"),
+    "Children": N_("Children's"),
+    "Comedy": N_("Comedy"),
+    "Crime": N_("Crime"),
+    "Documentary": N_("Documentary"),
+    "Drama": N_("Drama"),
+    "Fantasy": N_("Fantasy"),
+    "Film-Noir": N_("Film-Noir"),
+    "Horror": N_("Horror"),
+    "IMAX": N_("IMAX"),
+    "Musical": N_("Musical"),
+    "Mystery": N_("Mystery"),
+    "Romance": N_("Romance"),
+    "Sci-Fi": N_("Sci-Fi"),
+    "Thriller": N_("Thriller"),
+    "War": N_("War"),
+    "Western": N_("Western"),
+}
+
+
 def genre_name(genre: str) -> str:
-    """A MovieLens genre as shown on a button or in a heading."""
-    return genre
+    """A MovieLens genre as shown on a button or in a heading, in the person's language (a genre
+    we do not know is shown as the data set spells it)."""
+    known = _GENRE_NAMES.get(genre)
+    return _(known) if known else genre
+
+
+def decade(start: int) -> str:
+    """A decade chip: "1990s", "1990-е", "1990er"."""
+    return _("{decade}s").format(decade=start)
+
+
+_DECADE = re.compile(r"([0-9]{4})s")
+_SINCE = re.compile(r"≥ ([0-9]{4})")
+_UNTIL = re.compile(r"≤ ([0-9]{4})")
+
+
+def years_label(years: str) -> str:
+    """The filter's language-neutral year label ("1990s", "≥ 2011", "≤ 1979", "2000–2005",
+    "2015", "∅") in words of the person's language."""
+    if found := _DECADE.fullmatch(years):
+        return decade(int(found[1]))
+    if found := _SINCE.fullmatch(years):
+        return _("since {year}").format(year=found[1])
+    if found := _UNTIL.fullmatch(years):
+        return _("until {year}").format(year=found[1])
+    if years == "∅":
+        return _("no years")
+    return years
 
 
 def filter_label(genres: Sequence[str], years: str | None) -> str:
@@ -293,52 +593,64 @@ def filter_label(genres: Sequence[str], years: str | None) -> str:
     parts = []
     if genres:
         names = [genre_name(g) for g in genres]
-        parts.append(names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1])
+        if len(names) == 1:
+            parts.append(names[0])
+        else:
+            parts.append(
+                _("{genres} or {last}").format(genres=", ".join(names[:-1]), last=names[-1])
+            )
     if years:
-        parts.append(years.replace("≥ ", "since ").replace("≤ ", "until "))
-    return " · ".join(parts) if parts else "any film"
+        parts.append(years_label(years))
+    return " · ".join(parts) if parts else _("any film")
 
 
 def read_as_request(label: str) -> str:
     """Plain text in a private chat that was read as a filtered request, said so."""
-    return (
-        f"I read that as a request for <b>{escape(label)}</b>. Looking for a film with that "
+    return _(
+        "I read that as a request for <b>{label}</b>. Looking for a film with that "
         "name? Send /like and its title."
-    )
+    ).format(label=escape(label))
 
 
 def nothing_matches(label: str) -> str:
-    return (
-        f"Nothing matches <b>{escape(label)}</b> for you right now. Try it wider: fewer genres, "
+    return _(
+        "Nothing matches <b>{label}</b> for you right now. Try it wider: fewer genres, "
         "more years, or tap ✖️ Any film."
-    )
+    ).format(label=escape(label))
 
 
 def filter_not_understood(words: str) -> str:
-    return (
-        f"I didn't understand “{quote(words)}” as a genre or years. Try "
+    return _(
+        "I didn't understand “{words}” as a genre or years. Try "
         "<code>/rec comedy</code>, <code>/rec 90s sci-fi</code> or <code>/rec after 2010</code>."
-    )
+    ).format(words=quote(words))
+
+
+def page_of(page: int, pages: int) -> str:
+    return _("(page {page} of {pages})").format(page=page + 1, pages=pages)
 
 
 def watchlist_page(
     entries: Sequence[tuple[int, str | None]], page: int, pages: int, links: Sequence[str] = ()
 ) -> str:
     """One page of /watchlist: (movie id, title or None) with optional link HTML per line."""
-    heading = (
-        f"🔖 <b>Your watchlist</b> (page {page + 1} of {pages})"
-        if pages > 1
-        else "🔖 <b>Your watchlist</b>"
-    )
+    heading = "🔖 <b>" + _("Your watchlist") + "</b>"
+    if pages > 1:
+        heading += " " + page_of(page, pages)
     blocks = [heading]
-    for number, (_, shown) in enumerate(entries, 1):
+    for number, (_id, shown) in enumerate(entries, 1):
         link = f" {links[number - 1]}" if number - 1 < len(links) and links[number - 1] else ""
-        blocks.append(f"{number}. {title(shown) if shown else UNKNOWN_FILM}{link}")
-    return join_blocks(blocks, "\nTap ✅ when you have watched one, ❌ to remove it.")
+        blocks.append(f"{number}. {title(shown) if shown else unknown_film()}{link}")
+    return join_blocks(blocks, "\n" + _("Tap ✅ when you have watched one, ❌ to remove it."))
+
+
+def genres_line(genres: Sequence[str]) -> str:
+    """A film's first three genres, translated, as plain text ("—" without any)."""
+    return " · ".join(genre_name(g) for g in genres[:3]) if genres else "—"
 
 
 def _genres(genres: Sequence[str]) -> str:
-    return escape(" · ".join(genres[:3])) if genres else "—"
+    return escape(genres_line(genres))
 
 
 def links_html(catalogue: Catalogue, movie_id: int) -> str:
@@ -359,50 +671,59 @@ def because(titles: Sequence[str]) -> str:
     shown = [title_short(t) for t in titles[:2]]
     if not shown:
         return ""
-    return "because you liked " + " and ".join(shown)
+    if len(shown) == 1:
+        return _("because you liked {title}").format(title=shown[0])
+    return _("because you liked {title} and {other}").format(title=shown[0], other=shown[1])
 
 
 def picks(
     items: Sequence[Pick],
     offset: int,
-    intro: str = "Your picks",
+    intro: str | None = None,
     links: Mapping[int, str] | None = None,
     reasons: Mapping[int, Sequence[str]] | None = None,
 ) -> str:
-    """`intro` is HTML (see `picks_intro`); `links` HTML per movie id, where there are any;
-    `reasons` the titles of the person's likes that explain each pick."""
+    """`intro` is HTML (see `picks_intro`; "Your picks" without one); `links` HTML per movie
+    id, where there are any; `reasons` the titles of the person's likes that explain each pick."""
     links, reasons = links or {}, reasons or {}
-    blocks = [f"🍿 <b>{intro}</b>"]
+    blocks = [f"🍿 <b>{intro if intro is not None else _('Your picks')}</b>"]
     for number, pick in enumerate(items, offset + 1):
         link = f" · {links[pick.movie_id]}" if links.get(pick.movie_id) else ""
-        support = f"liked by {pick.support} of {pick.neighbors} people with your taste"
+        support = ngettext(
+            "liked by {support} of {neighbors} person with your taste",
+            "liked by {support} of {neighbors} people with your taste",
+            pick.neighbors,
+        ).format(support=pick.support, neighbors=pick.neighbors)
         why = because(reasons.get(pick.movie_id, ()))
         detail = f"{why}\n<i>{support}</i>" if why else support
         blocks.append(
             f"\n<b>{number}. {title(pick.title)}</b>\n<i>{_genres(pick.genres)}</i>{link}\n"
             + detail
         )
-    return join_blocks(blocks, "\nRate a pick to refine the next list.")
+    return join_blocks(blocks, "\n" + _("Rate a pick to refine the next list."))
 
 
 def join_blocks_inline(names: Sequence[str], limit: int = 8) -> str:
     """ "Ann, Ben and 3 others": a bounded list of already-escaped names."""
     shown = list(names[:limit])
     if len(names) > limit:
-        shown.append(f"{len(names) - limit} others")
+        others = len(names) - limit
+        shown.append(ngettext("{count} other", "{count} others", others).format(count=others))
     return ", ".join(shown)
 
 
 def roster(names: Sequence[str], label: str, unrated: Sequence[str] = ()) -> str:
     """The movie-night roster: who is in tonight (names already escaped)."""
-    head = "🍿 <b>Movie night!</b> Who's in tonight?"
+    head = _("🍿 <b>Movie night!</b> Who's in tonight?")
     if label:
         head += f"\n<i>{escape(label)}</i>"
     if not names:
-        return head + "\n\nNobody yet: tap 🙋 I'm in."
-    lines = [f"• {n}{' <i>(rate a few films first)</i>' if n in unrated else ''}" for n in names]
+        return head + "\n\n" + _("Nobody yet: tap 🙋 I'm in.")
+    first = " <i>" + _("(rate a few films first)") + "</i>"
+    lines = [f"• {n}{first if n in unrated else ''}" for n in names]
+    heading = "<b>" + _("In ({count}):").format(count=len(names)) + "</b>"
     return join_blocks(
-        [head, "", f"<b>In ({len(names)}):</b>", *lines], "\nWhen everyone is in: 🍿 Pick for us."
+        [head, "", heading, *lines], "\n" + _("When everyone is in: 🍿 Pick for us.")
     )
 
 
@@ -415,18 +736,21 @@ def night_picks(
     """Movie-night picks: whose taste each fits, with the film of theirs it is like:
     "fits Ann (Alien) and Ben (Heat)"."""
     reasons = reasons or {}
-    blocks = ["🍿 <b>Movie night picks</b>"]
+    blocks = ["🍿 <b>" + _("Movie night picks") + "</b>"]
     for number, pick in enumerate(items, offset + 1):
         fits = []
         for member in pick.matches:
             key = (pick.movie_id, int(str(member)))
             liked = f" ({title_short(reasons[key])})" if key in reasons else ""
             fits.append(name(names.get(int(str(member)))) + liked)
-        who = join_blocks_inline(fits) if fits else "a bit of everyone"
+        if fits:
+            who = _("fits {names}").format(names=join_blocks_inline(fits))
+        else:
+            who = _("fits a bit of everyone")
         blocks.append(
-            f"\n<b>{number}. {title(pick.title)}</b>\n<i>{_genres(pick.genres)}</i>\nfits {who}"
+            f"\n<b>{number}. {title(pick.title)}</b>\n<i>{_genres(pick.genres)}</i>\n{who}"
         )
-    return join_blocks(blocks, "\n<i>Tap 📊 Vote to decide together.</i>")
+    return join_blocks(blocks, "\n<i>" + _("Tap 📊 Vote to decide together.") + "</i>")
 
 
 def title_short(movie_title: str) -> str:
@@ -439,17 +763,24 @@ def poll_option(movie_title: str) -> str:
 
 
 def winner(movie_title: str, votes: int, voters: int) -> str:
+    tally = ngettext("{votes} of {voters} vote.", "{votes} of {voters} votes.", voters).format(
+        votes=votes, voters=voters
+    )
     return (
-        f"🏆 <b>Tonight: {title(movie_title)}</b>\n{votes} of {voters} vote(s). Enjoy the film! "
-        "I won't suggest it to this group again (/history)."
+        "🏆 <b>"
+        + _("Tonight: {title}").format(title=title(movie_title))
+        + "</b>\n"
+        + tally
+        + " "
+        + _("Enjoy the film! I won't suggest it to this group again (/history).")
     )
 
 
 def history_page(entries: Sequence[tuple[str | None, str]]) -> str:
     """What this group chose: (title, date) pairs, newest first."""
-    blocks = ["🎞 <b>Movie nights here</b>"]
+    blocks = ["🎞 <b>" + _("Movie nights here") + "</b>"]
     for movie_title, when in entries:
-        blocks.append(f"• {title(movie_title) if movie_title else UNKNOWN_FILM} <i>({when})</i>")
+        blocks.append(f"• {title(movie_title) if movie_title else unknown_film()} <i>({when})</i>")
     return join_blocks(blocks)
 
 
@@ -466,19 +797,41 @@ def ratings_page(
     pages: int,
 ) -> str:
     """One page of /ratings: (catalogue film or None, stored title) with each value."""
-    heading = (
-        f"<b>Your ratings</b> (page {page + 1} of {pages})" if pages > 1 else "<b>Your ratings</b>"
-    )
+    heading = "<b>" + _("Your ratings") + "</b>"
+    if pages > 1:
+        heading += " " + page_of(page, pages)
     blocks = [heading]
     for number, ((movie, stored), value) in enumerate(zip(entries, values, strict=True), 1):
         if movie is not None:
             shown = title(movie.title)
         elif stored:
-            shown = f"{title(stored)} <i>({NOT_IN_CATALOGUE})</i>"
+            shown = f"{title(stored)} <i>({not_in_catalogue()})</i>"
         else:
-            shown = f"<i>{UNKNOWN_FILM}</i>"
+            shown = f"<i>{unknown_film()}</i>"
         blocks.append(f"{number}. {mark(value)} {shown}")
-    return join_blocks(blocks, "\nTap ❌ to remove one.")
+    return join_blocks(blocks, "\n" + _("Tap ❌ to remove one."))
+
+
+# ------------------------------------------------------------------ /language
+def choose_language(current: str) -> str:
+    """The /language question; `current` is the language now spoken, named in itself."""
+    return _(
+        "🌐 <b>Which language should I speak?</b>\nNow: {language}. “Automatic” follows your "
+        "Telegram app's language."
+    ).format(language=escape(current))
+
+
+def automatic_language() -> str:
+    return _("🌐 Automatic (from Telegram)")
+
+
+def language_set(language: str) -> str:
+    """Said in the newly chosen language."""
+    return _("Done: I'll speak {language} from now on.").format(language=escape(language))
+
+
+def language_automatic() -> str:
+    return _("Done: I'll follow your Telegram app's language.")
 
 
 def fit(text: str) -> str:

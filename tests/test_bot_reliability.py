@@ -48,13 +48,13 @@ async def test_a_confirmation_refuses_anyone_but_who_asked(
     await _group_with_picks(harness)
     ask = await harness.say(GROUP, ANN, command)
     answer = await harness.press(GROUP, BEN, ask, f"{kind}:{'y' if yes else 'n'}")
-    assert answer["text"] == texts.NOT_YOURS
+    assert answer["text"] == texts.not_yours()
     assert harness.storage.sync.ratings(GROUP, BEN) == {1: 1.0}  # Ben's data untouched
     assert len(harness.storage.sync.ratings(GROUP, ANN)) == 3  # and Ann's
     prompt = harness.fake.messages(GROUP)[-1]
     assert prompt.message_id == ask.message_id and prompt.edits == 0  # the prompt unchanged
     answer = await harness.press(GROUP, ANN, ask, f"{kind}:y")
-    assert answer["text"] in (texts.TOAST_DELETED, texts.TOAST_DONE)
+    assert answer["text"] in (texts.toast_deleted(), texts.toast_done())
     assert harness.storage.sync.ratings(GROUP, ANN) == {} and harness.storage.sync.ratings(
         GROUP, BEN
     )
@@ -66,7 +66,7 @@ async def test_an_old_confirmation_in_a_group_has_expired(harness: Harness) -> N
     # a prompt from before ownership was stored: no owner is known for it
     harness.storage.sync._db.execute("DELETE FROM lists")
     answer = await harness.press(GROUP, ANN, ask, "z:y")
-    assert answer["text"] == texts.EXPIRED and harness.storage.sync.ratings(GROUP, ANN)
+    assert answer["text"] == texts.expired() and harness.storage.sync.ratings(GROUP, ANN)
 
 
 # ------------------------------------------------------------------ 3. group keyboards
@@ -89,7 +89,7 @@ async def test_a_press_under_someone_elses_picks_is_recorded_for_the_presser_onl
     # Ben cannot use Ann's Undo, More, or her confirmation's Undo
     for data in (callbacks.undo(first), callbacks.more(5)):
         answer = await harness.press(GROUP, BEN, shown, data)
-        assert answer["text"] == texts.NOT_YOURS
+        assert answer["text"] == texts.not_yours()
     assert harness.storage.sync.ratings(GROUP, ANN)[first] == -1.0 and shown.edits == 1
 
 
@@ -99,11 +99,11 @@ async def test_owner_only_buttons_under_a_ratings_list_refuse_others(harness: Ha
     before = listing.html
     for data in (listing.button("❌ 1"),):
         answer = await harness.press(GROUP, BEN, listing, data)
-        assert answer["text"] == texts.NOT_YOURS
+        assert answer["text"] == texts.not_yours()
     assert listing.html == before and listing.edits == 0
     assert len(harness.storage.sync.ratings(GROUP, ANN)) == 3
     answer = await harness.press(GROUP, ANN, listing, listing.button("❌ 1"))
-    assert answer["text"] == texts.REMOVED and len(harness.storage.sync.ratings(GROUP, ANN)) == 2
+    assert answer["text"] == texts.removed() and len(harness.storage.sync.ratings(GROUP, ANN)) == 2
 
 
 async def test_movie_night_picks_are_never_rewritten(harness: Harness) -> None:
@@ -209,7 +209,7 @@ async def test_a_rating_of_a_film_no_longer_in_the_catalogue_breaks_nothing(
     listing = await harness.say(GROUP, ANN, "/ratings")
     assert "Gone Film (2031) (no longer in the catalogue)" in listing.text
     removed = next(d for _, d in listing.buttons() if d.startswith("x:9999991"))
-    assert (await harness.press(GROUP, ANN, listing, removed))["text"] == texts.REMOVED
+    assert (await harness.press(GROUP, ANN, listing, removed))["text"] == texts.removed()
     assert 9_999_991 not in harness.storage.sync.ratings(GROUP, ANN)
     reply = await harness.say(ANN, ANN, "/forget gone film")
     assert "Forgotten: Gone Film" in reply.text and harness.storage.sync.ratings(ANN, ANN) == {}
@@ -312,7 +312,7 @@ async def test_edits_that_change_nothing_are_not_sent(harness: Harness) -> None:
     confirmation = await harness.say(ANN, ANN, "/like Heat")
     await harness.press(ANN, ANN, confirmation, confirmation.button("Undo"))
     answer = await harness.press(ANN, ANN, confirmation, callbacks.undo(6), forge=True)
-    assert answer["text"] == texts.NOTHING_TO_UNDO and confirmation.edits == 1
+    assert answer["text"] == texts.nothing_to_undo() and confirmation.edits == 1
 
 
 async def test_control_characters_are_not_echoed_and_foreign_digits_refused(
@@ -323,7 +323,7 @@ async def test_control_characters_are_not_echoed_and_foreign_digits_refused(
     start = await harness.say(ANN, ANN, "/start")
     for data in ("r:+:٢٥٧١", "m:５", "p:１"):
         answer = await harness.press(ANN, ANN, start, data, forge=True)
-        assert answer["text"] == texts.STALE_BUTTON
+        assert answer["text"] == texts.stale_button()
     assert harness.storage.sync.ratings(ANN, ANN) == {}
 
 

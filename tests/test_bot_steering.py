@@ -77,7 +77,7 @@ async def test_genre_and_decade_chips_rerun_the_list(
     picks = await harness.say(ANN, ANN, "/rec")
     await harness.press(ANN, ANN, picks, picks.button("Genre"))
     chips = harness.fake.last(ANN)
-    assert chips.text == texts.CHOOSE_GENRE and len(chips.buttons()) >= 18
+    assert chips.text == texts.choose_genre() and len(chips.buttons()) >= 18
     await harness.press(ANN, ANN, chips, chips.button("Horror"))
     horror = harness.fake.last(ANN)
     ids = pick_ids(horror)
@@ -108,7 +108,7 @@ async def test_watchlist_saves_hides_from_picks_and_rates_when_watched(harness: 
     picks = await harness.say(ANN, ANN, "/rec")
     first, second = pick_ids(picks)[:2]
     answer = await harness.press(ANN, ANN, picks, callbacks.save(first))
-    assert answer["text"] == texts.SAVED
+    assert answer["text"] == texts.saved()
     assert harness.fake.messages(ANN)[-1].buttons()[0][0] == "🔖 1 · undo"
     await harness.press(ANN, ANN, picks, callbacks.save(second))
     assert first not in pick_ids(await harness.say(ANN, ANN, "/rec"))  # never picked again

@@ -82,7 +82,7 @@ async def test_roster_picks_vote_winner_and_never_again(
     roster = await _roster(harness)
     assert "Who's in tonight" in roster.text and not any("Pick" in t for t, _ in roster.buttons())
     answer = await harness.press(GROUP, ANN, roster, callbacks.night("i"))
-    assert answer["text"] == texts.ROSTER_JOINED
+    assert answer["text"] == texts.roster_joined()
     await harness.press(GROUP, BEN, roster, callbacks.night("i"))
     await harness.press(GROUP, CAT, roster, callbacks.night("i"))  # has rated nothing anywhere
     assert "Ann" in roster.text and "Ben" in roster.text and "rate a few films first" in roster.text
@@ -96,10 +96,12 @@ async def test_roster_picks_vote_winner_and_never_again(
     poll_message = harness.fake.last(GROUP)
     poll_id, poll = next(iter(harness.fake.polls.items()))
     assert poll["is_anonymous"] is False and len(poll["options"]) == 5
-    assert (await harness.press(GROUP, BEN, picks, callbacks.vote("v")))["text"] == texts.VOTE_OPEN
+    assert (await harness.press(GROUP, BEN, picks, callbacks.vote("v")))[
+        "text"
+    ] == texts.vote_open()
     # Cat is not in tonight: cannot close the vote
     answer = await harness.press(GROUP, CAT, poll_message, callbacks.vote("c"))
-    assert answer["text"] == texts.NOT_IN_ROSTER and not poll["is_closed"]
+    assert answer["text"] == texts.not_in_roster() and not poll["is_closed"]
     for user, option in ((ANN, 2), (BEN, 2)):
         update = harness.fake.vote(poll_id, user, [option])
         await harness.app.process_update(Update.de_json(update, harness.app.bot))
@@ -138,7 +140,7 @@ async def test_close_vote_button_and_ties_go_to_the_better_pick(harness: Harness
     assert harness.fake.polls[poll_id]["is_closed"]
     assert ids[3] in {m for m, _ in harness.storage.sync.history(GROUP)}
     answer = await harness.press(GROUP, BEN, poll_message, callbacks.vote("c"), forge=True)
-    assert answer["text"] == texts.VOTE_CLOSED
+    assert answer["text"] == texts.vote_closed()
 
 
 async def test_private_ratings_count_in_the_group(harness: Harness) -> None:
@@ -154,4 +156,4 @@ async def test_private_ratings_count_in_the_group(harness: Harness) -> None:
 async def test_pick_for_us_needs_someone_in(harness: Harness) -> None:
     roster = await _roster(harness)
     answer = await harness.press(GROUP, ANN, roster, callbacks.night("p"), forge=True)
-    assert answer["text"] == texts.ROSTER_EMPTY_TOAST
+    assert answer["text"] == texts.roster_empty_toast()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import urllib.error
 import urllib.request
@@ -22,7 +23,7 @@ from movierec.recommender import Recommender
 from tests.support.botprocess import BotProcess, free_port, seed_home
 from tests.support.fakegram import FakeTelegram, FakeTelegramServer
 
-ALICE, BOB, CAROL = 2001, 2002, 2003
+ALICE, BOB, CAROL, DARYA = 2001, 2002, 2003, 2004
 SECRET = "wh-S3cret_Token-0123456789"
 GROUP = -7001
 
@@ -48,8 +49,8 @@ def converse(bot: BotProcess, chat: int, user: int, text: str, **kwargs: object)
     return bot.fake.last(chat)
 
 
-def press(bot: BotProcess, chat: int, user: int, message, data: str) -> dict:
-    update = bot.fake.press(chat, user, message.message_id, data)
+def press(bot: BotProcess, chat: int, user: int, message, data: str, **kwargs: object) -> dict:
+    update = bot.fake.press(chat, user, message.message_id, data, **kwargs)
     query_id = update["callback_query"]["id"]
     bot.fake.wait_for_sync(lambda: query_id in bot.fake.callback_answers)
     return bot.fake.callback_answers[query_id]
@@ -193,6 +194,47 @@ def test_inline_card_deep_link_and_rating(
     finally:
         bot.stop()
     assert fake.errors == []
+
+
+def test_a_russian_speakers_whole_first_conversation(
+    telegram, home: Path, ml1m_dir: Path, shipped: Path
+) -> None:
+    """Telegram says the person's app speaks Russian: every reply, button and toast is Russian
+    (titles stay as MovieLens has them), and so is the command menu for Russian apps."""
+    fake, base_url = telegram
+    bot = BotProcess(fake, base_url, home, ml1m_dir, shipped).start()
+    cyrillic = re.compile("[а-яё]", re.IGNORECASE)
+
+    def say(text: str):
+        reply = converse(bot, DARYA, DARYA, text, language_code="ru")
+        assert cyrillic.search(reply.text), f"not Russian: {reply.text[:80]!r}"
+        return reply
+
+    try:
+        welcome = say("/start")
+        assert welcome.text.startswith("🎬 Привет!")
+        for data in [d for _, d in welcome.buttons() if d.startswith("r:+")][:2]:
+            toast = press(bot, DARYA, DARYA, welcome, data, language_code="ru")
+            assert toast["text"].startswith("Записал: тебе нравится")
+        unknown = say("/like Матрица")
+        assert unknown.text.startswith("Не нашёл «Матрица»")
+        liked = say("/like матрица, the matrix")
+        assert "The Matrix (1999)" in liked.text and "Записал:" in liked.text
+        assert ("🍿 Подобрать фильмы", callbacks.more(0)) in liked.buttons()
+        picks = say("/rec")
+        assert picks.text.startswith("🍿 Фильмы для тебя") and len(pick_ids(picks)) == 5
+        assert "Оценивай фильмы" in picks.text and "🎭 Жанр" in [t for t, _ in picks.buttons()]
+        comedies = say("/rec комедии")
+        assert comedies.text.startswith("🍿 Фильмы для тебя: Комедия")
+        assert "✖️ Любой фильм" in [t for t, _ in comedies.buttons()]
+        ratings = say("/ratings")
+        assert ratings.text.startswith("Твои оценки") and "3." in ratings.text
+        assert "Жми ❌, чтобы убрать оценку." in ratings.text
+        menu = fake.commands[json.dumps({"type": "default"}, sort_keys=True) + "ru"]
+        assert {c["command"]: c["description"] for c in menu}["help"] == "Всё, что я понимаю"
+    finally:
+        bot.stop()
+    assert fake.errors == [] and fake.unanswered_callbacks() == []
 
 
 def test_sigkill_mid_conversation_loses_no_confirmed_rating(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 
-from bot import callbacks, flows, keyboards, movienight, texts
+from bot import callbacks, flows, i18n, keyboards, movienight, texts
 from bot.callbacks import Action, Kind
 from bot.context import BotContext
 from bot.flows import log, remember
@@ -67,7 +67,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         or update.effective_chat is None
     ):
         log.warning("invalid button", extra={"update_id": update.update_id})
-        await query.answer(texts.STALE_BUTTON)
+        await query.answer(texts.stale_button())
         return
     chat, user = update.effective_chat, query.from_user
     info = await svc.storage.get_list(chat.id, message.message_id)
@@ -106,7 +106,7 @@ async def _hide(press: Press) -> tuple[str, FollowUp]:
     svc, chat, user = press.context.services, press.chat, press.user
     await svc.storage.hide(chat.id, user.id, press.action.movie_id)
     if press.by_owner:
-        return texts.HIDDEN, _refresh(press)
+        return texts.hidden(), _refresh(press)
     movie = svc.rec.catalogue.get(press.action.movie_id)
     return texts.hidden_for_you(movie.title if movie else None), None
 
@@ -119,9 +119,9 @@ def _owner_only(
 
     async def guarded(press: Press) -> tuple[str, FollowUp]:
         if press.owner_id is None and press.action.kind in (Kind.RESET, Kind.DELETE):
-            return texts.EXPIRED, None
+            return texts.expired(), None
         if not press.by_owner:
-            return texts.NOT_YOURS, None
+            return texts.not_yours(), None
         return await handler(press)
 
     return guarded
@@ -139,8 +139,8 @@ async def _undo(press: Press) -> tuple[str, FollowUp]:
     unhidden = await svc.storage.unhide(chat.id, user.id, movie_id)
     unsaved = await svc.storage.unsave(chat.id, user.id, movie_id)
     if not (removed or unhidden or unsaved):
-        return texts.NOTHING_TO_UNDO, None
-    return texts.UNDONE, _refresh(press)
+        return texts.nothing_to_undo(), None
+    return texts.undone(), _refresh(press)
 
 
 async def _more(press: Press) -> tuple[str, FollowUp]:
@@ -160,7 +160,7 @@ async def _more(press: Press) -> tuple[str, FollowUp]:
             message, context, chat, night, action.number, wanted
         )
     if action.number > 0 and not press.by_owner:
-        return texts.NOT_YOURS, None
+        return texts.not_yours(), None
     return "", lambda: flows.send_picks(message, context, chat, user, action.number, wanted)
 
 
@@ -169,17 +169,17 @@ async def _night(press: Press) -> tuple[str, FollowUp]:
     context, chat, user, flag = press.context, press.chat, press.user, press.action.flag
     svc, night_id = context.services, press.message.message_id
     if await svc.storage.night_query(chat.id, night_id) is None:
-        return texts.NO_ROSTER, None
+        return texts.no_roster(), None
     if flag == "p":
         if not await svc.storage.night_members(chat.id, night_id):
-            return texts.ROSTER_EMPTY_TOAST, None
+            return texts.roster_empty_toast(), None
         return "", lambda: movienight.send_picks(press.message, context, chat, night_id)
     await remember(context, chat, user)
     changed = await svc.storage.join_night(chat.id, night_id, user.id, flag == "i")
     follow = (lambda: movienight.show_roster(context, chat.id, night_id)) if changed else None
     if flag == "i" and not await movienight.taste(svc, chat.id, user.id):
-        return texts.RATE_FIRST, follow
-    return (texts.ROSTER_JOINED if flag == "i" else texts.ROSTER_LEFT), follow
+        return texts.rate_first(), follow
+    return (texts.roster_joined() if flag == "i" else texts.roster_left()), follow
 
 
 async def _vote(press: Press) -> tuple[str, FollowUp]:
@@ -189,14 +189,14 @@ async def _vote(press: Press) -> tuple[str, FollowUp]:
     svc = context.services
     if press.action.flag == "v":
         if press.info is None or press.info.kind != ListKind.NIGHT:
-            return texts.NO_ROSTER, None
+            return texts.no_roster(), None
         return await movienight.start_vote(context, chat, press.info), None
     poll = await svc.storage.poll_of_message(chat.id, press.message.message_id)
     if poll is None or poll.closed:
-        return texts.VOTE_CLOSED, None
+        return texts.vote_closed(), None
     roster = await svc.storage.night_members(chat.id, poll.night_id)
     if user.id not in roster:
-        return texts.NOT_IN_ROSTER, None
+        return texts.not_in_roster(), None
     return "", lambda: _close(context, poll)
 
 
@@ -216,10 +216,10 @@ async def _chips(press: Press) -> tuple[str, FollowUp]:
     context, message, user = press.context, press.message, press.user
     current = callbacks.decode_filter(press.action.code) or Filter()
     if press.action.flag == "g":
-        text, markup = texts.CHOOSE_GENRE, keyboards.genre_chips(current)
+        text, markup = texts.choose_genre(), keyboards.genre_chips(current)
     else:
         latest = context.services.latest_year
-        text, markup = texts.CHOOSE_DECADE, keyboards.decade_chips(current, latest)
+        text, markup = texts.choose_decade(), keyboards.decade_chips(current, latest)
     info = ListInfo(user.id, ListKind.CHIPS, 0, ())
     return "", lambda: _send(flows.reply(context, message, text, markup, info))
 
@@ -232,7 +232,7 @@ async def _save(press: Press) -> tuple[str, FollowUp]:
     """🔖: on the presser's own watchlist (never picked again); the owner's row shows it."""
     svc, chat, user = press.context.services, press.chat, press.user
     added = await svc.storage.save_for_later(chat.id, user.id, press.action.movie_id)
-    answer = texts.SAVED if added else texts.ALREADY_SAVED
+    answer = texts.saved() if added else texts.already_saved()
     return answer, (_refresh(press) if press.by_owner else None)
 
 
@@ -249,12 +249,12 @@ async def _watched(press: Press) -> tuple[str, FollowUp]:
         await _show_watchlist(press, page)
         if movie is None:
             return
-        text = texts.WATCHED_ASK.format(title=texts.title(movie.title))
+        text = texts.watched_ask(movie.title)
         markup = keyboards.films([(movie_id, movie.title)])
         info = ListInfo(user.id, ListKind.FILMS, 0, (movie_id,))
         await flows.reply(context, message, text, markup, info)
 
-    return texts.UNSAVED, ask
+    return texts.unsaved(), ask
 
 
 @_owner_only
@@ -262,7 +262,9 @@ async def _unsave(press: Press) -> tuple[str, FollowUp]:
     svc, chat, user = press.context.services, press.chat, press.user
     removed = await svc.storage.unsave(chat.id, user.id, press.action.movie_id)
     page = press.action.number
-    return (texts.UNSAVED if removed else texts.ALREADY_GONE), lambda: _show_watchlist(press, page)
+    return (texts.unsaved() if removed else texts.already_gone()), lambda: _show_watchlist(
+        press, page
+    )
 
 
 @_owner_only
@@ -280,7 +282,7 @@ async def _show_watchlist(press: Press, page: int) -> None:
 async def _remove(press: Press) -> tuple[str, FollowUp]:
     svc, chat, user = press.context.services, press.chat, press.user
     removed = await svc.storage.unrate(chat.id, user.id, press.action.movie_id)
-    return (texts.REMOVED if removed else texts.ALREADY_GONE), _show_page(press)
+    return (texts.removed() if removed else texts.already_gone()), _show_page(press)
 
 
 @_owner_only
@@ -308,14 +310,14 @@ async def _reset(press: Press) -> tuple[str, FollowUp]:
     context, chat, user = press.context, press.chat, press.user
     message_id = press.message.message_id
     if not press.action.confirm:
-        return texts.TOAST_CANCELLED, lambda: flows.edit_text(
-            context, chat.id, message_id, texts.CANCELLED
+        return texts.toast_cancelled(), lambda: flows.edit_text(
+            context, chat.id, message_id, texts.cancelled()
         )
     svc = context.services
     count = await svc.storage.reset(chat.id, user.id)
     log.info("reset", extra={**person(chat.id, user.id), "count": count})
-    done = texts.RESET_DONE.format(count=count)
-    return texts.TOAST_DONE, lambda: flows.edit_text(context, chat.id, message_id, done)
+    done = texts.reset_done(count)
+    return texts.toast_done(), lambda: flows.edit_text(context, chat.id, message_id, done)
 
 
 @_owner_only
@@ -323,19 +325,37 @@ async def _delete(press: Press) -> tuple[str, FollowUp]:
     context, chat, user = press.context, press.chat, press.user
     message_id = press.message.message_id
     if not press.action.confirm:
-        return texts.TOAST_CANCELLED, lambda: flows.edit_text(
-            context, chat.id, message_id, texts.CANCELLED
+        return texts.toast_cancelled(), lambda: flows.edit_text(
+            context, chat.id, message_id, texts.cancelled()
         )
     svc = context.services
     count = await svc.storage.delete_user(user.id)
     log.info("deleted a person's data", extra={"count": count})  # no id: it is gone
-    done = texts.DELETE_DONE.format(count=count)
-    return texts.TOAST_DELETED, lambda: _say_deleted(press, done)
+    done = texts.delete_done(count)
+    return texts.toast_deleted(), lambda: _say_deleted(press, done)
 
 
 async def _say_deleted(press: Press, done: str) -> None:
     """The prompt's stored owner went with the data: edit it directly."""
     await press.context.bot.edit_message_text(done, press.chat.id, press.message.message_id)
+
+
+async def _language(press: Press) -> tuple[str, FollowUp]:
+    """A language is a person's own setting: whoever presses sets theirs (in a group too). The
+    answer is already in the new language; the rest of this update keeps the old one, and the
+    next update starts in the new one (`bot.handlers.chat.use_language`)."""
+    svc, user = press.context.services, press.user
+    code = i18n.supported(press.action.flag)
+    await svc.storage.set_language(user.id, code)
+    log.info("language set", extra={**person(press.chat.id, user.id), "language": code or "auto"})
+    spoken = code or i18n.from_telegram(user.language_code)
+    with i18n.using(spoken):
+        done = texts.language_set(i18n.NATIVE_NAMES[spoken]) if code else texts.language_automatic()
+    if not press.by_owner:
+        return done, None
+    chat_id, message_id = press.chat.id, press.message.message_id
+    markup = keyboards.languages(code)
+    return done, lambda: flows.edit_text(press.context, chat_id, message_id, done, markup)
 
 
 _HANDLERS: dict[Kind, Callable[[Press], Awaitable[tuple[str, FollowUp]]]] = {
@@ -356,4 +376,5 @@ _HANDLERS: dict[Kind, Callable[[Press], Awaitable[tuple[str, FollowUp]]]] = {
     Kind.WATCH_PAGE: _watch_page,
     Kind.NIGHT: _night,
     Kind.VOTE: _vote,
+    Kind.LANGUAGE: _language,
 }

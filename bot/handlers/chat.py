@@ -10,10 +10,23 @@ from telegram import ChatMember, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import ApplicationHandlerStop
 
-from bot import texts
+from bot import i18n, texts
 from bot.context import BotContext
 from bot.flows import log
 from bot.logs import person
+
+
+async def use_language(update: Update, context: BotContext) -> None:
+    """Runs first for every update (group -2, before the flood limit, whose "slow down" is
+    translated too): speak the person's chosen language, else their Telegram app's. The choice
+    holds for every later handler of this update (see `bot.i18n`)."""
+    user = update.effective_user
+    if user is None:
+        i18n.activate(i18n.DEFAULT)
+        return
+    svc = context.services
+    chosen = i18n.supported(await svc.storage.language(user.id))
+    i18n.activate(chosen or i18n.from_telegram(user.language_code))
 
 
 async def throttle(update: Update, context: BotContext) -> None:
@@ -36,9 +49,9 @@ async def throttle(update: Update, context: BotContext) -> None:
     if warn:
         log.warning("flood refused", extra={**person(user_id=user.id)})
     if update.callback_query is not None:
-        await update.callback_query.answer(texts.SLOW_DOWN)
+        await update.callback_query.answer(texts.slow_down())
     elif warn and update.effective_message is not None:
-        await update.effective_message.reply_text(texts.SLOW_DOWN, do_quote=False)
+        await update.effective_message.reply_text(texts.slow_down(), do_quote=False)
     raise ApplicationHandlerStop
 
 
@@ -80,9 +93,9 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(update, Update):
         if update.callback_query is not None:
             with contextlib.suppress(BadRequest):  # it may have been answered already
-                await update.callback_query.answer(texts.ERROR)
+                await update.callback_query.answer(texts.error())
         elif chat is not None:
             try:
-                await context.bot.send_message(chat.id, texts.ERROR)
+                await context.bot.send_message(chat.id, texts.error())
             except Exception:
                 log.warning("could not report the error to the chat", extra=person(chat.id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import flows, inline, keyboards, texts
+from bot import flows, i18n, inline, keyboards, texts
 from bot import movienight as movienight_flow
 from bot.callbacks import Kind
 from bot.context import BotContext
@@ -31,24 +31,34 @@ async def start(update: Update, context: BotContext) -> None:
     if film is not None:
         movie = svc.rec.catalogue.get(film)
         if movie is None:
-            await reply(context, message, texts.FILM_CARD_NOT_FOUND)
+            await reply(context, message, texts.film_card_not_found())
             return
         links = texts.links_html(svc.rec.catalogue, film)
         card = texts.film_card(movie.title, movie.genres, links)
         info = ListInfo(user.id, ListKind.FILMS, 0, (film,))
         markup = keyboards.films([(film, movie.title)])
-        await reply(context, message, texts.FILM_FROM_LINK.format(card=card), markup, info)
+        await reply(context, message, texts.film_from_link(card), markup, info)
         return
     rated = await svc.storage.ratings(chat.id, user.id)
-    await flows.send_starters(message, context, user, texts.WELCOME, exclude=rated)
+    await flows.send_starters(message, context, user, texts.welcome(), exclude=rated)
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    await reply(context, who(update)[0], texts.HELP)
+    await reply(context, who(update)[0], texts.help_text())
 
 
 async def privacy(update: Update, context: BotContext) -> None:
-    await reply(context, who(update)[0], texts.PRIVACY)
+    await reply(context, who(update)[0], texts.privacy())
+
+
+async def language(update: Update, context: BotContext) -> None:
+    """/language: buttons for each language and "automatic" (Telegram's language)."""
+    message, _, user = who(update)
+    svc = context.services
+    chosen = i18n.supported(await svc.storage.language(user.id))
+    info = ListInfo(user.id, ListKind.LANGUAGE, 0, ())
+    text = texts.choose_language(i18n.NATIVE_NAMES[i18n.current()])
+    await reply(context, message, text, keyboards.languages(chosen), info)
 
 
 async def like(update: Update, context: BotContext) -> None:
@@ -83,7 +93,7 @@ async def watchlist(update: Update, context: BotContext) -> None:
 async def movienight(update: Update, context: BotContext) -> None:
     message, chat, user = who(update)
     if not is_group(chat):
-        await reply(context, message, texts.GROUP_ONLY)
+        await reply(context, message, texts.group_only())
         return
     await remember(context, chat, user)
     words = _argument_text(update).strip()
@@ -97,7 +107,7 @@ async def movienight(update: Update, context: BotContext) -> None:
 async def history(update: Update, context: BotContext) -> None:
     message, chat, _ = who(update)
     if not is_group(chat):
-        await reply(context, message, texts.GROUP_ONLY)
+        await reply(context, message, texts.group_only())
         return
     await movienight_flow.history(message, context, chat)
 
@@ -113,7 +123,7 @@ async def forget(update: Update, context: BotContext) -> None:
     message, chat, user = who(update)
     query = _argument_text(update).strip()
     if not query:
-        await reply(context, message, texts.ASK_FORGET)
+        await reply(context, message, texts.ask_forget())
         return
     svc = context.services
     stored = await svc.storage.rated_titles(chat.id, user.id)
@@ -137,16 +147,16 @@ def _stored_match(query: str, stored: dict[int, str | None]) -> int | None:
 
 async def reset(update: Update, context: BotContext) -> None:
     message, _, user = who(update)
-    markup = keyboards.confirm(Kind.RESET, texts.YES_RESET)
+    markup = keyboards.confirm(Kind.RESET, texts.yes_reset())
     info = ListInfo(user.id, ListKind.RESET, 0, ())
-    await reply(context, message, texts.RESET_ASK, markup, info)
+    await reply(context, message, texts.reset_ask(), markup, info)
 
 
 async def delete_my_data(update: Update, context: BotContext) -> None:
     message, _, user = who(update)
-    markup = keyboards.confirm(Kind.DELETE, texts.YES_DELETE)
+    markup = keyboards.confirm(Kind.DELETE, texts.yes_delete())
     info = ListInfo(user.id, ListKind.DELETE, 0, ())
-    await reply(context, message, texts.DELETE_ASK, markup, info)
+    await reply(context, message, texts.delete_ask(), markup, info)
 
 
 async def plain_text(update: Update, context: BotContext) -> None:

@@ -271,12 +271,13 @@ class FakeTelegram:
             )
         return self._chats[chat_id]
 
-    def _user(self, user_id: int, first_name: str | None = None) -> dict:
-        """A person; like on Telegram, their name stays what it was last set to."""
+    def _user(self, user_id: int, first_name: str | None = None, language_code: str = "en") -> dict:
+        """A person; like on Telegram, their name stays what it was last set to, and the
+        language is their Telegram app's (an IETF tag: "en", "ru", "pt-br")."""
         if first_name:
             self._names[user_id] = first_name
         name = self._names.get(user_id, f"User{user_id}")
-        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "en"}
+        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": language_code}
 
     def _chat_dict(self, chat: _Chat) -> dict:
         if chat.type == "private":
@@ -298,6 +299,7 @@ class FakeTelegram:
         chat_type: str | None = None,
         first_name: str | None = None,
         reply_to: int | None = None,
+        language_code: str = "en",
     ) -> dict:
         """A person sends `text`; returns the Update (also queued for getUpdates)."""
         with self._lock:
@@ -308,7 +310,7 @@ class FakeTelegram:
                 "message_id": message_id,
                 "date": int(time.time()),
                 "chat": self._chat_dict(chat),
-                "from": self._user(user_id, first_name),
+                "from": self._user(user_id, first_name, language_code),
                 "text": text,
             }
             entities = command_entities(text)
@@ -320,7 +322,14 @@ class FakeTelegram:
             return self._enqueue({"update_id": next(self._update_ids), "message": message})
 
     def press(
-        self, chat_id: int, user_id: int, message_id: int, data: str, *, forge: bool = False
+        self,
+        chat_id: int,
+        user_id: int,
+        message_id: int,
+        data: str,
+        *,
+        forge: bool = False,
+        language_code: str = "en",
     ) -> dict:
         """A person taps the button with `data` under a bot message; returns the Update."""
         with self._lock:
@@ -337,7 +346,7 @@ class FakeTelegram:
                     "update_id": next(self._update_ids),
                     "callback_query": {
                         "id": query_id,
-                        "from": self._user(user_id),
+                        "from": self._user(user_id, language_code=language_code),
                         "message": chat.history[message_id],
                         "chat_instance": str(chat_id),
                         "data": data,

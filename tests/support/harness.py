@@ -33,9 +33,17 @@ class Harness:
         return messages[-1]
 
     async def press(
-        self, chat: int, user: int, message: Message, data: str, forge: bool = False
+        self,
+        chat: int,
+        user: int,
+        message: Message,
+        data: str,
+        forge: bool = False,
+        language_code: str = "en",
     ) -> dict:
-        update = self.fake.press(chat, user, message.message_id, data, forge=forge)
+        update = self.fake.press(
+            chat, user, message.message_id, data, forge=forge, language_code=language_code
+        )
         await self.app.process_update(Update.de_json(update, self.app.bot))
         answer = self.fake.callback_answers[update["callback_query"]["id"]]
         return answer

@@ -1,0 +1,431 @@
+"""The bot in five languages: the catalogs are complete and safe to send, plurals are right, and
+whole conversations happen in each language through the real Application and the stand-in."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot import callbacks, i18n, keyboards, texts
+from bot.app import COMMANDS, _post_init, command_menu
+from bot.callbacks import Kind
+from bot.throttle import Throttle
+from movierec.filters import GENRES, Filter
+from movierec.recommender import GroupPick, Movie, Pick
+from movierec.titles import Candidate
+from tests.support.fakegram import plain_text, utf16_len
+from tests.support.harness import Harness
+
+LANGUAGES = list(i18n.LOCALES)
+TRANSLATED = [code for code in LANGUAGES if code != i18n.DEFAULT]
+# Telegram's language_code for a person whose app speaks each of our languages.
+TELEGRAM_CODE = {"en": "en", "ru": "ru", "es": "es", "pt-BR": "pt-br", "de": "de"}
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+TAG = re.compile(r"</?[a-z]+>")
+COMMAND = re.compile(r"(?<![\w/])/[a-z]+")
+LOCALE_DIR = Path(i18n.__file__).parent / "locale"
+ALICE = 4101
+GROUP = -4101
+LONG_TITLE = "Night of the Living Dead: The Extended Director's Cut With Extra Scenes (1968)"
+
+
+def _catalog(locale: str):  # type: ignore[no-untyped-def]
+    with (LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        return read_po(po, locale=locale)
+
+
+def _messages_in_code() -> set[str | tuple[str, ...]]:
+    """What `pybabel extract -F babel.cfg bot` finds today (as the catalogs must cover)."""
+    keywords = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+    found = extract_from_dir(
+        str(Path(i18n.__file__).parent), method_map=[("**.py", "python")], keywords=keywords
+    )
+    return {m[2] if isinstance(m[2], str) else tuple(m[2]) for m in found}
+
+
+# ------------------------------------------------------------------ the catalogs themselves
+def test_the_template_is_in_step_with_the_code() -> None:
+    with (LOCALE_DIR / "messages.pot").open("rb") as pot:
+        template = {m.id for m in read_po(pot) if m.id}
+    assert template == _messages_in_code(), "run scripts/i18n update and translate what is new"
+
+
+@pytest.mark.parametrize("locale", [i18n.LOCALES[c] for c in TRANSLATED])
+def test_every_message_is_translated_with_the_same_placeholders_tags_and_commands(
+    locale: str,
+) -> None:
+    catalog = _catalog(locale)
+    wanted = _messages_in_code()
+    present = {m.id for m in catalog if m.id}
+    assert wanted <= present, f"missing in {locale}: {wanted - present}"
+    for message in catalog:
+        if not message.id:
+            continue
+        assert "fuzzy" not in message.flags, (locale, message.id)
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert len(strings) == catalog.num_plurals or len(sources) == 1, (locale, message.id)
+        for string in strings:
+            assert string and string.strip(), f"empty {locale} translation of {message.id!r}"
+            source = sources[0]
+            assert Counter(PLACEHOLDER.findall(string)) <= Counter(
+                PLACEHOLDER.findall(" ".join(sources))
+            ), (locale, string)
+            assert set(PLACEHOLDER.findall(string)) == set(PLACEHOLDER.findall(source)), (
+                locale,
+                string,
+            )
+            assert sorted(TAG.findall(string)) == sorted(TAG.findall(source)), (locale, string)
+            assert set(COMMAND.findall(string)) == set(COMMAND.findall(source)), (locale, string)
+            # emoji that name buttons ("tap 👍") must survive
+            for emoji in ("👍", "👎", "🔖", "✅", "❌", "🙋", "🍿", "📊", "✖️"):
+                assert (emoji in string) == (emoji in source), (locale, emoji, string)
+
+
+def test_plural_forms_headers() -> None:
+    assert _catalog("ru").num_plurals == 3
+    for locale in ("es", "pt_BR", "de"):
+        assert _catalog(locale).num_plurals == 2
+
+
+def test_russian_plurals_for_1_2_5_21() -> None:
+    with i18n.using("ru"):
+        assert "1 оценку" in texts.reset_done(1)
+        assert "2 оценки" in texts.reset_done(2)
+        assert "5 оценок" in texts.reset_done(5)
+        assert "21 оценку" in texts.reset_done(21)
+        assert "11 оценок" in texts.reset_done(11)
+        assert texts.join_blocks_inline([f"n{i}" for i in range(10)]).endswith("ещё 2 человека")
+        assert texts.join_blocks_inline([f"n{i}" for i in range(13)]).endswith("ещё 5 человек")
+        assert "1 из 1 голоса" in texts.winner("Heat (1995)", 1, 1)
+        assert "2 из 5 голосов" in texts.winner("Heat (1995)", 2, 5)
+        assert "стёрта 1 запись" in texts.delete_done(1)
+        assert "стёрто 3 записи" in texts.delete_done(3)
+    with i18n.using("pt-BR"):
+        assert "1 avaliação" in texts.reset_done(1) and "2 avaliações" in texts.reset_done(2)
+    with i18n.using("de"):
+        assert "1 Bewertung " in texts.reset_done(1) and "2 Bewertungen" in texts.reset_done(2)
+
+
+def test_telegram_language_codes() -> None:
+    assert i18n.from_telegram("ru") == "ru"
+    assert i18n.from_telegram("pt-br") == "pt-BR" and i18n.from_telegram("pt") == "pt-BR"
+    assert i18n.from_telegram("de-AT") == "de" and i18n.from_telegram("es-419") == "es"
+    assert i18n.from_telegram("fr") == "en" and i18n.from_telegram(None) == "en"
+    assert i18n.supported("pt-BR") == "pt-BR" and i18n.supported("xx") is None
+
+
+def test_language_buttons_are_validated_like_the_others() -> None:
+    for code in [*LANGUAGES, None]:
+        data = callbacks.language(code)
+        action = callbacks.decode(data)
+        assert action is not None and action.kind is Kind.LANGUAGE
+        assert action.flag == (code or "auto") and len(data.encode()) <= 64
+    for forged in ("y:", "y:fr", "y:pt-br", "y:ru:1", "y:../etc", "y:en\n"):
+        assert callbacks.decode(forged) is None
+
+
+# ------------------------------------------------------------------ everything renders
+def _picks() -> list[Pick]:
+    return [
+        Pick(2571 + i, LONG_TITLE, 1968, ("Action", "Sci-Fi", "Thriller"), 12.5, 7, 40)
+        for i in range(5)
+    ]
+
+
+def _messages() -> dict[str, str]:
+    """Every message the bot sends, built with realistic (and long) values."""
+    movie = Movie(2571, "Matrix, The (1999)", 1999, ("Action", "Sci-Fi", "Thriller"), 1)
+    group = [
+        GroupPick(1 + i, LONG_TITLE, 1968, ("Comedy", "Romance"), 3.0, 9, 40, (), tuple(range(12)))
+        for i in range(5)
+    ]
+    names = {i: f"Имя{i}" for i in range(12)}
+    reasons = {(1 + i, m): LONG_TITLE for i in range(5) for m in range(12)}
+    entries: list[tuple[Movie | None, str | None]] = [
+        (Movie(i, LONG_TITLE, 1968, ("Horror",), 1), None) for i in range(8)
+    ]
+    entries += [(None, LONG_TITLE), (None, None)]
+    built = {
+        "recorded": texts.recorded([(LONG_TITLE, 1.0)] * 10),
+        "too_many": texts.too_many_titles(10, 3),
+        "ambiguous+": texts.ambiguous("x" * 300, 1.0),
+        "ambiguous-": texts.ambiguous("matrix", -1.0),
+        "no_match": texts.no_match("матрица", [Candidate(1, "Matrix, The (1999)", 1999, 90.0)]),
+        "no_match_none": texts.no_match("zzz", []),
+        "search": texts.search_results("star", 5),
+        "search_one": texts.search_results("star", 1),
+        "not_rated": texts.not_rated("heat"),
+        "forgotten": texts.forgotten(LONG_TITLE),
+        "forgotten_unknown": texts.forgotten(None),
+        "read_as": texts.read_as_request(texts.filter_label(["Comedy", "Drama"], "1990s")),
+        "nothing": texts.nothing_matches(texts.filter_label(["Film-Noir"], "≤ 1979")),
+        "not_understood": texts.filter_not_understood("blah"),
+        "watchlist": texts.watchlist_page([(i, LONG_TITLE) for i in range(10)], 2, 9),
+        "picks": texts.picks(
+            _picks(),
+            0,
+            texts.picks_intro(0, wanted=texts.filter_label(["Comedy"], "≥ 2011")),
+            reasons={2571: [LONG_TITLE, LONG_TITLE]},
+        ),
+        "group_picks": texts.picks(_picks(), 5, texts.picks_intro(5, "Ann", group=True)),
+        "roster": texts.roster([f"Имя{i}" for i in range(30)], "Comedy", ["Имя3"]),
+        "roster_empty": texts.roster([], ""),
+        "night": texts.night_picks(group, 0, names, reasons),
+        "night_nobody": texts.night_picks(group[:1], 0, {}, {}),
+        "winner": texts.winner(LONG_TITLE, 3, 4),
+        "history": texts.history_page([(LONG_TITLE, "2026-11-29")] * 20),
+        "film_from_link": texts.film_from_link(texts.film_card(movie.title, movie.genres)),
+        "ratings": texts.ratings_page(entries, [1.0, -1.0] * 5, 0, 3),
+        "watched_ask": texts.watched_ask(LONG_TITLE),
+        "reset_done": texts.reset_done(21),
+        "delete_done": texts.delete_done(134),
+        "choose_language": texts.choose_language(i18n.NATIVE_NAMES[i18n.current()]),
+        "language_set": texts.language_set(i18n.NATIVE_NAMES[i18n.current()]),
+        "long_list": texts.join_blocks([f"<b>{texts.title(LONG_TITLE)}</b>"] * 400, "tail"),
+    }
+    for name, function in inspect.getmembers(texts, inspect.isfunction):
+        own = function.__module__ == texts.__name__ and not name.startswith("_")
+        if own and not inspect.signature(function).parameters:
+            built[name] = function()
+    return built
+
+
+# Messages that are rightly the same as in English.
+SAME_IN_ENGLISH = {"de": {"genre_button"}}
+TOASTS = [
+    "slow_down",
+    "stale_button",
+    "not_yours",
+    "expired",
+    "error",
+    "saved",
+    "already_saved",
+    "unsaved",
+    "roster_empty_toast",
+    "roster_joined",
+    "roster_left",
+    "rate_first",
+    "no_roster",
+    "vote_open",
+    "vote_started",
+    "vote_closed",
+    "not_in_roster",
+    "hidden",
+    "undone",
+    "nothing_to_undo",
+    "removed",
+    "already_gone",
+    "toast_cancelled",
+    "toast_done",
+    "toast_deleted",
+    "nothing_left",
+    "language_automatic",
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_renders_as_telegram_html_within_limits(language: str) -> None:
+    with i18n.using(language):
+        built = _messages()
+        for name, html in built.items():
+            shown = plain_text(html, "HTML")  # raises on invalid markup
+            assert shown.strip(), name
+            assert utf16_len(shown) <= texts.MAX_MESSAGE, (language, name)
+        toasts = [getattr(texts, n)() for n in TOASTS]
+        toasts += [
+            texts.noted(1.0, LONG_TITLE),
+            texts.noted(-1.0, None),
+            texts.noted_for_you(-1.0, LONG_TITLE),
+            texts.noted_for_you(1.0, None),
+            texts.hidden_for_you(LONG_TITLE),
+            texts.hidden_for_you(None),
+            texts.language_set(i18n.NATIVE_NAMES[language]),
+        ]
+        for toast in toasts:
+            assert toast and utf16_len(toast) <= texts.MAX_TOAST, (language, toast)
+            assert "<" not in toast, toast  # toasts are plain text
+        if language != i18n.DEFAULT:
+            with i18n.using(i18n.DEFAULT):
+                english = _messages()
+            alike = SAME_IN_ENGLISH.get(language, set()) | {"long_list"}
+            same = [n for n in built if built[n] == english[n] and n not in alike]
+            assert not same, f"untranslated in {language}: {same}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_button_label_is_short_and_not_empty(language: str) -> None:
+    with i18n.using(language):
+        films = [(i, LONG_TITLE) for i in range(1, 6)]
+        markups = [
+            keyboards.films(films),
+            keyboards.films(films, {1: "👍"}),
+            keyboards.choose(films, 1.0, {2: "👎"}),
+            keyboards.recorded([1, 2, 3]),
+            keyboards.recorded([1]),
+            keyboards.picks([1, 2, 3, 4, 5], 0, code="1.1990.1999", done={3: "🙈"}),
+            keyboards.genre_chips(Filter(frozenset({"Comedy"}))),
+            keyboards.decade_chips(Filter(year_from=1990, year_to=1999), 2000),
+            keyboards.watchlist([1, 2], 1, 3),
+            keyboards.ratings([1, 2], 1, 3),
+            keyboards.confirm(Kind.RESET, texts.yes_reset()),
+            keyboards.confirm(Kind.DELETE, texts.yes_delete()),
+            keyboards.roster(True),
+            keyboards.night_picks([1, 2, 3, 4, 5], 0, ""),
+            keyboards.close_vote(),
+            keyboards.open_bot("https://t.me/bot?start=film_1"),
+            keyboards.languages(None),
+            keyboards.languages("ru"),
+        ]
+        for markup in markups:
+            for row in markup.inline_keyboard:
+                for button in row:
+                    assert button.text.strip() and len(button.text) <= 80, button.text
+        for genre in GENRES:
+            assert texts.genre_name(genre)
+        for command in command_menu(language):
+            assert re.fullmatch(r"[a-z]{1,32}", command.command)
+            assert 3 <= len(command.description) <= 256
+
+
+def test_genres_and_filters_are_translated_titles_are_not() -> None:
+    with i18n.using("ru"):
+        assert texts.filter_label(["Comedy"], "1990s") == "Комедия · 1990-е"
+        assert texts.filter_label([], "≥ 2011") == "с 2011"
+        assert texts.filter_label([], None) == "любой фильм"
+        assert "The Matrix (1999)" in texts.film_card("Matrix, The (1999)", ["Sci-Fi"])
+        assert "Фантастика" in texts.film_card("Matrix, The (1999)", ["Sci-Fi"])
+    with i18n.using("de"):
+        assert (
+            texts.filter_label(["Comedy", "Horror"], "≤ 1979") == "Komödie oder Horror · bis 1979"
+        )
+        assert texts.decade(1980) == "1980er"
+    with i18n.using("es"):
+        assert texts.genre_name("Children") == texts.genre_name("Children's") == "Infantil"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_help_examples_are_understood_in_that_language(language: str) -> None:
+    """/help's `/rec …` examples, in each language, are filters the bot reads."""
+    from movierec.filters import parse_filter
+
+    with i18n.using(language):
+        examples = re.findall(r"<code>/rec ([^<]+)</code>", texts.help_text())
+    assert len(examples) == 3
+    for words in examples:
+        parsed = parse_filter(words, 2000, frozenset())
+        assert not parsed.filter.is_empty() and not parsed.rest, (language, words)
+
+
+# ------------------------------------------------------------------ conversations
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_first_conversation_in_each_language(harness: Harness, language: str) -> None:
+    code = TELEGRAM_CODE[language]
+
+    def expect(function, *args):  # type: ignore[no-untyped-def]
+        with i18n.using(language):
+            return plain_text(function(*args), "HTML")
+
+    welcome = await harness.say(ALICE, ALICE, "/start", language_code=code)
+    assert welcome.text.startswith(expect(texts.welcome).split("\n")[0])
+    help_reply = await harness.say(ALICE, ALICE, "/help", language_code=code)
+    assert help_reply.text == expect(texts.help_text)
+    liked = await harness.say(ALICE, ALICE, "/like the matrix", language_code=code)
+    assert liked.text.startswith(expect(texts.recorded, [("Matrix, The (1999)", 1.0)])[:6])
+    assert "The Matrix (1999)" in liked.text
+    with i18n.using(language):
+        assert [t for t, _ in liked.buttons()] == [texts.undo(), texts.recommend()]
+    picks = await harness.say(ALICE, ALICE, "/rec", language_code=code)
+    assert expect(texts.picks_intro, 0) in picks.text
+    first = callbacks.decode(picks.button("👍 1"))
+    assert first is not None
+    answer = await harness.press(ALICE, ALICE, picks, picks.button("👍 1"), language_code=code)
+    movie = harness.app.bot_data.services.rec.catalogue.get(first.movie_id)
+    assert answer["text"] == expect(texts.noted, 1.0, movie.title)
+    funny = await harness.say(ALICE, ALICE, "/rec comedy", language_code=code)
+    with i18n.using(language):
+        assert texts.genre_name("Comedy") in funny.text
+        assert texts.genre_button() in [t for t, _ in funny.buttons()]
+    unknown = await harness.say(ALICE, ALICE, "/like zzqqxx", language_code=code)
+    assert unknown.text == expect(texts.no_match, "zzqqxx", [])
+
+
+async def test_language_command_overrides_telegram_and_automatic_restores_it(
+    harness: Harness,
+) -> None:
+    asked = await harness.say(ALICE, ALICE, "/language", language_code="de")
+    assert asked.text.startswith("🌐 Welche Sprache")
+    labels = [t for t, _ in asked.buttons()]
+    assert labels == [  # nothing chosen yet: automatic
+        "English",
+        "Русский",
+        "Español",
+        "Português (Brasil)",
+        "Deutsch",
+        "✅ 🌐 Automatisch (wie Telegram)",
+    ]
+    answer = await harness.press(ALICE, ALICE, asked, callbacks.language("ru"), language_code="de")
+    assert answer["text"] == "Готово! Язык общения: Русский."
+    assert harness.storage.sync.language(ALICE) == "ru"
+    assert harness.fake.last(ALICE).text == "Готово! Язык общения: Русский."
+    assert "✅ Русский" in [t for t, _ in harness.fake.last(ALICE).buttons()]
+    help_reply = await harness.say(ALICE, ALICE, "/help", language_code="de")
+    assert help_reply.text.startswith("Что я понимаю")
+    # the choice wins over Telegram's language everywhere, buttons and toasts included
+    liked = await harness.say(ALICE, ALICE, "/like heat", language_code="de")
+    toast = await harness.press(ALICE, ALICE, liked, liked.button("↩️"), language_code="de")
+    assert toast["text"] == "Отменил."
+    asked = await harness.say(ALICE, ALICE, "/language", language_code="de")
+    answer = await harness.press(ALICE, ALICE, asked, callbacks.language(None), language_code="de")
+    assert answer["text"] == "Erledigt: Ich richte mich nach der Sprache deiner Telegram-App."
+    assert harness.storage.sync.language(ALICE) is None
+    assert (await harness.say(ALICE, ALICE, "/help", language_code="de")).text.startswith(
+        "Was ich verstehe"
+    )
+    assert (await harness.say(ALICE, ALICE, "/help", language_code="es")).text.startswith(
+        "Qué entiendo"
+    )
+
+
+async def test_in_a_group_each_person_reads_their_own_language(harness: Harness) -> None:
+    bob = ALICE + 1
+    await harness.say(GROUP, ALICE, "/like the matrix, toy story", language_code="ru")
+    await harness.say(GROUP, bob, "/like alien, heat", language_code="es")
+    roster = await harness.say(GROUP, ALICE, "/movienight", language_code="ru")
+    assert "Киновечер" in roster.text and "🙋 Я в деле" in [t for t, _ in roster.buttons()]
+    joined = await harness.press(GROUP, bob, roster, "n:i", language_code="es")
+    assert joined["text"] == "Te apuntaste para esta noche."
+    stranger = await harness.say(GROUP, bob, "/ratings", language_code="es")
+    assert stranger.text.startswith("Tus valoraciones")
+
+
+async def test_the_command_menu_is_registered_in_every_language(harness: Harness) -> None:
+    await _post_init(harness.app)
+    menus = {key.rsplit("}", 1)[1]: v for key, v in harness.fake.commands.items()}
+    assert set(menus) == {"", "ru", "es", "pt", "de"}
+    assert [c["command"] for c in menus[""]] == [name for name, _ in COMMANDS]
+    assert "language" in [c["command"] for c in menus[""]]
+    descriptions = {lang: {c["command"]: c["description"] for c in m} for lang, m in menus.items()}
+    assert descriptions[""]["help"] == "Everything I understand"
+    assert descriptions["ru"]["help"] == "Всё, что я понимаю"
+    assert descriptions["es"]["help"] == "Todo lo que entiendo"
+    assert descriptions["pt"]["help"] == "Tudo o que eu entendo"
+    assert descriptions["de"]["help"] == "Alles, was ich verstehe"
+
+
+async def test_a_flood_is_refused_in_the_persons_language(harness: Harness) -> None:
+    """The language is set in group -2, before the flood limit's group -1 answers."""
+    harness.app.bot_data.throttle = Throttle(burst=1, rate=0.001)
+    await harness.say(ALICE, ALICE, "/help", language_code="pt-br")
+    refused = await harness.say(ALICE, ALICE, "/help", language_code="pt-br")
+    assert refused.text.startswith("⏳ Mais devagar")
+
+
+def test_every_catalog_compiles() -> None:
+    assert set(i18n.load()) == set(LANGUAGES)
