@@ -132,6 +132,7 @@ async def _serve_polling(app: Application) -> None:
 
     stop = _stop_event()
     async with app:  # initialize, and shut down whatever happens below
+        await _hooks(app, starting=True)
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
@@ -141,6 +142,15 @@ async def _serve_polling(app: Application) -> None:
         finally:
             await app.updater.stop()
             await app.stop()
+            await _hooks(app, starting=False)
+
+
+async def _hooks(app: Application, starting: bool) -> None:
+    """python-telegram-bot runs post_init / post_shutdown only inside its own run_* loops; this
+    process runs its own loop (one for the storage's pool too), so it calls them itself."""
+    hook = app.post_init if starting else app.post_shutdown
+    if hook is not None:
+        await hook(app)
 
 
 async def _serve_webhook(app: Application, settings: BotSettings) -> None:
@@ -155,6 +165,7 @@ async def _serve_webhook(app: Application, settings: BotSettings) -> None:
     server.router.add_get("/healthz", _healthz(app))
     runner = web.AppRunner(server, access_log=None)
     async with app:  # initialize, and shut down whatever happens below
+        await _hooks(app, starting=True)
         await app.bot.set_webhook(
             settings.webhook_url or "",
             secret_token=settings.webhook_secret,
@@ -172,6 +183,7 @@ async def _serve_webhook(app: Application, settings: BotSettings) -> None:
         finally:
             await runner.cleanup()  # stop taking updates, then finish the queued ones
             await app.stop()
+            await _hooks(app, starting=False)
 
 
 def _healthz(app: Application) -> Handler:

@@ -345,6 +345,7 @@ def test_webhook_mode_checks_the_secret_and_serves_healthz(
         fake.wait_for_sync(lambda: bool(fake.messages(ALICE)))
         assert "/movienight" in fake.last(ALICE).text
         assert bot.healthcheck() == 0
+        assert fake.commands, "the command menu is registered in webhook mode too"
     finally:
         assert bot.stop() == 0
     log = bot.log()
