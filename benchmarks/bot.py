@@ -47,8 +47,16 @@ def wait_all(fake: FakeTelegram, counts: dict[int, int], timeout: float = 60) ->
 
 
 def run(
-    movielens: Path, built_home: Path, chats: int, rounds: int, max_rate: str, spread: float
+    movielens: Path,
+    built_home: Path,
+    chats: int,
+    rounds: int,
+    max_rate: str,
+    spread: float,
+    writers: int = 0,
 ) -> dict:
+    """`writers` more chats send a /like (a committed, fsynced write) in the same instant as
+    each burst: if disk writes blocked the event loop, /recommend would queue behind them."""
     fake = FakeTelegram()
     server = FakeTelegramServer(fake)
     base_url = server.start()
@@ -74,6 +82,8 @@ def run(
             for _ in range(rounds):
                 counts = {c: len(fake.messages(c)) for c in ids}
                 sent = {}
+                for number, writer in enumerate(range(30_001, 30_001 + writers)):
+                    fake.send(writer, writer, "/like " + LIKES[(number + _) % len(LIKES)])
                 for chat in ids:
                     fake.send(chat, chat, "/recommend")
                     sent[chat] = time.monotonic()
@@ -93,6 +103,7 @@ def run(
     return {
         "max_rate": max_rate,
         "arrivals": f"spread over {spread:g} s" if spread else "all in the same instant",
+        "writers": writers,
         "chats": chats,
         "replies": len(latencies),
         "p50_ms": float(np.percentile(values, 50)),
@@ -112,8 +123,13 @@ def main() -> None:
         built = Path(tmp) / "built"
         Recommender.open(Settings(home=built, movielens_dir=args.data), data_dir=args.data).close()
         results = [
-            run(args.data, built, args.chats, args.rounds, rate, spread)
-            for rate, spread in (("0", 1.0), ("0", 0.0), ("30", 0.0))
+            run(args.data, built, args.chats, args.rounds, rate, spread, writers)
+            for rate, spread, writers in (
+                ("0", 1.0, 0),
+                ("0", 0.0, 0),
+                ("0", 0.0, 50),
+                ("30", 0.0, 0),
+            )
         ]
     print(json.dumps(results, indent=2))
 

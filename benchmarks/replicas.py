@@ -35,6 +35,7 @@ from movierec.recommender import Recommender  # noqa: E402
 from tests.support.botprocess import BotProcess, free_port, seed_home  # noqa: E402
 from tests.support.delivery import WebhookDelivery  # noqa: E402
 from tests.support.fakegram import FakeTelegram, FakeTelegramServer  # noqa: E402
+from tests.support.postgres import with_database  # noqa: E402
 
 SECRET = "benchmark-S3cret_0123456789"
 LIKES = ["Matrix, Toy Story, Alien", "Heat, Fargo, Titanic", "Star Wars 1977, Braveheart"]
@@ -49,7 +50,7 @@ def _database() -> tuple[str, object]:
     url = server.get_uri()
     with psycopg.connect(url, autocommit=True) as db:
         db.execute("CREATE DATABASE bench")
-    return url.rsplit("/", 1)[0] + "/bench", server
+    return with_database(url, "bench"), server
 
 
 def run(movielens: Path, built: Path, replicas: int, chats: int, rounds: int) -> dict:
