@@ -9,6 +9,7 @@ its keyboard from stored state.
 from __future__ import annotations
 
 import logging
+from typing import TypeVar
 
 from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest
@@ -24,6 +25,7 @@ from movierec.titles import MAX_TITLES, MatchStatus, split_titles
 
 log = logging.getLogger("bot")
 PICKS = 5
+T = TypeVar("T")
 TEXT_KINDS = (ListKind.RATINGS, ListKind.RESET, ListKind.DELETE, ListKind.WATCHLIST)
 
 
@@ -244,6 +246,14 @@ async def send_starters(
 
 
 # ------------------------------------------------------------------ /ratings
+def page_of(items: list[T], page: int) -> tuple[list[T], int, int]:
+    """(the items on `page`, clamped to the pages there are, the page, how many pages)."""
+    size = keyboards.PAGE_SIZE
+    pages = (len(items) + size - 1) // size
+    page = min(max(page, 0), pages - 1)
+    return items[page * size : (page + 1) * size], page, pages
+
+
 async def ratings_view(
     context: BotContext, chat_id: int, user_id: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None, int]:
@@ -254,10 +264,7 @@ async def ratings_view(
     rated = list(reversed(ratings.items()))
     if not rated:
         return texts.no_ratings(), None, 0
-    size = keyboards.PAGE_SIZE
-    pages = (len(rated) + size - 1) // size
-    page = min(max(page, 0), pages - 1)
-    chunk = rated[page * size : (page + 1) * size]
+    chunk, page, pages = page_of(rated, page)
     stored = await svc.storage.rated_titles(chat_id, user_id)
     entries = [(svc.rec.catalogue.get(m), stored.get(m)) for m, _ in chunk]
     text = texts.ratings_page(entries, [v for _, v in chunk], page, pages)
@@ -279,10 +286,7 @@ async def watchlist_view(
     saved = await svc.storage.watchlist(chat_id, user_id)
     if not saved:
         return texts.watchlist_empty(), None, 0
-    size = keyboards.PAGE_SIZE
-    pages = (len(saved) + size - 1) // size
-    page = min(max(page, 0), pages - 1)
-    chunk = saved[page * size : (page + 1) * size]
+    chunk, page, pages = page_of(saved, page)
     entries = [(m, movie.title if (movie := svc.rec.catalogue.get(m)) else None) for m in chunk]
     links = [texts.links_html(svc.rec.catalogue, m) for m in chunk]
     text = texts.watchlist_page(entries, page, pages, links)

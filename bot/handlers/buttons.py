@@ -305,14 +305,20 @@ def _show_page(press: Press) -> FollowUp:
     return show
 
 
+def _cancelled(press: Press) -> tuple[str, FollowUp]:
+    """Cancel under a confirmation: say so in the prompt, change nothing else."""
+    context, chat_id, message_id = press.context, press.chat.id, press.message.message_id
+    return texts.toast_cancelled(), lambda: flows.edit_text(
+        context, chat_id, message_id, texts.cancelled()
+    )
+
+
 @_owner_only
 async def _reset(press: Press) -> tuple[str, FollowUp]:
+    if not press.action.confirm:
+        return _cancelled(press)
     context, chat, user = press.context, press.chat, press.user
     message_id = press.message.message_id
-    if not press.action.confirm:
-        return texts.toast_cancelled(), lambda: flows.edit_text(
-            context, chat.id, message_id, texts.cancelled()
-        )
     svc = context.services
     count = await svc.storage.reset(chat.id, user.id)
     log.info("reset", extra={**person(chat.id, user.id), "count": count})
@@ -322,12 +328,9 @@ async def _reset(press: Press) -> tuple[str, FollowUp]:
 
 @_owner_only
 async def _delete(press: Press) -> tuple[str, FollowUp]:
-    context, chat, user = press.context, press.chat, press.user
-    message_id = press.message.message_id
     if not press.action.confirm:
-        return texts.toast_cancelled(), lambda: flows.edit_text(
-            context, chat.id, message_id, texts.cancelled()
-        )
+        return _cancelled(press)
+    context, user = press.context, press.user
     svc = context.services
     count = await svc.storage.delete_user(user.id)
     log.info("deleted a person's data", extra={"count": count})  # no id: it is gone

@@ -12,6 +12,7 @@ from bot.flows import is_group, log, remember, reply, send_picks, who
 from bot.keyboards import ListKind
 from bot.logs import person
 from bot.storage import ListInfo
+from movierec.filters import Parsed
 from movierec.titles import MatchStatus
 
 
@@ -75,10 +76,8 @@ async def recommend(update: Update, context: BotContext) -> None:
     """/rec, or /rec with filter words: /rec comedy, /rec 90s sci-fi, /rec after 2010."""
     message, chat, user = who(update)
     await remember(context, chat, user)
-    words = _argument_text(update).strip()
-    parsed = context.services.parse(words) if words else None
-    if parsed is not None and parsed.filter.is_empty():
-        await reply(context, message, texts.filter_not_understood(words))
+    words, parsed = await _filter_words(update, context)
+    if words and parsed is None:
         return
     note = texts.filter_not_understood(parsed.rest) if parsed and parsed.rest else ""
     wanted = parsed.filter if parsed else None
@@ -96,12 +95,23 @@ async def movienight(update: Update, context: BotContext) -> None:
         await reply(context, message, texts.group_only())
         return
     await remember(context, chat, user)
-    words = _argument_text(update).strip()
-    parsed = context.services.parse(words) if words else None
-    if parsed is not None and parsed.filter.is_empty():
-        await reply(context, message, texts.filter_not_understood(words))
+    words, parsed = await _filter_words(update, context)
+    if words and parsed is None:
         return
     await movienight_flow.start(message, context, chat, words)
+
+
+async def _filter_words(update: Update, context: BotContext) -> tuple[str, Parsed | None]:
+    """The filter words after a command and what they mean; (words, None) after telling the
+    person that nothing in them was understood."""
+    words = _argument_text(update).strip()
+    if not words:
+        return "", None
+    parsed = context.services.parse(words)
+    if parsed.filter.is_empty():
+        await reply(context, who(update)[0], texts.filter_not_understood(words))
+        return words, None
+    return words, parsed
 
 
 async def history(update: Update, context: BotContext) -> None:
