@@ -239,8 +239,9 @@ def confirm(kind: Kind, yes_text: str) -> InlineKeyboardMarkup:
     )
 
 
-def roster(anyone_in: bool) -> InlineKeyboardMarkup:
-    """I'm in / Not tonight, and Pick for us once somebody is in."""
+def roster(anyone_in: bool, rate_url: str | None = None) -> InlineKeyboardMarkup:
+    """I'm in / Not tonight, Pick for us once somebody is in, and a link that opens the bot's
+    private chat for people who have rated nothing yet (those ratings count in every group)."""
     rows = [
         [
             _button(texts.im_in(), callbacks.night("i")),
@@ -249,6 +250,8 @@ def roster(anyone_in: bool) -> InlineKeyboardMarkup:
     ]
     if anyone_in:
         rows.append([_button(texts.pick_for_us(), callbacks.night("p"))])
+    if rate_url:
+        rows.append([InlineKeyboardButton(texts.rate_films_first(), url=rate_url)])
     return InlineKeyboardMarkup(rows)
 
 

@@ -50,7 +50,8 @@ def rate_first_url(context: BotContext) -> str:
 async def start(message: Message, context: BotContext, chat: Chat, query: str) -> None:
     svc = context.services
     label = "" if not query else filter_label(svc.parse(query).filter)
-    sent = await reply(context, message, texts.roster([], label), keyboards.roster(False))
+    markup = keyboards.roster(False, rate_first_url(context))
+    sent = await reply(context, message, texts.roster([], label), markup)
     await svc.storage.start_night(chat.id, sent.message_id, query)
     log.info("movie night started", extra=person(chat.id))
 
@@ -69,7 +70,8 @@ async def show_roster(context: BotContext, chat_id: int, night_id: int) -> None:
         if not await taste(svc, chat_id, member):
             unrated.append(display)
     text = texts.roster(shown, label, unrated)
-    await edit_text(context, chat_id, night_id, text, keyboards.roster(bool(members)))
+    markup = keyboards.roster(bool(members), rate_first_url(context))
+    await edit_text(context, chat_id, night_id, text, markup)
 
 
 # ------------------------------------------------------------------ the picks

@@ -238,6 +238,18 @@ def im_in() -> str:
     return _("🙋 I'm in")
 
 
+def rate_films_first() -> str:
+    return _("🎬 Rate films first")
+
+
+def help_more(bot_username: str) -> str:
+    """What /help adds about movie-night history and inline mode (the bot's name filled in)."""
+    return _(
+        "/history – the films this group chose on movie nights\n"
+        "In any chat, type @{bot} and a title to share a film card."
+    ).format(bot=escape(bot_username))
+
+
 def not_tonight() -> str:
     return _("🚪 Not tonight")
 

@@ -81,6 +81,10 @@ async def test_roster_picks_vote_winner_and_never_again(
 ) -> None:
     roster = await _roster(harness)
     assert "Who's in tonight" in roster.text and not any("Pick" in t for t, _ in roster.buttons())
+    links = [b["url"] for row in roster.reply_markup["inline_keyboard"] for b in row if "url" in b]
+    assert links == [
+        f"https://t.me/{harness.fake.bot_username}?start=rate"
+    ]  # rate first, privately
     answer = await harness.press(GROUP, ANN, roster, callbacks.night("i"))
     assert answer["text"] == texts.roster_joined()
     await harness.press(GROUP, BEN, roster, callbacks.night("i"))

@@ -335,7 +335,9 @@ async def test_a_first_conversation_in_each_language(harness: Harness, language:
     welcome = await harness.say(ALICE, ALICE, "/start", language_code=code)
     assert welcome.text.startswith(expect(texts.welcome).split("\n")[0])
     help_reply = await harness.say(ALICE, ALICE, "/help", language_code=code)
-    assert help_reply.text == expect(texts.help_text)
+    more = expect(texts.help_more, harness.fake.bot_username)
+    assert help_reply.text == expect(texts.help_text) + "\n\n" + more
+    assert f"@{harness.fake.bot_username}" in more
     liked = await harness.say(ALICE, ALICE, "/like the matrix", language_code=code)
     assert liked.text.startswith(expect(texts.recorded, [("Matrix, The (1999)", 1.0)])[:6])
     assert "The Matrix (1999)" in liked.text

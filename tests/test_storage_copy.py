@@ -129,3 +129,24 @@ def test_the_password_is_never_printed(
 def test_refuses_anything_but_a_postgres_url(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         main(["--from", str(tmp_path / "x"), "--to", "sqlite:///x"])
+
+
+def test_movierec_bot_migrate_is_the_command_people_run(
+    tmp_path: Path, database_url: str, shipped: Path
+) -> None:
+    """`movierec-bot migrate --to URL` from the installed wheel, reading $MOVIEREC_HOME's file."""
+    import os
+    import subprocess
+
+    _populated(tmp_path / "bot.sqlite3").close()
+    result = subprocess.run(
+        [str(shipped / "movierec-bot"), "migrate", "--to", database_url],
+        env={**os.environ, "MOVIEREC_HOME": str(tmp_path)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ratings" in result.stdout and _pg_rows(database_url, "ratings")

@@ -45,7 +45,8 @@ async def start(update: Update, context: BotContext) -> None:
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    await reply(context, who(update)[0], texts.help_text())
+    more = texts.help_more(context.bot.username or "")
+    await reply(context, who(update)[0], f"{texts.help_text()}\n\n{more}")
 
 
 async def privacy(update: Update, context: BotContext) -> None:
