@@ -15,6 +15,7 @@ must be checked like any other input. Formats:
     v:2571:0   remove 2571 from the watchlist (then page 0)     l:1   watchlist page 1
     n:i / n:o  I'm in / not tonight     n:p      pick for us (the roster is the pressed message)
     q:v        put the picks to a vote  q:c      close the vote
+    o:+:2571   first questions: liked it (o:-: didn't, o:0: haven't seen)   o:p   show my picks
     y:ru       speak Russian (y:en, y:es, y:pt-BR, y:de)       y:auto   follow Telegram's language
 """
 
@@ -52,6 +53,7 @@ class Kind(StrEnum):
     NIGHT = "n"
     VOTE = "q"
     LANGUAGE = "y"
+    ONBOARD = "o"
 
 
 # A filter in a button: genre bitmask (hex, over movierec.filters.GENRES), first year, last year.
@@ -78,6 +80,7 @@ _PATTERNS = {
     Kind.NIGHT: re.compile(r"n:([iop])"),
     Kind.VOTE: re.compile(r"q:([vc])"),
     Kind.LANGUAGE: re.compile(r"y:(auto|en|ru|es|pt-BR|de)"),
+    Kind.ONBOARD: re.compile(r"o:(?:([+0-]):([0-9]{1,8})|(p))"),
 }
 
 
@@ -120,6 +123,10 @@ def decode(data: str | None) -> Action | None:
         action = Action(kind, code=groups[0] or "")
     elif kind is Kind.CHIPS:
         action = Action(kind, flag=groups[0], code=groups[1] or "")
+    elif kind is Kind.ONBOARD:
+        answer, movie, picks = groups
+        value = {"+": 1.0, "-": -1.0}.get(answer or "", 0.0)
+        action = Action(kind, movie_id=int(movie or 0), value=value, flag=picks or answer)
     elif kind in (Kind.NIGHT, Kind.VOTE, Kind.LANGUAGE):
         action = Action(kind, flag=groups[0])
     else:
@@ -224,3 +231,13 @@ def page(number: int) -> str:
 
 def confirm(kind: Kind, yes: bool) -> str:
     return f"{kind}:{'y' if yes else 'n'}"
+
+
+def answer(movie_id: int, value: float | None) -> str:
+    """A first-question answer: liked (+1), disliked (-1), haven't seen (None)."""
+    sign = "0" if value is None else ("+" if value > 0 else "-")
+    return f"{Kind.ONBOARD}:{sign}:{movie_id}"
+
+
+def show_picks() -> str:
+    return f"{Kind.ONBOARD}:p"

@@ -22,6 +22,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.storage import ChatStore
 from bot.throttle import Throttle
 from movierec.filters import LATEST_YEAR, Filter, Parsed, filter_like_titles, parse_filter
+from movierec.onboarding import Onboarding
 from movierec.recommender import Recommender
 
 T = TypeVar("T")
@@ -57,6 +58,11 @@ class Services:
     def filter_titles(self) -> frozenset[str]:
         """Titles made of filter words ("Scary Movie"): typed alone, they are a title search."""
         return filter_like_titles(self.rec.catalogue.frame, self.latest_year)
+
+    @cached_property
+    def onboarding(self) -> Onboarding:
+        """Chooses the first questions (its pool and overlap matrix are built on first use)."""
+        return Onboarding(self.rec)
 
     def parse(self, text: str) -> Parsed:
         return parse_filter(text, self.latest_year, self.filter_titles)

@@ -229,6 +229,50 @@ def filter_label(wanted: Filter) -> str:
     return texts.filter_label(genres, years)
 
 
+# ------------------------------------------------------------------ the first questions
+QUESTIONS = 10  # then the picks come by themselves
+
+
+async def send_questions(message: Message, context: BotContext, user: User) -> None:
+    """The welcome with the first question: one film at a time, each chosen from the answers so
+    far (`movierec.onboarding`), until the person asks for their picks or ten are answered."""
+    svc = context.services
+    rated = await svc.storage.ratings(message.chat_id, user.id)
+    answers: dict[int, float | None] = dict(rated)
+    found = await svc.core(svc.onboarding.next_questions, answers, 1)
+    movie = svc.rec.catalogue.get(found[0]) if found else None
+    if movie is None:
+        await send_starters(message, context, user, texts.welcome(), exclude=rated)
+        return
+    text = f"{texts.welcome_intro()}\n\n{texts.question(1, movie.title)}"
+    info = ListInfo(user.id, ListKind.QUESTION, 0, (movie.movie_id,))
+    await reply(context, message, text, keyboards.question(movie.movie_id, False), info)
+
+
+async def next_question(
+    context: BotContext, chat_id: int, message_id: int, user: User, info: ListInfo
+) -> bool:
+    """Ask the next question in place; False when there is none left to ask (or enough)."""
+    svc = context.services
+    ratings = await svc.storage.ratings(chat_id, user.id)
+    asked = list(info.movie_ids)
+    answers: dict[int, float | None] = {m: ratings.get(m) for m in asked}
+    answers.update({m: v for m, v in ratings.items() if m not in answers})
+    if len(asked) >= QUESTIONS:
+        return False
+    found = await svc.core(svc.onboarding.next_questions, answers, 1)
+    movie = svc.rec.catalogue.get(found[0]) if found else None
+    if movie is None:
+        return False
+    asked.append(movie.movie_id)
+    text = texts.question(len(asked), movie.title)
+    markup = keyboards.question(movie.movie_id, True)
+    await edit_text(context, chat_id, message_id, text, markup)
+    updated = ListInfo(info.owner_id, info.kind, len(asked) - 1, tuple(asked))
+    await svc.storage.save_list(chat_id, message_id, updated)
+    return True
+
+
 async def send_starters(
     message: Message, context: BotContext, user: User, text: str, exclude: object
 ) -> None:

@@ -41,6 +41,7 @@ class ListKind(StrEnum):
     ROSTER = "roster"  # /movienight: who is in tonight
     WATCHLIST = "watchlist"  # a page of /watchlist: ✅ n, ❌ n, ◀️ ▶️
     LANGUAGE = "language"  # /language: one button per language, and "automatic"
+    QUESTION = "question"  # the first questions: liked / didn't / haven't seen, show my picks
 
 
 Marks = Mapping[int, str]
@@ -237,6 +238,20 @@ def confirm(kind: Kind, yes_text: str) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def question(movie_id: int, answered: bool) -> InlineKeyboardMarkup:
+    """👍 / 👎 / 🤷 for the film asked about; "show my picks" once anything was answered."""
+    rows = [
+        [
+            _button(texts.liked_it(), callbacks.answer(movie_id, 1.0)),
+            _button(texts.disliked_it(), callbacks.answer(movie_id, -1.0)),
+        ],
+        [_button(texts.not_seen(), callbacks.answer(movie_id, None))],
+    ]
+    if answered:
+        rows.append([_button(texts.show_my_picks(), callbacks.show_picks())])
+    return InlineKeyboardMarkup(rows)
 
 
 def roster(anyone_in: bool, rate_url: str | None = None) -> InlineKeyboardMarkup:

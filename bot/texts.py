@@ -238,6 +238,42 @@ def im_in() -> str:
     return _("🙋 I'm in")
 
 
+def welcome_intro() -> str:
+    """The welcome without its last line (which introduced the old fixed list of films)."""
+    return welcome().rsplit("\n\n", 1)[0]
+
+
+def question(number: int, movie_title: str) -> str:
+    """One of the first questions: "Question 2: have you seen <b>Alien (1979)</b>?"."""
+    return _("Question {n}: have you seen <b>{title}</b>?").format(
+        n=number, title=title(movie_title)
+    )
+
+
+def liked_it() -> str:
+    return _("👍 Liked it")
+
+
+def disliked_it() -> str:
+    return _("👎 Didn't like it")
+
+
+def not_seen() -> str:
+    return _("🤷 Haven't seen it")
+
+
+def not_seen_noted() -> str:
+    return _("Noted: not seen.")
+
+
+def show_my_picks() -> str:
+    return _("🍿 Show my picks")
+
+
+def questions_done() -> str:
+    return _("Thanks! That's enough to start: here are your picks.")
+
+
 def rate_films_first() -> str:
     return _("🎬 Rate films first")
 

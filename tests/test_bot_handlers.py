@@ -18,10 +18,11 @@ ALICE, BOB, CAROL = 1001, 1002, 1003
 GROUP = -5001
 
 
-async def test_start_offers_well_known_films_and_registers_commands(harness: Harness) -> None:
+async def test_start_asks_a_first_question_and_registers_commands(harness: Harness) -> None:
     reply = await harness.say(ALICE, ALICE, "/start")
-    assert "recommend" in reply.text and len(reply.buttons()) == 12
-    assert all(data.startswith("r:") for _, data in reply.buttons())
+    assert "recommend" in reply.text and "Question 1: have you seen" in reply.text
+    kinds = [callbacks.decode(data).flag for _, data in reply.buttons()]
+    assert kinds == ["+", "-", "0"]  # no "show my picks" before an answer
     await _post_init(harness.app)
     names = [c["command"] for c in next(iter(harness.fake.commands.values()))]
     assert {"like", "dislike", "recommend", "movienight", "deletemydata"} <= set(names)

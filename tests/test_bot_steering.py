@@ -173,3 +173,33 @@ async def test_a_modern_catalogue_finds_recent_films_with_links(
     finally:
         await app.shutdown()
         await storage.close()
+
+
+async def test_first_questions_adapt_and_end_in_picks(harness: Harness) -> None:
+    question = await harness.say(ANN, ANN, "/start")
+    asked = []
+    for turn, answer in enumerate(["0", "+", "-", "0", "+"]):
+        data = next(d for _, d in question.buttons() if d.startswith(f"o:{answer}"))
+        film = callbacks.decode(data).movie_id
+        assert film not in asked  # a new film every time
+        asked.append(film)
+        await harness.press(ANN, ANN, question, data)
+        assert f"Question {turn + 2}:" in question.text and question.edits == turn + 1
+    stale = callbacks.answer(asked[0], 1.0)  # an earlier question's button
+    answer = await harness.press(ANN, ANN, question, stale, forge=True)
+    assert answer["text"] == texts.stale_button()
+    assert harness.storage.sync.ratings(ANN, ANN) == {asked[1]: 1.0, asked[2]: -1.0, asked[4]: 1.0}
+    await harness.press(ANN, ANN, question, callbacks.show_picks())
+    picks = harness.fake.last(ANN)
+    assert len(pick_ids(picks)) == 5 and not set(pick_ids(picks)) & set(asked)
+    assert "Thanks!" in question.text and not question.buttons()
+
+
+async def test_the_tenth_answer_shows_the_picks(harness: Harness) -> None:
+    question = await harness.say(BEN, BEN, "/start")
+    for _ in range(10):
+        data = next(d for _, d in question.buttons() if d.startswith("o:+"))
+        await harness.press(BEN, BEN, question, data)
+    assert "Thanks!" in question.text
+    assert len(pick_ids(harness.fake.last(BEN))) == 5
+    assert len(harness.storage.sync.ratings(BEN, BEN)) == 10

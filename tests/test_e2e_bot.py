@@ -67,9 +67,11 @@ def test_private_chat_from_start_to_a_refined_second_recommendation(
     bot = BotProcess(fake, base_url, home, ml1m_dir, shipped).start()
     try:
         welcome = converse(bot, ALICE, ALICE, "/start")
-        films = [d for _, d in welcome.buttons() if d.startswith("r:+")][:2]
-        for data in films:
+        for _ in range(2):  # like the first two films asked about
+            data = next(d for _, d in welcome.buttons() if d.startswith("o:+"))
+            edits = welcome.edits
             assert press(bot, ALICE, ALICE, welcome, data)["text"].startswith("Noted")
+            fake.wait_for_sync(lambda e=edits: welcome.edits > e)  # the next question
         first = converse(bot, ALICE, ALICE, "/recommend")
         ids = pick_ids(first)
         assert len(ids) == 5 and first.parse_mode == "HTML"
@@ -212,10 +214,14 @@ def test_a_russian_speakers_whole_first_conversation(
 
     try:
         welcome = say("/start")
-        assert welcome.text.startswith("🎬 Привет!")
-        for data in [d for _, d in welcome.buttons() if d.startswith("r:+")][:2]:
+        assert welcome.text.startswith("🎬 Привет!") and "Вопрос 1:" in welcome.text
+        for _ in range(2):
+            data = next(d for _, d in welcome.buttons() if d.startswith("o:+"))
+            edits = welcome.edits
             toast = press(bot, DARYA, DARYA, welcome, data, language_code="ru")
             assert toast["text"].startswith("Записал: тебе нравится")
+            fake.wait_for_sync(lambda e=edits: welcome.edits > e)
+        assert "Вопрос 3:" in welcome.text
         unknown = say("/like Матрица")
         assert unknown.text.startswith("Не нашёл «Матрица»")
         liked = say("/like матрица, the matrix")

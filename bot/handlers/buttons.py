@@ -361,6 +361,43 @@ async def _language(press: Press) -> tuple[str, FollowUp]:
     return done, lambda: flows.edit_text(press.context, chat_id, message_id, done, markup)
 
 
+@_owner_only
+async def _answer_question(press: Press) -> tuple[str, FollowUp]:
+    """A first question answered (or "show my picks"): stored, then the next question in the
+    same message, or the picks."""
+    context, message, chat, user, action = (
+        press.context,
+        press.message,
+        press.chat,
+        press.user,
+        press.action,
+    )
+    info = press.info
+    if info is None or info.kind != ListKind.QUESTION:
+        return texts.stale_button(), None
+    if action.flag != "p" and (not info.movie_ids or action.movie_id != info.movie_ids[-1]):
+        return texts.stale_button(), None  # an earlier question's button, pressed again
+    answer = ""
+    if action.flag in "+-":
+        svc = context.services
+        movie = svc.rec.catalogue.get(action.movie_id)
+        title = movie.title if movie else None
+        await svc.storage.rate(chat.id, user.id, action.movie_id, action.value, title)
+        answer = texts.noted(action.value, title)
+    elif action.flag == "0":
+        answer = texts.not_seen_noted()
+
+    async def follow() -> None:
+        if action.flag != "p" and await flows.next_question(
+            context, chat.id, message.message_id, user, info
+        ):
+            return
+        await flows.edit_text(context, chat.id, message.message_id, texts.questions_done())
+        await flows.send_picks(message, context, chat, user)
+
+    return answer, follow
+
+
 _HANDLERS: dict[Kind, Callable[[Press], Awaitable[tuple[str, FollowUp]]]] = {
     Kind.RATE: _rate,
     Kind.HIDE: _hide,
@@ -379,5 +416,6 @@ _HANDLERS: dict[Kind, Callable[[Press], Awaitable[tuple[str, FollowUp]]]] = {
     Kind.WATCH_PAGE: _watch_page,
     Kind.NIGHT: _night,
     Kind.VOTE: _vote,
+    Kind.ONBOARD: _answer_question,
     Kind.LANGUAGE: _language,
 }

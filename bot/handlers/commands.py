@@ -26,7 +26,7 @@ def _argument_text(update: Update) -> str:
 async def start(update: Update, context: BotContext) -> None:
     """/start, also with a deep link's payload: `film_<id>` (a shared card) shows that film to
     rate; anything else is the welcome."""
-    message, chat, user = who(update)
+    message, _, user = who(update)
     svc = context.services
     film = inline.film_from_payload(_argument_text(update).strip())
     if film is not None:
@@ -40,8 +40,7 @@ async def start(update: Update, context: BotContext) -> None:
         markup = keyboards.films([(film, movie.title)])
         await reply(context, message, texts.film_from_link(card), markup, info)
         return
-    rated = await svc.storage.ratings(chat.id, user.id)
-    await flows.send_starters(message, context, user, texts.welcome(), exclude=rated)
+    await flows.send_questions(message, context, user)
 
 
 async def help_command(update: Update, context: BotContext) -> None:
