@@ -36,6 +36,7 @@ from movierec.recommender import Recommender
 POOL = 300  # the best-known films a question is chosen from
 MIN_MEAN = 3.0  # not a film most people disliked: a question should be pleasant to answer
 BASE = 0.25  # how much a film everyone agrees on still tells (it confirms a neighbourhood)
+LIKED_POWER = 0.0  # > 0 favours films people liked: a 👍 tells the recommender more than a 👎
 SEEN_POWER = 3.0  # > 1 favours films people have seen over informative ones (chosen on validation)
 OVERLAP_POWER = 2.0  # how hard a film like one already asked is pushed down
 MISMATCH = 0.1  # a user who saw a film the person hasn't (or the reverse) counts this much
@@ -53,6 +54,7 @@ class Onboarding:
     seen_power: float = SEEN_POWER
     overlap_power: float = OVERLAP_POWER
     base: float = BASE
+    liked_power: float = LIKED_POWER
 
     @cached_property
     def pool(self) -> np.ndarray:
@@ -111,7 +113,7 @@ class Onboarding:
         weights = self.weights(answers)
         seen_share, liked_share = self._shares(weights)
         divisive = 4.0 * liked_share * (1.0 - liked_share)
-        score = seen_share**self.seen_power * (self.base + divisive)
+        score = seen_share**self.seen_power * (self.base + divisive) * liked_share**self.liked_power
         position = {int(m): i for i, m in enumerate(self.pool)}
         asked = [position[m] for m in answers if m in position]
         closeness = self._overlap[:, asked].max(axis=1) if asked else np.zeros(len(self.pool))
