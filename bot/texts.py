@@ -238,6 +238,14 @@ def im_in() -> str:
     return _("🙋 I'm in")
 
 
+def privacy_more() -> str:
+    """What /privacy adds since movie nights, the watchlist and languages came."""
+    return _(
+        "Also: your watchlist, the language you chose, and in groups whether you joined a "
+        "movie night and how you voted. /deletemydata removes those too."
+    )
+
+
 def welcome_intro() -> str:
     """The welcome without its last line (which introduced the old fixed list of films)."""
     return welcome().rsplit("\n\n", 1)[0]

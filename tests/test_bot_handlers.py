@@ -241,7 +241,8 @@ async def test_blocked_user_and_removed_bot_are_noted_not_fatal(harness: Harness
 
 async def test_help_and_privacy_are_valid_html(harness: Harness) -> None:
     assert "/movienight" in (await harness.say(ALICE, ALICE, "/help")).text
-    assert "/deletemydata" in (await harness.say(ALICE, ALICE, "/privacy")).text
+    privacy = (await harness.say(ALICE, ALICE, "/privacy")).text
+    assert "/deletemydata" in privacy and "watchlist" in privacy and "keyed hashes" in privacy
 
 
 async def test_channel_posts_and_other_updates_are_ignored_quietly(harness: Harness) -> None:

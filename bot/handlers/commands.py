@@ -49,7 +49,7 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 
 async def privacy(update: Update, context: BotContext) -> None:
-    await reply(context, who(update)[0], texts.privacy())
+    await reply(context, who(update)[0], f"{texts.privacy()}\n\n{texts.privacy_more()}")
 
 
 async def language(update: Update, context: BotContext) -> None:

@@ -27,6 +27,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_random
+
 from bot.storage.base import LIST_DAYS, ListInfo, PollInfo, take_from_bucket
 from bot.storage.migrations import STEPS, person_deletes
 
@@ -37,13 +39,28 @@ class Storage:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        # The timeout first: switching a new file to WAL takes a lock that another process
+        # opening the same file at the same moment may hold.
+        self._db = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, timeout=5.0
+        )
         self._lock = threading.Lock()
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA busy_timeout=5000")
+        self._wal()
+        self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA secure_delete=ON")
         self._migrate()
+
+    @retry(
+        retry=retry_if_exception(lambda e: "locked" in str(e)),
+        stop=stop_after_delay(10),
+        wait=wait_random(0.02, 0.2),
+        reraise=True,
+    )
+    def _wal(self) -> None:
+        """Switch to WAL. The switch needs the file to itself for a moment and SQLite does not
+        wait for it (no busy handler there), so processes opening one file together retry."""
+        self._db.execute("PRAGMA journal_mode=WAL")
 
     def _migrate(self) -> None:
         """Bring an older file up to SCHEMA_VERSION, one step per transaction.
