@@ -9,7 +9,7 @@ so three quick presses end with all three shown, whatever order their edits arri
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from enum import StrEnum
 
@@ -203,14 +203,7 @@ def watchlist(movie_ids: Sequence[int], page: int, pages: int) -> InlineKeyboard
                 _button(f"{texts.REMOVE_MARK} {number}", callbacks.unsave(movie_id, page)),
             ]
         )
-    nav = []
-    if page > 0:
-        nav.append(_button(texts.PREVIOUS, callbacks.watch_page(page - 1)))
-    if page + 1 < pages:
-        nav.append(_button(texts.NEXT, callbacks.watch_page(page + 1)))
-    if nav:
-        rows.append(nav)
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(_with_paging(rows, page, pages, callbacks.watch_page))
 
 
 def ratings(movie_ids: Sequence[int], page: int, pages: int) -> InlineKeyboardMarkup:
@@ -219,14 +212,19 @@ def ratings(movie_ids: Sequence[int], page: int, pages: int) -> InlineKeyboardMa
         for number, movie_id in enumerate(movie_ids, 1)
     ]
     rows = [buttons[i : i + ROW] for i in range(0, len(buttons), ROW)]
+    return InlineKeyboardMarkup(_with_paging(rows, page, pages, callbacks.page))
+
+
+def _with_paging(
+    rows: list[list[InlineKeyboardButton]], page: int, pages: int, data: Callable[[int], str]
+) -> list[list[InlineKeyboardButton]]:
+    """◀️ / ▶️ under a page of a longer list, where there is a page that way."""
     nav = []
     if page > 0:
-        nav.append(_button(texts.PREVIOUS, callbacks.page(page - 1)))
+        nav.append(_button(texts.PREVIOUS, data(page - 1)))
     if page + 1 < pages:
-        nav.append(_button(texts.NEXT, callbacks.page(page + 1)))
-    if nav:
-        rows.append(nav)
-    return InlineKeyboardMarkup(rows)
+        nav.append(_button(texts.NEXT, data(page + 1)))
+    return [*rows, nav] if nav else rows
 
 
 def confirm(kind: Kind, yes_text: str) -> InlineKeyboardMarkup:
