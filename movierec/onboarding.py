@@ -34,6 +34,7 @@ import scipy.sparse as sp
 from movierec.recommender import Recommender
 
 POOL = 300  # the best-known films a question is chosen from
+BLOCK = 20_000  # users read at a time when the answers matrix is built
 MIN_MEAN = 3.0  # not a film most people disliked: a question should be pleasant to answer
 BASE = 0.25  # how much a film everyone agrees on still tells (it confirms a neighbourhood)
 LIKED_POWER = 0.0  # > 0 favours films people liked: a 👍 tells the recommender more than a 👎
@@ -71,18 +72,30 @@ class Onboarding:
     @cached_property
     def _raters(self) -> sp.csc_matrix:
         """users × pool: +1 where the user rated the film above their mean, -1 below, 0 not seen
-        (sign of the z-rating), as a sparse matrix over the pool's films."""
+        (sign of the z-rating), as a sparse matrix over the pool's films.
+
+        Read in blocks of users, so that a 32-million-rating catalogue never needs more than a
+        block's worth of temporary arrays (the pool's entries are a few percent of the ratings)."""
         vectors = self.rec.vectors
-        column = np.full(int(self.rec.manifest.columns), -1, dtype=np.int64)
-        column[self.pool] = np.arange(len(self.pool))
-        lengths = np.diff(vectors.indptr)
-        rows = np.repeat(np.arange(len(lengths)), lengths)
-        cols = column[vectors.indices]
-        keep = cols >= 0
-        signs = np.sign(vectors.values[keep]).astype(np.float32)
-        signs[signs == 0] = 0.5  # exactly at the mean: seen, neither side
-        shape = (len(lengths), len(self.pool))
-        return sp.csc_matrix((signs, (rows[keep], cols[keep])), shape=shape)
+        column = np.full(int(self.rec.manifest.columns), -1, dtype=np.int32)
+        column[self.pool] = np.arange(len(self.pool), dtype=np.int32)
+        indptr = np.asarray(vectors.indptr)
+        users = len(indptr) - 1
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for first in range(0, users, BLOCK):
+            last = min(first + BLOCK, users)
+            start, end = int(indptr[first]), int(indptr[last])
+            cols = column[np.asarray(vectors.indices[start:end])]
+            keep = np.flatnonzero(cols >= 0)
+            owner = np.searchsorted(indptr[first : last + 1], keep + start, side="right") - 1
+            signs = np.sign(np.asarray(vectors.values[start:end])[keep]).astype(np.float32)
+            signs[signs == 0] = 0.5  # exactly at the mean: seen, neither side
+            parts.append((owner + first, cols[keep], signs))
+        rows = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+        cols_all = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int32)
+        data = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.float32)
+        shape = (users, len(self.pool))
+        return sp.csc_matrix((data, (rows, cols_all)), shape=shape)
 
     def _marked(self, liked_only: bool) -> sp.csc_matrix:
         """users × pool, 1 where the user saw (or liked) the film."""
