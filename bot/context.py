@@ -64,11 +64,16 @@ class Services:
         """Chooses the first questions (its pool and overlap matrix are built on first use)."""
         return Onboarding(self.rec)
 
-    def parse(self, text: str) -> Parsed:
+    async def parse(self, text: str) -> Parsed:
+        """Filter words in free text. The first call reads every catalogue title for
+        `filter_titles` (seconds on ml-32m): that happens in a worker thread, not on the loop."""
+        if "filter_titles" not in self.__dict__:
+            await asyncio.to_thread(lambda: self.filter_titles)
         return parse_filter(text, self.latest_year, self.filter_titles)
 
-    def mask(self, wanted: Filter) -> np.ndarray | None:
-        """The catalogue mask of a filter (None: no filter), cached: a few filters are common."""
+    async def mask(self, wanted: Filter) -> np.ndarray | None:
+        """The catalogue mask of a filter (None: no filter), cached: a few filters are common.
+        A new one is computed in a worker thread (a pass over the whole catalogue)."""
         if wanted.is_empty():
             return None
         mask = self._masks.get(wanted)
@@ -76,7 +81,8 @@ class Services:
             if len(self._masks) >= 256:
                 self._masks.clear()
             size = self.rec.manifest.columns
-            mask = self._masks[wanted] = wanted.mask(self.rec.catalogue.frame, size)
+            mask = await asyncio.to_thread(wanted.mask, self.rec.catalogue.frame, size)
+            self._masks[wanted] = mask
         return mask
 
     def edit_lock(self, chat_id: int, message_id: int) -> asyncio.Lock:

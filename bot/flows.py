@@ -194,7 +194,7 @@ async def send_picks(
             limit=PICKS,
             offset=offset,
             exclude=hidden | set(saved),
-            allowed=svc.mask(wanted),
+            allowed=await svc.mask(wanted),
         )
     except PreferencesError:
         log.warning("unusable preferences", extra=person(chat.id, user.id))

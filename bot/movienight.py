@@ -49,7 +49,7 @@ def rate_first_url(context: BotContext) -> str:
 # ------------------------------------------------------------------ the roster
 async def start(message: Message, context: BotContext, chat: Chat, query: str) -> None:
     svc = context.services
-    label = "" if not query else filter_label(svc.parse(query).filter)
+    label = "" if not query else filter_label((await svc.parse(query)).filter)
     markup = keyboards.roster(False, rate_first_url(context))
     sent = await reply(context, message, texts.roster([], label), markup)
     await svc.storage.start_night(chat.id, sent.message_id, query)
@@ -62,7 +62,7 @@ async def show_roster(context: BotContext, chat_id: int, night_id: int) -> None:
     members = await svc.storage.night_members(chat_id, night_id)
     names = await svc.storage.member_names(chat_id)
     query = await svc.storage.night_query(chat_id, night_id) or ""
-    label = "" if not query else filter_label(svc.parse(query).filter)
+    label = "" if not query else filter_label((await svc.parse(query)).filter)
     shown, unrated = [], []
     for member in members:
         display = texts.name(names.get(member))
@@ -91,7 +91,7 @@ async def send_picks(
         if query is None:
             await reply(context, message, texts.no_roster())
             return
-        wanted = svc.parse(query).filter if query else Filter()
+        wanted = (await svc.parse(query)).filter if query else Filter()
         people = await svc.storage.night_members(chat.id, night_id)
     else:
         people = list(await svc.storage.chat_ratings(chat.id))
@@ -108,7 +108,7 @@ async def send_picks(
         limit=PICKS,
         offset=offset,
         exclude=hidden | chosen,
-        allowed=svc.mask(wanted),
+        allowed=await svc.mask(wanted),
     )
     if not items:
         label = filter_label(wanted)

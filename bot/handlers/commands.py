@@ -107,7 +107,7 @@ async def _filter_words(update: Update, context: BotContext) -> tuple[str, Parse
     words = _argument_text(update).strip()
     if not words:
         return "", None
-    parsed = context.services.parse(words)
+    parsed = await context.services.parse(words)
     if parsed.filter.is_empty():
         await reply(context, who(update)[0], texts.filter_not_understood(words))
         return words, None
@@ -187,7 +187,7 @@ async def plain_text(update: Update, context: BotContext) -> None:
             return
     if is_group(chat):
         return  # in groups, only commands and answers to our questions are for us
-    parsed = context.services.parse(text)
+    parsed = await context.services.parse(text)
     if parsed.complete and not parsed.filter.is_empty():
         user = update.effective_user
         assert user is not None
