@@ -477,8 +477,9 @@ class FakeTelegram:
                 self.errors.append(error)
                 raise
 
-    def take_updates(self, params: dict) -> list[dict]:
-        """getUpdates without waiting (offset confirms earlier updates)."""
+    def take_updates(self, params: dict, record: bool = True) -> list[dict]:
+        """getUpdates without waiting (offset confirms earlier updates). `record=False` for the
+        long poll's waiting loop: only the answer the client gets counts as an error."""
         with self._lock:
             if self.webhook:
                 error = BotApiError(
@@ -486,7 +487,8 @@ class FakeTelegram:
                     "Conflict: can't use getUpdates method while webhook "
                     "is active; use deleteWebhook to delete the webhook first",
                 )
-                self.errors.append(error)
+                if record:
+                    self.errors.append(error)
                 raise error
             offset = int(params.get("offset") or 0)
             if offset:
@@ -523,7 +525,7 @@ class FakeTelegram:
         deadline = time.monotonic() + timeout
         with self._arrived:
             while True:
-                updates = self.take_updates(params)
+                updates = self.take_updates(params, record=False)
                 remaining = deadline - time.monotonic()
                 if updates or remaining <= 0:
                     return updates
@@ -987,6 +989,10 @@ class FakeTelegramServer:
                     await asyncio.get_running_loop().run_in_executor(
                         None, self.fake.wait_updates, wait
                     )
+                if request.transport is None or request.transport.is_closing():
+                    # The client gave up (a bot that stopped): Telegram answers nobody, and
+                    # records nothing, so neither does the stand-in.
+                    return web.Response(status=499)
             status, body = self.fake.response(method, params)
             return web.Response(status=status, body=body, content_type="application/json")
 
