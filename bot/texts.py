@@ -745,18 +745,27 @@ def picks(
     blocks = [f"🍿 <b>{intro if intro is not None else _('Your picks')}</b>"]
     for number, pick in enumerate(items, offset + 1):
         link = f" · {links[pick.movie_id]}" if links.get(pick.movie_id) else ""
-        support = ngettext(
-            "liked by {support} of {neighbors} person with your taste",
-            "liked by {support} of {neighbors} people with your taste",
-            pick.neighbors,
-        ).format(support=pick.support, neighbors=pick.neighbors)
         why = because(reasons.get(pick.movie_id, ()))
-        detail = f"{why}\n<i>{support}</i>" if why else support
+        detail = _detail(why, pick)
         blocks.append(
             f"\n<b>{number}. {title(pick.title)}</b>\n<i>{_genres(pick.genres)}</i>{link}\n"
             + detail
         )
     return join_blocks(blocks, "\n" + _("Rate a pick to refine the next list."))
+
+
+def _detail(why: str, pick: Pick) -> str:
+    """The reason, then how many people of the person's taste liked the pick. A pick that the
+    item graph alone brought in (films like yours, nobody among those people rated it) has no
+    such count: "liked by 0 of 200" would read as a warning."""
+    if not pick.support:
+        return why
+    support = ngettext(
+        "liked by {support} of {neighbors} person with your taste",
+        "liked by {support} of {neighbors} people with your taste",
+        pick.neighbors,
+    ).format(support=pick.support, neighbors=pick.neighbors)
+    return f"{why}\n<i>{support}</i>" if why else support
 
 
 def join_blocks_inline(names: Sequence[str], limit: int = 8) -> str:

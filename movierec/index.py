@@ -5,6 +5,9 @@ A local index directory (`$MOVIEREC_HOME/index/<dataset>-<fingerprint>/`) holds:
 * `manifest.json`: schema version, data set fingerprint, normalisation statistics, sizes;
 * `vectors/`: the user vectors as memory-mapped CSR arrays (the aggregation step reads these);
 * `popularity.npy`, `mean_rating.npy`: per-movie counts and means (cold start, damping, titles);
+* `graph/`: the pruned item graph that the default scoring blends in (`movierec.graph`). A large
+  one (a sampled build: ml-25m, ml-32m) is built in a worker process while the Edge shard is
+  written, so the two use both cores (a thread would not: the shard's engine holds the GIL);
 * `shard/`: the Qdrant Edge shard, when the embedded store is used.
 
 Builds happen in a temporary sibling directory that is renamed into place only when complete, so a
@@ -23,8 +26,11 @@ import json
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -35,13 +41,14 @@ import pandas as pd
 from movierec.config import COLLECTION_NAME, Settings, StoreKind
 from movierec.data import fingerprint as data_fingerprint
 from movierec.data import load_dataset, load_movies, load_users
+from movierec.graph import PRODUCT_BUDGET, GraphParams, ItemGraph, build_graph, products
 from movierec.store.base import VectorStore
 from movierec.store.edge import EdgeStore
 from movierec.store.server import CollectionOptions, ServerStore, connect
 from movierec.vectors import RatingStats, UserVectors, build_user_vectors
 
 log = logging.getLogger("movierec")
-SCHEMA_VERSION = 2  # 2: Edge shards without a WAL (shareable between processes)
+SCHEMA_VERSION = 3  # 2: Edge shards without a WAL (shareable between processes); 3: item graph
 
 
 @dataclass(frozen=True)
@@ -140,12 +147,14 @@ def build_local(
         )
         np.save(staging / "popularity.npy", counts)
         np.save(staging / "mean_rating.npy", np.divide(sums, np.maximum(counts, 1)))
-        if with_edge:
-            store = EdgeStore.create(staging / "shard")
-            try:
-                store.upload(vectors, user_payloads(users), progress=progress)
-            finally:
-                store.close()
+        with _graph_builder(vectors, columns, staging) as graph_built:
+            if with_edge:
+                store = EdgeStore.create(staging / "shard")
+                try:
+                    store.upload(vectors, user_payloads(users), progress=progress)
+                finally:
+                    store.close()
+            graph_built()
         (staging / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2))
         shutil.rmtree(root, ignore_errors=True)
         os.replace(staging, root)
@@ -153,6 +162,55 @@ def build_local(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return manifest
+
+
+@contextmanager
+def _graph_builder(
+    vectors: UserVectors, columns: int, staging: Path, budget: float = PRODUCT_BUDGET
+) -> Iterator[Callable[[], GraphParams]]:
+    """The item graph of `staging`'s saved vectors, being built while the caller goes on; the
+    yielded function waits for it and returns what was built.
+
+    A graph within the exact budget (ml-1m and smaller, every test) takes a second or two and is
+    built right here; a sampled one (ml-25m, ml-32m) in a child process, `python -m
+    movierec.graph`, that reads the saved, memory-mapped vectors, so the Edge upload in this
+    process and the graph each get a core. A plain child process, not multiprocessing: a
+    caller's script without a `__main__` guard must not be re-run by it.
+    """
+    started = time.monotonic()
+    if products(vectors) <= budget:
+        build_graph(vectors, columns, budget=budget).save(staging / "graph")
+        yield lambda: _built(staging, started)
+        return
+    command = [sys.executable, "-m", "movierec.graph", str(staging), str(columns), repr(budget)]
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def wait() -> GraphParams:
+        _, errors = child.communicate()
+        if child.returncode:
+            tail = errors.decode(errors="replace").strip().splitlines()[-3:]
+            raise RuntimeError(f"building the item graph failed: {' / '.join(tail)}")
+        return _built(staging, started)
+
+    try:
+        yield wait
+    finally:
+        if child.poll() is None:  # the caller failed first: do not leave the child running
+            child.kill()
+            child.wait()
+
+
+def _built(staging: Path, started: float) -> GraphParams:
+    graph = ItemGraph.load(staging / "graph")
+    sample = " (from a sample of the ratings)" if graph.params.sampled else ""
+    log.info(
+        "item graph: %d edges, %d films%s, %.1f s",
+        graph.edges,
+        graph.params.films,
+        sample,
+        time.monotonic() - started,
+    )
+    return graph.params
 
 
 def add_edge_shard(root: Path, users: pd.DataFrame | None, progress: bool = False) -> None:
@@ -212,6 +270,7 @@ class LoadedIndex:
     manifest: Manifest
     popularity: np.ndarray  # ratings per movie id, `manifest.columns` long
     mean_rating: np.ndarray  # mean rating per movie id, `manifest.columns` long
+    graph: ItemGraph  # films like yours (memory-mapped)
 
     def close(self) -> None:
         self.store.close()
@@ -228,6 +287,7 @@ def _loaded(
         manifest,
         np.load(root / "popularity.npy"),
         np.load(root / "mean_rating.npy"),
+        ItemGraph.load(root / "graph"),
     )
 
 

@@ -25,9 +25,11 @@ from movierec.scoring import (
     MovieScores,
     Scoring,
     aggregate,
+    blend,
     candidate_mask,
     combine_group,
     get_scoring,
+    idf,
     rank,
 )
 from movierec.scoring import explain as explain_picks
@@ -36,6 +38,7 @@ if TYPE_CHECKING:  # titles pulls in rapidfuzz; evaluation never needs it
     from movierec.titles import MatchResult, TitleIndex
 
 MAX_PREFERENCES = 5_000
+MAX_GRAPH_REASONS = 200  # likes read for a graph reason: a few ms even at 800 edges a film
 
 
 def _likes(preferences: Mapping[int, float]) -> list[int]:
@@ -202,7 +205,9 @@ class Recommender:
         self.vectors = index.vectors
         self.manifest = index.manifest
         self.popularity = index.popularity
+        self.graph = index.graph
         self.catalogue = Catalogue(index.movies, index.popularity, index.mean_rating)
+        self._idf = idf(self.popularity, len(self.vectors))
 
     @classmethod
     def open(
@@ -334,8 +339,19 @@ class Recommender:
         return self._scores(cleaned, get_scoring(scoring))
 
     def _scores(self, preferences: dict[int, float], scoring: Scoring) -> MovieScores:
-        neighbors = self.store.neighbors(preferences, scoring.neighbors, scoring.vector)
-        return aggregate(neighbors, self.vectors, scoring, self.manifest.columns, self.popularity)
+        """The neighbours' scores (the query IDF-weighted if the scoring says so), blended with
+        the item graph's when the scoring has a graph weight; see `movierec.scoring`."""
+        query = preferences
+        if scoring.idf_power:
+            query = {m: w * float(self._idf[m]) ** scoring.idf_power for m, w in query.items()}
+        neighbors = self.store.neighbors(query, scoring.neighbors, scoring.vector)
+        columns = self.manifest.columns
+        scores = aggregate(neighbors, self.vectors, scoring, columns, self.popularity)
+        if not scoring.graph_weight:
+            return scores
+        allowed = self._catalogue_ids.copy()
+        allowed[[m for m in preferences if m < columns]] = False
+        return blend(scores, self.graph.scores(preferences, columns), scoring.graph_weight, allowed)
 
     def recommend(
         self,
@@ -362,12 +378,10 @@ class Recommender:
         prefs = self.clean_preferences(preferences, strict=strict)
         scores = self._scores(prefs, chosen)
         skip = set(prefs) | {int(m) for m in exclude}
-        mask = candidate_mask(scores.raters, skip, chosen.min_support)
+        mask = candidate_mask(scores.raters, skip, chosen.min_support, scores.reach)
         mask &= self._pickable(allowed)  # both are manifest.columns long
         ranked = [int(m) for m in rank(scores.scores, mask, max(limit, 0), max(offset, 0))]
-        reasons = (
-            explain_picks(scores.rows, _likes(prefs), ranked) if explain else [()] * len(ranked)
-        )
+        reasons = self._reasons(scores, _likes(prefs), ranked) if explain else [()] * len(ranked)
         return [
             self._pick(movie_id, scores, because)
             for movie_id, because in zip(ranked, reasons, strict=True)
@@ -425,8 +439,8 @@ class Recommender:
             )
         return picks
 
-    @staticmethod
     def _member_reasons(
+        self,
         per_member: Mapping[Member, MovieScores],
         preferences: Mapping[Member, dict[int, float]],
         ranked: list[tuple[int, float, tuple[Member, ...]]],
@@ -438,9 +452,37 @@ class Recommender:
             theirs = [movie_id for movie_id, _, matches in ranked if key in matches]
             if not theirs:
                 continue
-            found = explain_picks(scores.rows, _likes(preferences[key]), theirs, most=1)
+            found = self._reasons(scores, _likes(preferences[key]), theirs, most=1)
             reasons.update({(key, m): because for m, because in zip(theirs, found, strict=True)})
         return reasons
+
+    def _reasons(
+        self, scores: MovieScores, likes: list[int], picks: list[int], most: int = 2
+    ) -> list[tuple[int, ...]]:
+        """Each pick's reasons from the neighbours who support it (`movierec.scoring.explain`);
+        a pick that no neighbour rated at all (the graph alone brought it in) cites the like with
+        the strongest graph edge to it. A pick the neighbours rated but none liked cites nothing."""
+        found = explain_picks(scores.rows, likes, picks, most)
+        if scores.reach is None:
+            return found
+        return [
+            because or (self._graph_reason(likes, m) if not scores.raters[m] else ())
+            for because, m in zip(found, picks, strict=True)
+        ]
+
+    def _graph_reason(self, likes: list[int], movie_id: int) -> tuple[int, ...]:
+        """The like whose graph row weighs `movie_id` most, or () when no like leads to it."""
+        best = 0.0
+        reason: tuple[int, ...] = ()
+        graph = self.graph
+        for like in likes[:MAX_GRAPH_REASONS]:
+            if like >= graph.columns:
+                continue
+            start, stop = graph.indptr[like], graph.indptr[like + 1]
+            hits = np.flatnonzero(graph.indices[start:stop] == movie_id)
+            if len(hits) and graph.weights[start + hits[0]] > best:
+                best, reason = float(graph.weights[start + hits[0]]), (like,)
+        return reason
 
     def _pick(self, movie_id: int, scores: MovieScores, because: tuple[int, ...] = ()) -> Pick:
         movie = self._movie(movie_id)

@@ -229,7 +229,7 @@ def test_grid_shortcut_picks_exactly_what_recommend_picks(two_tastes: Path, tmp_
     split = split_users(data.ratings, seed=0)
     cases = make_cases(split.held_out, split.test_users, 5)
     assert cases
-    scorings = [SCORINGS["seed"], SCORINGS["default"], *grid_scorings((3, 10), damping=(0.5,))]
+    scorings = [SCORINGS["seed"], SCORINGS["neighbors"], *grid_scorings((3, 10), damping=(0.5,))]
     allowed = np.zeros(N_MOVIES + 1, bool)
     allowed[1:] = True
     with Recommender.build(split.train, data.movies, tmp_path / "index") as rec:
@@ -279,7 +279,17 @@ def test_run_evaluation_on_two_tastes(
     assert set(result.ease_lambda.values()) <= {1.0, 50.0}
     assert len(result.grid) == 2 * 2 * 2 * 2 and result.chosen in result.grid
     cells = {(r.split, r.method, r.reveals): r for r in result.results}
-    methods = ("popular", "seed", "default", "ease", "ease-seen", "rp3beta", "itemknn", "ials")
+    methods = (
+        "popular",
+        "seed",
+        "default",
+        "neighbors",
+        "ease",
+        "ease-seen",
+        "rp3beta",
+        "itemknn",
+        "ials",
+    )
     methods += ("blend",)
     assert {m for _, m, _ in cells} >= set(methods)
     tuned = {t.method: t for t in result.tuned}
@@ -304,7 +314,7 @@ def test_run_evaluation_on_two_tastes(
         for row in test.values():
             assert 0 < row.users <= 20
             assert 0.0 <= row.precision <= 1.0 and 0.0 <= row.coverage <= 1.0
-    baselines = ("seed", "ease", "ease-seen", "rp3beta", "itemknn", "ials")
+    baselines = ("seed", "neighbors", "ease", "ease-seen", "rp3beta", "itemknn", "ials")
     assert {(m.method, m.versus, m.metric) for m in evaluation.margins(result, "test", 10)} == {
         (method, versus, metric)
         for method, against in (("default", baselines), ("blend", ("default", *baselines)))
@@ -397,7 +407,32 @@ def test_coordinate_search_climbs_to_the_top_and_says_when_it_is_on_an_edge() ->
 
 
 # ----------------------------------------------------------------------------- the blend
-def test_the_blends_ends_are_the_default_and_the_item_graph(
+def test_the_shipped_default_is_the_studys_blend_at_its_tuned_point(
+    two_tastes: Path, tmp_path: Path
+) -> None:
+    """The product's blend (query IDF, graph built in the index, scaling, candidates) picks what
+    the study's prototype picks at the same parameters: the evaluation measured what ships."""
+    data = load_dataset(two_tastes)
+    split = split_users(data.ratings, seed=0)
+    cases = make_cases(split.held_out, split.test_users, 5)
+    # the bot knows likes and dislikes only; the study also reads 3-star reveals as seen
+    signed = [c for c in cases if c.revealed == set(c.query)]
+    assert len(signed) >= 5
+    default = SCORINGS["default"]
+    assert default.graph_weight > 0 and default.idf_power > 0
+    with Recommender.build(split.train, data.movies, tmp_path / "index") as rec:
+        columns = rec.manifest.columns
+        allowed = np.zeros(columns, bool)
+        allowed[1:] = True
+        blender = study.Blender(rec, RP3beta(split.train, columns), allowed)
+        params = {**study.FIXED, "neighbours": default.neighbors}
+        as_shipped = scoring_ranker(rec, default)
+        for case in signed:
+            expected = blender.ranker(params, default.graph_weight)(case).tolist()
+            assert as_shipped(case).tolist() == expected
+
+
+def test_the_blends_ends_are_the_neighbours_and_the_item_graph(
     two_tastes: Path, tmp_path: Path
 ) -> None:
     data = load_dataset(two_tastes)
@@ -409,7 +444,7 @@ def test_the_blends_ends_are_the_default_and_the_item_graph(
         allowed[1:] = True
         base = RP3beta(split.train, columns)
         blender = study.Blender(rec, base, allowed)
-        default = SCORINGS["default"]
+        default = SCORINGS["neighbors"]
         params = {
             "neighbours": default.neighbors,
             "similarity_power": default.similarity_power,
@@ -424,7 +459,7 @@ def test_the_blends_ends_are_the_default_and_the_item_graph(
         rp3 = item_ranker(graph, allowed, "seen")
         as_shipped = scoring_ranker(rec, default)
         for case in cases:
-            # 100 neighbours of 160 rated every film, so the candidates are the default's
+            # 100 neighbours of 160 rated every film, so the candidates are the neighbours'
             assert blender.ranker(params, 0.0)(case).tolist() == as_shipped(case).tolist()
             positive = int((graph.scores(case.seen())[1:] > 0).sum()) - len(case.revealed)
             n = min(max(positive, 0), 20)

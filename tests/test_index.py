@@ -6,12 +6,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from movierec.config import Settings, StoreKind
 from movierec.data import fingerprint
 from movierec.index import LoadedIndex, build_index, open_index, read_manifest
 from movierec.recommender import Recommender
+from movierec.vectors import RatingStats, build_user_vectors
 from tests.test_data import write_dat
 
 
@@ -151,3 +154,38 @@ def test_the_server_store_without_a_url_says_what_to_set(tmp_path: Path) -> None
     settings = Settings(home=tmp_path / "h", movielens_dir=data, store=StoreKind.SERVER)
     with pytest.raises(ValueError, match="QDRANT_URL"):
         open_index(settings, data_dir=data)
+
+
+def test_a_sampled_graph_is_built_in_a_child_process_like_the_exact_one(tmp_path: Path) -> None:
+    """Over the product budget the graph comes from `python -m movierec.graph` reading the saved
+    vectors; with a budget above the data it is the exact graph, built in this process."""
+    from movierec.graph import ItemGraph, build_graph, products
+    from movierec.index import _graph_builder
+
+    rng = np.random.default_rng(3)
+    rows = [(u, m, float(rng.integers(1, 6))) for u in range(1, 60) for m in rng.choice(80, 25)]
+    frame = pd.DataFrame(rows, columns=["user_id", "movie_id", "rating"]).drop_duplicates(
+        ["user_id", "movie_id"]
+    )
+    vectors = build_user_vectors(frame, RatingStats.of(frame))
+    vectors.save(tmp_path / "exact" / "vectors")
+    vectors.save(tmp_path / "sampled" / "vectors")
+    total = products(vectors)
+    with _graph_builder(vectors, 80, tmp_path / "exact", budget=total) as built:
+        exact_params = built()
+    assert not exact_params.sampled and exact_params.ratings == vectors.nnz
+    with _graph_builder(vectors, 80, tmp_path / "sampled", budget=total / 4) as built:
+        sampled_params = built()
+    assert sampled_params.sampled and sampled_params.ratings < vectors.nnz
+    exact = ItemGraph.load(tmp_path / "exact" / "graph")
+    direct = build_graph(vectors, 80)
+    assert np.array_equal(exact.indices, direct.indices)
+    assert np.allclose(exact.weights, direct.weights)
+    here = build_graph(vectors, 80, budget=total / 4)
+    sampled = ItemGraph.load(tmp_path / "sampled" / "graph")
+    assert here.params == sampled_params  # seeded: the child's sample is the one made here
+    assert np.array_equal(here.indices, sampled.indices)
+    (tmp_path / "broken").mkdir()  # no vectors: the child fails, the build says why
+    broken = _graph_builder(vectors, 80, tmp_path / "broken", budget=total / 4)
+    with pytest.raises(RuntimeError, match="item graph failed"), broken as built:
+        built()

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from movierec.recommender import Recommender
+from movierec.scoring import Scoring
 from tests.conftest import SEED_PREFERENCES
 
 STAR_WARS = (260, 1196, 1210)  # A New Hope, The Empire Strikes Back, Return of the Jedi
@@ -160,3 +161,53 @@ def test_aggregate_keeps_the_neighbors_rows_and_weights(recommender: Recommender
     scores = recommender.movie_scores({260: 1}, scoring="seed")
     assert scores.rows is not None and len(scores.rows.weights) == scores.neighbors == 20
     assert np.all(scores.rows.weights == 1.0)  # the seed counts every neighbor once
+
+
+@pytest.fixture(scope="module")
+def reach(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recommender]:
+    """Users 1-3 rated A and X; user 4 rated A, G and H (a longer row: the least similar to
+    someone who only rated A). With one neighbour, G and H are reached by the item graph alone."""
+    rows = [(u, m, 5.0) for u in (1, 2, 3) for m in (1, 10)]
+    rows += [(4, 1, 5.0), (4, 20, 5.0), (4, 30, 4.0), (5, 10, 1.0), (5, 30, 2.0)]
+    ratings_df = pd.DataFrame(rows, columns=["user_id", "movie_id", "rating"])
+    ids = [1, 10, 20, 30]
+    movies = pd.DataFrame(
+        {
+            "title": [f"Film {m} (2000)" for m in ids],
+            "year": pd.array([2000] * 4, dtype="Int64"),
+            "genres": [("Drama",)] * 4,
+        },
+        index=pd.Index(ids, name="movie_id"),
+    )
+    rec = Recommender.build(ratings_df, movies, tmp_path_factory.mktemp("reach") / "index")
+    yield rec
+    rec.close()
+
+
+def test_a_pick_only_the_graph_reached_cites_the_like_that_leads_to_it(
+    reach: Recommender,
+) -> None:
+    one = Scoring("one", neighbors=1, vector="unit", seen_weight=1.0, graph_weight=0.5)
+    picks = {p.movie_id: p for p in reach.recommend({1: 1.0}, limit=5, scoring=one)}
+    assert set(picks) == {10, 20, 30}
+    assert picks[10].support == 1 and picks[10].because == (1,)  # the one neighbour liked X
+    for graph_only in (20, 30):  # no neighbour rated them: the graph edge A -> G is the reason
+        assert picks[graph_only].support == 0 and picks[graph_only].because == (1,)
+    without = Scoring("one", neighbors=1, vector="unit", seen_weight=1.0)
+    assert {p.movie_id for p in reach.recommend({1: 1.0}, limit=5, scoring=without)} == {10}
+    # a person whose only like leads nowhere in the graph gets no invented reason
+    picks = reach.recommend({1: -1.0, 20: 1.0}, limit=5, scoring=one)
+    for pick in picks:
+        assert pick.because in ((), (20,))
+
+
+def test_a_graph_pick_is_shown_with_its_reason_and_no_zero_count() -> None:
+    from bot import texts
+    from movierec.recommender import Pick
+
+    graph_only = Pick(20, "Film G", 2000, ("Drama",), 0.9, 0, 200, (1,))
+    liked = Pick(10, "Film X", 2000, ("Drama",), 0.8, 12, 200, (1,))
+    shown = texts.picks([graph_only, liked], 0, reasons={20: ["Film A"], 10: ["Film A"]})
+    first, second = shown.split("Film G")[1].split("Film X")
+    assert "because you liked Film A" in first and "liked by" not in first
+    assert "because you liked Film A" in second and "liked by 12 of 200 people" in second

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from movierec.recommender import PreferencesError, Recommender
+from movierec.scoring import SCORINGS
 from movierec.store.base import cut_neighbors
 from tests.conftest import SEED_PREFERENCES, SEED_TABLE
 
@@ -162,9 +163,9 @@ def genre_mask(rec: Recommender, genre: str, length: int | None = None) -> np.nd
 
 def test_allowed_restricts_the_candidates_before_ranking(recommender: Recommender) -> None:
     """Horror for a Star Wars fan: five horror films, the best horror films of the whole ranking,
-    where filtering the five unfiltered picks afterwards would have left only Alien."""
+    where filtering the five unfiltered picks afterwards would have left at most one."""
     unfiltered = recommender.recommend(SEED_PREFERENCES, limit=500)
-    assert [p.title for p in unfiltered[:5] if "Horror" in p.genres] == ["Alien (1979)"]
+    assert len([p for p in unfiltered[:5] if "Horror" in p.genres]) <= 1
     horror = genre_mask(recommender, "Horror")
     picks = recommender.recommend(SEED_PREFERENCES, limit=5, allowed=horror)
     assert len(picks) == 5 and all("Horror" in p.genres for p in picks)
@@ -214,7 +215,7 @@ def test_strict_false_ignores_films_that_left_the_catalogue(recommender: Recomme
     with pytest.raises(PreferencesError, match="at least one film"):
         recommender.recommend({999_999: 1}, strict=False)
     scores = recommender.movie_scores(stored, strict=False)
-    assert scores.neighbors == 100
+    assert scores.neighbors == SCORINGS["default"].neighbors
 
 
 def test_a_member_with_only_vanished_films_does_not_fail_the_group(

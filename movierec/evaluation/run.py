@@ -123,6 +123,8 @@ def scoring_params(scoring: Scoring) -> dict[str, Any]:
         "popularity_damping": scoring.popularity_damping,
         "min_support": scoring.min_support,
         "seen_weight": scoring.seen_weight,
+        "idf_power": scoring.idf_power,
+        "graph_weight": scoring.graph_weight,
     }
 
 
@@ -139,6 +141,8 @@ def grid_tallies(
     The store's neighbour order is total (similarity, then user id), so the k best are the first k
     of the largest request; each scoring then aggregates exactly what `recommend` would.
     """
+    if any(s.graph_weight or s.idf_power for s in scorings):
+        raise ValueError("the grid shortcut reads the neighbours only: no graph, no IDF query")
     tallies = {s: Tally() for s in scorings}
     largest = {v: max(s.neighbors for s in scorings if s.vector == v) for v in VECTOR_NAMES}
     largest = {v: k for v, k in largest.items() if any(s.vector == v for s in scorings)}
@@ -412,6 +416,7 @@ def run_evaluation(
                 "popular": popular_ranker(popularity, allowed),
                 "seed": scoring_ranker(rec, SCORINGS["seed"]),
                 "default": scoring_ranker(rec, SCORINGS["default"]),
+                "neighbors": scoring_ranker(rec, SCORINGS["neighbors"]),
                 **{
                     name: ease_ranker(ease.fit(best_lambda[name]), allowed, seen)
                     for name, seen in EASES.items()
@@ -468,7 +473,7 @@ def run_evaluation(
                     t.row(catalogue_size, name, split=split_name, reveals=n)
                     for name, t in done.items()
                 ]
-                versus = ("seed", *EASES, *families)
+                versus = ("seed", "neighbors", *EASES, *families)
                 margins += margin_rows(done, "default", versus, split_name, n)
                 if study:
                     margins += margin_rows(done, "blend", ("default", *versus), split_name, n)
