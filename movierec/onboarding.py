@@ -2,24 +2,32 @@
 
 A fixed list of the most popular films wastes questions: many people have seen none of them, and
 three Star Wars films say the same thing three times. Each question here is chosen from the
-answers so far to be both likely *seen* and *informative*, the two halves of the usual
-active-learning criteria for collaborative filtering (popularity × entropy, Rashid et al. 2002;
-"divisive among the people like you", Elahi et al. 2016):
+answers so far, in two phases.
 
-    score(film) = seen(film)³ × (0.25 + divisive(film)) × (1 − overlap(film, asked))²
+1. **Cover**, until the person has seen a film asked (every answer so far "haven't seen"): the
+   film most often seen among the known users who have seen *none* of the films asked either
+   (they count 1, everybody else 0). A question nobody can answer teaches nothing, and before the
+   first "seen" the answers are always the same, so this phase is one fixed list for everybody:
+   the greedy cover of "has seen at least one", within 2–2.5 points of the best that any
+   six films could do on the held-out users (docs/evaluation.md).
+2. **Inform**, from the first 👍 / 👎 on: a film both likely *seen* and *informative*, the two
+   halves of the usual active-learning criteria for collaborative filtering (popularity ×
+   entropy, Rashid et al. 2002; "divisive among the people like you", Elahi et al. 2016):
 
-* `seen` and `divisive` (4·p·(1−p), p = share who rated it above their mean) are read over all
-  known users, each weighted by how much they are like the person so far: a user who saw a film
-  the person hasn't (or the reverse) counts a tenth, one who disliked what the person liked counts
-  0.3. Before any answer that is everybody; after "haven't seen" answers it turns towards people
-  who haven't seen those films either, whose films the person is more likely to know; after likes
-  and dislikes, towards people of the same taste, where a divisive film tells them apart.
-* `overlap` is the largest rater-set cosine between the film and a film already asked (over a
-  pool of the 300 best-known films): a second Star Wars film after the first adds little.
+       score(film) = seen(film)³ × (0.5 + divisive(film)) × (1 − overlap(film, asked))⁴
+
+   * `seen` and `divisive` (4·p·(1−p), p = share who rated it above their mean) are read over
+     all known users, each weighted by how much they are like the person so far: a user who saw
+     a film the person hasn't (or the reverse) counts a tenth, one who disliked what the person
+     liked counts 0.3. So the next film is one the person's current neighbours have seen, and
+     one that tells those neighbours apart.
+   * `overlap` is the largest rater-set cosine between the film and a film already asked (over a
+     pool of the 300 best-known films): a second Star Wars film after the first adds little.
 
 The exponents and weights were chosen on validation users (`movierec evaluate --onboarding`,
-docs/evaluation.md). The person can stop at any time: the bot offers its picks from the first
-answer on.
+docs/evaluation.md), never on the test users. The person can stop at any time: the bot offers its
+picks from the first answer on. The bot's buttons give +1, −1 or None; 0 ("seen, no opinion") is
+accepted and counts as seen.
 """
 
 from __future__ import annotations
@@ -36,12 +44,13 @@ from movierec.recommender import Recommender
 POOL = 300  # the best-known films a question is chosen from
 BLOCK = 20_000  # users read at a time when the answers matrix is built
 MIN_MEAN = 3.0  # not a film most people disliked: a question should be pleasant to answer
-BASE = 0.25  # how much a film everyone agrees on still tells (it confirms a neighbourhood)
+BASE = 0.5  # how much a film everyone agrees on still tells (it confirms a neighbourhood)
 LIKED_POWER = 0.0  # > 0 favours films people liked: a 👍 tells the recommender more than a 👎
 SEEN_POWER = 3.0  # > 1 favours films people have seen over informative ones (chosen on validation)
-OVERLAP_POWER = 2.0  # how hard a film like one already asked is pushed down
+OVERLAP_POWER = 4.0  # how hard a film like one already asked is pushed down
 MISMATCH = 0.1  # a user who saw a film the person hasn't (or the reverse) counts this much
 SIGN_MISMATCH = 0.3  # a user who disliked what the person liked (or the reverse)
+COVER: float | None = 0.0  # before anything was seen: weight of users who saw a film asked
 
 Answer = float | None  # +1 liked, -1 disliked, 0 seen (no opinion), None: haven't seen
 
@@ -56,6 +65,9 @@ class Onboarding:
     overlap_power: float = OVERLAP_POWER
     base: float = BASE
     liked_power: float = LIKED_POWER
+    mismatch: float = MISMATCH
+    sign_mismatch: float = SIGN_MISMATCH
+    cover: float | None = COVER
 
     @cached_property
     def pool(self) -> np.ndarray:
@@ -97,6 +109,16 @@ class Onboarding:
         shape = (users, len(self.pool))
         return sp.csc_matrix((data, (rows, cols_all)), shape=shape)
 
+    @cached_property
+    def _seen(self) -> sp.csc_matrix:
+        """users × pool, 1 where the user saw the film."""
+        return self._marked(liked_only=False)
+
+    @cached_property
+    def _liked(self) -> sp.csc_matrix:
+        """users × pool, 1 where the user liked the film (rated it above their mean)."""
+        return self._marked(liked_only=True)
+
     def _marked(self, liked_only: bool) -> sp.csc_matrix:
         """users × pool, 1 where the user saw (or liked) the film."""
         marked = self._raters.copy()
@@ -107,22 +129,44 @@ class Onboarding:
     @cached_property
     def _overlap(self) -> np.ndarray:
         """pool × pool cosine between rater sets (who saw both)."""
-        seen = self._marked(liked_only=False)
+        seen = self._seen
         gram = (seen.T @ seen).toarray()
         norms = np.sqrt(np.maximum(np.diag(gram), 1.0))
         cosine: np.ndarray = gram / norms[:, None] / norms[None, :]
         return cosine
 
-    @cached_property
-    def _global(self) -> tuple[np.ndarray, np.ndarray]:
-        """(seen share, liked share among those who saw) per pool film, over everyone."""
-        seen = np.asarray(self._marked(liked_only=False).sum(axis=0)).ravel()
-        liked = np.asarray(self._marked(liked_only=True).sum(axis=0)).ravel()
-        users = max(self._raters.shape[0], 1)
-        return seen / users, liked / np.maximum(seen, 1)
-
     def next_questions(self, answers: Mapping[int, Answer], count: int = 1) -> list[int]:
         """The next `count` films to ask about, best first (none already answered)."""
+        if self.cover is not None and all(v is None for v in answers.values()):
+            chosen = self._cover(answers, count)
+            if len(chosen) == count:
+                return chosen
+            answers = {**answers, **dict.fromkeys(chosen)}
+            return chosen + self._informative(answers, count - len(chosen))
+        return self._informative(answers, count)
+
+    def _cover(self, answers: Mapping[int, Answer], count: int) -> list[int]:
+        """Before the person has seen any film asked: the film most seen among the users who have
+        seen none of them either (a greedy cover of "has seen at least one")."""
+        seen = self._seen
+        position = {int(m): i for i, m in enumerate(self.pool)}
+        asked = [position[m] for m in answers if m in position]
+        unseen = np.ones(seen.shape[0])
+        if asked:
+            unseen[np.unique(seen[:, asked].indices)] = self.cover or 0.0
+        chosen: list[int] = []
+        for _ in range(count):
+            reach = np.asarray(seen.T @ unseen).ravel()
+            reach[asked + chosen] = -1.0
+            best = int(np.argmax(reach))
+            if reach[best] <= 0:
+                break
+            chosen.append(best)
+            unseen[seen[:, best].indices] = self.cover or 0.0
+        return [int(self.pool[c]) for c in chosen]
+
+    def _informative(self, answers: Mapping[int, Answer], count: int) -> list[int]:
+        """Likely seen and telling apart the people who answered like the person so far."""
         weights = self.weights(answers)
         seen_share, liked_share = self._shares(weights)
         divisive = 4.0 * liked_share * (1.0 - liked_share)
@@ -155,12 +199,12 @@ class Onboarding:
             start, end = raters.indptr[column], raters.indptr[column + 1]
             users, signs = raters.indices[start:end], raters.data[start:end]
             if given is None:  # hasn't seen it: unlike the people who did
-                weights[users] *= MISMATCH
+                weights[users] *= self.mismatch
                 continue
-            factor = np.full(raters.shape[0], MISMATCH)  # didn't see it: unlike the person
+            factor = np.full(raters.shape[0], self.mismatch)  # didn't see it: unlike the person
             if given:
                 agree = np.sign(signs) == np.sign(given)
-                factor[users] = np.where(agree, 1.0, SIGN_MISMATCH)
+                factor[users] = np.where(agree, 1.0, self.sign_mismatch)
             else:
                 factor[users] = 1.0
             weights *= factor
@@ -169,8 +213,8 @@ class Onboarding:
     def _shares(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(weighted share who saw each pool film, weighted share who liked it of those)."""
         total = max(float(weights.sum()), 1e-12)
-        seen = self._marked(liked_only=False).T @ weights
-        liked = self._marked(liked_only=True).T @ weights
+        seen = self._seen.T @ weights
+        liked = self._liked.T @ weights
         return np.asarray(seen).ravel() / total, np.asarray(liked).ravel() / np.maximum(seen, 1e-12)
 
 

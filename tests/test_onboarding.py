@@ -9,8 +9,8 @@ import pytest
 
 import movierec.onboarding as onboarding
 from movierec.data import load_dataset
-from movierec.evaluation.onboarding import evaluate_onboarding, format_onboarding
-from movierec.onboarding import Onboarding
+from movierec.evaluation.onboarding import answer, evaluate_onboarding, format_onboarding
+from movierec.onboarding import Onboarding, preferences
 from movierec.recommender import Recommender
 
 STAR_WARS = {260, 1196, 1210}
@@ -29,16 +29,20 @@ def test_the_answers_matrix_is_the_same_read_in_blocks(
 def test_questions_are_new_and_not_alike(recommender: Recommender) -> None:
     chooser = Onboarding(recommender)
     first = chooser.next_questions({}, 6)
-    assert len(first) == len(set(first)) == 6 and len(set(first) & STAR_WARS) <= 1
+    assert len(first) == len(set(first)) == 6
     answers: dict[int, float | None] = {first[0]: None, first[1]: 1.0, first[2]: -1.0}
     following = chooser.next_questions(answers, 3)
     assert len(following) == 3 and not set(following) & set(answers)
+    liked = {2858: 1.0}  # American Beauty: from here on the questions inform
+    assert len(set(chooser.next_questions(liked, 6)) & STAR_WARS) <= 1
+    alike = Onboarding(recommender, overlap_power=0.0).next_questions(liked, 6)
+    assert len(set(alike) & STAR_WARS) >= 2  # what the overlap term prevents
 
 
 def test_weights_follow_the_answers(recommender: Recommender) -> None:
     chooser = Onboarding(recommender)
     film = int(chooser.pool[0])
-    seen = np.asarray((chooser._marked(liked_only=False)[:, 0]).todense()).ravel() > 0
+    seen = np.asarray((chooser._seen[:, 0]).todense()).ravel() > 0
     unseen = chooser.weights({film: None})
     assert unseen[seen].max() < unseen[~seen].min()  # people who saw it count less
     liked = chooser.weights({film: 1.0})
@@ -56,3 +60,41 @@ def test_the_evaluation_compares_both_strategies(ml1m_dir: Path, tmp_path: Path)
     by = {(r.strategy, r.questions): r.answered for r in rows}
     assert by[("adaptive", 3)] <= by[("adaptive", 10)]  # more questions reach more people
     assert "| 6 | adaptive |" in format_onboarding(rows)
+
+
+def covering_data(folder: Path) -> Path:
+    """100 generated people (ml-1m layout): film 1 seen by 1–60, film 2 by 1–50 (the second best
+    known, but only by people who saw film 1), film 3 by 61–90 (less known, the only one people
+    61–90 saw), film 4 by 20–60 and film 5 by 91–100."""
+    seen = {1: range(1, 61), 2: range(1, 51), 3: range(61, 91), 4: range(20, 61), 5: range(91, 101)}
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [f"{u}::{m}::{3 + (u * m) % 3}::0" for m, users in seen.items() for u in users]
+    (folder / "ratings.dat").write_text("\n".join(lines) + "\n")
+    titles = [f"{m}::Film {m} (1990)::Drama" for m in seen]
+    (folder / "movies.dat").write_text("\n".join(titles) + "\n")
+    return folder
+
+
+def test_until_something_was_seen_the_questions_cover_the_people_not_reached(
+    tmp_path: Path,
+) -> None:
+    data = load_dataset(covering_data(tmp_path / "d"))
+    with Recommender.build(data.ratings, data.movies, tmp_path / "i") as rec:
+        chooser = Onboarding(rec)
+        assert chooser.next_questions({}, 1) == [1]  # the best-known film first
+        # film 2 is better known than film 3, but everybody who saw it saw film 1 too
+        assert chooser.next_questions({1: None}, 1) == [3]
+        assert chooser.next_questions({1: None, 3: None}, 1) == [5]
+        assert chooser.next_questions({}, 3) == [1, 3, 5]  # a batch covers the same way
+        # once the person has seen one, the questions turn to people who saw it too
+        assert chooser.next_questions({1: 1.0}, 1)[0] in {2, 4}
+        assert list(chooser.pool[:3]) == [1, 2, 4]  # what a list of the best known would ask
+
+
+def test_people_answer_with_the_bots_buttons() -> None:
+    """There is no "seen, no opinion" button: a 3★ film goes to the side of the person's mean."""
+    stars = {1: 5.0, 2: 1.0, 3: 3.0, 4: 4.0}  # mean 3.25: 3★ was one of their lesser films
+    assert [answer(stars, m) for m in (1, 2, 3, 4, 5)] == [1.0, -1.0, -1.0, 1.0, None]
+    harsh = {1: 1.0, 2: 3.0, 3: 2.0}  # mean 2: 3★ was one of their better ones
+    assert answer(harsh, 2) == 1.0
+    assert preferences({1: 1.0, 2: -1.0, 3: None, 4: 0.0}) == {1: 1.0, 2: -1.0}

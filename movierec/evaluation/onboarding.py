@@ -1,13 +1,15 @@
 """`movierec evaluate --onboarding`: how well the first questions learn a new person's taste.
 
-Held-out test users answer the questions from their own ratings, as they would in the bot: a
-film they rated 4–5★ is a 👍, 1–2★ a 👎, 3★ "seen" (no sign), and a film they never rated is
-"haven't seen". After 3, 6 and 10 questions we report the share of people who could answer at
-least one question, and Precision@5 / NDCG@10 of the five picks the bot would then show (its
-picks from the signed answers, or the best-known films not asked when nobody was liked or
-disliked), with every film asked excluded from the targets. The baseline asks the fixed list of
-best-known, well-liked films (`Catalogue.popular`), in that order; both use the same recommender
-built from the training users only.
+Held-out test users answer the questions from their own ratings, as they would in the bot, whose
+only buttons are 👍 / 👎 / "haven't seen": a film they rated 4–5★ is a 👍, 1–2★ a 👎, a film they
+never rated "haven't seen", and a 3★ film ("it's OK"), which they did see but can only answer with
+👍 or 👎, goes to the side of their own average: 👎 for the 95% of people whose mean is at least 3★
+(it was one of their lesser films), 👍 for the others. After 3, 6 and 10 questions we report the
+share of people who could answer at least one question, and Precision@5 / NDCG@10 of the five
+picks the bot would then show (its picks from the signed answers, or the best-known films not
+asked when nobody was liked or disliked), with every film asked excluded from the targets. The
+baseline asks the fixed list of best-known, well-liked films (`Catalogue.popular`), in that order;
+both use the same recommender built from the training users only.
 """
 
 from __future__ import annotations
@@ -46,8 +48,11 @@ class OnboardingRow:
         return asdict(self)
 
 
-def answer(stars: dict[int, float], movie_id: int) -> Answer:
-    """What a person with these ratings answers about a film."""
+def answer(stars: dict[int, float], movie_id: int, lukewarm: float | None = None) -> Answer:
+    """What a person with these ratings answers about a film with the bot's three buttons.
+
+    `lukewarm` is their answer for a 3★ film: 👎 (-1) when 3★ is below their mean, else 👍; the
+    bot has no "seen, no opinion" answer."""
     rating = stars.get(movie_id)
     if rating is None:
         return None
@@ -55,7 +60,9 @@ def answer(stars: dict[int, float], movie_id: int) -> Answer:
         return 1.0
     if rating <= DISLIKE:
         return -1.0
-    return 0.0
+    if lukewarm is None:
+        lukewarm = -1.0 if np.mean(list(stars.values())) >= 3.0 else 1.0
+    return lukewarm
 
 
 def _picks(rec: Recommender, answers: dict[int, Answer], fallback: Sequence[int]) -> list[int]:
@@ -76,12 +83,13 @@ def run_strategy(
     fallback = [m.movie_id for m in rec.catalogue.popular(PICKS + max(steps), min_mean=0)]
     sums = {s: np.zeros(3) for s in steps}
     for stars in people.values():
+        lukewarm = -1.0 if np.mean(list(stars.values())) >= 3.0 else 1.0
         answers: dict[int, Answer] = {}
         for asked in range(1, max(steps) + 1):
             film = asker(answers)
             if film is None:
                 break
-            answers[film] = answer(stars, film)
+            answers[film] = answer(stars, film, lukewarm)
             if asked in sums:
                 picks = _picks(rec, answers, fallback)
                 targets = {m for m, r in stars.items() if r >= LIKE and m not in answers}
