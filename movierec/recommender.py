@@ -208,6 +208,7 @@ class Recommender:
         self.graph = index.graph
         self.catalogue = Catalogue(index.movies, index.popularity, index.mean_rating)
         self._idf = idf(self.popularity, len(self.vectors))
+        self._dampers: dict[float, np.ndarray] = {}
 
     @classmethod
     def open(
@@ -346,12 +347,21 @@ class Recommender:
             query = {m: w * float(self._idf[m]) ** scoring.idf_power for m, w in query.items()}
         neighbors = self.store.neighbors(query, scoring.neighbors, scoring.vector)
         columns = self.manifest.columns
-        scores = aggregate(neighbors, self.vectors, scoring, columns, self.popularity)
+        damping = self._damping(scoring.popularity_damping)
+        scores = aggregate(neighbors, self.vectors, scoring, columns, self.popularity, damping)
         if not scoring.graph_weight:
             return scores
         allowed = self._catalogue_ids.copy()
         allowed[[m for m in preferences if m < columns]] = False
         return blend(scores, self.graph.scores(preferences, columns), scoring.graph_weight, allowed)
+
+    def _damping(self, power: float) -> np.ndarray | None:
+        """`max(popularity, 1) ** power`, computed once per power (milliseconds on ml-32m)."""
+        if not power:
+            return None
+        if power not in self._dampers:
+            self._dampers[power] = np.maximum(self.popularity, 1.0) ** power
+        return self._dampers[power]
 
     def recommend(
         self,

@@ -191,8 +191,12 @@ def aggregate(
     scoring: Scoring,
     n_columns: int,
     popularity: np.ndarray | None = None,
+    damping: np.ndarray | None = None,
 ) -> MovieScores:
-    """Sum the neighbors' (weighted) z-ratings per movie with NumPy, no Python loop per rating."""
+    """Sum the neighbors' (weighted) z-ratings per movie with NumPy, no Python loop per rating.
+
+    `damping`, if given, is `max(popularity, 1) ** popularity_damping` already computed (a
+    long-lived caller keeps it: on ml-32m's 290,000 columns the power costs milliseconds)."""
     indptr, movie_ids, values = vectors.rows(neighbors.ids)
     lengths = np.diff(indptr)
     rated = values + scoring.seen_weight if scoring.seen_weight else values
@@ -205,7 +209,9 @@ def aggregate(
     scores = np.bincount(movie_ids, weights=contributions, minlength=n_columns)
     raters = np.bincount(movie_ids, minlength=n_columns)
     support = np.bincount(movie_ids[values > 0], minlength=n_columns)
-    if scoring.popularity_damping and popularity is not None:
+    if scoring.popularity_damping and damping is not None:
+        scores = scores / damping[:n_columns]
+    elif scoring.popularity_damping and popularity is not None:
         scores = scores / np.maximum(popularity[:n_columns], 1.0) ** scoring.popularity_damping
     rows = NeighborRows(indptr, movie_ids, values, weights)
     return MovieScores(scores, raters, support, len(neighbors), rows)
@@ -214,12 +220,16 @@ def aggregate(
 def _liked_by(rows: NeighborRows, targets: np.ndarray) -> np.ndarray:
     """neighbors x targets: 1.0 where the neighbor rated the target film above their mean.
 
-    One `searchsorted` of the neighbors' ratings into the few target ids, whatever the
-    catalogue's size: a lookup table over movie ids would cost more on ml-32m's 290,000 columns.
+    A lookup table over movie ids (int16: targets are picks plus at most `MAX_PREFERENCES`
+    likes) read at every neighbor rating: one gather, 10-20x faster than a `searchsorted` into
+    the targets, even at ml-32m's 290,000 columns (measured: ~60 µs against 0.7-1.3 ms).
     """
     unique, column = np.unique(targets, return_inverse=True)
-    at = np.minimum(np.searchsorted(unique, rows.movie_ids), len(unique) - 1)
-    hits = np.flatnonzero((unique[at] == rows.movie_ids) & (rows.values > 0))
+    size = max(int(unique[-1]) + 1, int(rows.movie_ids.max(initial=0)) + 1)
+    table = np.full(size, -1, np.int16 if len(unique) < 2**15 else np.int32)
+    table[unique] = np.arange(len(unique))
+    at = table[rows.movie_ids]
+    hits = np.flatnonzero((at >= 0) & (rows.values > 0))
     owner = np.searchsorted(rows.indptr, hits, side="right") - 1  # the row each hit lies in
     matrix = np.zeros((len(rows.weights), len(unique)))
     matrix[owner, at[hits]] = 1.0

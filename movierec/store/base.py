@@ -67,8 +67,8 @@ def cut_neighbors(fetch: Callable[[int], tuple[np.ndarray, np.ndarray]], k: int)
 
 def points_arrays(points: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     """(ids, scores) of scored points, whichever client returned them."""
-    ids = np.fromiter((p.id for p in points), np.int64, len(points))
-    scores = np.fromiter((p.score for p in points), np.float64, len(points))
+    ids = np.array([p.id for p in points], np.int64)
+    scores = np.array([p.score for p in points], np.float64)
     return ids, scores
 
 
