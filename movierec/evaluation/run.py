@@ -143,8 +143,10 @@ def grid_tallies(
     of the largest request; each scoring then aggregates exactly what `recommend` would.
     """
     tallies = {s: Tally() for s in scorings}
-    largest = {v: max(s.neighbors for s in scorings if s.vector == v) for v in VECTOR_NAMES}
-    largest = {v: k for v, k in largest.items() if any(s.vector == v for s in scorings)}
+    vectors = [
+        v for v in VECTOR_NAMES if any(s.vector == v for s in scorings)
+    ]  # a grid may omit one
+    largest = {v: max(s.neighbors for s in scorings if s.vector == v) for v in vectors}
     columns = rec.manifest.columns
     for case in tqdm(cases, desc=desc, unit="user", disable=not progress, leave=False):
         found = {v: rec.store.neighbors(case.query, k, v) for v, k in largest.items()}
