@@ -27,8 +27,9 @@ class Quick:
     """`movierec evaluate --quick`: small grids around the shipped default and the baselines'
     ml-1m optima, fewer held-out users, a smaller dense cap, no iALS. CI-sized on ml-latest-small
     (docs/evaluation.md gives times); good for re-tuning near the default, not for a wide search.
-    The baselines' grids still span their optima on ml-latest-small, ml-1m and ml-32m-shaped data
-    (a cheap point each: a baseline stuck on an edge would flatter the default)."""
+    The baselines' grids still span their optima on ml-latest-small and ml-1m (a cheap point
+    each: a baseline stuck on an edge would flatter the default); generated data without tastes
+    pushes them to their most-popular ends, and the report flags those edges."""
 
     max_users: int = 300
     max_films: int = 2500
