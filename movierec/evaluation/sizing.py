@@ -54,7 +54,7 @@ class Quick:
         }
     )
     study: Mapping[str, Sequence[Any]] = field(
-        default_factory=lambda: {"idf_power": (0.5, 1.0, 1.5), "graph_neighbours": (200,)}
+        default_factory=lambda: {"idf_power": (0.5, 1.0, 1.5, 2.0), "graph_neighbours": (200,)}
     )
 
 
