@@ -328,6 +328,7 @@ def test_evaluate_help_lists_its_options(capsys: pytest.CaptureFixture[str]) -> 
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     options = ("--reveals", "--max-users", "--lambdas", "--skip", "--fast", "--plot", "--json")
+    options += ("--quick", "--max-films")
     for option in (*options, "--seed"):
         assert option in out
 
