@@ -171,6 +171,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
     from movierec.evaluation import FAMILIES, LAMBDAS, REVEALS, SLOW
+    from movierec.evaluation.sizing import MAX_DENSE_FILMS, QUICK
 
     parser.add_argument("--seed", type=int, default=0, help="split and reveal seed (default 0)")
     parser.add_argument(
@@ -184,16 +185,33 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-users",
         type=int,
-        default=600,
-        help="at most this many validation and test users each, seeded (default 600; 0 = all)",
+        default=None,
+        help="at most this many validation and test users each, seeded "
+        f"(default 600, {QUICK.max_users} with --quick; 0 = all)",
     )
     parser.add_argument(
         "--lambdas",
         type=float,
         nargs="+",
-        default=list(LAMBDAS),
+        default=None,
         metavar="λ",
-        help="EASE regularisation values tried on validation",
+        help="EASE regularisation values tried on validation "
+        f"(default {' '.join(f'{x:g}' for x in LAMBDAS)})",
+    )
+    parser.add_argument(
+        "--max-films",
+        type=int,
+        default=None,
+        metavar="K",
+        help="EASE, RP3beta, ItemKNN and the study's graph hold films × films matrices: they see "
+        f"only the K most rated training films (default {MAX_DENSE_FILMS}, "
+        f"{QUICK.max_films} with --quick; 0 = all); the report says when this drops films",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="CI-sized run: small grids around the default, no iALS, fewer users and films "
+        "(under a minute on ml-latest-small; docs/evaluation.md)",
     )
     parser.add_argument(
         "--skip",
@@ -246,18 +264,34 @@ def _evaluate_onboarding(args: argparse.Namespace) -> int:
     return 0
 
 
+def _resolve_sizes(args: argparse.Namespace) -> None:
+    """Fill the size options left unset: `--quick`'s values, else the full run's. Explicit values
+    always win, so `--quick --max-users 0` is a quick grid over every held-out user."""
+    from movierec.evaluation import LAMBDAS
+    from movierec.evaluation.sizing import MAX_DENSE_FILMS, QUICK
+
+    if args.max_users is None:
+        args.max_users = QUICK.max_users if args.quick else 600
+    if args.max_films is None:
+        args.max_films = QUICK.max_films if args.quick else MAX_DENSE_FILMS
+    if args.lambdas is None:
+        args.lambdas = list(QUICK.lambdas if args.quick else LAMBDAS)
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from movierec.data import load_dataset
     from movierec.download import resolve_data_dir
-    from movierec.evaluation import FAMILIES, SLOW, plot, render, run_evaluation
+    from movierec.evaluation import FAMILIES, SLOW, grid_scorings, plot, render, run_evaluation
+    from movierec.evaluation.sizing import QUICK
 
-    if any(n < 1 for n in args.reveals) or args.max_users < 0:
-        raise ValueError("--reveals must be at least 1 and --max-users not negative")
+    _resolve_sizes(args)
+    if any(n < 1 for n in args.reveals) or args.max_users < 0 or args.max_films < 0:
+        raise ValueError("--reveals must be at least 1, --max-users and --max-films not negative")
     if args.onboarding:
         return _evaluate_onboarding(args)
     if any(lam <= 0 for lam in args.lambdas):
         raise ValueError("--lambdas must be positive")
-    skipped = set(args.skip) | (set(SLOW) if args.fast else set())
+    skipped = set(args.skip) | (set(SLOW) if args.fast or args.quick else set())
     data_dir = resolve_data_dir(Settings.from_env(), progress=sys.stderr.isatty())
     dataset = load_dataset(data_dir)
     evaluation = run_evaluation(
@@ -268,9 +302,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         reveals=sorted(set(args.reveals)),
         max_users=args.max_users or None,
         lambdas=args.lambdas,
-        baselines={name: None for name in FAMILIES if name not in skipped},
-        study=args.study,
+        scorings=grid_scorings(**QUICK.scorings) if args.quick else None,
+        baselines={
+            name: QUICK.baselines.get(name) if args.quick else None
+            for name in FAMILIES
+            if name not in skipped
+        },
+        study=(QUICK.study if args.quick else True) if args.study else False,
         progress=sys.stderr.isatty(),
+        max_films=args.max_films or None,
     )
     if args.plot is not None:
         plot(evaluation, args.plot)

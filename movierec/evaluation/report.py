@@ -137,10 +137,11 @@ def render(evaluation: Evaluation) -> str:
         f"{evaluation.dataset}: {evaluation.users['train']:,} training users, "
         f"{evaluation.users['validation']} validation and {evaluation.users['test']} test users "
         f"(seed {evaluation.seed}); EASE λ: "
-        + ", ".join(f"{k} {v:g}" for k, v in evaluation.ease_lambda.items()),
+        + (", ".join(f"{k} {v:g}" for k, v in evaluation.ease_lambda.items()) or "skipped"),
         f"best on validation (N = {SELECT_REVEALS}): {chosen.method} "
         f"(NDCG@10 {chosen.ndcg:.4f}, P@5 {chosen.precision:.4f})",
     ]
+    lines += [f"Note: {note}" for note in evaluation.notes]
     if evaluation.tuned:
         lines.append(f"Baselines tuned on validation (N = {SELECT_REVEALS}, by NDCG@10):")
         for t in evaluation.tuned:

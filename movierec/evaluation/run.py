@@ -6,6 +6,7 @@ Precision@5, then the simpler setting); the test users only ever report.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import tempfile
 import time
@@ -34,6 +35,7 @@ from movierec.evaluation.baselines import (
 )
 from movierec.evaluation.metrics import PICKS, ResultRow, Tally
 from movierec.evaluation.report import MarginRow, margin_rows
+from movierec.evaluation.sizing import MAX_DENSE_FILMS, guarded, most_rated
 from movierec.evaluation.split import (
     REVEALS,
     SELECT_REVEALS,
@@ -65,11 +67,12 @@ class Family:
     build: Callable[[pd.DataFrame, int], Any]  # (train, columns) -> model with fit(**params)
     grid: Mapping[str, Sequence[Any]]
     queries: Sequence[str]
+    dense: bool = False  # holds films × films matrices: trained on the most rated films only
 
 
 FAMILIES: dict[str, Family] = {
-    "rp3beta": Family("rp3beta", RP3beta, rp3beta.GRID, rp3beta.QUERIES),
-    "itemknn": Family("itemknn", ItemKNN, itemknn.GRID, itemknn.QUERIES),
+    "rp3beta": Family("rp3beta", RP3beta, rp3beta.GRID, rp3beta.QUERIES, dense=True),
+    "itemknn": Family("itemknn", ItemKNN, itemknn.GRID, itemknn.QUERIES, dense=True),
     "ials": Family("ials", IALS, ials.GRID, ials.QUERIES),
 }
 SLOW = ("ials",)  # minutes on ml-1m; the others take seconds
@@ -144,8 +147,10 @@ def grid_tallies(
     if any(s.graph_weight or s.idf_power for s in scorings):
         raise ValueError("the grid shortcut reads the neighbours only: no graph, no IDF query")
     tallies = {s: Tally() for s in scorings}
-    largest = {v: max(s.neighbors for s in scorings if s.vector == v) for v in VECTOR_NAMES}
-    largest = {v: k for v, k in largest.items() if any(s.vector == v for s in scorings)}
+    vectors = [
+        v for v in VECTOR_NAMES if any(s.vector == v for s in scorings)
+    ]  # a grid may omit one
+    largest = {v: max(s.neighbors for s in scorings if s.vector == v) for v in vectors}
     columns = rec.manifest.columns
     for case in tqdm(cases, desc=desc, unit="user", disable=not progress, leave=False):
         found = {v: rec.store.neighbors(case.query, k, v) for v, k in largest.items()}
@@ -296,6 +301,7 @@ def tune_ease(
         rankers = {name: ease_ranker(fitted, allowed, seen) for name, seen in EASES.items()}
         done = run_rankers(rankers, validation, popularity, progress, f"EASE λ={lam:g}")
         rows += [t.row(catalogue_size, name, params={"lambda": lam}) for name, t in done.items()]
+        del fitted, rankers  # the next λ's inversion must not sit beside this one's weights
     best = {
         name: float(select_best([r for r in rows if r.method == name]).params["lambda"])
         for name in EASES
@@ -310,6 +316,36 @@ def ease_tuned(name: str, seen: bool, rows: Sequence[ResultRow], lambdas: Sequen
     grid = {"lambda": tuple(lambdas)}
     params = {"lambda": best.params["lambda"], "query": "seen" if seen else "signed"}
     return Tuned(name, params, best, mine, on_edges(grid, best.params), grid)
+
+
+@dataclass(frozen=True)
+class EaseResult:
+    """Both EASE variants tuned on validation: their λ, the sweep, and their rankers."""
+
+    best_lambda: dict[str, float]
+    rows: list[ResultRow]
+    tuned: list[Tuned]
+    rankers: dict[str, Ranker]
+
+
+def run_ease(
+    train: pd.DataFrame,
+    columns: int,
+    validation: Sequence[Case],
+    allowed: np.ndarray,
+    popularity: np.ndarray,
+    catalogue_size: int,
+    lambdas: Sequence[float],
+    progress: bool,
+) -> EaseResult:
+    """Tune both variants, then fit each best λ once (both variants usually share it: one films ×
+    films matrix held for the rest of the run instead of two)."""
+    ease = Ease(train, columns)
+    best, rows = tune_ease(ease, validation, allowed, popularity, catalogue_size, lambdas, progress)
+    tuned = [ease_tuned(name, seen, rows, lambdas) for name, seen in EASES.items()]
+    fitted = {lam: ease.fit(lam) for lam in sorted(set(best.values()))}
+    rankers = {name: ease_ranker(fitted[best[name]], allowed, seen) for name, seen in EASES.items()}
+    return EaseResult(best, rows, tuned, rankers)
 
 
 # ----------------------------------------------------------------------------- the whole run
@@ -328,6 +364,7 @@ class Evaluation:
     tuned: list[Tuned] = field(default_factory=list)  # EASE and the item/factor baselines
     study: dict[str, Any] = field(default_factory=dict)  # what the study's candidate precomputes
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what was restricted or skipped, and why
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -344,12 +381,19 @@ class Evaluation:
             "tuned": [t.to_dict() for t in self.tuned],
             "study": self.study,
             "seconds": self.seconds,
+            "notes": self.notes,
         }
 
     def to_json(self) -> str:
         import json
 
         return json.dumps(self.to_dict(), indent=2)
+
+
+def dense_methods(families: Mapping[str, Any], study: bool | Mapping[str, Sequence[Any]]) -> str:
+    """The methods the films cap applies to in this run, for its note."""
+    names = [*EASES, *(n for n in families if FAMILIES[n].dense)]
+    return ", ".join([*names, "blend"] if study else names)
 
 
 def run_evaluation(
@@ -367,13 +411,15 @@ def run_evaluation(
     store: str = "edge",
     workdir: Path | None = None,
     progress: bool = False,
+    max_films: int | None = MAX_DENSE_FILMS,
 ) -> Evaluation:
     """Split, build an index from the training users only, tune on validation, report on test.
 
     `baselines` names the extra families to tune (rp3beta, itemknn, ials), each with its own grid
     or None for the family's default grid; None means all of them on their default grids.
     `study` adds issue 14's candidate (`study.py`), tuned on validation over its grid (or the one
-    given), with its margins against the default and every baseline.
+    given), with its margins against the default and every baseline. The baselines that hold
+    films × films matrices see the `max_films` most rated training films only (None: all).
     """
     from movierec.recommender import Recommender
 
@@ -387,6 +433,9 @@ def run_evaluation(
     test_users = subsample(split.test_users, max_users, seed + 1)
     grid = list(scorings) if scorings is not None else grid_scorings()
     catalogue_size = len(movies)
+    notes: list[str] = []
+    dense_train, restricted = most_rated(split.train, max_films, dense_methods(families, study))
+    notes += [restricted] if restricted else []
     with tempfile.TemporaryDirectory(prefix="movierec-eval-", dir=workdir) as tmp:
         rec = Recommender.build(split.train, movies, Path(tmp) / "index", store=store)
         try:
@@ -398,11 +447,22 @@ def run_evaluation(
             validation = make_cases(split.held_out, validation_users, SELECT_REVEALS, seed)
 
             # EASE: λ by NDCG@10 on validation at N = 10.
-            ease = Ease(split.train, columns)
-            best_lambda, lambda_rows = tune_ease(
-                ease, validation, allowed, popularity, catalogue_size, lambdas, progress
+            eased = guarded(
+                "ease, ease-seen",
+                functools.partial(
+                    run_ease,
+                    dense_train,
+                    columns,
+                    validation,
+                    allowed,
+                    popularity,
+                    catalogue_size,
+                    lambdas,
+                    progress,
+                ),
+                notes,
             )
-            tuned = [ease_tuned(name, seen, lambda_rows, lambdas) for name, seen in EASES.items()]
+            tuned = list(eased.tuned) if eased else []
 
             # The scoring grid on validation at N = 10.
             tallies = grid_tallies(rec, validation, grid, allowed, progress)
@@ -417,36 +477,41 @@ def run_evaluation(
                 "seed": scoring_ranker(rec, SCORINGS["seed"]),
                 "default": scoring_ranker(rec, SCORINGS["default"]),
                 "neighbors": scoring_ranker(rec, SCORINGS["neighbors"]),
-                **{
-                    name: ease_ranker(ease.fit(best_lambda[name]), allowed, seen)
-                    for name, seen in EASES.items()
-                },
+                **(eased.rankers if eased else {}),
             }
             if scoring_params(chosen_scoring) != scoring_params(SCORINGS["default"]):
                 rankers["chosen"] = scoring_ranker(rec, chosen_scoring)
 
             # The other baselines, each at its best on validation.
             for name, family_grid in families.items():
-                best_of, model = tune_family(
-                    FAMILIES[name],
-                    split.train,
-                    columns,
-                    validation,
-                    allowed,
-                    popularity,
-                    catalogue_size,
-                    family_grid,
-                    progress,
+                family = FAMILIES[name]
+                found = guarded(
+                    name,
+                    functools.partial(
+                        tune_family,
+                        family,
+                        dense_train if family.dense else split.train,
+                        columns,
+                        validation,
+                        allowed,
+                        popularity,
+                        catalogue_size,
+                        family_grid,
+                        progress,
+                    ),
+                    notes,
                 )
-                tuned.append(best_of)
-                rankers[name] = item_ranker(model, allowed, best_of.params["query"])
+                if found is not None:
+                    best_of, model = found
+                    tuned.append(best_of)
+                    rankers[name] = item_ranker(model, allowed, best_of.params["query"])
 
             study_info: dict[str, Any] = {}
             if study:
                 from movierec.evaluation import study as blend
 
                 study_started = time.perf_counter()
-                blender = blend.Blender(rec, RP3beta(split.train, columns), allowed)
+                blender = blend.Blender(rec, RP3beta(dense_train, columns), allowed)
                 study_grid = None if study is True else study
                 best_blend = blend.tune_blend(
                     blender, validation, popularity, catalogue_size, study_grid, progress=progress
@@ -455,7 +520,7 @@ def run_evaluation(
                 params = best_blend.params
                 rankers[blend.NAME] = blender.ranker(params, params["graph_weight"])
                 cost = blend.graph_cost(
-                    split.train,
+                    dense_train,
                     columns,
                     params["alpha"],
                     params["beta"],
@@ -487,14 +552,15 @@ def run_evaluation(
             "validation": len(validation_users),
             "test": len(test_users),
         },
-        ease_lambda=best_lambda,
+        ease_lambda=eased.best_lambda if eased else {},
         chosen=chosen,
         default={"method": "default", **scoring_params(SCORINGS["default"])},
         results=results,
         grid=grid_rows,
-        lambdas=lambda_rows,
+        lambdas=eased.rows if eased else [],
         margins=margins,
         tuned=tuned,
         study=study_info,
         seconds=time.perf_counter() - started,
+        notes=notes,
     )

@@ -18,6 +18,7 @@ from movierec.scoring import rank
 
 Ranker = Callable[[Case], np.ndarray]
 QUERIES = ("signed", "seen")  # how an item-item model may read a person's reveals
+PRUNE_BLOCK = 512  # rows pruned at a time: two temporaries of this many rows, not of the matrix
 
 
 def train_matrix(train: pd.DataFrame, n_columns: int) -> sp.csr_matrix:
@@ -95,6 +96,8 @@ def prune_rows(weights: np.ndarray, k: int | None) -> np.ndarray:
     place; None keeps everything. The product could only ship a graph pruned like this."""
     if k is None or k >= weights.shape[1]:
         return weights
-    cut = np.argpartition(-weights, k, axis=1)[:, k:]
-    np.put_along_axis(weights, cut, 0.0, axis=1)
+    for start in range(0, len(weights), PRUNE_BLOCK):  # row blocks: the temporaries stay small
+        block = weights[start : start + PRUNE_BLOCK]
+        cut = np.argpartition(-block, k, axis=1)[:, k:]
+        np.put_along_axis(block, cut, 0.0, axis=1)
     return weights

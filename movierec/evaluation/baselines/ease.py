@@ -14,9 +14,11 @@ EASES = {"ease": False, "ease-seen": True}  # EASE variants: is every revealed f
 
 def ease_weights(gram: np.ndarray, lam: float) -> np.ndarray:
     """EASE's closed form: P = (XᵀX + λI)⁻¹, B = −P / diag(P) column-wise, diag(B) = 0."""
-    regularised = gram + lam * np.eye(len(gram))
-    inverse = np.linalg.inv(regularised)
-    weights = -inverse / np.diag(inverse)[np.newaxis, :]
+    regularised = gram.copy()  # λ added on the diagonal in place: no identity matrix allocated
+    regularised.flat[:: len(gram) + 1] += lam
+    weights = np.linalg.inv(regularised)
+    del regularised  # three dense matrices at a time, not five: this one is films × films
+    weights /= -np.diag(weights)[np.newaxis, :]
     np.fill_diagonal(weights, 0.0)
     return weights
 

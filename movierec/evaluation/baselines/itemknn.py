@@ -34,7 +34,9 @@ class ItemKNN(ItemItem):
         self.params: dict[str, object] = {}
 
     def fit(self, shrink: float, neighbours: int | None) -> ItemKNN:
-        weights = self.gram / (np.outer(self.norms, self.norms) + shrink)
+        weights = np.outer(self.norms, self.norms)  # in place below: one dense matrix, not three
+        weights += shrink
+        np.divide(self.gram, weights, out=weights)
         np.fill_diagonal(weights, 0.0)
         model = copy.copy(self)
         model.weights = prune_rows(weights, neighbours)

@@ -53,6 +53,7 @@ class RP3beta(ItemItem):
         weights *= self.item_degree[np.newaxis, :] ** -beta
         np.fill_diagonal(weights, 0.0)
         model = copy.copy(self)
+        model._grams = {}  # the fitted model keeps its weights only, not the base's Gram cache
         model.weights = prune_rows(weights, neighbours)
         model.params = {"alpha": alpha, "beta": beta, "neighbours": neighbours}
         return model
