@@ -189,3 +189,32 @@ def test_a_sampled_graph_is_built_in_a_child_process_like_the_exact_one(tmp_path
     broken = _graph_builder(vectors, 80, tmp_path / "broken", budget=total / 4)
     with pytest.raises(RuntimeError, match="item graph failed"), broken as built:
         built()
+
+
+def test_the_shipped_install_builds_a_sampled_graph_in_its_child_process(
+    tmp_path: Path, shipped: Path
+) -> None:
+    """`python -m movierec.graph`, the child the index build starts for ml-25m / ml-32m, runs
+    from the wheel as installed (no source tree on the path) and writes the graph this process
+    would have built from the same sample."""
+    import subprocess
+
+    from movierec.graph import ItemGraph, build_graph, products
+
+    rng = np.random.default_rng(5)
+    rows = [(u, m, 4.0) for u in range(1, 40) for m in rng.choice(60, 20, replace=False)]
+    frame = pd.DataFrame(rows, columns=["user_id", "movie_id", "rating"])
+    vectors = build_user_vectors(frame, RatingStats.of(frame))
+    vectors.save(tmp_path / "staging" / "vectors")
+    budget = products(vectors) / 3
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    command = [str(shipped / "python"), "-m", "movierec.graph", str(tmp_path / "staging"), "60"]
+    done = subprocess.run(
+        [*command, repr(budget)], cwd=outside, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    built = ItemGraph.load(tmp_path / "staging" / "graph")
+    here = build_graph(vectors, 60, budget=budget)
+    assert built.params.sampled and built.params == here.params
+    assert np.array_equal(built.indices, here.indices) and built.edges > 0
