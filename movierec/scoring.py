@@ -95,9 +95,11 @@ class Scoring:
 
 SCORINGS: dict[str, Scoring] = {
     "seed": Scoring("seed", neighbors=20, vector=VECTOR_RATINGS),
+    # The study's optimum on ml-1m validation is 200 neighbours; 150 scores the same there (NDCG@10
+    # 0.5474 against 0.5482, P@5 0.568 against 0.569) and keeps `recommend` under 1 ms.
     "default": Scoring(
         "default",
-        neighbors=200,
+        neighbors=150,
         vector=VECTOR_UNIT,
         similarity_power=0.5,
         popularity_damping=0.625,
@@ -137,6 +139,7 @@ class NeighborRows:
     movie_ids: np.ndarray
     values: np.ndarray  # z-normalised ratings, before `seen_weight`
     weights: np.ndarray  # per neighbor: max(similarity, 0) ** power, or 1 when power is 0
+    columns: int = 0  # one past the largest movie id (sizes `explain`'s lookup table)
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,7 @@ def blend(user: MovieScores, graph: np.ndarray, weight: float, allowed: np.ndarr
 
 def unit(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Scores divided by the best one among `mask` (left alone when that best is not positive)."""
-    best = scores[mask].max(initial=0.0)
+    best = np.max(scores, where=mask, initial=0.0)  # no gather of the masked scores
     return scores / best if best > 0 else scores
 
 
@@ -208,12 +211,13 @@ def aggregate(
         contributions = rated.astype(np.float64)
     scores = np.bincount(movie_ids, weights=contributions, minlength=n_columns)
     raters = np.bincount(movie_ids, minlength=n_columns)
-    support = np.bincount(movie_ids[values > 0], minlength=n_columns)
+    # weights instead of a boolean gather: 4x cheaper (counts, as floats)
+    support = np.bincount(movie_ids, weights=values > 0, minlength=n_columns)
     if scoring.popularity_damping and damping is not None:
         scores = scores / damping[:n_columns]
     elif scoring.popularity_damping and popularity is not None:
         scores = scores / np.maximum(popularity[:n_columns], 1.0) ** scoring.popularity_damping
-    rows = NeighborRows(indptr, movie_ids, values, weights)
+    rows = NeighborRows(indptr, movie_ids, values, weights, n_columns)
     return MovieScores(scores, raters, support, len(neighbors), rows)
 
 
@@ -225,8 +229,10 @@ def _liked_by(rows: NeighborRows, targets: np.ndarray) -> np.ndarray:
     the targets, even at ml-32m's 290,000 columns (measured: ~60 µs against 0.7-1.3 ms).
     """
     unique, column = np.unique(targets, return_inverse=True)
-    size = max(int(unique[-1]) + 1, int(rows.movie_ids.max(initial=0)) + 1)
-    table = np.full(size, -1, np.int16 if len(unique) < 2**15 else np.int32)
+    widest = rows.columns or int(rows.movie_ids.max(initial=0)) + 1  # rows made without columns
+    table = np.full(
+        max(int(unique[-1]) + 1, widest), -1, np.int16 if len(unique) < 2**15 else np.int32
+    )
     table[unique] = np.arange(len(unique))
     at = table[rows.movie_ids]
     hits = np.flatnonzero((at >= 0) & (rows.values > 0))
@@ -263,8 +269,7 @@ def explain(
     credit = (supporters * rows.weights[:, None]).T @ fans  # picks x likes
     best = credit.max(axis=1)
     share = np.round(credit / np.where(best > 0, best, 1.0)[:, None], REASON_DECIMALS)
-    place = np.broadcast_to(np.arange(len(like_ids)), share.shape)
-    order = np.lexsort((place, -share), axis=-1)[:, :most]
+    order = np.argsort(-share, axis=1, kind="stable")[:, :most]  # ties: the earlier like
     top = np.take_along_axis(share, order, axis=1)
     first = np.arange(order.shape[1]) == 0
     keep = (top > 0) & (first | (top >= SECOND_REASON_SHARE))
