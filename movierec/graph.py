@@ -233,9 +233,11 @@ def _top(dense: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
 def main(argv: list[str] | None = None) -> int:
     """`python -m movierec.graph STAGING COLUMNS BUDGET`: the index build's child process (see
     `movierec.index`): the graph of STAGING/vectors, saved into STAGING/graph."""
+    import os
     import sys
 
     staging, columns, budget = argv if argv is not None else sys.argv[1:]
+    os.nice(10)  # the Edge upload beside it is the build's critical path; this one has slack
     root = Path(staging)
     build_graph(UserVectors.load(root / "vectors"), int(columns), budget=float(budget)).save(
         root / "graph"

@@ -233,3 +233,20 @@ def test_a_member_with_only_vanished_films_does_not_fail_the_group(
     assert [p.movie_id for p in neutral] == [p.movie_id for p in six if p.movie_id != 2571][:5]
     with pytest.raises(PreferencesError, match="nobody"):
         recommender.recommend_group({"ghost": {999_999: 1}}, strict=False)
+
+
+def test_dislikes_alone_never_bring_films_like_the_disliked_one(recommender: Recommender) -> None:
+    """With only dislikes the blend leaves the graph out: the item graph reads every rated film as
+    seen, so it would offer what resembles the film the person disliked."""
+    from dataclasses import replace
+
+    titanic = 1721
+    default = SCORINGS["default"]
+    assert default.graph_weight > 0
+    people_only = replace(default, graph_weight=0.0)
+    alone = recommender.recommend({titanic: -1.0})
+    assert alone == recommender.recommend({titanic: -1.0}, scoring=people_only)
+    with_a_like = {titanic: -1.0, 2571: 1.0}  # one like: the graph is back in
+    assert recommender.recommend(with_a_like) != recommender.recommend(
+        with_a_like, scoring=people_only
+    )
