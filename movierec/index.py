@@ -6,7 +6,7 @@ A local index directory (`$MOVIEREC_HOME/index/<dataset>-<fingerprint>/`) holds:
 * `vectors/`: the user vectors as memory-mapped CSR arrays (the aggregation step reads these);
 * `popularity.npy`, `mean_rating.npy`: per-movie counts and means (cold start, damping, titles);
 * `graph/`: the pruned item graph that the default scoring blends in (`movierec.graph`). A large
-  one (a sampled build: ml-25m, ml-32m) is built in a worker process while the Edge shard is
+  one (a sampled build: ml-25m, ml-32m) is built in a child process while the Edge shard is
   written, so the two use both cores (a thread would not: the shard's engine holds the GIL);
 * `shard/`: the Qdrant Edge shard, when the embedded store is used.
 
@@ -183,13 +183,17 @@ def _graph_builder(
         yield lambda: _built(staging, started)
         return
     command = [sys.executable, "-m", "movierec.graph", str(staging), str(columns), repr(budget)]
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # its errors go to a file, not a pipe: nobody reads a pipe while the Edge upload runs, and a
+    # full one would stall the child
+    errors = staging / "graph-errors.txt"
+    with errors.open("wb") as sink:
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=sink)
 
     def wait() -> GraphParams:
-        _, errors = child.communicate()
-        if child.returncode:
-            tail = errors.decode(errors="replace").strip().splitlines()[-3:]
+        if child.wait():
+            tail = errors.read_text(errors="replace").strip().splitlines()[-3:]
             raise RuntimeError(f"building the item graph failed: {' / '.join(tail)}")
+        errors.unlink(missing_ok=True)
         return _built(staging, started)
 
     try:
