@@ -60,9 +60,12 @@ def answer(stars: dict[int, float], movie_id: int, lukewarm: float | None = None
         return 1.0
     if rating <= DISLIKE:
         return -1.0
-    if lukewarm is None:
-        lukewarm = -1.0 if np.mean(list(stars.values())) >= 3.0 else 1.0
-    return lukewarm
+    return lukewarm_answer(stars) if lukewarm is None else lukewarm
+
+
+def lukewarm_answer(stars: dict[int, float]) -> float:
+    """A person's 👍 / 👎 for a 3★ film: 👎 when their mean is at least 3★, else 👍."""
+    return -1.0 if np.mean(list(stars.values())) >= 3.0 else 1.0
 
 
 def _picks(rec: Recommender, answers: dict[int, Answer], fallback: Sequence[int]) -> list[int]:
@@ -83,7 +86,7 @@ def run_strategy(
     fallback = [m.movie_id for m in rec.catalogue.popular(PICKS + max(steps), min_mean=0)]
     sums = {s: np.zeros(3) for s in steps}
     for stars in people.values():
-        lukewarm = -1.0 if np.mean(list(stars.values())) >= 3.0 else 1.0
+        lukewarm = lukewarm_answer(stars)  # once per person, not per question
         answers: dict[int, Answer] = {}
         for asked in range(1, max(steps) + 1):
             film = asker(answers)

@@ -147,9 +147,7 @@ def grid_tallies(
     if any(s.graph_weight or s.idf_power for s in scorings):
         raise ValueError("the grid shortcut reads the neighbours only: no graph, no IDF query")
     tallies = {s: Tally() for s in scorings}
-    vectors = [
-        v for v in VECTOR_NAMES if any(s.vector == v for s in scorings)
-    ]  # a grid may omit one
+    vectors = [v for v in VECTOR_NAMES if any(s.vector == v for s in scorings)]  # may omit one
     largest = {v: max(s.neighbors for s in scorings if s.vector == v) for v in vectors}
     columns = rec.manifest.columns
     for case in tqdm(cases, desc=desc, unit="user", disable=not progress, leave=False):
@@ -479,7 +477,8 @@ def run_evaluation(
                 "neighbors": scoring_ranker(rec, SCORINGS["neighbors"]),
                 **(eased.rankers if eased else {}),
             }
-            if scoring_params(chosen_scoring) != scoring_params(SCORINGS["default"]):
+            # the grid's best is a people-only scoring: reported unless `neighbors` already is it
+            if scoring_params(chosen_scoring) != scoring_params(SCORINGS["neighbors"]):
                 rankers["chosen"] = scoring_ranker(rec, chosen_scoring)
 
             # The other baselines, each at its best on validation.
