@@ -26,7 +26,9 @@ memory-mapped on open: a query touches only its films' rows.
 
 from __future__ import annotations
 
-import logging
+import json
+import os
+import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -36,8 +38,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from movierec.vectors import UserVectors
-
-log = logging.getLogger("movierec")
 
 ALPHA = 0.75  # tuned on ml-1m validation users (docs/evaluation.md)
 BETA = 0.55
@@ -101,8 +101,6 @@ class ItemGraph:
 
     @classmethod
     def load(cls, directory: Path, *, mmap: bool = True) -> ItemGraph:
-        import json
-
         mode: Literal["r"] | None = "r" if mmap else None
         params = GraphParams(**json.loads((directory / "params.json").read_text()))
         return cls(
@@ -114,14 +112,16 @@ class ItemGraph:
 
 
 def _json(params: GraphParams) -> str:
-    import json
-
     return json.dumps(asdict(params), indent=2)
 
 
 def products(vectors: UserVectors) -> float:
     """Σ deg(u)²: how many products the exact graph costs."""
-    degree = np.diff(vectors.indptr).astype(np.float64)
+    return _squared_degrees(vectors.indptr)
+
+
+def _squared_degrees(indptr: np.ndarray) -> float:
+    degree = np.diff(indptr).astype(np.float64)
     return float((degree**2).sum())
 
 
@@ -131,8 +131,7 @@ def _sample(
     """The binary matrix itself when its Σ deg(u)² is within budget, else a seeded sample:
     the `max_films` most-rated films, each person's ratings thinned to about `capped`, and then
     a share of the people if the products are still over budget."""
-    degree = np.diff(matrix.indptr).astype(np.float64)
-    if float((degree**2).sum()) <= budget:
+    if _squared_degrees(matrix.indptr) <= budget:
         return matrix, False
     rng = np.random.default_rng(SEED)
     popularity = np.bincount(matrix.indices, minlength=matrix.shape[1])
@@ -233,9 +232,6 @@ def _top(dense: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
 def main(argv: list[str] | None = None) -> int:
     """`python -m movierec.graph STAGING COLUMNS BUDGET`: the index build's child process (see
     `movierec.index`): the graph of STAGING/vectors, saved into STAGING/graph."""
-    import os
-    import sys
-
     staging, columns, budget = argv if argv is not None else sys.argv[1:]
     os.nice(10)  # the Edge upload beside it is the build's critical path; this one has slack
     root = Path(staging)
