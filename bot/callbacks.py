@@ -16,6 +16,7 @@ must be checked like any other input. Formats:
     n:i / n:o  I'm in / not tonight     n:p      pick for us (the roster is the pressed message)
     q:v        put the picks to a vote  q:c      close the vote
     o:+:2571   first questions: liked it (o:-: didn't, o:0: haven't seen)   o:p   show my picks
+    o:n        first questions: the next question (the films left unanswered: haven't seen)
     y:ru       speak Russian (y:en, y:es, y:pt-BR, y:de)       y:auto   follow Telegram's language
 """
 
@@ -80,7 +81,7 @@ _PATTERNS = {
     Kind.NIGHT: re.compile(r"n:([iop])"),
     Kind.VOTE: re.compile(r"q:([vc])"),
     Kind.LANGUAGE: re.compile(r"y:(auto|en|ru|es|pt-BR|de)"),
-    Kind.ONBOARD: re.compile(r"o:(?:([+0-]):([0-9]{1,8})|(p))"),
+    Kind.ONBOARD: re.compile(r"o:(?:([+0-]):([0-9]{1,8})|([pn]))"),
 }
 
 
@@ -241,3 +242,8 @@ def answer(movie_id: int, value: float | None) -> str:
 
 def show_picks() -> str:
     return f"{Kind.ONBOARD}:p"
+
+
+def skip() -> str:
+    """The next first question: whatever this one showed and got no answer was not seen."""
+    return f"{Kind.ONBOARD}:n"

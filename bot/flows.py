@@ -9,6 +9,7 @@ its keyboard from stored state.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, Update, User
@@ -20,7 +21,7 @@ from bot.keyboards import ListKind
 from bot.logs import person
 from bot.storage import ListInfo
 from movierec.filters import Filter
-from movierec.recommender import PreferencesError
+from movierec.recommender import Movie, PreferencesError
 from movierec.titles import MAX_TITLES, MatchStatus, split_titles
 
 log = logging.getLogger("bot")
@@ -234,19 +235,64 @@ QUESTIONS = 10  # then the picks come by themselves
 
 
 async def send_questions(message: Message, context: BotContext, user: User) -> None:
-    """The welcome with the first question: one film at a time, each chosen from the answers so
-    far (`movierec.onboarding`), until the person asks for their picks or ten are answered."""
+    """The welcome with the first question, each chosen from the answers so far
+    (`movierec.onboarding`): a few films at once until the person has seen one, then one film at
+    a time, until the person asks for their picks or ten questions are answered."""
     svc = context.services
     rated = await svc.storage.ratings(message.chat_id, user.id)
     answers: dict[int, float | None] = dict(rated)
-    found = await svc.core(svc.onboarding.next_questions, answers, 1)
-    movie = svc.rec.catalogue.get(found[0]) if found else None
-    if movie is None:
+    films = await _ask(svc, answers)
+    if not films:
         await send_starters(message, context, user, texts.welcome(), exclude=rated)
         return
-    text = f"{texts.welcome_intro()}\n\n{texts.question(1, movie.title)}"
-    info = ListInfo(user.id, ListKind.QUESTION, 0, (movie.movie_id,))
-    await reply(context, message, text, keyboards.question(movie.movie_id, False), info)
+    text, markup = question_view(1, films, rated, bool(rated))
+    ids = tuple(m.movie_id for m in films)
+    info = ListInfo(user.id, ListKind.QUESTION, 0, ids, extra=str(len(films)))
+    await reply(context, message, f"{texts.welcome_intro()}\n\n{text}", markup, info)
+
+
+async def _ask(svc: Services, answers: dict[int, float | None]) -> list[Movie]:
+    """The films of the next question (none when there is nothing left worth asking)."""
+    found = await svc.core(svc.onboarding.next_question, answers)
+    return [m for m in map(svc.rec.catalogue.get, found) if m is not None]
+
+
+def question_view(
+    number: int, films: Sequence[Movie], ratings: Mapping[int, float], any_answer: bool
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A question's text and buttons: one film (👍 / 👎 / haven't seen) or a few (👍 / 👎 each,
+    "none of these"), with what was already answered marked."""
+    if len(films) == 1:
+        return texts.question(number, films[0].title), keyboards.question(
+            films[0].movie_id, any_answer
+        )
+    entries = [(m.title, ratings.get(m.movie_id)) for m in films]
+    answered = [m.movie_id for m in films if m.movie_id in ratings]
+    markup = keyboards.batch_question(
+        [(m.movie_id, m.title) for m in films], answered, any_answer or bool(answered)
+    )
+    return texts.batch_question(number, entries), markup
+
+
+def current_question(info: ListInfo) -> tuple[int, ...]:
+    """The films the question now shown asks about: the last ones of every film asked."""
+    size = int(info.extra) if info.extra.isdigit() else 1
+    return info.movie_ids[-max(size, 1) :]
+
+
+async def show_question(
+    context: BotContext, chat_id: int, message_id: int, user: User, info: ListInfo
+) -> bool:
+    """Redraw a question that shows a few films after one of them was answered; False when
+    every film it shows is answered (time for the next question)."""
+    svc = context.services
+    ratings = await svc.storage.ratings(chat_id, user.id)
+    films = [m for m in map(svc.rec.catalogue.get, current_question(info)) if m is not None]
+    if len(films) < 2 or all(m.movie_id in ratings for m in films):
+        return False
+    text, markup = question_view(info.start + 1, films, ratings, True)
+    await edit_text(context, chat_id, message_id, text, markup)
+    return True
 
 
 async def next_question(
@@ -258,17 +304,16 @@ async def next_question(
     asked = list(info.movie_ids)
     answers: dict[int, float | None] = {m: ratings.get(m) for m in asked}
     answers.update({m: v for m, v in ratings.items() if m not in answers})
-    if len(asked) >= QUESTIONS:
+    number = info.start + 2
+    if number > QUESTIONS:
         return False
-    found = await svc.core(svc.onboarding.next_questions, answers, 1)
-    movie = svc.rec.catalogue.get(found[0]) if found else None
-    if movie is None:
+    films = await _ask(svc, answers)
+    if not films:
         return False
-    asked.append(movie.movie_id)
-    text = texts.question(len(asked), movie.title)
-    markup = keyboards.question(movie.movie_id, True)
+    asked += [m.movie_id for m in films]
+    text, markup = question_view(number, films, ratings, True)
     await edit_text(context, chat_id, message_id, text, markup)
-    updated = ListInfo(info.owner_id, info.kind, len(asked) - 1, tuple(asked))
+    updated = ListInfo(info.owner_id, info.kind, number - 1, tuple(asked), extra=str(len(films)))
     await svc.storage.save_list(chat_id, message_id, updated)
     return True
 

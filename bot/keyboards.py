@@ -252,6 +252,26 @@ def question(movie_id: int, answered: bool) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+def batch_question(
+    entries: Sequence[tuple[int, str]], answered: Sequence[int], any_answer: bool
+) -> InlineKeyboardMarkup:
+    """A question showing a few films: 👍 Title | 👎 for each one not answered yet, then "none
+    of these" (or "next question" once one was answered) and "show my picks" after an answer."""
+    rows = [
+        [
+            _button(f"{texts.LIKE_MARK} {texts.short_title(name)}", callbacks.answer(movie, 1.0)),
+            _button(texts.DISLIKE_MARK, callbacks.answer(movie, -1.0)),
+        ]
+        for movie, name in entries
+        if movie not in answered
+    ]
+    label = texts.next_question() if answered else texts.none_of_these()
+    rows.append([_button(label, callbacks.skip())])
+    if any_answer:
+        rows.append([_button(texts.show_my_picks(), callbacks.show_picks())])
+    return InlineKeyboardMarkup(rows)
+
+
 def roster(anyone_in: bool, rate_url: str | None = None) -> InlineKeyboardMarkup:
     """I'm in / Not tonight, Pick for us once somebody is in, and a link that opens the bot's
     private chat for people who have rated nothing yet (those ratings count in every group)."""

@@ -33,12 +33,17 @@ MAX_QUOTE = 100  # an echoed query
 
 
 def welcome() -> str:
+    """The welcome above a list of films to rate (when there are no first questions to ask)."""
+    return welcome_intro() + "\n\n" + _("Seen any of these? Tap 👍 or 👎:")
+
+
+def welcome_intro() -> str:
+    """What the bot does, in three lines: the top of /start, above the first question."""
     return _(
         "🎬 <b>Hi! I recommend films you haven't seen and will probably enjoy.</b>\n"
         "Tell me what you like with /like <i>title</i> and what you don't with /dislike "
         "<i>title</i>,\n"
-        "then ask /recommend. In a group, everyone rates and /movienight picks for all.\n\n"
-        "Seen any of these? Tap 👍 or 👎:"
+        "then ask /recommend. In a group, everyone rates and /movienight picks for all."
     )
 
 
@@ -246,16 +251,30 @@ def privacy_more() -> str:
     )
 
 
-def welcome_intro() -> str:
-    """The welcome without its last line (which introduced the old fixed list of films)."""
-    return welcome().rsplit("\n\n", 1)[0]
-
-
 def question(number: int, movie_title: str) -> str:
     """One of the first questions: "Question 2: have you seen <b>Alien (1979)</b>?"."""
     return _("Question {n}: have you seen <b>{title}</b>?").format(
         n=number, title=title(movie_title)
     )
+
+
+def batch_question(number: int, entries: Sequence[tuple[str, float | None]]) -> str:
+    """A first question that shows a few films: "Question 1: have you seen any of these?", the
+    numbered titles (👍 / 👎 after the ones already answered), and what to tap."""
+    lines = [_("Question {n}: have you seen any of these?").format(n=number), ""]
+    for position, (movie_title, value) in enumerate(entries, 1):
+        done = f" — {mark(value)}" if value else ""
+        lines.append(f"{position}. <b>{title(movie_title)}</b>{done}")
+    lines += ["", _("Tap 👍 or 👎 for each one you have seen.")]
+    return "\n".join(lines)
+
+
+def none_of_these() -> str:
+    return _("🤷 None of these")
+
+
+def next_question() -> str:
+    return _("Next question ›")
 
 
 def liked_it() -> str:

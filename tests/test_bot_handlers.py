@@ -20,9 +20,9 @@ GROUP = -5001
 
 async def test_start_asks_a_first_question_and_registers_commands(harness: Harness) -> None:
     reply = await harness.say(ALICE, ALICE, "/start")
-    assert "recommend" in reply.text and "Question 1: have you seen" in reply.text
+    assert "recommend" in reply.text and "Question 1: have you seen any of these" in reply.text
     kinds = [callbacks.decode(data).flag for _, data in reply.buttons()]
-    assert kinds == ["+", "-", "0"]  # no "show my picks" before an answer
+    assert kinds == ["+", "-"] * 3 + ["n"]  # three films, none of these; no picks before an answer
     await _post_init(harness.app)
     names = [c["command"] for c in next(iter(harness.fake.commands.values()))]
     assert {"like", "dislike", "recommend", "movienight", "deletemydata"} <= set(names)

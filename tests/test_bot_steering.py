@@ -175,31 +175,76 @@ async def test_a_modern_catalogue_finds_recent_films_with_links(
         await storage.close()
 
 
+def _films(question: Message) -> list[int]:
+    """The films a first question's 👍 buttons ask about, in order."""
+    return [callbacks.decode(d).movie_id for _, d in question.buttons() if d.startswith("o:+")]
+
+
 async def test_first_questions_adapt_and_end_in_picks(harness: Harness) -> None:
     question = await harness.say(ANN, ANN, "/start")
-    asked = []
-    for turn, answer in enumerate(["0", "+", "-", "0", "+"]):
+    first = _films(question)
+    assert "Question 1: have you seen any of these?" in question.text and len(first) == 3
+    assert callbacks.show_picks() not in [d for _, d in question.buttons()]  # nothing answered
+    await harness.press(ANN, ANN, question, callbacks.skip())  # none of these
+    second = _films(question)
+    assert "Question 2: have you seen any of these?" in question.text
+    assert len(second) == 3 and not set(first) & set(second)
+    await harness.press(ANN, ANN, question, callbacks.answer(second[0], 1.0))
+    assert "Question 2:" in question.text and "— 👍" in question.text  # the same question, marked
+    assert _films(question) == second[1:]
+    assert (texts.next_question(), callbacks.skip()) in question.buttons()
+    assert (texts.show_my_picks(), callbacks.show_picks()) in question.buttons()
+    await harness.press(ANN, ANN, question, callbacks.answer(second[1], -1.0))
+    await harness.press(ANN, ANN, question, callbacks.answer(second[2], 1.0))
+    assert "Question 3: have you seen" in question.text  # every film answered: one film now
+    asked = first + second
+    for turn, answer in enumerate(["0", "+", "-"]):
         data = next(d for _, d in question.buttons() if d.startswith(f"o:{answer}"))
         film = callbacks.decode(data).movie_id
-        assert film not in asked  # a new film every time
+        assert film not in asked and len(_films(question)) == 1  # a new film every time
         asked.append(film)
         await harness.press(ANN, ANN, question, data)
-        assert f"Question {turn + 2}:" in question.text and question.edits == turn + 1
-    stale = callbacks.answer(asked[0], 1.0)  # an earlier question's button
+        assert f"Question {turn + 4}:" in question.text
+    stale = callbacks.answer(second[0], -1.0)  # an earlier question's button
     answer = await harness.press(ANN, ANN, question, stale, forge=True)
     assert answer["text"] == texts.stale_button()
-    assert harness.storage.sync.ratings(ANN, ANN) == {asked[1]: 1.0, asked[2]: -1.0, asked[4]: 1.0}
+    expected = {second[0]: 1.0, second[1]: -1.0, second[2]: 1.0, asked[7]: 1.0, asked[8]: -1.0}
+    assert harness.storage.sync.ratings(ANN, ANN) == expected
     await harness.press(ANN, ANN, question, callbacks.show_picks())
     picks = harness.fake.last(ANN)
-    assert len(pick_ids(picks)) == 5 and not set(pick_ids(picks)) & set(asked)
+    assert len(pick_ids(picks)) == 5 and not set(pick_ids(picks)) & set(expected)
     assert "Thanks!" in question.text and not question.buttons()
+
+
+async def test_next_question_leaves_the_rest_of_a_list_as_not_seen(harness: Harness) -> None:
+    question = await harness.say(BEN, BEN, "/start")
+    shown = _films(question)
+    await harness.press(BEN, BEN, question, callbacks.answer(shown[1], -1.0))
+    await harness.press(BEN, BEN, question, callbacks.skip())  # "next question"
+    assert len(_films(question)) == 1 and "Question 2: have you seen" in question.text
+    assert harness.storage.sync.ratings(BEN, BEN) == {shown[1]: -1.0}
+    assert not set(_films(question)) & set(shown)  # one new film: something was seen
+    gone = await harness.press(BEN, BEN, question, callbacks.answer(shown[0], 1.0), forge=True)
+    assert gone["text"] == texts.stale_button()  # the list's other films are behind us
+
+
+async def test_someone_else_cannot_answer_a_first_question(harness: Harness) -> None:
+    question = await harness.say(GROUP, ANN, "/start", first_name="Ann")
+    before = question.text
+    film = _films(question)[0]
+    toast = await harness.press(GROUP, BEN, question, callbacks.answer(film, 1.0))
+    assert toast["text"] != "" and question.text == before and question.edits == 0
+    assert harness.storage.sync.ratings(GROUP, BEN) == {}
+    assert harness.storage.sync.ratings(GROUP, ANN) == {}
 
 
 async def test_the_tenth_answer_shows_the_picks(harness: Harness) -> None:
     question = await harness.say(BEN, BEN, "/start")
-    for _ in range(10):
+    numbers = []
+    while "Thanks!" not in question.text:
+        numbers.append(int(question.text.split("Question ", 1)[1].split(":", 1)[0]))
         data = next(d for _, d in question.buttons() if d.startswith("o:+"))
         await harness.press(BEN, BEN, question, data)
-    assert "Thanks!" in question.text
+    assert sorted(set(numbers)) == list(range(1, 11))  # ten questions, then the picks
     assert len(pick_ids(harness.fake.last(BEN))) == 5
-    assert len(harness.storage.sync.ratings(BEN, BEN)) == 10
+    assert len(harness.storage.sync.ratings(BEN, BEN)) == 3 + 9  # a list of three, then one each

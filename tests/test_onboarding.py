@@ -57,9 +57,24 @@ def test_the_evaluation_compares_both_strategies(ml1m_dir: Path, tmp_path: Path)
     }
     for row in rows:
         assert row.users == 40 and 0 <= row.precision <= 1 and 0 < row.answered <= 1
-    by = {(r.strategy, r.questions): r.answered for r in rows}
-    assert by[("adaptive", 3)] <= by[("adaptive", 10)]  # more questions reach more people
+    by = {(r.strategy, r.questions): r for r in rows}
+    assert by[("adaptive", 3)].answered <= by[("adaptive", 10)].answered  # more reach more
+    for n in (3, 6, 10):  # a list while nothing was seen, then one film: at most 3 per question
+        assert n <= by[("adaptive", n)].films <= 3 * n
+        assert by[("fixed popular list", n)].films <= 3 * n
+    assert by[("adaptive", 3)].films > 3  # somebody saw none of the first three
     assert "| 6 | adaptive |" in format_onboarding(rows)
+
+
+def test_a_question_shows_a_list_until_something_was_seen(recommender: Recommender) -> None:
+    chooser = Onboarding(recommender)
+    first = chooser.next_question({})
+    assert len(first) == onboarding.BATCH == 3 and first == chooser.next_questions({}, 3)
+    second = chooser.next_question(dict.fromkeys(first))
+    assert len(second) == 3 and not set(first) & set(second)
+    assert len(chooser.next_question({first[0]: -1.0, first[1]: None})) == 1  # one was seen
+    assert len(Onboarding(recommender, batch=1).next_question({})) == 1
+    assert onboarding.question_size({}) == 3 and onboarding.question_size({5: 1.0}) == 1
 
 
 def covering_data(folder: Path) -> Path:

@@ -364,7 +364,8 @@ async def _language(press: Press) -> tuple[str, FollowUp]:
 @_owner_only
 async def _answer_question(press: Press) -> tuple[str, FollowUp]:
     """A first question answered (or "show my picks"): stored, then the next question in the
-    same message, or the picks."""
+    same message, or the picks. A question showing a few films stays until each is answered or
+    the person taps "none of these" / "next question"."""
     context, message, chat, user, action = (
         press.context,
         press.message,
@@ -375,7 +376,7 @@ async def _answer_question(press: Press) -> tuple[str, FollowUp]:
     info = press.info
     if info is None or info.kind != ListKind.QUESTION:
         return texts.stale_button(), None
-    if action.flag != "p" and (not info.movie_ids or action.movie_id != info.movie_ids[-1]):
+    if action.flag in "+-0" and action.movie_id not in flows.current_question(info):
         return texts.stale_button(), None  # an earlier question's button, pressed again
     answer = ""
     if action.flag in "+-":
@@ -388,11 +389,16 @@ async def _answer_question(press: Press) -> tuple[str, FollowUp]:
         answer = texts.not_seen_noted()
 
     async def follow() -> None:
-        if action.flag != "p" and await flows.next_question(
-            context, chat.id, message.message_id, user, info
+        chat_id, message_id = chat.id, message.message_id
+        if action.flag in "+-" and await flows.show_question(
+            context, chat_id, message_id, user, info
         ):
             return
-        await flows.edit_text(context, chat.id, message.message_id, texts.questions_done())
+        if action.flag != "p" and await flows.next_question(
+            context, chat_id, message_id, user, info
+        ):
+            return
+        await flows.edit_text(context, chat_id, message_id, texts.questions_done())
         await flows.send_picks(message, context, chat, user)
 
     return answer, follow

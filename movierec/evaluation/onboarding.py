@@ -10,6 +10,10 @@ picks the bot would then show (its picks from the signed answers, or the best-kn
 asked when nobody was liked or disliked), with every film asked excluded from the targets. The
 baseline asks the fixed list of best-known, well-liked films (`Catalogue.popular`), in that order;
 both use the same recommender built from the training users only.
+
+A question shows several films while every answer so far is "haven't seen"
+(`movierec.onboarding.question_size`), then one; the person answers each film shown. The fixed
+list is asked in questions of the same sizes, so both show a person the same number of films.
 """
 
 from __future__ import annotations
@@ -24,13 +28,13 @@ import pandas as pd
 
 from movierec.evaluation.metrics import ndcg_at_k, precision_at_k
 from movierec.evaluation.split import DISLIKE, LIKE, split_users, subsample
-from movierec.onboarding import Answer, Onboarding, preferences
+from movierec.onboarding import Answer, Onboarding, preferences, question_size
 from movierec.recommender import Recommender
 
 STEPS = (3, 6, 10)
 PICKS = 10  # NDCG@10 needs ten
 
-Asker = Callable[[dict[int, Answer]], int | None]
+Asker = Callable[[dict[int, Answer]], list[int]]  # the films the next question shows
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class OnboardingRow:
     answered: float  # share of people with at least one film they had seen
     precision: float  # Precision@5
     ndcg: float  # NDCG@10
+    films: float  # films shown per person, on average (a question may show several)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -82,17 +87,20 @@ def run_strategy(
     people: dict[int, dict[int, float]],
     steps: Sequence[int] = STEPS,
 ) -> list[OnboardingRow]:
-    """Ask every person up to max(steps) questions; measure after each count in `steps`."""
-    fallback = [m.movie_id for m in rec.catalogue.popular(PICKS + max(steps), min_mean=0)]
-    sums = {s: np.zeros(3) for s in steps}
+    """Ask every person up to max(steps) questions; measure after each count in `steps`. A
+    question may show several films: the person answers each of them, as they would by tapping
+    👍 / 👎 on the ones they have seen."""
+    fallback = [m.movie_id for m in rec.catalogue.popular(PICKS + 4 * max(steps), min_mean=0)]
+    sums = {s: np.zeros(4) for s in steps}
     for stars in people.values():
         lukewarm = lukewarm_answer(stars)  # once per person, not per question
         answers: dict[int, Answer] = {}
         for asked in range(1, max(steps) + 1):
-            film = asker(answers)
-            if film is None:
+            films = asker(answers)
+            if not films:
                 break
-            answers[film] = answer(stars, film, lukewarm)
+            for film in films:
+                answers[film] = answer(stars, film, lukewarm)
             if asked in sums:
                 picks = _picks(rec, answers, fallback)
                 targets = {m for m, r in stars.items() if r >= LIKE and m not in answers}
@@ -101,6 +109,7 @@ def run_strategy(
                     float(any_seen),
                     precision_at_k(picks, targets, 5),
                     ndcg_at_k(picks, targets, 10),
+                    len(answers),
                 )
     count = max(len(people), 1)
     return [
@@ -131,26 +140,23 @@ def evaluate_onboarding(
             zip(group["movie_id"].astype(int), group["rating"].astype(float), strict=True)
         )
     with Recommender.build(split.train, movies, location) as rec:
-        fixed = [m.movie_id for m in rec.catalogue.popular(max(steps))]
         onboarding = Onboarding(rec, **(settings or {}))
+        fixed = [m.movie_id for m in rec.catalogue.popular(onboarding.batch * max(steps))]
 
-        def ask_fixed(answers: dict[int, Answer]) -> int | None:
-            return fixed[len(answers)] if len(answers) < len(fixed) else None
-
-        def ask_adaptive(answers: dict[int, Answer]) -> int | None:
-            found = onboarding.next_questions(answers, 1)
-            return found[0] if found else None
+        def ask_fixed(answers: dict[int, Answer]) -> list[int]:
+            """The same number of films per question as the adaptive rule shows."""
+            return fixed[len(answers) : len(answers) + question_size(answers, onboarding.batch)]
 
         rows = run_strategy(rec, "fixed popular list", ask_fixed, people, steps)
-        rows += run_strategy(rec, "adaptive", ask_adaptive, people, steps)
+        rows += run_strategy(rec, "adaptive", onboarding.next_question, people, steps)
     return rows
 
 
 def format_onboarding(rows: Sequence[OnboardingRow]) -> str:
     """A Markdown table, with the adaptive strategy's margin over the fixed list."""
     lines = [
-        "| questions | strategy | answered ≥ 1 | Precision@5 | NDCG@10 |",
-        "|---|---|---|---|---|",
+        "| questions | strategy | films shown | answered ≥ 1 | Precision@5 | NDCG@10 |",
+        "|---|---|---|---|---|---|",
     ]
     fixed = {r.questions: r for r in rows if r.strategy == "fixed popular list"}
     for row in sorted(rows, key=lambda r: (r.questions, r.strategy != "fixed popular list")):
@@ -159,7 +165,7 @@ def format_onboarding(rows: Sequence[OnboardingRow]) -> str:
         if row.strategy != "fixed popular list" and base is not None and base.precision > 0:
             margin = f" ({(row.precision / base.precision - 1) * 100:+.0f}%)"
         lines.append(
-            f"| {row.questions} | {row.strategy} | {row.answered:.1%} | "
+            f"| {row.questions} | {row.strategy} | {row.films:.1f} | {row.answered:.1%} | "
             f"{row.precision:.3f}{margin} | {row.ndcg:.3f} |"
         )
     return "\n".join(lines)
