@@ -28,6 +28,7 @@ from movierec.scoring import (
     blend,
     candidate_mask,
     combine_group,
+    explain_and_count,
     get_scoring,
     idf,
     rank,
@@ -393,10 +394,10 @@ class Recommender:
         mask = candidate_mask(scores.raters, skip, chosen.min_support, scores.reach)
         mask &= self._pickable(allowed)  # both are manifest.columns long
         ranked = [int(m) for m in rank(scores.scores, mask, max(limit, 0), max(offset, 0))]
-        reasons = self._reasons(scores, _likes(prefs), ranked) if explain else [()] * len(ranked)
+        reasons, support = self._explained(scores, _likes(prefs) if explain else [], ranked)
         return [
-            self._pick(movie_id, scores, because)
-            for movie_id, because in zip(ranked, reasons, strict=True)
+            self._pick(movie_id, scores, count, because)
+            for movie_id, count, because in zip(ranked, support, reasons, strict=True)
         ]
 
     def recommend_group(
@@ -475,7 +476,27 @@ class Recommender:
         a pick that no neighbour rated at all (the graph alone brought it in) cites the like with
         the strongest graph edge to it. A pick the neighbours rated but none liked cites nothing."""
         found = explain_picks(scores.rows, likes, picks, most)
-        if scores.reach is None:
+        return self._graph_reasons(scores, likes, picks, found)
+
+    def _explained(
+        self, scores: MovieScores, likes: list[int], picks: list[int]
+    ) -> tuple[list[tuple[int, ...]], list[int]]:
+        """(reasons, support) of a person's picks, both read in one pass over the neighbours'
+        ratings (`movierec.scoring.explain_and_count`); no likes, no reasons."""
+        if scores.rows is None or not likes:  # no reasons: a bincount counts support for less
+            return [() for _ in picks], [int(scores.support[m]) for m in picks]
+        found, support = explain_and_count(scores.rows, likes, picks)
+        return self._graph_reasons(scores, likes, picks, found), support
+
+    def _graph_reasons(
+        self,
+        scores: MovieScores,
+        likes: list[int],
+        picks: list[int],
+        found: list[tuple[int, ...]],
+    ) -> list[tuple[int, ...]]:
+        """`found`, with a graph reason for each pick no neighbour rated (in a blend)."""
+        if scores.reach is None or not likes:
             return found
         return [
             because or (self._graph_reason(likes, m) if not scores.raters[m] else ())
@@ -496,7 +517,9 @@ class Recommender:
                 best, reason = float(graph.weights[start + hits[0]]), (like,)
         return reason
 
-    def _pick(self, movie_id: int, scores: MovieScores, because: tuple[int, ...] = ()) -> Pick:
+    def _pick(
+        self, movie_id: int, scores: MovieScores, support: int, because: tuple[int, ...] = ()
+    ) -> Pick:
         movie = self._movie(movie_id)
         return Pick(
             movie_id,
@@ -504,7 +527,7 @@ class Recommender:
             movie.year,
             movie.genres,
             float(scores.scores[movie_id]),
-            int(scores.support[movie_id]),
+            support,
             scores.neighbors,
             because,
         )

@@ -87,8 +87,11 @@ class UserVectors:
         lengths = np.where(found, self.indptr[positions + 1] - starts, 0)
         indptr = np.zeros(len(user_ids) + 1, np.int64)
         np.cumsum(lengths, out=indptr[1:])
-        take = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
-        return indptr, np.asarray(self.indices[take], np.int64), np.asarray(self.values[take])
+        take = np.arange(indptr[-1])
+        take += np.repeat(starts - indptr[:-1], lengths)
+        # `take` rather than fancy indexing, and movie ids left in their stored int32: this runs
+        # once per recommendation over tens of thousands of ratings (measured 73 -> 50 µs)
+        return indptr, np.asarray(self.indices.take(take)), np.asarray(self.values.take(take))
 
     def save(self, directory: Path) -> None:
         """Write the four arrays as `.npy` files (movie ids int32, values float32) for mmap."""

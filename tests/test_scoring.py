@@ -67,7 +67,7 @@ def test_rank_keeps_boundary_ties_when_precutting_many_candidates() -> None:
 
 def member(scores: list[float]) -> MovieScores:
     array = np.array(scores, float)
-    return MovieScores(array, (array != 0).astype(int), (array > 0).astype(int), 20)
+    return MovieScores(array, (array != 0).astype(int), 20, counted=(array > 0).astype(int))
 
 
 def test_group_rule_normalises_members_and_vetoes() -> None:

@@ -53,6 +53,8 @@ def cut_neighbors(fetch: Callable[[int], tuple[np.ndarray, np.ndarray]], k: int)
     while True:
         ids, scores = fetch(limit)
         rounded = np.round(scores, TIE_DECIMALS)
+        if (rounded[1:] < rounded[:-1]).all():  # the store's order, and no tie anywhere: done
+            return Neighbors(ids=ids[:k], similarities=scores[:k])
         order = np.lexsort((ids, -rounded))
         exhausted = len(ids) < limit
         if exhausted or len(ids) <= k or rounded[order[k - 1]] != rounded[order[-1]]:
@@ -67,8 +69,8 @@ def cut_neighbors(fetch: Callable[[int], tuple[np.ndarray, np.ndarray]], k: int)
 
 def points_arrays(points: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     """(ids, scores) of scored points, whichever client returned them."""
-    ids = np.array([p.id for p in points], np.int64)
-    scores = np.array([p.score for p in points], np.float64)
+    ids = np.fromiter((p.id for p in points), np.int64, len(points))
+    scores = np.fromiter((p.score for p in points), np.float64, len(points))
     return ids, scores
 
 
