@@ -35,7 +35,7 @@ from movierec.recommender import Recommender
 
 # The command menu; descriptions are translated per language when the menu is registered.
 COMMANDS = [
-    ("start", N_("Welcome, and films to rate right away")),
+    ("start", N_("Welcome, and a few questions to learn your taste")),
     ("like", N_("Like films: /like The Matrix, Toy Story")),
     ("dislike", N_("Dislike films: /dislike Titanic")),
     ("recommend", N_("Five picks for you: /rec comedy, /rec 90s sci-fi")),

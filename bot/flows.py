@@ -73,11 +73,14 @@ async def reply(
     return sent
 
 
-async def known_ratings(svc: Services, chat_id: int, user_id: int) -> dict[int, float]:
-    """A person's ratings of films that are in the catalogue (others are ignored in scoring:
-    a film that left the catalogue never breaks a list)."""
+async def known_ratings(
+    svc: Services, chat_id: int, user_id: int
+) -> tuple[dict[int, float], set[int]]:
+    """(what a person's picks are scored from, every film they rated). The first is
+    `Recommender.known`: catalogue films only (one that left the catalogue never breaks a list),
+    the newest 5,000 at most; the second is never picked again, however old."""
     ratings = await svc.storage.ratings(chat_id, user_id)
-    return {m: v for m, v in ratings.items() if m in svc.rec.catalogue}
+    return svc.rec.known(ratings), set(ratings)
 
 
 # ------------------------------------------------------------------ /like and /dislike
@@ -179,7 +182,7 @@ async def send_picks(
     svc = context.services
     wanted = wanted or Filter()
     label = filter_label(wanted)
-    preferences = await known_ratings(svc, chat.id, user.id)
+    preferences, rated = await known_ratings(svc, chat.id, user.id)
     if not preferences:
         await send_starters(message, context, user, texts.no_ratings(), exclude=())
         return
@@ -194,7 +197,7 @@ async def send_picks(
             preferences,
             limit=PICKS,
             offset=offset,
-            exclude=hidden | set(saved),
+            exclude=hidden | set(saved) | rated,
             allowed=await svc.mask(wanted),
         )
     except PreferencesError:

@@ -58,7 +58,7 @@ async def _own_picks(update: Update, context: BotContext) -> None:
     query = update.inline_query
     assert query is not None
     svc, user = context.services, query.from_user
-    preferences = await known_ratings(svc, user.id, user.id)
+    preferences, rated = await known_ratings(svc, user.id, user.id)
     if not preferences:
         await query.answer(
             [],
@@ -70,7 +70,11 @@ async def _own_picks(update: Update, context: BotContext) -> None:
     hidden = await svc.storage.hidden(user.id, user.id)
     saved = await svc.storage.watchlist(user.id, user.id)
     picks = await svc.core(
-        svc.rec.recommend, preferences, limit=PAGE, exclude=hidden | set(saved), strict=False
+        svc.rec.recommend,
+        preferences,
+        limit=PAGE,
+        exclude=hidden | set(saved) | rated,
+        strict=False,
     )
     await query.answer(
         [_card(context, svc, p.movie_id) for p in picks],

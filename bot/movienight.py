@@ -33,12 +33,15 @@ from movierec.recommender import GroupPick
 
 
 async def taste(svc: Services, chat_id: int, user_id: int) -> dict[int, float]:
-    """A person's taste in a group: private ratings, then this group's on top (films outside
-    the catalogue left out)."""
+    """A person's taste in a group, as the recommender reads it (`Recommender.known`)."""
+    return svc.rec.known(await ratings_here(svc, chat_id, user_id))
+
+
+async def ratings_here(svc: Services, chat_id: int, user_id: int) -> dict[int, float]:
+    """A person's ratings as a group sees them: private ones, then this group's on top."""
     private = await svc.storage.ratings(user_id, user_id)
     here = await svc.storage.ratings(chat_id, user_id) if chat_id != user_id else {}
-    merged = {**private, **here}
-    return {m: v for m, v in merged.items() if m in svc.rec.catalogue}
+    return {**private, **here}
 
 
 def rate_first_url(context: BotContext) -> str:
@@ -96,7 +99,9 @@ async def send_picks(
     else:
         people = list(await svc.storage.chat_ratings(chat.id))
     wanted = wanted or Filter()
-    tastes = {p: t for p in people if (t := await taste(svc, chat.id, p))}
+    merged = {p: await ratings_here(svc, chat.id, p) for p in people}
+    tastes = {p: t for p, ratings in merged.items() if (t := svc.rec.known(ratings))}
+    rated = {movie for ratings in merged.values() for movie in ratings}
     if not tastes:
         await reply(context, message, texts.group_empty())
         return
@@ -107,7 +112,7 @@ async def send_picks(
         tastes,
         limit=PICKS,
         offset=offset,
-        exclude=hidden | chosen,
+        exclude=hidden | chosen | rated,
         allowed=await svc.mask(wanted),
     )
     if not items:

@@ -52,6 +52,7 @@ def help_text() -> str:
         "<b>What I understand</b>\n"
         "/like <i>titles</i> – e.g. <code>/like The Matrix, Toy Story</code>\n"
         "/dislike <i>titles</i> – e.g. <code>/dislike Titanic</code>\n"
+        "/start – a few quick questions (have you seen…?) so that your first picks fit\n"
         "/recommend (or /rec) – five picks for you, with buttons to rate, hide, save or see more\n"
         "/rec <i>genre or years</i> – e.g. <code>/rec comedy</code>, <code>/rec 90s sci-fi</code>, "
         "<code>/rec after 2010</code>\n"

@@ -325,8 +325,18 @@ class Recommender:
 
     def known(self, preferences: Mapping[int, float]) -> dict[int, float]:
         """The part of stored preferences that can still be scored: catalogue films, non-zero
-        weights. Films that left the catalogue are dropped silently; the result may be empty."""
-        return self._validated(preferences, strict=False)
+        weights, and of those the last `MAX_PREFERENCES` in the mapping's order (stored ratings
+        come oldest first: a person who rated more keeps getting picks from their newest tastes).
+        Films that left the catalogue are dropped silently; the result may be empty. Callers
+        still exclude every film the person rated from the picks."""
+        items = list(preferences.items())
+        usable: dict[int, float] = {}
+        for start in range(len(items), 0, -MAX_PREFERENCES):  # newest chunk first
+            chunk = dict(items[max(start - MAX_PREFERENCES, 0) : start])
+            usable = {**self._validated(chunk, strict=False), **usable}
+            if len(usable) >= MAX_PREFERENCES:
+                break
+        return dict(list(usable.items())[-MAX_PREFERENCES:])
 
     # ---------------------------------------------------------------- recommending
     def movie_scores(

@@ -295,3 +295,18 @@ async def test_an_edited_command_is_acted_on(harness: Harness) -> None:
     }
     await harness.app.process_update(Update.de_json(edited, harness.app.bot))
     assert harness.storage.sync.ratings(ALICE, ALICE) == {6: 1.0}
+
+
+async def test_someone_with_more_ratings_than_are_scored_still_gets_new_picks(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `MAX_PREFERENCES` stored ratings, picks come from the newest ones, and none of the
+    films rated long ago comes back as a pick (the limit is lowered here: ml-1m has too few
+    films to pass 5,000)."""
+    monkeypatch.setattr("movierec.recommender.MAX_PREFERENCES", 40)
+    popular = harness.app.bot_data.services.rec.catalogue.popular(60, min_mean=0)
+    for movie in popular:  # oldest first
+        harness.storage.sync.rate(ALICE, ALICE, movie.movie_id, 1.0)
+    picks = await harness.say(ALICE, ALICE, "/recommend")
+    ids = [callbacks.decode(d).movie_id for t, d in picks.buttons() if t.startswith("👍")]
+    assert len(ids) == 5 and not set(ids) & {m.movie_id for m in popular}

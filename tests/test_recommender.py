@@ -246,3 +246,13 @@ def test_dislikes_count_as_seen_in_the_graph_even_alone(recommender: Recommender
     assert blended != recommender.recommend(only_dislikes, scoring=people_only)
     reach = recommender.movie_scores(only_dislikes).reach
     assert reach is not None and reach.sum() > 0
+
+
+def test_known_keeps_the_newest_scorable_preferences(
+    recommender: Recommender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("movierec.recommender.MAX_PREFERENCES", 4)
+    stored = {1: 1.0, 2: -1.0, 9_999_991: 1.0, 3: 1.0, 4: 0.0, 5: 1.0, 9_999_992: -1.0, 6: 1.0}
+    assert recommender.known(stored) == {2: -1.0, 3: 1.0, 5: 1.0, 6: 1.0}  # oldest dropped
+    assert recommender.known({1: 1.0, 9_999_991: 1.0}) == {1: 1.0}
+    assert recommender.known({}) == {}
