@@ -314,7 +314,7 @@ async def next_question(
     if not films:
         return False
     asked += [m.movie_id for m in films]
-    text, markup = question_view(number, films, ratings, True)
+    text, markup = question_view(number, films, ratings, bool(ratings))
     await edit_text(context, chat_id, message_id, text, markup)
     updated = ListInfo(info.owner_id, info.kind, number - 1, tuple(asked), extra=str(len(films)))
     await svc.storage.save_list(chat_id, message_id, updated)

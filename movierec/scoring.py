@@ -67,6 +67,7 @@ REASON_DECIMALS = 9
 # measured on ml-1m: 11 µs against 37 µs for five picks.
 FEW_PICKS = 10
 FEW_PICKS_COLUMNS = 250_000
+CITE_IN_PYTHON = 64  # `cite` in plain Python up to this many likes, NumPy past it
 
 # Whatever identifies a group member (the bot: Telegram user ids); picks name members by it.
 Member = TypeVar("Member", bound=Hashable)
@@ -250,9 +251,9 @@ def _liked_by(rows: NeighborRows, targets: np.ndarray) -> np.ndarray:
 
     A boolean table over movie ids, read at every neighbor rating with one `take`: 10-20x faster
     than a `searchsorted` of every rating into the targets, even at ml-32m's 290,000 columns
-    (measured: ~60 µs against 0.7-1.3 ms). Only the few ratings that hit a target are then looked
-    at. The targets are a handful (picks and likes), so they are deduplicated in Python (an
-    `np.unique` call costs more than that).
+    (measured: ~60 µs against 0.7-1.3 ms). Only the ratings that hit a target are then looked at.
+    The targets (picks and likes) are usually a handful, deduplicated in Python: an `np.unique`
+    call costs more than that.
     """
     unique = sorted({int(t) for t in targets})
     index = {movie: i for i, movie in enumerate(unique)}
@@ -312,8 +313,13 @@ def explain_and_count(
 def cite(credit: np.ndarray, likes: Sequence[int], most: int = 2) -> list[tuple[int, ...]]:
     """The rule of `explain` given the credits (picks x likes, non-negative): per pick, the
     best-credited like, then the next ones with at least `SECOND_REASON_SHARE` of its credit, ties
-    to the earlier like. In plain Python: a handful of picks times a handful of likes, where a
-    dozen NumPy calls would cost more than the arithmetic (measured 58 -> ~10 µs)."""
+    to the earlier like.
+
+    A person has a handful of likes, where a dozen NumPy calls cost more than the arithmetic, so
+    this runs in plain Python (measured 58 -> ~10 µs); past `CITE_IN_PYTHON` likes it is NumPy
+    (`_cite_arrays`, same result), so that thousands of likes never cost a Python sort each."""
+    if credit.shape[1] > CITE_IN_PYTHON:
+        return _cite_arrays(credit, likes, most)
     reasons: list[tuple[int, ...]] = []
     for row in credit.tolist():
         best = max(row, default=0.0)
@@ -330,6 +336,20 @@ def cite(credit: np.ndarray, likes: Sequence[int], most: int = 2) -> list[tuple[
             )
         )
     return reasons
+
+
+def _cite_arrays(credit: np.ndarray, likes: Sequence[int], most: int) -> list[tuple[int, ...]]:
+    """`cite` with NumPy, for many likes."""
+    like_ids = np.asarray(likes, np.int64)
+    best = credit.max(axis=1, initial=0.0)
+    share = np.round(credit / np.where(best > 0, best, 1.0)[:, None], REASON_DECIMALS)
+    order = np.argsort(-share, axis=1, kind="stable")[:, :most]  # ties: the earlier like
+    top = np.take_along_axis(share, order, axis=1)
+    first = np.arange(order.shape[1]) == 0
+    keep = (top > 0) & (first | (top >= SECOND_REASON_SHARE))
+    return [
+        tuple(like_ids[chosen[kept]].tolist()) for chosen, kept in zip(order, keep, strict=True)
+    ]
 
 
 def candidate_mask(

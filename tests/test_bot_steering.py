@@ -189,6 +189,7 @@ async def test_first_questions_adapt_and_end_in_picks(harness: Harness) -> None:
     second = _films(question)
     assert "Question 2: have you seen any of these?" in question.text
     assert len(second) == 3 and not set(first) & set(second)
+    assert callbacks.show_picks() not in [d for _, d in question.buttons()]  # still nothing
     await harness.press(ANN, ANN, question, callbacks.answer(second[0], 1.0))
     assert "Question 2:" in question.text and "— 👍" in question.text  # the same question, marked
     assert _films(question) == second[1:]

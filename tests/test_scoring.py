@@ -6,13 +6,16 @@ import numpy as np
 import pytest
 
 from movierec.scoring import (
+    CITE_IN_PYTHON,
     SCORINGS,
     VETO_SHARE,
     MovieScores,
     NeighborRows,
     Scoring,
+    _cite_arrays,
     aggregate,
     candidate_mask,
+    cite,
     combine_group,
     explain,
     get_scoring,
@@ -144,3 +147,32 @@ def test_explain_weighs_supporters_and_breaks_ties_by_the_persons_order() -> Non
     assert explain(rows, [2, 1, 3], [9]) == [(2, 1)]
     heavy = neighbor_rows([{1: 1.0, 9: 1.0}, {2: 1.0, 9: 1.0}, {2: 1.0, 9: 1.0}], [9, 1, 1])
     assert explain(heavy, [2, 1], [9]) == [(1,)]  # weight 9 against 2: 2 is under half of 1
+
+
+def test_citing_in_python_and_with_arrays_agree_on_ties_and_thresholds() -> None:
+    """`cite` answers small cases in plain Python and large ones with NumPy: the same rule."""
+    rng = np.random.default_rng(3)
+    for likes in (1, 2, 5, 40):
+        credit = rng.integers(0, 4, size=(6, likes)).astype(float)  # many ties, some zero rows
+        credit[:, : likes // 2] *= 0.5  # shares of exactly one half (the second reason's floor)
+        ids = list(range(100, 100 + likes))
+        for most in (1, 2, 3):
+            assert cite(credit, ids, most) == _cite_arrays(credit, ids, most)
+    many = np.ones((5, CITE_IN_PYTHON + 1))
+    assert cite(many, list(range(CITE_IN_PYTHON + 1))) == [(0, 1)] * 5  # ties: earliest likes
+
+
+def test_rank_by_argmax_orders_like_partition_and_sort(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first page is ranked by repeated argmax, later ones by partition + sort: same order
+    (score, then lower id), same handling of masks and of fewer candidates than asked."""
+    rng = np.random.default_rng(5)
+    cases = []
+    for size in (3, 50, 4000):
+        scores = rng.integers(-3, 4, size=size).astype(float)  # many equal scores
+        mask = rng.random(size) < 0.3
+        for limit, offset in ((5, 0), (3, 2), (10, 0), (5, 5)):
+            cases.append((scores, mask, limit, offset, rank(scores, mask, limit, offset).tolist()))
+    monkeypatch.setattr("movierec.scoring.FEW_PICKS", 0)  # partition + sort only
+    for scores, mask, limit, offset, by_argmax in cases:
+        assert rank(scores, mask, limit, offset).tolist() == by_argmax
+        assert all(mask[m] for m in by_argmax)
