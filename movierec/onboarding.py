@@ -8,9 +8,11 @@ answers so far, in two phases.
    film most often seen among the known users who have seen *none* of the films asked either
    (they count 1, everybody else 0). A question nobody can answer teaches nothing, and before the
    first "seen" the answers are always the same, so this phase is one fixed list for everybody:
-   the greedy cover of "has seen at least one". These questions show three films at once
-   ("seen any of these?", `question_size`): no six single films reach 95% of ml-1m's held-out
-   people (93.4% at best), six questions of this kind reach 98.5% (docs/evaluation.md).
+   the greedy cover of "has seen at least one", each film's reach scaled by (1 − overlap) with
+   the films already in the list (so the first list is American Beauty, Return of the Jedi and
+   The Godfather, not two Star Wars films). These questions show three films at once ("seen any
+   of these?", `question_size`): no six single films reach 95% of ml-1m's held-out people (93.4%
+   at best), six questions of this kind reach 98.7% (docs/evaluation.md).
 2. **Inform**, from the first 👍 / 👎 on: a film both likely *seen* and *informative*, the two
    halves of the usual active-learning criteria for collaborative filtering (popularity ×
    entropy, Rashid et al. 2002; "divisive among the people like you", Elahi et al. 2016):
@@ -53,6 +55,7 @@ MISMATCH = 0.1  # a user who saw a film the person hasn't (or the reverse) count
 SIGN_MISMATCH = 0.3  # a user who disliked what the person liked (or the reverse)
 COVER: float | None = 0.0  # before anything was seen: weight of users who saw a film asked
 BATCH = 3  # films one question shows while every answer so far is "haven't seen"
+COVER_OVERLAP = 1.0  # cover phase: how hard a film like one already in the list is pushed down
 
 Answer = float | None  # +1 liked, -1 disliked, 0 seen (no opinion), None: haven't seen
 
@@ -71,6 +74,7 @@ class Onboarding:
     sign_mismatch: float = SIGN_MISMATCH
     cover: float | None = COVER
     batch: int = BATCH
+    cover_overlap: float = COVER_OVERLAP
 
     @cached_property
     def pool(self) -> np.ndarray:
@@ -155,7 +159,8 @@ class Onboarding:
 
     def _cover(self, answers: Mapping[int, Answer], count: int) -> list[int]:
         """Before the person has seen any film asked: the film most seen among the users who have
-        seen none of them either (a greedy cover of "has seen at least one")."""
+        seen none of them either (a greedy cover of "has seen at least one"); within one list, a
+        film's reach scaled by (1 − overlap)^`cover_overlap` with the films already in it."""
         seen = self._seen
         position = {int(m): i for i, m in enumerate(self.pool)}
         asked = [position[m] for m in answers if m in position]
@@ -165,6 +170,9 @@ class Onboarding:
         chosen: list[int] = []
         for _ in range(count):
             reach = np.asarray(seen.T @ unseen).ravel()
+            if self.cover_overlap and chosen:
+                closeness = np.clip(self._overlap[:, chosen].max(axis=1), 0.0, 1.0)
+                reach *= (1.0 - closeness) ** self.cover_overlap
             reach[asked + chosen] = -1.0
             best = int(np.argmax(reach))
             if reach[best] <= 0:

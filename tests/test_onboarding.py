@@ -113,3 +113,12 @@ def test_people_answer_with_the_bots_buttons() -> None:
     harsh = {1: 1.0, 2: 3.0, 3: 2.0}  # mean 2: 3★ was one of their better ones
     assert answer(harsh, 2) == 1.0
     assert preferences({1: 1.0, 2: -1.0, 3: None, 4: 0.0}) == {1: 1.0, 2: -1.0}
+
+
+def test_a_first_list_does_not_ask_the_same_kind_of_film_twice(recommender: Recommender) -> None:
+    """Pure coverage puts two Star Wars films in the first list on ml-1m; the overlap term in the
+    cover phase keeps one and takes another kind of film."""
+    plain = Onboarding(recommender, cover_overlap=0.0).next_question({})
+    assert len(set(plain) & STAR_WARS) == 2
+    first = Onboarding(recommender).next_question({})
+    assert len(first) == 3 and len(set(first) & STAR_WARS) <= 1
