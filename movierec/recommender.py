@@ -26,14 +26,13 @@ from movierec.scoring import (
     Scoring,
     aggregate,
     blend,
-    candidate_mask,
     combine_group,
     explain_and_count,
     get_scoring,
     idf,
     rank,
+    without,
 )
-from movierec.scoring import explain as explain_picks
 
 if TYPE_CHECKING:  # titles pulls in rapidfuzz; evaluation never needs it
     from movierec.titles import MatchResult, TitleIndex
@@ -280,16 +279,19 @@ class Recommender:
         return self.titles.match(text, limit=limit)
 
     # ---------------------------------------------------------------- preferences
-    def _validated(self, preferences: Mapping[int, float], strict: bool) -> dict[int, float]:
+    def _validated(
+        self, preferences: Mapping[int, float], strict: bool, bounded: bool = True
+    ) -> dict[int, float]:
         """Well-formed preferences with non-zero weights; possibly empty.
 
         Malformed input (not a mapping, ids that are not whole numbers, weights outside -1..1) is
         always refused: it is a caller's mistake. Ids missing from the catalogue are refused when
         `strict`, dropped otherwise: stored ratings outlive catalogue changes, typed ids do not.
+        More than `MAX_PREFERENCES` is refused unless not `bounded` (`known` trims instead).
         """
         if not isinstance(preferences, Mapping):
             raise PreferencesError("preferences must map movie ids to +1 (like) or -1 (dislike)")
-        if len(preferences) > MAX_PREFERENCES:
+        if bounded and len(preferences) > MAX_PREFERENCES:
             raise PreferencesError(f"too many preferences: at most {MAX_PREFERENCES} films")
         cleaned: dict[int, float] = {}
         unknown = []
@@ -329,13 +331,7 @@ class Recommender:
         come oldest first: a person who rated more keeps getting picks from their newest tastes).
         Films that left the catalogue are dropped silently; the result may be empty. Callers
         still exclude every film the person rated from the picks."""
-        items = list(preferences.items())
-        usable: dict[int, float] = {}
-        for start in range(len(items), 0, -MAX_PREFERENCES):  # newest chunk first
-            chunk = dict(items[max(start - MAX_PREFERENCES, 0) : start])
-            usable = {**self._validated(chunk, strict=False), **usable}
-            if len(usable) >= MAX_PREFERENCES:
-                break
+        usable = self._validated(preferences, strict=False, bounded=False)
         return dict(list(usable.items())[-MAX_PREFERENCES:])
 
     # ---------------------------------------------------------------- recommending
@@ -401,7 +397,7 @@ class Recommender:
         prefs = self.clean_preferences(preferences, strict=strict)
         scores = self._scores(prefs, chosen)
         skip = set(prefs) | {int(m) for m in exclude}
-        mask = candidate_mask(scores.raters, skip, chosen.min_support, scores.reach)
+        mask = without(scores.candidates(chosen.min_support), skip)
         mask &= self._pickable(allowed)  # both are manifest.columns long
         ranked = [int(m) for m in rank(scores.scores, mask, max(limit, 0), max(offset, 0))]
         reasons, support = self._explained(scores, _likes(prefs) if explain else [], ranked)
@@ -475,27 +471,21 @@ class Recommender:
             theirs = [movie_id for movie_id, _, matches in ranked if key in matches]
             if not theirs:
                 continue
-            found = self._reasons(scores, _likes(preferences[key]), theirs, most=1)
+            found, _ = self._explained(scores, _likes(preferences[key]), theirs, most=1)
             reasons.update({(key, m): because for m, because in zip(theirs, found, strict=True)})
         return reasons
 
-    def _reasons(
-        self, scores: MovieScores, likes: list[int], picks: list[int], most: int = 2
-    ) -> list[tuple[int, ...]]:
-        """Each pick's reasons from the neighbours who support it (`movierec.scoring.explain`);
-        a pick that no neighbour rated at all (the graph alone brought it in) cites the like with
-        the strongest graph edge to it. A pick the neighbours rated but none liked cites nothing."""
-        found = explain_picks(scores.rows, likes, picks, most)
-        return self._graph_reasons(scores, likes, picks, found)
-
     def _explained(
-        self, scores: MovieScores, likes: list[int], picks: list[int]
+        self, scores: MovieScores, likes: list[int], picks: list[int], most: int = 2
     ) -> tuple[list[tuple[int, ...]], list[int]]:
         """(reasons, support) of a person's picks, both read in one pass over the neighbours'
-        ratings (`movierec.scoring.explain_and_count`); no likes, no reasons."""
+        ratings (`movierec.scoring.explain_and_count`); no likes, no reasons. Up to `most` likes
+        are cited; a pick that no neighbour rated at all (the graph alone brought it in) cites
+        the like with the strongest graph edge to it, one the neighbours rated but none liked
+        cites nothing."""
         if scores.rows is None or not likes:  # no reasons: a bincount counts support for less
             return [() for _ in picks], [int(scores.support[m]) for m in picks]
-        found, support = explain_and_count(scores.rows, likes, picks)
+        found, support = explain_and_count(scores.rows, likes, picks, most)
         return self._graph_reasons(scores, likes, picks, found), support
 
     def _graph_reasons(

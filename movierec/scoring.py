@@ -352,16 +352,13 @@ def _cite_arrays(credit: np.ndarray, likes: Sequence[int], most: int) -> list[tu
     ]
 
 
-def candidate_mask(
-    raters: np.ndarray,
-    exclude: Iterable[int],
-    min_support: int = 1,
-    reach: np.ndarray | None = None,
-) -> np.ndarray:
-    """Movies rated by at least `min_support` neighbors (or reached by the graph), not excluded."""
-    mask = raters >= min_support
-    if reach is not None:
-        mask |= reach
+def candidate_mask(raters: np.ndarray, exclude: Iterable[int], min_support: int = 1) -> np.ndarray:
+    """Movies rated by at least `min_support` neighbors and not excluded."""
+    return without(raters >= min_support, exclude)
+
+
+def without(mask: np.ndarray, exclude: Iterable[int]) -> np.ndarray:
+    """`mask` (changed in place) with the excluded movie ids it covers turned off."""
     excluded = np.fromiter((m for m in exclude if 0 <= m < len(mask)), np.int64)
     mask[excluded] = False
     return mask
@@ -417,7 +414,7 @@ def combine_group(
     mask = np.zeros(n_columns, bool)
     for scores in members.values():
         mask[: len(scores.raters)] |= scores.candidates()
-    mask = candidate_mask(mask.astype(np.int64), exclude)
+    mask = without(mask, exclude)
     if allowed is not None:
         mask[: len(allowed)] &= allowed[:n_columns]
         mask[len(allowed) :] = False
