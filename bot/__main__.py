@@ -92,8 +92,8 @@ def _serve(settings: BotSettings) -> int:
 async def _serve_async(settings: BotSettings, recommender: Recommender) -> None:
     """One event loop for everything: the storage's pool belongs to the loop that uses it."""
     from bot.app import build_application
+    from bot.catalogue_change import adopt_catalogue
     from bot.context import Services
-    from bot.flows import adopt_catalogue
     from bot.health import heartbeat_path
     from bot.storage import open_storage
 

@@ -17,39 +17,46 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
-    InlineQueryHandler,
-    MessageHandler,
-    PollAnswerHandler,
     TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
-from bot import i18n, inline, movienight
+from bot import hooks, i18n
 from bot.context import BotContext, BotData, Services
-from bot.handlers import buttons, chat, commands
-from bot.i18n import N_, _
+from bot.features import Command
+from bot.features.account import registration as account
+from bot.features.inline import registration as inline
+from bot.features.movienight import registration as movienight
+from bot.features.onboarding import registration as onboarding
+from bot.features.picks import registration as picks
+from bot.features.ratings import registration as ratings
+from bot.features.watchlist import registration as watchlist
+from bot.i18n import _
 from bot.storage import ChatStore
 from bot.throttle import Throttle
+from bot.ui.buttons import on_button
 from movierec.recommender import Recommender
 
-# The command menu; descriptions are translated per language when the menu is registered.
-COMMANDS = [
-    ("start", N_("Welcome, and a few questions to learn your taste")),
-    ("like", N_("Like films: /like The Matrix, Toy Story")),
-    ("dislike", N_("Dislike films: /dislike Titanic")),
-    ("recommend", N_("Five picks for you: /rec comedy, /rec 90s sci-fi")),
-    ("watchlist", N_("Films you saved for later")),
-    ("movienight", N_("Movie night: who is in, picks for them, a vote")),
-    ("history", N_("Films this group chose on movie nights")),
-    ("ratings", N_("What you rated, with a way to remove any")),
-    ("forget", N_("Forget one rating: /forget Titanic")),
-    ("reset", N_("Forget all your ratings here")),
-    ("language", N_("Speak to me in another language")),
-    ("privacy", N_("What I store and where")),
-    ("deletemydata", N_("Delete everything I hold about you")),
-    ("help", N_("Everything I understand")),
-]
+FEATURES = (onboarding, ratings, picks, watchlist, movienight, account, inline)
+# The command menu's order (each command's description is its feature's, translated per language
+# when the menu is registered).
+MENU = (
+    "start",
+    "like",
+    "dislike",
+    "recommend",
+    "watchlist",
+    "movienight",
+    "history",
+    "ratings",
+    "forget",
+    "reset",
+    "language",
+    "privacy",
+    "deletemydata",
+    "help",
+)
 HEARTBEAT_SECONDS = 30
 
 
@@ -97,41 +104,33 @@ def build_application(
     return app
 
 
+def commands() -> list[Command]:
+    """Every feature's commands, in the menu's order."""
+    found = {c.names[0]: c for feature in FEATURES for c in feature.COMMANDS}
+    assert set(found) == set(MENU), "every command is in the menu once"
+    return [found[name] for name in MENU]
+
+
 def add_handlers(app: Application) -> None:
-    app.add_handler(TypeHandler(Update, chat.use_language), group=-2)
-    app.add_handler(TypeHandler(Update, chat.throttle), group=-1)
-    command = [
-        (["start"], commands.start),
-        (["help"], commands.help_command),
-        (["privacy"], commands.privacy),
-        (["language"], commands.language),
-        (["like"], commands.like),
-        (["dislike"], commands.dislike),
-        (["recommend", "rec"], commands.recommend),
-        (["watchlist"], commands.watchlist),
-        (["movienight", "group"], commands.movienight),
-        (["history"], commands.history),
-        (["ratings"], commands.ratings),
-        (["forget"], commands.forget),
-        (["reset"], commands.reset),
-        (["deletemydata"], commands.delete_my_data),
-    ]
-    for names, callback in command:
-        app.add_handler(CommandHandler(names, callback, filters=filters.UpdateType.MESSAGES))
-    app.add_handler(CallbackQueryHandler(buttons.on_button))
-    app.add_handler(PollAnswerHandler(movienight.on_poll_answer))
-    app.add_handler(InlineQueryHandler(inline.on_inline_query))
-    app.add_handler(ChatMemberHandler(chat.membership, ChatMemberHandler.MY_CHAT_MEMBER))
-    # People's messages only (new or edited), not channel posts, which have no sender to act for.
-    people = filters.UpdateType.MESSAGES
-    app.add_handler(MessageHandler(people & filters.TEXT & ~filters.COMMAND, commands.plain_text))
-    app.add_error_handler(chat.on_error)
+    app.add_handler(TypeHandler(Update, hooks.use_language), group=-2)
+    app.add_handler(TypeHandler(Update, hooks.throttle), group=-1)
+    for command in commands():
+        app.add_handler(
+            CommandHandler(command.names, command.handler, filters=filters.UpdateType.MESSAGES)
+        )
+    app.add_handler(CallbackQueryHandler(on_button))
+    app.add_handler(ChatMemberHandler(hooks.membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    for feature in FEATURES:
+        register = getattr(feature, "register", None)
+        if register is not None:
+            register(app)
+    app.add_error_handler(hooks.on_error)
 
 
 def command_menu(code: str) -> list[BotCommand]:
     """The command menu in one language."""
     with i18n.using(code):
-        return [BotCommand(name, _(text)) for name, text in COMMANDS]
+        return [BotCommand(c.names[0], _(c.description)) for c in commands()]
 
 
 async def _post_init(app: Application) -> None:

@@ -8,10 +8,10 @@ translator's tool (Poedit, Weblate, Crowdin) reads `.po` files.
 
 Why the language lives in a `ContextVar`: python-telegram-bot runs every handler group of one
 update in the same asyncio task (and each update in its own task when updates are concurrent), so a
-variable set by the first handler (`bot.handlers.chat.use_language`, group -2) holds for the whole
+variable set by the first handler (`bot.hooks.use_language`, group -2) holds for the whole
 update, the error handler included, and for work it sends to threads (`asyncio.to_thread` copies
-the context). Strings are translated when they are used (`bot.texts` functions call `_`), never at
-import time, so one process speaks to everyone in their own language.
+the context). Strings are translated when they are used (the `views` and `bot.ui.texts`
+functions call `_`), never at import time, so one process speaks to everyone in their own language.
 
 Why the `.po` files are compiled in memory at start instead of committing `.mo` files: the `.po`
 text is the one source (a binary `.mo` beside it could silently fall behind it), compiling all five

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from telegram import Update
 
-from bot import callbacks
 from bot.app import _post_init, build_application
 from bot.storage import SQLiteStore
 from bot.throttle import Throttle
 from movierec.recommender import Recommender
+from tests.support import presses
 from tests.support.fakegram import FakeTelegram
 from tests.support.harness import Harness
 
@@ -21,8 +21,10 @@ GROUP = -5001
 async def test_start_asks_a_first_question_and_registers_commands(harness: Harness) -> None:
     reply = await harness.say(ALICE, ALICE, "/start")
     assert "recommend" in reply.text and "Question 1: have you seen any of these" in reply.text
-    kinds = [callbacks.decode(data).flag for _, data in reply.buttons()]
-    assert kinds == ["+", "-"] * 3 + ["n"]  # three films, none of these; no picks before an answer
+    kinds = [type(presses.decode(data)).__name__ for _, data in reply.buttons()]
+    assert kinds == ["Answer"] * 6 + [
+        "NextQuestion"
+    ]  # three films, none of these; no picks before an answer
     await _post_init(harness.app)
     names = [c["command"] for c in next(iter(harness.fake.commands.values()))]
     assert {"like", "dislike", "recommend", "movienight", "deletemydata"} <= set(names)
@@ -52,7 +54,7 @@ async def test_ambiguous_title_asks_and_the_choice_is_recorded(harness: Harness)
     reply = await harness.say(ALICE, ALICE, "/dislike star wars")
     assert "Several films match" in reply.text
     data = reply.button("Empire Strikes Back")
-    assert callbacks.decode(data).value == -1.0
+    assert data == presses.rate(1196, -1.0)
     await harness.press(ALICE, ALICE, reply, data)
     assert harness.storage.sync.ratings(ALICE, ALICE) == {1196: -1.0}
 
@@ -89,21 +91,21 @@ async def test_recommend_rate_hide_and_more_refine_the_picks(harness: Harness) -
     await harness.say(ALICE, ALICE, "/like Star Wars 1977, Raiders of the Lost Ark")
     picks = await harness.say(ALICE, ALICE, "/rec")
     assert picks.text.count("people with your taste") == 5
-    ids = [callbacks.decode(d).movie_id for t, d in picks.buttons() if t.startswith("👍")]
+    ids = [presses.decode(d).movie_id for t, d in picks.buttons() if t.startswith("👍")]
     assert len(ids) == 5 and len(picks.buttons()) == 23  # 5 × (👍 👎 🙈 🔖), More, 🎭, 📅
-    answer = await harness.press(ALICE, ALICE, picks, callbacks.rate(ids[0], 1))
+    answer = await harness.press(ALICE, ALICE, picks, presses.rate(ids[0], 1))
     assert answer["text"].startswith("Noted: you like")
-    await harness.press(ALICE, ALICE, picks, callbacks.hide(ids[1]))
+    await harness.press(ALICE, ALICE, picks, presses.hide(ids[1]))
     edited = harness.fake.last(ALICE)
-    assert edited.edits == 2 and edited.buttons()[0][1] == callbacks.undo(ids[0])
+    assert edited.edits == 2 and edited.buttons()[0][1] == presses.undo(ids[0])
     assert harness.storage.sync.ratings(ALICE, ALICE)[ids[0]] == 1.0
     assert harness.storage.sync.hidden(ALICE, ALICE) == {ids[1]}
     again = await harness.say(ALICE, ALICE, "/recommend")
-    new_ids = [callbacks.decode(d).movie_id for t, d in again.buttons() if t.startswith("👍")]
+    new_ids = [presses.decode(d).movie_id for t, d in again.buttons() if t.startswith("👍")]
     assert ids[0] not in new_ids and ids[1] not in new_ids
     await harness.press(ALICE, ALICE, again, again.button("More"))
     more = harness.fake.last(ALICE)
-    more_ids = [callbacks.decode(d).movie_id for t, d in more.buttons() if t.startswith("👍")]
+    more_ids = [presses.decode(d).movie_id for t, d in more.buttons() if t.startswith("👍")]
     assert "<b>6." in more.html and not set(more_ids) & set(new_ids)
 
 
@@ -117,7 +119,7 @@ async def test_ratings_list_paginates_and_removes(harness: Harness) -> None:
     await harness.press(ALICE, ALICE, listing, listing.button("▶️"))
     assert "page 2 of 23" in harness.fake.last(ALICE).text
     page = harness.fake.last(ALICE)
-    first = callbacks.decode(page.button("❌ 1"))
+    first = presses.decode(page.button("❌ 1"))
     await harness.press(ALICE, ALICE, page, page.button("❌ 1"))
     assert first.movie_id not in harness.storage.sync.ratings(ALICE, ALICE)
     assert len(harness.storage.sync.ratings(ALICE, ALICE)) == 229
@@ -169,7 +171,7 @@ async def test_group_movie_night_with_bot_suffix_separate_tastes_and_veto(
     night = await harness.movie_night(GROUP, [CAROL, ALICE, BOB])
     assert "Empire Strikes Back" not in night.text and night.text.count("\nfits ") == 5
     # Bob presses 👍 under the picks Carol asked for: it is Bob's rating
-    pick = callbacks.decode(night.buttons()[0][1]).movie_id
+    pick = presses.decode(night.buttons()[0][1]).movie_id
     await harness.press(GROUP, BOB, night, night.buttons()[0][1])
     assert pick in harness.storage.sync.ratings(GROUP, BOB)
     assert pick not in harness.storage.sync.ratings(GROUP, CAROL)
@@ -308,5 +310,5 @@ async def test_someone_with_more_ratings_than_are_scored_still_gets_new_picks(
     for movie in popular:  # oldest first
         harness.storage.sync.rate(ALICE, ALICE, movie.movie_id, 1.0)
     picks = await harness.say(ALICE, ALICE, "/recommend")
-    ids = [callbacks.decode(d).movie_id for t, d in picks.buttons() if t.startswith("👍")]
+    ids = [presses.decode(d).movie_id for t, d in picks.buttons() if t.startswith("👍")]
     assert len(ids) == 5 and not set(ids) & {m.movie_id for m in popular}

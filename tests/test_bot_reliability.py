@@ -13,14 +13,18 @@ from pathlib import Path
 import pytest
 from telegram import Update
 
-from bot import callbacks, texts
 from bot.app import build_application
+from bot.catalogue_change import adopt_catalogue
 from bot.context import Services
-from bot.flows import adopt_catalogue
+from bot.features.account import views as account_views
+from bot.features.ratings import views as ratings_views
 from bot.logs import RedactSecrets
 from bot.storage import SQLiteStore, Storage
 from bot.throttle import Throttle
+from bot.ui import html
+from bot.ui import texts as ui_texts
 from movierec.recommender import Recommender
+from tests.support import presses
 from tests.support.fakegram import FakeTelegram, Message, plain_text, utf16_len
 from tests.support.harness import Harness
 
@@ -30,7 +34,7 @@ ANN_NAME = "Zebediahqux"
 
 
 def pick_ids(message: Message) -> list[int]:
-    return [callbacks.decode(d).movie_id for t, d in message.buttons() if t.startswith("👍")]
+    return [presses.decode(d).movie_id for t, d in message.buttons() if t.startswith("👍")]
 
 
 async def _group_with_picks(harness: Harness) -> Message:
@@ -48,13 +52,13 @@ async def test_a_confirmation_refuses_anyone_but_who_asked(
     await _group_with_picks(harness)
     ask = await harness.say(GROUP, ANN, command)
     answer = await harness.press(GROUP, BEN, ask, f"{kind}:{'y' if yes else 'n'}")
-    assert answer["text"] == texts.not_yours()
+    assert answer["text"] == ui_texts.not_yours()
     assert harness.storage.sync.ratings(GROUP, BEN) == {1: 1.0}  # Ben's data untouched
     assert len(harness.storage.sync.ratings(GROUP, ANN)) == 3  # and Ann's
     prompt = harness.fake.messages(GROUP)[-1]
     assert prompt.message_id == ask.message_id and prompt.edits == 0  # the prompt unchanged
     answer = await harness.press(GROUP, ANN, ask, f"{kind}:y")
-    assert answer["text"] in (texts.toast_deleted(), texts.toast_done())
+    assert answer["text"] in (account_views.toast_deleted(), ratings_views.toast_done())
     assert harness.storage.sync.ratings(GROUP, ANN) == {} and harness.storage.sync.ratings(
         GROUP, BEN
     )
@@ -66,7 +70,7 @@ async def test_an_old_confirmation_in_a_group_has_expired(harness: Harness) -> N
     # a prompt from before ownership was stored: no owner is known for it
     harness.storage.sync._db.execute("DELETE FROM lists")
     answer = await harness.press(GROUP, ANN, ask, "z:y")
-    assert answer["text"] == texts.expired() and harness.storage.sync.ratings(GROUP, ANN)
+    assert answer["text"] == ui_texts.expired() and harness.storage.sync.ratings(GROUP, ANN)
 
 
 # ------------------------------------------------------------------ 3. group keyboards
@@ -75,21 +79,21 @@ async def test_a_press_under_someone_elses_picks_is_recorded_for_the_presser_onl
 ) -> None:
     picks = await _group_with_picks(harness)
     first = pick_ids(picks)[0]
-    answer = await harness.press(GROUP, BEN, picks, callbacks.rate(first, 1))
+    answer = await harness.press(GROUP, BEN, picks, presses.rate(first, 1))
     assert answer["text"].startswith("Noted for you")
     assert harness.storage.sync.ratings(GROUP, BEN)[first] == 1.0
     assert first not in harness.storage.sync.ratings(GROUP, ANN)
     assert harness.fake.messages(GROUP)[-1].edits == 0  # Ann's list is not rewritten
-    answer = await harness.press(GROUP, BEN, picks, callbacks.hide(pick_ids(picks)[1]))
+    answer = await harness.press(GROUP, BEN, picks, presses.hide(pick_ids(picks)[1]))
     assert answer["text"].startswith("Hidden for you") and picks.edits == 0
     # Ann's own press does change her list, to show what she did
-    await harness.press(GROUP, ANN, picks, callbacks.rate(first, -1))
+    await harness.press(GROUP, ANN, picks, presses.rate(first, -1))
     shown = harness.fake.messages(GROUP)[-1]
-    assert shown.edits == 1 and shown.buttons()[0] == ("👎 1 · undo", callbacks.undo(first))
+    assert shown.edits == 1 and shown.buttons()[0] == ("👎 1 · undo", presses.undo(first))
     # Ben cannot use Ann's Undo, More, or her confirmation's Undo
-    for data in (callbacks.undo(first), callbacks.more(5)):
+    for data in (presses.undo(first), presses.more(5)):
         answer = await harness.press(GROUP, BEN, shown, data)
-        assert answer["text"] == texts.not_yours()
+        assert answer["text"] == ui_texts.not_yours()
     assert harness.storage.sync.ratings(GROUP, ANN)[first] == -1.0 and shown.edits == 1
 
 
@@ -99,19 +103,22 @@ async def test_owner_only_buttons_under_a_ratings_list_refuse_others(harness: Ha
     before = listing.html
     for data in (listing.button("❌ 1"),):
         answer = await harness.press(GROUP, BEN, listing, data)
-        assert answer["text"] == texts.not_yours()
+        assert answer["text"] == ui_texts.not_yours()
     assert listing.html == before and listing.edits == 0
     assert len(harness.storage.sync.ratings(GROUP, ANN)) == 3
     answer = await harness.press(GROUP, ANN, listing, listing.button("❌ 1"))
-    assert answer["text"] == texts.removed() and len(harness.storage.sync.ratings(GROUP, ANN)) == 2
+    assert (
+        answer["text"] == ratings_views.removed()
+        and len(harness.storage.sync.ratings(GROUP, ANN)) == 2
+    )
 
 
 async def test_movie_night_picks_are_never_rewritten(harness: Harness) -> None:
     await _group_with_picks(harness)
     night = await harness.movie_night(GROUP, [BEN, ANN])
     ids = pick_ids(night)
-    await harness.press(GROUP, ANN, night, callbacks.rate(ids[0], 1))
-    await harness.press(GROUP, BEN, night, callbacks.rate(ids[1], -1))
+    await harness.press(GROUP, ANN, night, presses.rate(ids[0], 1))
+    await harness.press(GROUP, BEN, night, presses.rate(ids[1], -1))
     assert night.edits == 0
     assert harness.storage.sync.ratings(GROUP, ANN)[ids[0]] == 1.0
     assert harness.storage.sync.ratings(GROUP, BEN)[ids[1]] == -1.0
@@ -194,11 +201,11 @@ async def test_movienight_with_many_long_and_html_special_names(harness: Harness
 
 def test_long_messages_are_cut_between_blocks_in_utf16_units() -> None:
     blocks = [f"<b>{i}. {'😀' * 30} &amp; {'&lt;' * 10}</b>" for i in range(200)]
-    html = texts.join_blocks(blocks, "<i>tail</i>")
-    shown = plain_text(html, "HTML")  # valid Telegram HTML: no tag or entity cut
+    joined = html.join_blocks(blocks, "<i>tail</i>")
+    shown = plain_text(joined, "HTML")  # valid Telegram HTML: no tag or entity cut
     assert utf16_len(shown) <= 4096 and shown.endswith("tail") and "more" in shown
     assert len(shown) < 4096 / 1.5  # emoji count double: far fewer characters fit
-    assert texts.fit("x" * 5000 + "\n" + "y") != "x" * 5000
+    assert html.fit("x" * 5000 + "\n" + "y") != "x" * 5000
 
 
 # ------------------------------------------------------------------ 7. films that left
@@ -215,7 +222,7 @@ async def test_a_rating_of_a_film_no_longer_in_the_catalogue_breaks_nothing(
     listing = await harness.say(GROUP, ANN, "/ratings")
     assert "Gone Film (2031) (no longer in the catalogue)" in listing.text
     removed = next(d for _, d in listing.buttons() if d.startswith("x:9999991"))
-    assert (await harness.press(GROUP, ANN, listing, removed))["text"] == texts.removed()
+    assert (await harness.press(GROUP, ANN, listing, removed))["text"] == ratings_views.removed()
     assert 9_999_991 not in harness.storage.sync.ratings(GROUP, ANN)
     reply = await harness.say(ANN, ANN, "/forget gone film")
     assert "Forgotten: Gone Film" in reply.text and harness.storage.sync.ratings(ANN, ANN) == {}
@@ -250,7 +257,7 @@ async def test_callbacks_are_answered_before_slow_group_edits(
         updates = []
         for i in range(24):  # each press changes Ann's own list: an edit, 20 a minute at most
             movie = ids[i % 5]
-            data = callbacks.rate(movie, 1) if (i // 5) % 2 == 0 else callbacks.undo(movie)
+            data = presses.rate(movie, 1) if (i // 5) % 2 == 0 else presses.undo(movie)
             updates.append(fake.press(GROUP, ANN, picks.message_id, data, forge=True))
         started = time.monotonic()
         tasks = [
@@ -273,7 +280,7 @@ async def test_quick_presses_all_show_in_the_final_keyboard(harness: Harness) ->
     await harness.say(ANN, ANN, "/like Alien, Heat")
     picks = await harness.say(ANN, ANN, "/rec")
     ids = pick_ids(picks)[:3]
-    updates = [harness.fake.press(ANN, ANN, picks.message_id, callbacks.rate(m, 1)) for m in ids]
+    updates = [harness.fake.press(ANN, ANN, picks.message_id, presses.rate(m, 1)) for m in ids]
     await asyncio.gather(
         *(harness.app.process_update(Update.de_json(u, harness.app.bot)) for u in updates)
     )
@@ -311,14 +318,14 @@ async def test_edits_that_change_nothing_are_not_sent(harness: Harness) -> None:
     for movie in harness.app.bot_data.services.rec.catalogue.popular(15, min_mean=0):
         harness.storage.sync.rate(ANN, ANN, movie.movie_id, 1.0)
     listing = await harness.say(ANN, ANN, "/ratings")
-    await harness.press(ANN, ANN, listing, callbacks.page(1))
-    await harness.press(ANN, ANN, listing, callbacks.page(1), forge=True)  # a stale ▶
-    await harness.press(ANN, ANN, listing, callbacks.page(7), forge=True)  # past the end
+    await harness.press(ANN, ANN, listing, presses.page(1))
+    await harness.press(ANN, ANN, listing, presses.page(1), forge=True)  # a stale ▶
+    await harness.press(ANN, ANN, listing, presses.page(7), forge=True)  # past the end
     assert listing.edits == 1
     confirmation = await harness.say(ANN, ANN, "/like Heat")
     await harness.press(ANN, ANN, confirmation, confirmation.button("Undo"))
-    answer = await harness.press(ANN, ANN, confirmation, callbacks.undo(6), forge=True)
-    assert answer["text"] == texts.nothing_to_undo() and confirmation.edits == 1
+    answer = await harness.press(ANN, ANN, confirmation, presses.undo(6), forge=True)
+    assert answer["text"] == ratings_views.nothing_to_undo() and confirmation.edits == 1
 
 
 async def test_control_characters_are_not_echoed_and_foreign_digits_refused(
@@ -329,7 +336,7 @@ async def test_control_characters_are_not_echoed_and_foreign_digits_refused(
     start = await harness.say(ANN, ANN, "/start")
     for data in ("r:+:٢٥٧١", "m:５", "p:１"):
         answer = await harness.press(ANN, ANN, start, data, forge=True)
-        assert answer["text"] == texts.stale_button()
+        assert answer["text"] == ui_texts.stale_button()
     assert harness.storage.sync.ratings(ANN, ANN) == {}
 
 

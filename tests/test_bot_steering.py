@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from bot import callbacks, texts
+from bot.features.onboarding import views as onboarding_views
+from bot.features.picks import views as picks_views
+from bot.features.watchlist import views as watchlist_views
+from bot.ui import texts as ui_texts
 from movierec.recommender import Recommender
+from tests.support import presses
 from tests.support.fakegram import Message
 from tests.support.harness import Harness
 
@@ -12,7 +16,7 @@ GROUP = -3500
 
 
 def pick_ids(message: Message) -> list[int]:
-    return [callbacks.decode(d).movie_id for t, d in message.buttons() if t.startswith("👍")]
+    return [presses.decode(d).movie_id for t, d in message.buttons() if t.startswith("👍")]
 
 
 def genres_of(recommender: Recommender, ids: list[int]) -> list[set[str]]:
@@ -39,7 +43,7 @@ async def test_rec_with_genre_and_decade_words(harness: Harness, recommender: Re
     assert all(1990 <= y <= 1999 for y in years_of(recommender, ids))
     # More keeps the filter
     more_data = scifi.button("More")
-    assert callbacks.decode(more_data).code == callbacks.decode(scifi.button("Decade")).code
+    assert presses.decode(more_data).filter == presses.decode(scifi.button("Decade")).filter
     await harness.press(ANN, ANN, scifi, more_data)
     more = harness.fake.last(ANN)
     more_ids = pick_ids(more)
@@ -77,7 +81,7 @@ async def test_genre_and_decade_chips_rerun_the_list(
     picks = await harness.say(ANN, ANN, "/rec")
     await harness.press(ANN, ANN, picks, picks.button("Genre"))
     chips = harness.fake.last(ANN)
-    assert chips.text == texts.choose_genre() and len(chips.buttons()) >= 18
+    assert chips.text == picks_views.choose_genre() and len(chips.buttons()) >= 18
     await harness.press(ANN, ANN, chips, chips.button("Horror"))
     horror = harness.fake.last(ANN)
     ids = pick_ids(horror)
@@ -107,20 +111,20 @@ async def test_watchlist_saves_hides_from_picks_and_rates_when_watched(harness: 
     await _liked(harness)
     picks = await harness.say(ANN, ANN, "/rec")
     first, second = pick_ids(picks)[:2]
-    answer = await harness.press(ANN, ANN, picks, callbacks.save(first))
-    assert answer["text"] == texts.saved()
+    answer = await harness.press(ANN, ANN, picks, presses.save(first))
+    assert answer["text"] == watchlist_views.saved()
     assert harness.fake.messages(ANN)[-1].buttons()[0][0] == "🔖 1 · undo"
-    await harness.press(ANN, ANN, picks, callbacks.save(second))
+    await harness.press(ANN, ANN, picks, presses.save(second))
     assert first not in pick_ids(await harness.say(ANN, ANN, "/rec"))  # never picked again
     listing = await harness.say(ANN, ANN, "/watchlist")
     assert listing.text.count("\n") >= 2 and len(listing.buttons()) == 4
-    await harness.press(ANN, ANN, listing, callbacks.watched(second))
+    await harness.press(ANN, ANN, listing, presses.watched(second))
     question = harness.fake.last(ANN)
     assert "Did you like it" in question.text
-    await harness.press(ANN, ANN, question, callbacks.rate(second, 1))
+    await harness.press(ANN, ANN, question, presses.rate(second, 1))
     assert harness.storage.sync.ratings(ANN, ANN)[second] == 1.0
     assert harness.storage.sync.watchlist(ANN, ANN) == [first]
-    await harness.press(ANN, ANN, listing, callbacks.unsave(first, 0))
+    await harness.press(ANN, ANN, listing, presses.unsave(first, 0))
     assert harness.storage.sync.watchlist(ANN, ANN) == []
     assert "empty" in harness.fake.messages(ANN)[-2].text or "empty" in listing.text
     empty = await harness.say(ANN, ANN, "/watchlist")
@@ -177,41 +181,41 @@ async def test_a_modern_catalogue_finds_recent_films_with_links(
 
 def _films(question: Message) -> list[int]:
     """The films a first question's 👍 buttons ask about, in order."""
-    return [callbacks.decode(d).movie_id for _, d in question.buttons() if d.startswith("o:+")]
+    return [presses.decode(d).movie_id for _, d in question.buttons() if d.startswith("o:+")]
 
 
 async def test_first_questions_adapt_and_end_in_picks(harness: Harness) -> None:
     question = await harness.say(ANN, ANN, "/start")
     first = _films(question)
     assert "Question 1: have you seen any of these?" in question.text and len(first) == 3
-    assert callbacks.show_picks() not in [d for _, d in question.buttons()]  # nothing answered
-    await harness.press(ANN, ANN, question, callbacks.skip())  # none of these
+    assert presses.show_picks() not in [d for _, d in question.buttons()]  # nothing answered
+    await harness.press(ANN, ANN, question, presses.skip())  # none of these
     second = _films(question)
     assert "Question 2: have you seen any of these?" in question.text
     assert len(second) == 3 and not set(first) & set(second)
-    assert callbacks.show_picks() not in [d for _, d in question.buttons()]  # still nothing
-    await harness.press(ANN, ANN, question, callbacks.answer(second[0], 1.0))
+    assert presses.show_picks() not in [d for _, d in question.buttons()]  # still nothing
+    await harness.press(ANN, ANN, question, presses.answer(second[0], 1.0))
     assert "Question 2:" in question.text and "— 👍" in question.text  # the same question, marked
     assert _films(question) == second[1:]
-    assert (texts.next_question(), callbacks.skip()) in question.buttons()
-    assert (texts.show_my_picks(), callbacks.show_picks()) in question.buttons()
-    await harness.press(ANN, ANN, question, callbacks.answer(second[1], -1.0))
-    await harness.press(ANN, ANN, question, callbacks.answer(second[2], 1.0))
+    assert (onboarding_views.next_question(), presses.skip()) in question.buttons()
+    assert (onboarding_views.show_my_picks(), presses.show_picks()) in question.buttons()
+    await harness.press(ANN, ANN, question, presses.answer(second[1], -1.0))
+    await harness.press(ANN, ANN, question, presses.answer(second[2], 1.0))
     assert "Question 3: have you seen" in question.text  # every film answered: one film now
     asked = first + second
     for turn, answer in enumerate(["0", "+", "-"]):
         data = next(d for _, d in question.buttons() if d.startswith(f"o:{answer}"))
-        film = callbacks.decode(data).movie_id
+        film = presses.decode(data).movie_id
         assert film not in asked and len(_films(question)) == 1  # a new film every time
         asked.append(film)
         await harness.press(ANN, ANN, question, data)
         assert f"Question {turn + 4}:" in question.text
-    stale = callbacks.answer(second[0], -1.0)  # an earlier question's button
+    stale = presses.answer(second[0], -1.0)  # an earlier question's button
     answer = await harness.press(ANN, ANN, question, stale, forge=True)
-    assert answer["text"] == texts.stale_button()
+    assert answer["text"] == ui_texts.stale_button()
     expected = {second[0]: 1.0, second[1]: -1.0, second[2]: 1.0, asked[7]: 1.0, asked[8]: -1.0}
     assert harness.storage.sync.ratings(ANN, ANN) == expected
-    await harness.press(ANN, ANN, question, callbacks.show_picks())
+    await harness.press(ANN, ANN, question, presses.show_picks())
     picks = harness.fake.last(ANN)
     assert len(pick_ids(picks)) == 5 and not set(pick_ids(picks)) & set(expected)
     assert "Thanks!" in question.text and not question.buttons()
@@ -220,20 +224,20 @@ async def test_first_questions_adapt_and_end_in_picks(harness: Harness) -> None:
 async def test_next_question_leaves_the_rest_of_a_list_as_not_seen(harness: Harness) -> None:
     question = await harness.say(BEN, BEN, "/start")
     shown = _films(question)
-    await harness.press(BEN, BEN, question, callbacks.answer(shown[1], -1.0))
-    await harness.press(BEN, BEN, question, callbacks.skip())  # "next question"
+    await harness.press(BEN, BEN, question, presses.answer(shown[1], -1.0))
+    await harness.press(BEN, BEN, question, presses.skip())  # "next question"
     assert len(_films(question)) == 1 and "Question 2: have you seen" in question.text
     assert harness.storage.sync.ratings(BEN, BEN) == {shown[1]: -1.0}
     assert not set(_films(question)) & set(shown)  # one new film: something was seen
-    gone = await harness.press(BEN, BEN, question, callbacks.answer(shown[0], 1.0), forge=True)
-    assert gone["text"] == texts.stale_button()  # the list's other films are behind us
+    gone = await harness.press(BEN, BEN, question, presses.answer(shown[0], 1.0), forge=True)
+    assert gone["text"] == ui_texts.stale_button()  # the list's other films are behind us
 
 
 async def test_someone_else_cannot_answer_a_first_question(harness: Harness) -> None:
     question = await harness.say(GROUP, ANN, "/start", first_name="Ann")
     before = question.text
     film = _films(question)[0]
-    toast = await harness.press(GROUP, BEN, question, callbacks.answer(film, 1.0))
+    toast = await harness.press(GROUP, BEN, question, presses.answer(film, 1.0))
     assert toast["text"] != "" and question.text == before and question.edits == 0
     assert harness.storage.sync.ratings(GROUP, BEN) == {}
     assert harness.storage.sync.ratings(GROUP, ANN) == {}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks, texts
+from bot.features.movienight import views as movienight_views
+from bot.ui import html
 from movierec.recommender import Recommender
+from tests.support import presses
 from tests.support.fakegram import Message
 from tests.support.harness import Harness
 
@@ -20,7 +22,7 @@ async def _inline(harness: Harness, user: int, query: str, offset: str = "") -> 
 
 
 def pick_ids(message: Message) -> list[int]:
-    return [callbacks.decode(d).movie_id for t, d in message.buttons() if t.startswith("👍")]
+    return [presses.decode(d).movie_id for t, d in message.buttons() if t.startswith("👍")]
 
 
 # ------------------------------------------------------------------ inline mode
@@ -41,7 +43,7 @@ async def test_inline_search_pages_and_shares_a_card_with_a_deep_link(harness: H
     film = int(url.rsplit("_", 1)[1])
     card = await harness.say(ANN, ANN, f"/start film_{film}")
     assert "Seen it?" in card.text
-    await harness.press(ANN, ANN, card, callbacks.rate(film, 1))
+    await harness.press(ANN, ANN, card, presses.rate(film, 1))
     assert harness.storage.sync.ratings(ANN, ANN) == {film: 1.0}
 
 
@@ -85,27 +87,27 @@ async def test_roster_picks_vote_winner_and_never_again(
     assert links == [
         f"https://t.me/{harness.fake.bot_username}?start=rate"
     ]  # rate first, privately
-    answer = await harness.press(GROUP, ANN, roster, callbacks.night("i"))
-    assert answer["text"] == texts.roster_joined()
-    await harness.press(GROUP, BEN, roster, callbacks.night("i"))
-    await harness.press(GROUP, CAT, roster, callbacks.night("i"))  # has rated nothing anywhere
+    answer = await harness.press(GROUP, ANN, roster, presses.night("i"))
+    assert answer["text"] == movienight_views.roster_joined()
+    await harness.press(GROUP, BEN, roster, presses.night("i"))
+    await harness.press(GROUP, CAT, roster, presses.night("i"))  # has rated nothing anywhere
     assert "Ann" in roster.text and "Ben" in roster.text and "rate a few films first" in roster.text
-    await harness.press(GROUP, CAT, roster, callbacks.night("o"))
+    await harness.press(GROUP, CAT, roster, presses.night("o"))
     assert roster.text.count("•") == 2
-    await harness.press(GROUP, BEN, roster, callbacks.night("p"))
+    await harness.press(GROUP, BEN, roster, presses.night("p"))
     picks = harness.fake.last(GROUP)
     ids = pick_ids(picks)
     assert len(ids) == 5 and "fits" in picks.text
-    await harness.press(GROUP, ANN, picks, callbacks.vote("v"))
+    await harness.press(GROUP, ANN, picks, presses.vote("v"))
     poll_message = harness.fake.last(GROUP)
     poll_id, poll = next(iter(harness.fake.polls.items()))
     assert poll["is_anonymous"] is False and len(poll["options"]) == 5
-    assert (await harness.press(GROUP, BEN, picks, callbacks.vote("v")))[
+    assert (await harness.press(GROUP, BEN, picks, presses.vote("v")))[
         "text"
-    ] == texts.vote_open()
+    ] == movienight_views.vote_open()
     # Cat is not in tonight: cannot close the vote
-    answer = await harness.press(GROUP, CAT, poll_message, callbacks.vote("c"))
-    assert answer["text"] == texts.not_in_roster() and not poll["is_closed"]
+    answer = await harness.press(GROUP, CAT, poll_message, presses.vote("c"))
+    assert answer["text"] == movienight_views.not_in_roster() and not poll["is_closed"]
     for user, option in ((ANN, 2), (BEN, 2)):
         update = harness.fake.vote(poll_id, user, [option])
         await harness.app.process_update(Update.de_json(update, harness.app.bot))
@@ -113,25 +115,25 @@ async def test_roster_picks_vote_winner_and_never_again(
     announcement = harness.fake.last(GROUP)
     winner = recommender.catalogue.get(ids[2])
     assert "Tonight:" in announcement.text and "2 of 2" in announcement.text
-    assert texts.short_title(winner.title, 200).split(" (")[0] in announcement.text
+    assert html.title_plain(winner.title, 200).split(" (")[0] in announcement.text
     history = await harness.say(GROUP, BEN, "/history")
-    assert texts.short_title(winner.title, 200).split(" (")[0] in history.text
+    assert html.title_plain(winner.title, 200).split(" (")[0] in history.text
     # never proposed to this group again
     again = await harness.say(GROUP, ANN, "/movienight")
-    await harness.press(GROUP, ANN, again, callbacks.night("i"))
-    await harness.press(GROUP, BEN, again, callbacks.night("i"))
-    await harness.press(GROUP, ANN, again, callbacks.night("p"))
+    await harness.press(GROUP, ANN, again, presses.night("i"))
+    await harness.press(GROUP, BEN, again, presses.night("i"))
+    await harness.press(GROUP, ANN, again, presses.night("p"))
     assert ids[2] not in pick_ids(harness.fake.last(GROUP))
 
 
 async def test_close_vote_button_and_ties_go_to_the_better_pick(harness: Harness) -> None:
     roster = await _roster(harness)
     for user in (ANN, BEN):
-        await harness.press(GROUP, user, roster, callbacks.night("i"))
-    await harness.press(GROUP, ANN, roster, callbacks.night("p"))
+        await harness.press(GROUP, user, roster, presses.night("i"))
+    await harness.press(GROUP, ANN, roster, presses.night("p"))
     picks = harness.fake.last(GROUP)
     ids = pick_ids(picks)
-    await harness.press(GROUP, ANN, picks, callbacks.vote("v"))
+    await harness.press(GROUP, ANN, picks, presses.vote("v"))
     poll_message = harness.fake.last(GROUP)
     poll_id = next(iter(harness.fake.polls))
     update = harness.fake.vote(poll_id, ANN, [4])
@@ -140,24 +142,24 @@ async def test_close_vote_button_and_ties_go_to_the_better_pick(harness: Harness
     await harness.app.process_update(Update.de_json(update, harness.app.bot))
     update = harness.fake.vote(poll_id, ANN, [3])
     await harness.app.process_update(Update.de_json(update, harness.app.bot))
-    await harness.press(GROUP, BEN, poll_message, callbacks.vote("c"))
+    await harness.press(GROUP, BEN, poll_message, presses.vote("c"))
     assert harness.fake.polls[poll_id]["is_closed"]
     assert ids[3] in {m for m, _ in harness.storage.sync.history(GROUP)}
-    answer = await harness.press(GROUP, BEN, poll_message, callbacks.vote("c"), forge=True)
-    assert answer["text"] == texts.vote_closed()
+    answer = await harness.press(GROUP, BEN, poll_message, presses.vote("c"), forge=True)
+    assert answer["text"] == movienight_views.vote_closed()
 
 
 async def test_private_ratings_count_in_the_group(harness: Harness) -> None:
     await harness.say(CAT, CAT, "/like Toy Story, Babe")  # only in the private chat
     roster = await harness.say(GROUP, CAT, "/movienight", first_name="Cat")
-    await harness.press(GROUP, CAT, roster, callbacks.night("i"))
+    await harness.press(GROUP, CAT, roster, presses.night("i"))
     assert "rate a few films first" not in roster.text
-    await harness.press(GROUP, CAT, roster, callbacks.night("p"))
+    await harness.press(GROUP, CAT, roster, presses.night("p"))
     picks = harness.fake.last(GROUP)
     assert len(pick_ids(picks)) == 5 and 1 not in pick_ids(picks)  # Toy Story: rated, skipped
 
 
 async def test_pick_for_us_needs_someone_in(harness: Harness) -> None:
     roster = await _roster(harness)
-    answer = await harness.press(GROUP, ANN, roster, callbacks.night("p"), forge=True)
-    assert answer["text"] == texts.roster_empty_toast()
+    answer = await harness.press(GROUP, ANN, roster, presses.night("p"), forge=True)
+    assert answer["text"] == movienight_views.roster_empty_toast()

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import callbacks
 from bot.logs import derive_key, pseudonym
 from movierec.recommender import Recommender
+from tests.support import presses
 from tests.support.botprocess import BotProcess, free_port, seed_home
 from tests.support.fakegram import FakeTelegram, FakeTelegramServer
 
@@ -57,7 +57,7 @@ def press(bot: BotProcess, chat: int, user: int, message, data: str, **kwargs: o
 
 
 def pick_ids(message) -> list[int]:
-    return [callbacks.decode(d).movie_id for t, d in message.buttons() if t.startswith("👍")]
+    return [presses.decode(d).movie_id for t, d in message.buttons() if t.startswith("👍")]
 
 
 def test_private_chat_from_start_to_a_refined_second_recommendation(
@@ -75,8 +75,8 @@ def test_private_chat_from_start_to_a_refined_second_recommendation(
         first = converse(bot, ALICE, ALICE, "/recommend")
         ids = pick_ids(first)
         assert len(ids) == 5 and first.parse_mode == "HTML"
-        press(bot, ALICE, ALICE, first, callbacks.rate(ids[0], 1))
-        press(bot, ALICE, ALICE, first, callbacks.rate(ids[1], -1))
+        press(bot, ALICE, ALICE, first, presses.rate(ids[0], 1))
+        press(bot, ALICE, ALICE, first, presses.rate(ids[1], -1))
         second = converse(bot, ALICE, ALICE, "/recommend")
         again = pick_ids(second)
         assert len(again) == 5 and not {ids[0], ids[1]} & set(again)
@@ -121,24 +121,24 @@ def test_three_member_movie_night_with_a_veto_a_vote_and_a_restart(
         converse(bot, GROUP, CAROL, "/dislike empire strikes back", first_name="Carol")
         roster = converse(bot, GROUP, CAROL, "/movienight")
         for member in (CAROL, ALICE, BOB):
-            press(bot, GROUP, member, roster, callbacks.night("i"))
+            press(bot, GROUP, member, roster, presses.night("i"))
         bot.fake.wait_for_sync(lambda: roster.text.count("•") == 3)
     finally:
         bot.kill()  # a crash between the roster and the picks
     bot = BotProcess(fake, base_url, home, ml1m_dir, shipped).start()
     try:
         before = len(fake.messages(GROUP))
-        press(bot, GROUP, CAROL, roster, callbacks.night("p"))
+        press(bot, GROUP, CAROL, roster, presses.night("p"))
         bot.wait_reply(GROUP, before)
         vetoed = fake.last(GROUP)
         assert 1196 not in pick_ids(vetoed) and len(pick_ids(vetoed)) == 5
         assert "Alice" in vetoed.text and "Bob" in vetoed.text
         target = pick_ids(vetoed)[0]
-        press(bot, GROUP, BOB, vetoed, callbacks.rate(target, 1))  # Bob's own rating
+        press(bot, GROUP, BOB, vetoed, presses.rate(target, 1))  # Bob's own rating
         mine = converse(bot, GROUP, BOB, "/ratings")
         assert "4." in mine.text  # Bob: his three likes plus the pick
         before = len(fake.messages(GROUP))
-        press(bot, GROUP, ALICE, vetoed, callbacks.vote("v"))
+        press(bot, GROUP, ALICE, vetoed, presses.vote("v"))
         bot.wait_reply(GROUP, before)
         poll_id = next(iter(fake.polls))
         fake.vote(poll_id, ALICE, [1])
@@ -163,10 +163,10 @@ def test_three_member_movie_night_with_a_veto_a_vote_and_a_restart(
 def _night(bot: BotProcess, members: list[int]):
     roster = converse(bot, GROUP, members[0], "/movienight")
     for member in members:
-        press(bot, GROUP, member, roster, callbacks.night("i"))
+        press(bot, GROUP, member, roster, presses.night("i"))
     bot.fake.wait_for_sync(lambda: roster.text.count("•") == len(members))
     before = len(bot.fake.messages(GROUP))
-    press(bot, GROUP, members[0], roster, callbacks.night("p"))
+    press(bot, GROUP, members[0], roster, presses.night("p"))
     bot.wait_reply(GROUP, before)
     return bot.fake.last(GROUP)
 
@@ -186,7 +186,7 @@ def test_inline_card_deep_link_and_rating(
         payload = link.split("?start=")[1]
         shown = converse(bot, ALICE, ALICE, f"/start {payload}")
         assert "Matrix" in shown.text
-        press(bot, ALICE, ALICE, shown, callbacks.rate(2571, 1))
+        press(bot, ALICE, ALICE, shown, presses.rate(2571, 1))
         listing = converse(bot, ALICE, ALICE, "/ratings")
         assert "The Matrix (1999)" in listing.text
         mine = fake.inline_query(ALICE, "")
@@ -227,7 +227,7 @@ def test_a_russian_speakers_whole_first_conversation(
         assert unknown.text.startswith("Не нашёл «Матрица»")
         liked = say("/like матрица, the matrix")
         assert "The Matrix (1999)" in liked.text and "Записал:" in liked.text
-        assert ("🍿 Подобрать фильмы", callbacks.more(0)) in liked.buttons()
+        assert ("🍿 Подобрать фильмы", presses.more(0)) in liked.buttons()
         picks = say("/rec")
         assert picks.text.startswith("🍿 Фильмы для тебя") and len(pick_ids(picks)) == 5
         assert "Оценивай фильмы" in picks.text and "🎭 Жанр" in [t for t, _ in picks.buttons()]
@@ -252,11 +252,11 @@ def test_sigkill_mid_conversation_loses_no_confirmed_rating(
     confirmed = converse(bot, ALICE, ALICE, "/like The Matrix, Toy Story, Alien, Heat")
     assert confirmed.text.count("👍") == 4
     picks = converse(bot, ALICE, ALICE, "/recommend")
-    press(bot, ALICE, ALICE, picks, callbacks.rate(pick_ids(picks)[0], 1))
+    press(bot, ALICE, ALICE, picks, presses.rate(pick_ids(picks)[0], 1))
     bot.kill()
     restarted = BotProcess(fake, base_url, home, ml1m_dir, shipped).start()
     try:
-        old_button = callbacks.rate(pick_ids(picks)[1], -1)
+        old_button = presses.rate(pick_ids(picks)[1], -1)
         assert press(restarted, ALICE, ALICE, picks, old_button)["text"].startswith("Noted")
         undo = press(restarted, ALICE, ALICE, confirmed, confirmed.button("Undo 4"))
         assert undo["text"] == "Undone."

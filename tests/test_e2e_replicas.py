@@ -17,8 +17,8 @@ from pathlib import Path
 
 import psycopg
 
-from bot import callbacks
 from movierec.recommender import Recommender
+from tests.support import presses
 from tests.support.botprocess import BotProcess, free_port, seed_home
 from tests.support.delivery import WebhookDelivery
 from tests.support.fakegram import FakeTelegram
@@ -87,7 +87,7 @@ def test_two_replicas_and_a_kill_lose_nothing(
             assert picks is not None
             first = _first_pick(picks)
             firsts[person] = first
-            fake.press(person, person, picks.message_id, callbacks.rate(first, 1))
+            fake.press(person, person, picks.message_id, presses.rate(first, 1))
         _wait(
             fake,
             lambda: not fake.unanswered_callbacks() and not fake.pending_updates(),
@@ -137,7 +137,7 @@ def _picks(fake: FakeTelegram, chat: int):  # -> Message | None
 
 def _first_pick(message) -> int:  # message: Message
     data = next(d for t, d in message.buttons() if t.startswith("👍"))
-    return callbacks.decode(data).movie_id
+    return presses.decode(data).movie_id
 
 
 def _wait(

@@ -12,13 +12,25 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot import callbacks, i18n, keyboards, texts
-from bot.app import COMMANDS, _post_init, command_menu
-from bot.callbacks import Kind
+from bot import i18n
+from bot.app import MENU, _post_init, command_menu
+from bot.features.account import views as account_views
+from bot.features.account.callbacks import ConfirmDelete, SetLanguage
+from bot.features.inline import views as inline_views
+from bot.features.movienight import views as movienight_views
+from bot.features.onboarding import views as onboarding_views
+from bot.features.picks import views as picks_views
+from bot.features.ratings import views as ratings_views
+from bot.features.ratings.callbacks import ConfirmReset
+from bot.features.watchlist import views as watchlist_views
 from bot.throttle import Throttle
+from bot.ui import html
+from bot.ui import keyboards as ui_keyboards
+from bot.ui import texts as ui_texts
 from movierec.filters import GENRES, Filter
 from movierec.recommender import GroupPick, Movie, Pick
 from movierec.titles import Candidate
+from tests.support import presses
 from tests.support.fakegram import plain_text, utf16_len
 from tests.support.harness import Harness
 
@@ -96,21 +108,25 @@ def test_plural_forms_headers() -> None:
 
 def test_russian_plurals_for_1_2_5_21() -> None:
     with i18n.using("ru"):
-        assert "1 оценку" in texts.reset_done(1)
-        assert "2 оценки" in texts.reset_done(2)
-        assert "5 оценок" in texts.reset_done(5)
-        assert "21 оценку" in texts.reset_done(21)
-        assert "11 оценок" in texts.reset_done(11)
-        assert texts.join_blocks_inline([f"n{i}" for i in range(10)]).endswith("ещё 2 человека")
-        assert texts.join_blocks_inline([f"n{i}" for i in range(13)]).endswith("ещё 5 человек")
-        assert "1 из 1 голоса" in texts.winner("Heat (1995)", 1, 1)
-        assert "2 из 5 голосов" in texts.winner("Heat (1995)", 2, 5)
-        assert "стёрта 1 запись" in texts.delete_done(1)
-        assert "стёрто 3 записи" in texts.delete_done(3)
+        assert "1 оценку" in ratings_views.reset_done(1)
+        assert "2 оценки" in ratings_views.reset_done(2)
+        assert "5 оценок" in ratings_views.reset_done(5)
+        assert "21 оценку" in ratings_views.reset_done(21)
+        assert "11 оценок" in ratings_views.reset_done(11)
+        assert html.join_names_html([f"n{i}" for i in range(10)]).endswith("ещё 2 человека")
+        assert html.join_names_html([f"n{i}" for i in range(13)]).endswith("ещё 5 человек")
+        assert "1 из 1 голоса" in movienight_views.winner("Heat (1995)", 1, 1)
+        assert "2 из 5 голосов" in movienight_views.winner("Heat (1995)", 2, 5)
+        assert "стёрта 1 запись" in account_views.delete_done(1)
+        assert "стёрто 3 записи" in account_views.delete_done(3)
     with i18n.using("pt-BR"):
-        assert "1 avaliação" in texts.reset_done(1) and "2 avaliações" in texts.reset_done(2)
+        assert "1 avaliação" in ratings_views.reset_done(
+            1
+        ) and "2 avaliações" in ratings_views.reset_done(2)
     with i18n.using("de"):
-        assert "1 Bewertung " in texts.reset_done(1) and "2 Bewertungen" in texts.reset_done(2)
+        assert "1 Bewertung " in ratings_views.reset_done(
+            1
+        ) and "2 Bewertungen" in ratings_views.reset_done(2)
 
 
 def test_telegram_language_codes() -> None:
@@ -123,12 +139,12 @@ def test_telegram_language_codes() -> None:
 
 def test_language_buttons_are_validated_like_the_others() -> None:
     for code in [*LANGUAGES, None]:
-        data = callbacks.language(code)
-        action = callbacks.decode(data)
-        assert action is not None and action.kind is Kind.LANGUAGE
-        assert action.flag == (code or "auto") and len(data.encode()) <= 64
+        data = presses.language(code)
+        action = presses.decode(data)
+        assert isinstance(action, SetLanguage) and action.language == code
+        assert len(data.encode()) <= 64
     for forged in ("y:", "y:fr", "y:pt-br", "y:ru:1", "y:../etc", "y:en\n"):
-        assert callbacks.decode(forged) is None
+        assert presses.decode(forged) is None
 
 
 # ------------------------------------------------------------------ everything renders
@@ -153,48 +169,81 @@ def _messages() -> dict[str, str]:
     ]
     entries += [(None, LONG_TITLE), (None, None)]
     built = {
-        "recorded": texts.recorded([(LONG_TITLE, 1.0)] * 10),
-        "too_many": texts.too_many_titles(10, 3),
-        "ambiguous+": texts.ambiguous("x" * 300, 1.0),
-        "ambiguous-": texts.ambiguous("matrix", -1.0),
-        "no_match": texts.no_match("матрица", [Candidate(1, "Matrix, The (1999)", 1999, 90.0)]),
-        "no_match_none": texts.no_match("zzz", []),
-        "search": texts.search_results("star", 5),
-        "search_one": texts.search_results("star", 1),
-        "not_rated": texts.not_rated("heat"),
-        "forgotten": texts.forgotten(LONG_TITLE),
-        "forgotten_unknown": texts.forgotten(None),
-        "read_as": texts.read_as_request(texts.filter_label(["Comedy", "Drama"], "1990s")),
-        "nothing": texts.nothing_matches(texts.filter_label(["Film-Noir"], "≤ 1979")),
-        "not_understood": texts.filter_not_understood("blah"),
-        "watchlist": texts.watchlist_page([(i, LONG_TITLE) for i in range(10)], 2, 9),
-        "picks": texts.picks(
+        "recorded": ratings_views.recorded([(LONG_TITLE, 1.0)] * 10),
+        "too_many": ratings_views.too_many_titles(10, 3),
+        "ambiguous+": ratings_views.ambiguous("x" * 300, 1.0),
+        "ambiguous-": ratings_views.ambiguous("matrix", -1.0),
+        "no_match": ratings_views.no_match(
+            "матрица", [Candidate(1, "Matrix, The (1999)", 1999, 90.0)]
+        ),
+        "no_match_none": ratings_views.no_match("zzz", []),
+        "search": ratings_views.search_results("star", 5),
+        "search_one": ratings_views.search_results("star", 1),
+        "not_rated": ratings_views.not_rated("heat"),
+        "forgotten": ratings_views.forgotten(LONG_TITLE),
+        "forgotten_unknown": ratings_views.forgotten(None),
+        "read_as": picks_views.read_as_request(
+            ui_texts.filter_label(Filter(frozenset({"Comedy", "Drama"}), 1990, 1999))
+        ),
+        "nothing": ui_texts.nothing_matches(
+            ui_texts.filter_label(Filter(frozenset({"Film-Noir"}), None, 1979))
+        ),
+        "not_understood": ui_texts.filter_not_understood("blah"),
+        "watchlist": watchlist_views.watchlist_page([(i, LONG_TITLE) for i in range(10)], 2, 9),
+        "picks": picks_views.picks(
             _picks(),
             0,
-            texts.picks_intro(0, wanted=texts.filter_label(["Comedy"], "≥ 2011")),
+            picks_views.picks_intro(
+                0, wanted=ui_texts.filter_label(Filter(frozenset({"Comedy"}), 2011, None))
+            ),
             reasons={2571: [LONG_TITLE, LONG_TITLE]},
         ),
-        "group_picks": texts.picks(_picks(), 5, texts.picks_intro(5, "Ann", group=True)),
-        "roster": texts.roster([f"Имя{i}" for i in range(30)], "Comedy", ["Имя3"]),
-        "roster_empty": texts.roster([], ""),
-        "night": texts.night_picks(group, 0, names, reasons),
-        "night_nobody": texts.night_picks(group[:1], 0, {}, {}),
-        "winner": texts.winner(LONG_TITLE, 3, 4),
-        "history": texts.history_page([(LONG_TITLE, "2026-11-29")] * 20),
-        "film_from_link": texts.film_from_link(texts.film_card(movie.title, movie.genres)),
-        "ratings": texts.ratings_page(entries, [1.0, -1.0] * 5, 0, 3),
-        "watched_ask": texts.watched_ask(LONG_TITLE),
-        "reset_done": texts.reset_done(21),
-        "delete_done": texts.delete_done(134),
-        "choose_language": texts.choose_language(i18n.NATIVE_NAMES[i18n.current()]),
-        "language_set": texts.language_set(i18n.NATIVE_NAMES[i18n.current()]),
-        "long_list": texts.join_blocks([f"<b>{texts.title(LONG_TITLE)}</b>"] * 400, "tail"),
+        "group_picks": picks_views.picks(
+            _picks(), 5, picks_views.picks_intro(5, "Ann", group=True)
+        ),
+        "roster": movienight_views.roster([f"Имя{i}" for i in range(30)], "Comedy", ["Имя3"]),
+        "roster_empty": movienight_views.roster([], ""),
+        "night": movienight_views.night_picks(group, 0, names, reasons),
+        "night_nobody": movienight_views.night_picks(group[:1], 0, {}, {}),
+        "winner": movienight_views.winner(LONG_TITLE, 3, 4),
+        "history": movienight_views.history_page([(LONG_TITLE, "2026-11-29")] * 20),
+        "film_from_link": onboarding_views.film_from_link(
+            ui_texts.film_card(movie.title, movie.genres)
+        ),
+        "ratings": ratings_views.ratings_page(entries, [1.0, -1.0] * 5, 0, 3),
+        "watched_ask": watchlist_views.watched_ask(LONG_TITLE),
+        "reset_done": ratings_views.reset_done(21),
+        "delete_done": account_views.delete_done(134),
+        "choose_language": account_views.choose_language(i18n.NATIVE_NAMES[i18n.current()]),
+        "language_set": account_views.language_set(i18n.NATIVE_NAMES[i18n.current()]),
+        "long_list": html.join_blocks([f"<b>{html.title_html(LONG_TITLE)}</b>"] * 400, "tail"),
     }
-    for name, function in inspect.getmembers(texts, inspect.isfunction):
-        own = function.__module__ == texts.__name__ and not name.startswith("_")
-        if own and not inspect.signature(function).parameters:
-            built[name] = function()
+    for module in TEXT_MODULES:
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            own = function.__module__ == module.__name__ and not name.startswith("_")
+            signature = inspect.signature(function)
+            if own and not signature.parameters and signature.return_annotation == "str":
+                built[name] = function()
     return built
+
+
+TEXT_MODULES = (
+    ui_texts,
+    account_views,
+    inline_views,
+    movienight_views,
+    onboarding_views,
+    picks_views,
+    ratings_views,
+    watchlist_views,
+)
+
+
+def _text(name: str):  # type: ignore[no-untyped-def]
+    """A text function by name, wherever its feature keeps it."""
+    found = [getattr(m, name) for m in TEXT_MODULES if hasattr(m, name)]
+    assert len(found) == 1, name
+    return found[0]
 
 
 # Messages that are rightly the same as in English.
@@ -234,22 +283,22 @@ TOASTS = [
 def test_every_message_renders_as_telegram_html_within_limits(language: str) -> None:
     with i18n.using(language):
         built = _messages()
-        for name, html in built.items():
-            shown = plain_text(html, "HTML")  # raises on invalid markup
+        for name, message in built.items():
+            shown = plain_text(message, "HTML")  # raises on invalid markup
             assert shown.strip(), name
-            assert utf16_len(shown) <= texts.MAX_MESSAGE, (language, name)
-        toasts = [getattr(texts, n)() for n in TOASTS]
+            assert utf16_len(shown) <= html.MAX_MESSAGE, (language, name)
+        toasts = [_text(n)() for n in TOASTS]
         toasts += [
-            texts.noted(1.0, LONG_TITLE),
-            texts.noted(-1.0, None),
-            texts.noted_for_you(-1.0, LONG_TITLE),
-            texts.noted_for_you(1.0, None),
-            texts.hidden_for_you(LONG_TITLE),
-            texts.hidden_for_you(None),
-            texts.language_set(i18n.NATIVE_NAMES[language]),
+            ui_texts.noted(1.0, LONG_TITLE),
+            ui_texts.noted(-1.0, None),
+            ratings_views.noted_for_you(-1.0, LONG_TITLE),
+            ratings_views.noted_for_you(1.0, None),
+            picks_views.hidden_for_you(LONG_TITLE),
+            picks_views.hidden_for_you(None),
+            account_views.language_set(i18n.NATIVE_NAMES[language]),
         ]
         for toast in toasts:
-            assert toast and utf16_len(toast) <= texts.MAX_TOAST, (language, toast)
+            assert toast and utf16_len(toast) <= html.MAX_TOAST, (language, toast)
             assert "<" not in toast, toast  # toasts are plain text
         if language != i18n.DEFAULT:
             with i18n.using(i18n.DEFAULT):
@@ -264,31 +313,37 @@ def test_every_button_label_is_short_and_not_empty(language: str) -> None:
     with i18n.using(language):
         films = [(i, LONG_TITLE) for i in range(1, 6)]
         markups = [
-            keyboards.films(films),
-            keyboards.films(films, {1: "👍"}),
-            keyboards.choose(films, 1.0, {2: "👎"}),
-            keyboards.recorded([1, 2, 3]),
-            keyboards.recorded([1]),
-            keyboards.picks([1, 2, 3, 4, 5], 0, code="1.1990.1999", done={3: "🙈"}),
-            keyboards.genre_chips(Filter(frozenset({"Comedy"}))),
-            keyboards.decade_chips(Filter(year_from=1990, year_to=1999), 2000),
-            keyboards.watchlist([1, 2], 1, 3),
-            keyboards.ratings([1, 2], 1, 3),
-            keyboards.confirm(Kind.RESET, texts.yes_reset()),
-            keyboards.confirm(Kind.DELETE, texts.yes_delete()),
-            keyboards.roster(True),
-            keyboards.night_picks([1, 2, 3, 4, 5], 0, ""),
-            keyboards.close_vote(),
-            keyboards.open_bot("https://t.me/bot?start=film_1"),
-            keyboards.languages(None),
-            keyboards.languages("ru"),
+            ratings_views.films_keyboard(films),
+            ratings_views.films_keyboard(films, {1: "👍"}),
+            ratings_views.choose_keyboard(films, 1.0, {2: "👎"}),
+            ratings_views.recorded_keyboard([1, 2, 3]),
+            ratings_views.recorded_keyboard([1]),
+            picks_views.picks_keyboard(
+                [1, 2, 3, 4, 5], 0, {3: "🙈"}, Filter(frozenset({"Action"}), 1990, 1999)
+            ),
+            picks_views.genre_chips(Filter(frozenset({"Comedy"}))),
+            picks_views.decade_chips(Filter(year_from=1990, year_to=1999), 2000),
+            watchlist_views.watchlist_keyboard([1, 2], 1, 3),
+            ratings_views.ratings_keyboard([1, 2], 1, 3),
+            ui_keyboards.confirm(
+                ConfirmReset(True), ConfirmReset(False), ratings_views.yes_reset()
+            ),
+            ui_keyboards.confirm(
+                ConfirmDelete(True), ConfirmDelete(False), account_views.yes_delete()
+            ),
+            movienight_views.roster_keyboard(True),
+            movienight_views.night_picks_keyboard([1, 2, 3, 4, 5], 0, Filter()),
+            movienight_views.close_vote_keyboard(),
+            inline_views.open_bot_keyboard("https://t.me/bot?start=film_1"),
+            account_views.languages_keyboard(None),
+            account_views.languages_keyboard("ru"),
         ]
         for markup in markups:
             for row in markup.inline_keyboard:
                 for button in row:
                     assert button.text.strip() and len(button.text) <= 80, button.text
         for genre in GENRES:
-            assert texts.genre_name(genre)
+            assert ui_texts.genre_name(genre)
         for command in command_menu(language):
             assert re.fullmatch(r"[a-z]{1,32}", command.command)
             assert 3 <= len(command.description) <= 256
@@ -296,18 +351,21 @@ def test_every_button_label_is_short_and_not_empty(language: str) -> None:
 
 def test_genres_and_filters_are_translated_titles_are_not() -> None:
     with i18n.using("ru"):
-        assert texts.filter_label(["Comedy"], "1990s") == "Комедия · 1990-е"
-        assert texts.filter_label([], "≥ 2011") == "с 2011"
-        assert texts.filter_label([], None) == "любой фильм"
-        assert "The Matrix (1999)" in texts.film_card("Matrix, The (1999)", ["Sci-Fi"])
-        assert "Фантастика" in texts.film_card("Matrix, The (1999)", ["Sci-Fi"])
+        assert (
+            ui_texts.filter_label(Filter(frozenset({"Comedy"}), 1990, 1999)) == "Комедия · 1990-е"
+        )
+        assert ui_texts.filter_label(Filter(year_from=2011)) == "с 2011"
+        assert ui_texts.filter_label(Filter()) == "любой фильм"
+        assert "The Matrix (1999)" in ui_texts.film_card("Matrix, The (1999)", ["Sci-Fi"])
+        assert "Фантастика" in ui_texts.film_card("Matrix, The (1999)", ["Sci-Fi"])
     with i18n.using("de"):
         assert (
-            texts.filter_label(["Comedy", "Horror"], "≤ 1979") == "Komödie oder Horror · bis 1979"
+            ui_texts.filter_label(Filter(frozenset({"Comedy", "Horror"}), None, 1979))
+            == "Komödie oder Horror · bis 1979"
         )
-        assert texts.decade(1980) == "1980er"
+        assert ui_texts.decade(1980) == "1980er"
     with i18n.using("es"):
-        assert texts.genre_name("Children") == texts.genre_name("Children's") == "Infantil"
+        assert ui_texts.genre_name("Children") == ui_texts.genre_name("Children's") == "Infantil"
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -316,7 +374,7 @@ def test_the_help_examples_are_understood_in_that_language(language: str) -> Non
     from movierec.filters import parse_filter
 
     with i18n.using(language):
-        examples = re.findall(r"<code>/rec ([^<]+)</code>", texts.help_text())
+        examples = re.findall(r"<code>/rec ([^<]+)</code>", account_views.help_text())
     assert len(examples) == 3
     for words in examples:
         parsed = parse_filter(words, 2000, frozenset())
@@ -333,29 +391,29 @@ async def test_a_first_conversation_in_each_language(harness: Harness, language:
             return plain_text(function(*args), "HTML")
 
     welcome = await harness.say(ALICE, ALICE, "/start", language_code=code)
-    assert welcome.text.startswith(expect(texts.welcome).split("\n")[0])
+    assert welcome.text.startswith(expect(onboarding_views.welcome).split("\n")[0])
     help_reply = await harness.say(ALICE, ALICE, "/help", language_code=code)
-    more = expect(texts.help_more, harness.fake.bot_username)
-    assert help_reply.text == expect(texts.help_text) + "\n\n" + more
+    more = expect(account_views.help_more, harness.fake.bot_username)
+    assert help_reply.text == expect(account_views.help_text) + "\n\n" + more
     assert f"@{harness.fake.bot_username}" in more
     liked = await harness.say(ALICE, ALICE, "/like the matrix", language_code=code)
-    assert liked.text.startswith(expect(texts.recorded, [("Matrix, The (1999)", 1.0)])[:6])
+    assert liked.text.startswith(expect(ratings_views.recorded, [("Matrix, The (1999)", 1.0)])[:6])
     assert "The Matrix (1999)" in liked.text
     with i18n.using(language):
-        assert [t for t, _ in liked.buttons()] == [texts.undo(), texts.recommend()]
+        assert [t for t, _ in liked.buttons()] == [ui_texts.undo(), ui_texts.recommend()]
     picks = await harness.say(ALICE, ALICE, "/rec", language_code=code)
-    assert expect(texts.picks_intro, 0) in picks.text
-    first = callbacks.decode(picks.button("👍 1"))
+    assert expect(picks_views.picks_intro, 0) in picks.text
+    first = presses.decode(picks.button("👍 1"))
     assert first is not None
     answer = await harness.press(ALICE, ALICE, picks, picks.button("👍 1"), language_code=code)
     movie = harness.app.bot_data.services.rec.catalogue.get(first.movie_id)
-    assert answer["text"] == expect(texts.noted, 1.0, movie.title)
+    assert answer["text"] == expect(ui_texts.noted, 1.0, movie.title)
     funny = await harness.say(ALICE, ALICE, "/rec comedy", language_code=code)
     with i18n.using(language):
-        assert texts.genre_name("Comedy") in funny.text
-        assert texts.genre_button() in [t for t, _ in funny.buttons()]
+        assert ui_texts.genre_name("Comedy") in funny.text
+        assert picks_views.genre_button() in [t for t, _ in funny.buttons()]
     unknown = await harness.say(ALICE, ALICE, "/like zzqqxx", language_code=code)
-    assert unknown.text == expect(texts.no_match, "zzqqxx", [])
+    assert unknown.text == expect(ratings_views.no_match, "zzqqxx", [])
 
 
 async def test_language_command_overrides_telegram_and_automatic_restores_it(
@@ -372,7 +430,7 @@ async def test_language_command_overrides_telegram_and_automatic_restores_it(
         "Deutsch",
         "✅ 🌐 Automatisch (wie Telegram)",
     ]
-    answer = await harness.press(ALICE, ALICE, asked, callbacks.language("ru"), language_code="de")
+    answer = await harness.press(ALICE, ALICE, asked, presses.language("ru"), language_code="de")
     assert answer["text"] == "Готово! Язык общения: Русский."
     assert harness.storage.sync.language(ALICE) == "ru"
     assert harness.fake.last(ALICE).text == "Готово! Язык общения: Русский."
@@ -384,7 +442,7 @@ async def test_language_command_overrides_telegram_and_automatic_restores_it(
     toast = await harness.press(ALICE, ALICE, liked, liked.button("↩️"), language_code="de")
     assert toast["text"] == "Отменил."
     asked = await harness.say(ALICE, ALICE, "/language", language_code="de")
-    answer = await harness.press(ALICE, ALICE, asked, callbacks.language(None), language_code="de")
+    answer = await harness.press(ALICE, ALICE, asked, presses.language(None), language_code="de")
     assert answer["text"] == "Erledigt: Ich richte mich nach der Sprache deiner Telegram-App."
     assert harness.storage.sync.language(ALICE) is None
     assert (await harness.say(ALICE, ALICE, "/help", language_code="de")).text.startswith(
@@ -411,7 +469,7 @@ async def test_the_command_menu_is_registered_in_every_language(harness: Harness
     await _post_init(harness.app)
     menus = {key.rsplit("}", 1)[1]: v for key, v in harness.fake.commands.items()}
     assert set(menus) == {"", "ru", "es", "pt", "de"}
-    assert [c["command"] for c in menus[""]] == [name for name, _ in COMMANDS]
+    assert [c["command"] for c in menus[""]] == list(MENU)
     assert "language" in [c["command"] for c in menus[""]]
     descriptions = {lang: {c["command"]: c["description"] for c in m} for lang, m in menus.items()}
     assert descriptions[""]["help"] == "Everything I understand"

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bot.features.picks import views as picks_views
 from movierec.recommender import Recommender
 from movierec.scoring import Scoring
 from tests.conftest import SEED_PREFERENCES
@@ -202,12 +203,11 @@ def test_a_pick_only_the_graph_reached_cites_the_like_that_leads_to_it(
 
 
 def test_a_graph_pick_is_shown_with_its_reason_and_no_zero_count() -> None:
-    from bot import texts
     from movierec.recommender import Pick
 
     graph_only = Pick(20, "Film G", 2000, ("Drama",), 0.9, 0, 200, (1,))
     liked = Pick(10, "Film X", 2000, ("Drama",), 0.8, 12, 200, (1,))
-    shown = texts.picks([graph_only, liked], 0, reasons={20: ["Film A"], 10: ["Film A"]})
+    shown = picks_views.picks([graph_only, liked], 0, reasons={20: ["Film A"], 10: ["Film A"]})
     first, second = shown.split("Film G")[1].split("Film X")
     assert "because you liked Film A" in first and "liked by" not in first
     assert "because you liked Film A" in second and "liked by 12 of 200 people" in second

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.storage.base import LIST_DAYS, ChatStore, ListInfo, PollInfo
+from bot.storage.base import LIST_DAYS, ChatStore, ListInfo, ListRow, PollInfo, Taste
 from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 from bot.storage.sqlite import SQLiteStore, Storage
 
@@ -28,10 +28,12 @@ __all__ = [
     "SCHEMA_VERSION",
     "ChatStore",
     "ListInfo",
+    "ListRow",
     "PollInfo",
     "PostgresStore",
     "SQLiteStore",
     "Storage",
+    "Taste",
     "database_secrets",
     "is_postgres_url",
     "open_storage",

@@ -53,6 +53,18 @@ class ListInfo:
     extra: str = ""  # e.g. the filter code of a picks list (see bot.callbacks.filter_code)
 
 
+ListRow = ListInfo
+
+
+@dataclass(frozen=True)
+class Taste:
+    """What a person's picks use and exclude: their ratings, hidden and saved films."""
+
+    ratings: dict[int, float]
+    hidden: set[int]
+    saved: set[int]
+
+
 def take_from_bucket(
     tokens: float, updated: float, warned: int, *, now: float, burst: float, rate: float
 ) -> tuple[float, int, bool, bool]:
@@ -96,6 +108,12 @@ class ChatStore(Protocol):
     async def stored_titles(self, outside: Iterable[int]) -> dict[int, str | None]: ...
     async def remap_movies(self, mapping: dict[int, int]) -> int: ...
     async def reset(self, chat_id: int, user_id: int) -> int: ...
+
+    async def taste(self, chat_id: int, user_id: int) -> Taste: ...
+    async def tastes(self, chat_id: int, user_ids: Iterable[int]) -> dict[int, Taste]: ...
+    async def open_press(
+        self, chat_id: int, message_id: int, user_id: int, name: str | None
+    ) -> ListInfo | None: ...
 
     # hidden films
     async def hide(self, chat_id: int, user_id: int, movie_id: int) -> None: ...
@@ -152,3 +170,31 @@ class ChatStore(Protocol):
     async def delete_user(self, user_id: int) -> int: ...
     async def checkpoint(self) -> None: ...
     async def close(self) -> None: ...
+
+
+class BatchedReads:
+    """Composite reads over the single-purpose methods (shim until the one-statement versions)."""
+
+    async def taste(self, chat_id: int, user_id: int) -> Taste:
+        store: ChatStore = self  # type: ignore[assignment]
+        ratings = await store.ratings(chat_id, user_id)
+        hidden = await store.hidden(chat_id, user_id)
+        saved = await store.watchlist(chat_id, user_id)
+        return Taste(ratings, hidden, set(saved))
+
+    async def tastes(self, chat_id: int, user_ids: Iterable[int]) -> dict[int, Taste]:
+        store: ChatStore = self  # type: ignore[assignment]
+        found = {}
+        for user_id in user_ids:
+            private = await store.ratings(user_id, user_id)
+            here = await store.ratings(chat_id, user_id) if chat_id != user_id else {}
+            found[user_id] = Taste({**private, **here}, set(), set())
+        return found
+
+    async def open_press(
+        self, chat_id: int, message_id: int, user_id: int, name: str | None
+    ) -> ListInfo | None:
+        store: ChatStore = self  # type: ignore[assignment]
+        if name is not None:
+            await store.remember_member(chat_id, user_id, name)
+        return await store.get_list(chat_id, message_id)

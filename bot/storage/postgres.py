@@ -33,7 +33,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool
 
-from bot.storage.base import LIST_DAYS, ListInfo, PollInfo, take_from_bucket
+from bot.storage.base import LIST_DAYS, BatchedReads, ListInfo, PollInfo, take_from_bucket
 from bot.storage.migrations import (
     PG_MIGRATION_LOCK,
     PG_REMAP_LOCK,
@@ -44,7 +44,7 @@ from bot.storage.migrations import (
 Connection = AsyncConnection[TupleRow]
 
 
-class PostgresStore:
+class PostgresStore(BatchedReads):
     """The `ChatStore` on PostgreSQL: an async pool of autocommit connections."""
 
     def __init__(self, pool: AsyncConnectionPool[Connection]) -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from tenacity import retry, retry_if_exception, stop_after_delay, wait_random
 
-from bot.storage.base import LIST_DAYS, ListInfo, PollInfo, take_from_bucket
+from bot.storage.base import LIST_DAYS, BatchedReads, ListInfo, PollInfo, take_from_bucket
 from bot.storage.migrations import STEPS, person_deletes
 
 
@@ -538,7 +538,7 @@ class Storage:
             self._db.close()
 
 
-class SQLiteStore:
+class SQLiteStore(BatchedReads):
     """The async `ChatStore` over `Storage`: every call runs in a worker thread.
 
     Why a thread offload and not an async SQLite driver: sqlite3 is in the standard library (the

@@ -1,4 +1,5 @@
-"""The bot's own life in chats: flood control, membership changes, and unexpected errors."""
+"""What runs around every update, whatever the feature: the person's language, the flood limit,
+the bot's membership in chats, and unexpected errors."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from telegram import ChatMember, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import ApplicationHandlerStop
 
-from bot import i18n, texts
+from bot import i18n
 from bot.context import BotContext
-from bot.flows import log
 from bot.logs import person
+from bot.ui import texts
+from bot.ui.messages import log
 
 
 async def use_language(update: Update, context: BotContext) -> None:

@@ -18,9 +18,11 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
-from bot import i18n, keyboards, texts
+from bot import i18n
 from bot.context import BotContext, Services
-from bot.flows import known_ratings
+from bot.features.inline import views
+from bot.features.picks.handlers import known_ratings
+from bot.ui import html, texts
 from movierec.recommender import Movie
 
 PAGE = 10
@@ -58,22 +60,21 @@ async def _own_picks(update: Update, context: BotContext) -> None:
     query = update.inline_query
     assert query is not None
     svc, user = context.services, query.from_user
-    preferences, rated = await known_ratings(svc, user.id, user.id)
+    taste = await svc.storage.taste(user.id, user.id)
+    preferences, rated = known_ratings(svc, taste)
     if not preferences:
         await query.answer(
             [],
             cache_time=PERSONAL_CACHE_SECONDS,
             is_personal=True,
-            button=InlineQueryResultsButton(texts.inline_rate_first(), start_parameter="rate"),
+            button=InlineQueryResultsButton(views.inline_rate_first(), start_parameter="rate"),
         )
         return
-    hidden = await svc.storage.hidden(user.id, user.id)
-    saved = await svc.storage.watchlist(user.id, user.id)
     picks = await svc.core(
         svc.rec.recommend,
         preferences,
         limit=PAGE,
-        exclude=hidden | set(saved) | rated,
+        exclude=taste.hidden | taste.saved | rated,
         strict=False,
     )
     await query.answer(
@@ -89,12 +90,12 @@ def _card(context: BotContext, svc: Services, movie_id: int) -> InlineQueryResul
     links = texts.links_html(svc.rec.catalogue, movie_id)
     return InlineQueryResultArticle(
         id=f"m{movie_id}",
-        title=texts.short_title(movie.title, 100),
+        title=html.title_plain(movie.title, 100),
         description=_description(movie),
         input_message_content=InputTextMessageContent(
             texts.film_card(movie.title, movie.genres, links), parse_mode=ParseMode.HTML
         ),
-        reply_markup=keyboards.open_bot(deep_link(context, movie_id)),
+        reply_markup=views.open_bot_keyboard(deep_link(context, movie_id)),
     )
 
 

@@ -22,26 +22,25 @@ from collections.abc import Sequence
 from telegram import Chat, Message, Update
 from telegram.error import BadRequest
 
-from bot import callbacks, keyboards, texts
 from bot.context import BotContext, Services
-from bot.flows import PICKS, edit_text, filter_label, log, reply
-from bot.keyboards import ListKind
+from bot.features.movienight import views
+from bot.features.movienight.callbacks import (
+    CloseVote,
+    GroupMore,
+    JoinNight,
+    LeaveNight,
+    PickForUs,
+    StartVote,
+)
+from bot.features.picks.handlers import PICKS, filter_words
 from bot.logs import person
-from bot.storage import ListInfo, PollInfo
+from bot.storage import PollInfo
+from bot.ui import html, texts
+from bot.ui.buttons import Press, Reply, on
+from bot.ui.lists import ListInfo, ListKind, NightPayload
+from bot.ui.messages import edit_text, is_group, log, remember, reply, who
 from movierec.filters import Filter
 from movierec.recommender import GroupPick
-
-
-async def taste(svc: Services, chat_id: int, user_id: int) -> dict[int, float]:
-    """A person's taste in a group, as the recommender reads it (`Recommender.known`)."""
-    return svc.rec.known(await ratings_here(svc, chat_id, user_id))
-
-
-async def ratings_here(svc: Services, chat_id: int, user_id: int) -> dict[int, float]:
-    """A person's ratings as a group sees them: private ones, then this group's on top."""
-    private = await svc.storage.ratings(user_id, user_id)
-    here = await svc.storage.ratings(chat_id, user_id) if chat_id != user_id else {}
-    return {**private, **here}
 
 
 def rate_first_url(context: BotContext) -> str:
@@ -49,32 +48,110 @@ def rate_first_url(context: BotContext) -> str:
     return f"https://t.me/{context.bot.username}?start=rate"
 
 
-# ------------------------------------------------------------------ the roster
-async def start(message: Message, context: BotContext, chat: Chat, query: str) -> None:
+async def _label(svc: Services, query: str) -> str:
+    return "" if not query else texts.filter_label((await svc.parse(query)).filter)
+
+
+# ------------------------------------------------------------------ commands
+async def movienight(update: Update, context: BotContext) -> None:
+    message, chat, user = who(update)
+    if not is_group(chat):
+        await reply(context, message, views.group_only())
+        return
+    await remember(context, chat, user)
+    words, parsed = await filter_words(update, context)
+    if words and parsed is None:
+        return
     svc = context.services
-    label = "" if not query else filter_label((await svc.parse(query)).filter)
-    markup = keyboards.roster(False, rate_first_url(context))
-    sent = await reply(context, message, texts.roster([], label), markup)
-    await svc.storage.start_night(chat.id, sent.message_id, query)
+    markup = views.roster_keyboard(False, rate_first_url(context))
+    sent = await reply(context, message, views.roster([], await _label(svc, words)), markup)
+    await svc.storage.start_night(chat.id, sent.message_id, words)
     log.info("movie night started", extra=person(chat.id))
 
 
+async def history(update: Update, context: BotContext) -> None:
+    message, chat, _ = who(update)
+    if not is_group(chat):
+        await reply(context, message, views.group_only())
+        return
+    svc = context.services
+    chosen = await svc.storage.history(chat.id)
+    if not chosen:
+        await reply(context, message, views.history_empty())
+        return
+    entries = []
+    for movie_id, when in chosen[:30]:
+        movie = svc.rec.catalogue.get(movie_id)
+        entries.append(
+            (movie.title if movie else None, time.strftime("%d %b %Y", time.gmtime(when)))
+        )
+    await reply(context, message, views.history_page(entries))
+
+
+# ------------------------------------------------------------------ the roster
 async def show_roster(context: BotContext, chat_id: int, night_id: int) -> None:
     """Rewrite the roster with who is in now (the roster is the group's, not one person's)."""
     svc = context.services
     members = await svc.storage.night_members(chat_id, night_id)
     names = await svc.storage.member_names(chat_id)
-    query = await svc.storage.night_query(chat_id, night_id) or ""
-    label = "" if not query else filter_label((await svc.parse(query)).filter)
+    label = await _label(svc, await svc.storage.night_query(chat_id, night_id) or "")
+    tastes = await svc.storage.tastes(chat_id, members)
     shown, unrated = [], []
     for member in members:
-        display = texts.name(names.get(member))
+        display = html.name_html(names.get(member))
         shown.append(display)
-        if not await taste(svc, chat_id, member):
+        if not svc.rec.known(tastes[member].ratings):
             unrated.append(display)
-    text = texts.roster(shown, label, unrated)
-    markup = keyboards.roster(bool(members), rate_first_url(context))
+    text = views.roster(shown, label, unrated)
+    markup = views.roster_keyboard(bool(members), rate_first_url(context))
     await edit_text(context, chat_id, night_id, text, markup)
+
+
+async def _roster_press(press: Press, joined: bool) -> Reply:
+    """🙋 / 🚪 change only the presser's own place in the roster (the pressed message)."""
+    context, chat, user = press.context, press.chat, press.user
+    svc, night_id = context.services, press.message.message_id
+    if await svc.storage.night_query(chat.id, night_id) is None:
+        return views.no_roster(), None
+    changed = await svc.storage.join_night(chat.id, night_id, user.id, joined)
+    follow = (lambda: show_roster(context, chat.id, night_id)) if changed else None
+    if not joined:
+        return views.roster_left(), follow
+    taste = (await svc.storage.tastes(chat.id, [user.id]))[user.id]
+    if not svc.rec.known(taste.ratings):
+        return views.rate_first(), follow
+    return views.roster_joined(), follow
+
+
+@on(JoinNight)
+async def _join(press: Press[JoinNight]) -> Reply:
+    return await _roster_press(press, True)
+
+
+@on(LeaveNight)
+async def _leave(press: Press[LeaveNight]) -> Reply:
+    return await _roster_press(press, False)
+
+
+@on(PickForUs)
+async def _pick_for_us(press: Press[PickForUs]) -> Reply:
+    """🍿 picks for who is in (the roster is the pressed message)."""
+    context, chat, night_id = press.context, press.chat, press.message.message_id
+    svc = context.services
+    if await svc.storage.night_query(chat.id, night_id) is None:
+        return views.no_roster(), None
+    if not await svc.storage.night_members(chat.id, night_id):
+        return views.roster_empty_toast(), None
+    return "", lambda: send_picks(press.message, context, chat, night_id)
+
+
+@on(GroupMore)
+async def _more(press: Press[GroupMore]) -> Reply:
+    """More of the group's picks (anyone may ask)."""
+    context, message, chat, data = press.context, press.message, press.chat, press.data
+    payload = press.info.payload if press.info else None
+    night = payload.night_id if isinstance(payload, NightPayload) else None
+    return "", lambda: send_picks(message, context, chat, night, data.offset, data.filter)
 
 
 # ------------------------------------------------------------------ the picks
@@ -92,18 +169,18 @@ async def send_picks(
     if night_id is not None:
         query = await svc.storage.night_query(chat.id, night_id)
         if query is None:
-            await reply(context, message, texts.no_roster())
+            await reply(context, message, views.no_roster())
             return
         wanted = (await svc.parse(query)).filter if query else Filter()
         people = await svc.storage.night_members(chat.id, night_id)
     else:
         people = list(await svc.storage.chat_ratings(chat.id))
     wanted = wanted or Filter()
-    merged = {p: await ratings_here(svc, chat.id, p) for p in people}
+    merged = {p: t.ratings for p, t in (await svc.storage.tastes(chat.id, people)).items()}
     tastes = {p: t for p, ratings in merged.items() if (t := svc.rec.known(ratings))}
     rated = {movie for ratings in merged.values() for movie in ratings}
     if not tastes:
-        await reply(context, message, texts.group_empty())
+        await reply(context, message, views.group_empty())
         return
     hidden = await svc.storage.hidden(chat.id)
     chosen = {movie for movie, _ in await svc.storage.history(chat.id)}
@@ -116,23 +193,22 @@ async def send_picks(
         allowed=await svc.mask(wanted),
     )
     if not items:
-        label = filter_label(wanted)
+        label = texts.filter_label(wanted)
         text = texts.nothing_matches(label) if not wanted.is_empty() else texts.nothing_left()
         await reply(context, message, text)
         return
     names = await svc.storage.member_names(chat.id)
-    reasons = _reasons(svc, items)
     ids = tuple(p.movie_id for p in items)
-    code = callbacks.filter_code(wanted)
-    extra = f"{code}|{night_id}" if night_id is not None else code
+    if night_id is not None:
+        markup = views.night_picks_keyboard(ids, offset, wanted)
+    else:
+        markup = views.group_picks_keyboard(ids, offset)
     await reply(
         context,
         message,
-        texts.night_picks(items, offset, names, reasons),
-        keyboards.night_picks(ids, offset, code)
-        if night_id
-        else keyboards.picks(ids, offset, True),
-        ListInfo(None, ListKind.NIGHT, offset, ids, extra=extra),
+        views.night_picks(items, offset, names, _reasons(svc, items)),
+        markup,
+        ListInfo(None, ListKind.NIGHT, offset, ids, NightPayload(wanted, night_id)),
     )
 
 
@@ -147,42 +223,54 @@ def _reasons(svc: Services, items: Sequence[GroupPick[int]]) -> dict[tuple[int, 
     return found
 
 
-def night_of(info: ListInfo | None) -> tuple[str, int | None]:
-    """(filter code, roster message id) of a movie-night picks list."""
-    if info is None:
-        return "", None
-    code, _, night = info.extra.partition("|")
-    return code, int(night) if night.isdigit() else None
-
-
 # ------------------------------------------------------------------ the vote
-async def start_vote(context: BotContext, chat: Chat, info: ListInfo) -> str:
+@on(StartVote)
+async def _start_vote(press: Press[StartVote]) -> Reply:
     """📊 Vote: a non-anonymous poll of the five picks; the answer for the presser's toast."""
-    svc = context.services
-    _, night_id = night_of(info)
-    if night_id is None:
-        return texts.no_roster()
+    context, chat, info = press.context, press.chat, press.info
+    payload = info.payload if info is not None else None
+    if info is None or not isinstance(payload, NightPayload) or payload.night_id is None:
+        return views.no_roster(), None
+    svc, night_id = context.services, payload.night_id
     if await svc.storage.open_poll_of_night(chat.id, night_id) is not None:
-        return texts.vote_open()
+        return views.vote_open(), None
     movies = [svc.rec.catalogue.get(m) for m in info.movie_ids]
-    options = [texts.poll_option(m.title) for m in movies if m is not None]
+    options = [views.poll_option(m.title) for m in movies if m is not None]
     ids = tuple(m.movie_id for m in movies if m is not None)
     if len(options) < 2:
-        return texts.nothing_left()
+        return texts.nothing_left(), None
     sent = await context.bot.send_poll(
         chat.id,
-        texts.vote_question(),
+        views.vote_question(),
         options,
         is_anonymous=False,
         allows_multiple_answers=False,
-        reply_markup=keyboards.close_vote(),
+        reply_markup=views.close_vote_keyboard(),
     )
     assert sent.poll is not None
     scores = tuple(float(-rank) for rank in range(len(ids)))  # picks come best first
     poll = PollInfo(sent.poll.id, chat.id, sent.message_id, night_id, ids, scores, False)
     await svc.storage.save_poll(poll)
     log.info("vote started", extra=person(chat.id))
-    return texts.vote_started()
+    return views.vote_started(), None
+
+
+@on(CloseVote)
+async def _close_vote(press: Press[CloseVote]) -> Reply:
+    """🏁 under the poll closes it (people in tonight only)."""
+    context, chat, user = press.context, press.chat, press.user
+    svc = context.services
+    poll = await svc.storage.poll_of_message(chat.id, press.message.message_id)
+    if poll is None or poll.closed:
+        return views.vote_closed(), None
+    roster = await svc.storage.night_members(chat.id, poll.night_id)
+    if user.id not in roster:
+        return views.not_in_roster(), None
+    return "", lambda: _announce(context, poll)
+
+
+async def _announce(context: BotContext, poll: PollInfo) -> None:
+    await close(context, poll)
 
 
 async def on_poll_answer(update: Update, context: BotContext) -> None:
@@ -220,21 +308,6 @@ async def close(context: BotContext, poll: PollInfo) -> bool:
     movie = svc.rec.catalogue.get(poll.movie_ids[best])
     await svc.storage.add_history(poll.chat_id, poll.movie_ids[best])
     title = movie.title if movie else texts.unknown_film()
-    await context.bot.send_message(poll.chat_id, texts.winner(title, counts[best], len(votes)))
+    await context.bot.send_message(poll.chat_id, views.winner(title, counts[best], len(votes)))
     log.info("vote closed", extra={**person(poll.chat_id), "voters": len(votes)})
     return True
-
-
-async def history(message: Message, context: BotContext, chat: Chat) -> None:
-    svc = context.services
-    chosen = await svc.storage.history(chat.id)
-    if not chosen:
-        await reply(context, message, texts.history_empty())
-        return
-    entries = []
-    for movie_id, when in chosen[:30]:
-        movie = svc.rec.catalogue.get(movie_id)
-        entries.append(
-            (movie.title if movie else None, time.strftime("%d %b %Y", time.gmtime(when)))
-        )
-    await reply(context, message, texts.history_page(entries))

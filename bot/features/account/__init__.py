@@ -1,0 +1,1 @@
+"""A person's account: /help, /privacy, /language, /deletemydata."""

@@ -1,0 +1,38 @@
+"""The account's buttons: /deletemydata's Yes / Cancel and the /language choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import i18n
+from bot.ui.callback_data import CallbackData
+
+AUTOMATIC = "auto"  # follow Telegram's language
+
+
+@dataclass(frozen=True)
+class ConfirmDelete(CallbackData):
+    """/deletemydata's Yes / Cancel (`d:y`, `d:n`)."""
+
+    prefix = "d"
+    needs_owner = True
+    yes: bool
+
+
+@dataclass(frozen=True)
+class SetLanguage(CallbackData):
+    """Speak one of `bot.i18n.LOCALES` (`y:ru`), or follow Telegram's (`y:auto`)."""
+
+    prefix = "y"
+    code: str
+
+    def valid(self) -> bool:
+        return self.code == AUTOMATIC or self.code in i18n.LOCALES
+
+    @property
+    def language(self) -> str | None:
+        return None if self.code == AUTOMATIC else self.code
+
+    @staticmethod
+    def of(code: str | None) -> SetLanguage:
+        return SetLanguage(code or AUTOMATIC)

@@ -1,0 +1,77 @@
+"""A person's account: /help, /privacy, /language, /deletemydata."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import i18n
+from bot.context import BotContext
+from bot.features.account import views
+from bot.features.account.callbacks import ConfirmDelete, SetLanguage
+from bot.features.ratings.handlers import cancelled
+from bot.logs import person
+from bot.ui.buttons import Press, Reply, on, owner_only
+from bot.ui.keyboards import confirm
+from bot.ui.lists import ListInfo, ListKind
+from bot.ui.messages import edit_text, log, reply, who
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    more = views.help_more(context.bot.username or "")
+    await reply(context, who(update)[0], f"{views.help_text()}\n\n{more}")
+
+
+async def privacy(update: Update, context: BotContext) -> None:
+    await reply(context, who(update)[0], f"{views.privacy()}\n\n{views.privacy_more()}")
+
+
+async def language(update: Update, context: BotContext) -> None:
+    """/language: buttons for each language and "automatic" (Telegram's language)."""
+    message, _, user = who(update)
+    chosen = i18n.supported(await context.services.storage.language(user.id))
+    info = ListInfo(user.id, ListKind.LANGUAGE)
+    text = views.choose_language(i18n.NATIVE_NAMES[i18n.current()])
+    await reply(context, message, text, views.languages_keyboard(chosen), info)
+
+
+async def delete_my_data(update: Update, context: BotContext) -> None:
+    message, _, user = who(update)
+    markup = confirm(ConfirmDelete(True), ConfirmDelete(False), views.yes_delete())
+    info = ListInfo(user.id, ListKind.DELETE)
+    await reply(context, message, views.delete_ask(), markup, info)
+
+
+@on(ConfirmDelete)
+@owner_only
+async def _delete(press: Press[ConfirmDelete]) -> Reply:
+    if not press.data.yes:
+        return cancelled(press)
+    context, user = press.context, press.user
+    count = await context.services.storage.delete_user(user.id)
+    log.info("deleted a person's data", extra={"count": count})  # no id: it is gone
+    done = views.delete_done(count)
+    return views.toast_deleted(), lambda: _say_deleted(press, done)
+
+
+async def _say_deleted(press: Press, done: str) -> None:
+    """The prompt's stored owner went with the data: edit it directly."""
+    await press.context.bot.edit_message_text(done, press.chat.id, press.message.message_id)
+
+
+@on(SetLanguage)
+async def _language(press: Press[SetLanguage]) -> Reply:
+    """A language is a person's own setting: whoever presses sets theirs (in a group too). The
+    answer is already in the new language; the rest of this update keeps the old one, and the
+    next update starts in the new one (`bot.hooks.use_language`)."""
+    svc, user = press.context.services, press.user
+    code = i18n.supported(press.data.language)
+    await svc.storage.set_language(user.id, code)
+    log.info("language set", extra={**person(press.chat.id, user.id), "language": code or "auto"})
+    spoken = code or i18n.from_telegram(user.language_code)
+    with i18n.using(spoken):
+        done = views.language_set(i18n.NATIVE_NAMES[spoken]) if code else views.language_automatic()
+    if not press.by_owner:
+        return done, None
+    chat_id, message_id = press.chat.id, press.message.message_id
+    markup = views.languages_keyboard(code)
+    return done, lambda: edit_text(press.context, chat_id, message_id, done, markup)

@@ -1,0 +1,1 @@
+"""Inline mode: film cards to share from any chat."""

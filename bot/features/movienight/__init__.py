@@ -1,0 +1,1 @@
+"""Movie night: /movienight (/group), /history, the roster, the picks, the poll."""

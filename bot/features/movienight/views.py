@@ -1,0 +1,211 @@
+"""The movienight feature's texts and keyboards (see `bot.ui.texts` for how texts are written)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.features.movienight.callbacks import (
+    CloseVote,
+    GroupMore,
+    JoinNight,
+    LeaveNight,
+    PickForUs,
+    StartVote,
+)
+from bot.features.picks.callbacks import MAX_OFFSET
+from bot.features.picks.views import pick_rows
+from bot.i18n import _, ngettext
+from bot.ui import html, texts
+from bot.ui.keyboards import button
+from movierec.filters import Filter
+from movierec.recommender import GroupPick
+
+
+def group_empty() -> str:
+    return _("Nobody here has rated a film yet. Each of you: /like <i>title</i> first!")
+
+
+def group_only() -> str:
+    return _("/movienight works in groups. Here, /recommend gives you your own picks.")
+
+
+def roster_empty_toast() -> str:
+    return _("Nobody is in yet: tap 🙋 I'm in first.")
+
+
+def roster_joined() -> str:
+    return _("You're in for tonight.")
+
+
+def roster_left() -> str:
+    return _("Maybe next time.")
+
+
+def rate_first() -> str:
+    return _("Rate a few films first (in our private chat): they count here too.")
+
+
+def no_roster() -> str:
+    return _("That movie night is over: send /movienight to start another.")
+
+
+def vote_open() -> str:
+    return _("A vote is already open: answer it above.")
+
+
+def vote_started() -> str:
+    return _("📊 Vote started.")
+
+
+def vote_closed() -> str:
+    return _("The vote is closed.")
+
+
+def not_in_roster() -> str:
+    return _("Only people who are in tonight can close the vote.")
+
+
+def vote_question() -> str:
+    return _("🍿 What shall we watch tonight?")
+
+
+def history_empty() -> str:
+    return _("No movie night has chosen a film here yet. /movienight starts one.")
+
+
+def im_in() -> str:
+    return _("🙋 I'm in")
+
+
+def rate_films_first() -> str:
+    return _("🎬 Rate films first")
+
+
+def not_tonight() -> str:
+    return _("🚪 Not tonight")
+
+
+def pick_for_us() -> str:
+    return _("🍿 Pick for us")
+
+
+def vote_button() -> str:
+    return _("📊 Vote")
+
+
+def close_vote() -> str:
+    return _("🏁 Close vote")
+
+
+def roster(names: Sequence[str], label: str, unrated: Sequence[str] = ()) -> str:
+    """The movie-night roster: who is in tonight (names already escaped)."""
+    head = _("🍿 <b>Movie night!</b> Who's in tonight?")
+    if label:
+        head += f"\n<i>{escape(label)}</i>"
+    if not names:
+        return head + "\n\n" + _("Nobody yet: tap 🙋 I'm in.")
+    first = " <i>" + _("(rate a few films first)") + "</i>"
+    lines = [f"• {n}{first if n in unrated else ''}" for n in names]
+    heading = "<b>" + _("In ({count}):").format(count=len(names)) + "</b>"
+    return html.join_blocks(
+        [head, "", heading, *lines], "\n" + _("When everyone is in: 🍿 Pick for us.")
+    )
+
+
+def night_picks(
+    items: Sequence[GroupPick],
+    offset: int,
+    names: Mapping[int, str],
+    reasons: Mapping[tuple[int, int], str] | None = None,
+) -> str:
+    """Movie-night picks: whose taste each fits, with the film of theirs it is like:
+    "fits Ann (Alien) and Ben (Heat)"."""
+    reasons = reasons or {}
+    blocks = ["🍿 <b>" + _("Movie night picks") + "</b>"]
+    for number, pick in enumerate(items, offset + 1):
+        fits = []
+        for member in pick.matches:
+            key = (pick.movie_id, int(str(member)))
+            liked = f" ({html.short_title_html(reasons[key])})" if key in reasons else ""
+            fits.append(html.name_html(names.get(int(str(member)))) + liked)
+        if fits:
+            who = _("fits {names}").format(names=html.join_names_html(fits))
+        else:
+            who = _("fits a bit of everyone")
+        blocks.append(
+            f"\n<b>{number}. {html.title_html(pick.title)}</b>\n"
+            f"<i>{texts.genres_html(pick.genres)}</i>\n{who}"
+        )
+    return html.join_blocks(blocks, "\n<i>" + _("Tap 📊 Vote to decide together.") + "</i>")
+
+
+def poll_option(movie_title: str) -> str:
+    """A poll option: Telegram allows 1-100 characters."""
+    return html.title_plain(movie_title, 100)
+
+
+def winner(movie_title: str, votes: int, voters: int) -> str:
+    tally = ngettext("{votes} of {voters} vote.", "{votes} of {voters} votes.", voters).format(
+        votes=votes, voters=voters
+    )
+    return (
+        "🏆 <b>"
+        + _("Tonight: {title}").format(title=html.title_html(movie_title))
+        + "</b>\n"
+        + tally
+        + " "
+        + _("Enjoy the film! I won't suggest it to this group again (/history).")
+    )
+
+
+def history_page(entries: Sequence[tuple[str | None, str]]) -> str:
+    """What this group chose: (title, date) pairs, newest first."""
+    blocks = ["🎞 <b>" + _("Movie nights here") + "</b>"]
+    for movie_title, when in entries:
+        blocks.append(
+            f"• {html.title_html(movie_title) if movie_title else texts.unknown_film()} "
+            f"<i>({when})</i>"
+        )
+    return html.join_blocks(blocks)
+
+
+def roster_keyboard(anyone_in: bool, rate_url: str | None = None) -> InlineKeyboardMarkup:
+    """I'm in / Not tonight, Pick for us once somebody is in, and a link that opens the bot's
+    private chat for people who have rated nothing yet (those ratings count in every group)."""
+    rows = [
+        [
+            button(im_in(), JoinNight()),
+            button(not_tonight(), LeaveNight()),
+        ]
+    ]
+    if anyone_in:
+        rows.append([button(pick_for_us(), PickForUs())])
+    if rate_url:
+        rows.append([InlineKeyboardButton(rate_films_first(), url=rate_url)])
+    return InlineKeyboardMarkup(rows)
+
+
+def night_picks_keyboard(
+    movie_ids: Sequence[int], offset: int, wanted: Filter
+) -> InlineKeyboardMarkup:
+    """Movie-night picks: 👍 / 👎 / 🙈 each (for whoever presses), Vote, More."""
+    rows = pick_rows(movie_ids, offset, {}, group=True)
+    rows.append([button(vote_button(), StartVote())])
+    if offset + len(movie_ids) < MAX_OFFSET:
+        rows.append([button(texts.more(), GroupMore(offset + len(movie_ids), wanted))])
+    return InlineKeyboardMarkup(rows)
+
+
+def group_picks_keyboard(movie_ids: Sequence[int], offset: int) -> InlineKeyboardMarkup:
+    """A group's picks from before rosters: the rows and More, no vote."""
+    rows = pick_rows(movie_ids, offset, {}, group=True)
+    if offset + len(movie_ids) < MAX_OFFSET:
+        rows.append([button(texts.more(), GroupMore(offset + len(movie_ids)))])
+    return InlineKeyboardMarkup(rows)
+
+
+def close_vote_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(close_vote(), CloseVote())]])

@@ -1,0 +1,1 @@
+"""/start: the welcome and the first questions."""

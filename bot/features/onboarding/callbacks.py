@@ -1,0 +1,47 @@
+"""The first questions' buttons: liked / didn't / haven't seen, "next question", "show my picks"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.ui.callback_data import CallbackData
+
+
+class Seen(StrEnum):
+    LIKED = "+"
+    DISLIKED = "-"
+    NOT_SEEN = "0"
+
+    @property
+    def rating(self) -> float | None:
+        return {Seen.LIKED: 1.0, Seen.DISLIKED: -1.0}.get(self)
+
+    @staticmethod
+    def of(value: float | None) -> Seen:
+        if value is None:
+            return Seen.NOT_SEEN
+        return Seen.LIKED if value > 0 else Seen.DISLIKED
+
+
+@dataclass(frozen=True)
+class Answer(CallbackData):
+    """A first question answered (`o:+:2571`, `o:-:2571`, `o:0:2571`)."""
+
+    prefix = "o"
+    seen: Seen
+    movie_id: int
+
+
+@dataclass(frozen=True)
+class ShowPicks(CallbackData):
+    """🍿 Show my picks (`o:p`): the questions end, the picks come."""
+
+    prefix = "o:p"
+
+
+@dataclass(frozen=True)
+class NextQuestion(CallbackData):
+    """The next question (`o:n`): whatever this one showed and got no answer was not seen."""
+
+    prefix = "o:n"

@@ -1,0 +1,182 @@
+"""/start: the welcome and the first questions (`movierec.onboarding`), or the film a shared
+card's deep link names; the answers' buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from telegram import InlineKeyboardMarkup, Message, Update, User
+
+from bot.context import BotContext, Services
+from bot.features import argument_text
+from bot.features.inline.handlers import film_from_payload
+from bot.features.onboarding import views
+from bot.features.onboarding.callbacks import Answer, NextQuestion, ShowPicks
+from bot.features.picks.handlers import send_picks
+from bot.features.ratings.handlers import send_film, send_starters
+from bot.ui import texts
+from bot.ui.buttons import Press, Reply, on, owner_only
+from bot.ui.lists import ListInfo, ListKind, QuestionPayload
+from bot.ui.messages import edit_text, reply, store_list, who
+from movierec.recommender import Movie
+
+QUESTIONS = 10  # then the picks come by themselves
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """/start, also with a deep link's payload: `film_<id>` (a shared card) shows that film to
+    rate; anything else is the welcome."""
+    message, _, user = who(update)
+    svc = context.services
+    film = film_from_payload(argument_text(update).strip())
+    if film is None:
+        await send_questions(message, context, user)
+        return
+    movie = svc.rec.catalogue.get(film)
+    if movie is None:
+        await reply(context, message, views.film_card_not_found())
+        return
+    links = texts.links_html(svc.rec.catalogue, film)
+    card = texts.film_card(movie.title, movie.genres, links)
+    await send_film(message, context, user, film, views.film_from_link(card))
+
+
+async def send_questions(message: Message, context: BotContext, user: User) -> None:
+    """The welcome with the first question, each chosen from the answers so far: a few films
+    at once until the person has seen one, then one film at a time, until the person asks for
+    their picks or ten questions are answered."""
+    svc = context.services
+    rated = await svc.storage.ratings(message.chat_id, user.id)
+    answers: dict[int, float | None] = dict(rated)
+    films = await _ask(svc, answers)
+    if not films:
+        await send_starters(message, context, user, views.welcome(), exclude=rated)
+        return
+    text, markup = question_view(1, films, rated, bool(rated))
+    ids = tuple(m.movie_id for m in films)
+    info = ListInfo(user.id, ListKind.QUESTION, 0, ids, QuestionPayload(len(films)))
+    await reply(context, message, f"{views.welcome_intro()}\n\n{text}", markup, info)
+
+
+async def _ask(svc: Services, answers: dict[int, float | None]) -> list[Movie]:
+    """The films of the next question (none when there is nothing left worth asking)."""
+    found = await svc.core(svc.onboarding.next_question, answers)
+    return [m for m in map(svc.rec.catalogue.get, found) if m is not None]
+
+
+def question_view(
+    number: int, films: Sequence[Movie], ratings: Mapping[int, float], any_answer: bool
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A question's text and buttons: one film (👍 / 👎 / haven't seen) or a few (👍 / 👎 each,
+    "none of these"), with what was already answered marked."""
+    if len(films) == 1:
+        return views.question(number, films[0].title), views.question_keyboard(
+            films[0].movie_id, any_answer
+        )
+    entries = [(m.title, ratings.get(m.movie_id)) for m in films]
+    answered = [m.movie_id for m in films if m.movie_id in ratings]
+    markup = views.batch_question_keyboard(
+        [(m.movie_id, m.title) for m in films], answered, any_answer or bool(answered)
+    )
+    return views.batch_question(number, entries), markup
+
+
+def current_question(info: ListInfo) -> tuple[int, ...]:
+    """The films the question now shown asks about: the last ones of every film asked."""
+    size = info.payload.size if isinstance(info.payload, QuestionPayload) else 1
+    return info.movie_ids[-size:]
+
+
+async def show_question(
+    context: BotContext, chat_id: int, message_id: int, user: User, info: ListInfo
+) -> bool:
+    """Redraw a question that shows a few films after one of them was answered; False when
+    every film it shows is answered (time for the next question)."""
+    svc = context.services
+    ratings = await svc.storage.ratings(chat_id, user.id)
+    films = [m for m in map(svc.rec.catalogue.get, current_question(info)) if m is not None]
+    if len(films) < 2 or all(m.movie_id in ratings for m in films):
+        return False
+    text, markup = question_view(info.start + 1, films, ratings, True)
+    await edit_text(context, chat_id, message_id, text, markup)
+    return True
+
+
+async def next_question(
+    context: BotContext, chat_id: int, message_id: int, user: User, info: ListInfo
+) -> bool:
+    """Ask the next question in place; False when there is none left to ask (or enough)."""
+    svc = context.services
+    ratings = await svc.storage.ratings(chat_id, user.id)
+    asked = list(info.movie_ids)
+    answers: dict[int, float | None] = {m: ratings.get(m) for m in asked}
+    answers.update({m: v for m, v in ratings.items() if m not in answers})
+    number = info.start + 2
+    if number > QUESTIONS:
+        return False
+    films = await _ask(svc, answers)
+    if not films:
+        return False
+    asked += [m.movie_id for m in films]
+    text, markup = question_view(number, films, ratings, bool(ratings))
+    await edit_text(context, chat_id, message_id, text, markup)
+    updated = ListInfo(
+        info.owner_id, info.kind, number - 1, tuple(asked), QuestionPayload(len(films))
+    )
+    await store_list(context, chat_id, message_id, updated)
+    return True
+
+
+async def _finish(press: Press, answered: bool, more: bool) -> None:
+    """After an answer: redraw a question of a few films, else the next question, else the
+    picks (`more` False: the person asked for the picks now)."""
+    context, message, chat, user = press.context, press.message, press.chat, press.user
+    info = press.info
+    assert info is not None
+    chat_id, message_id = chat.id, message.message_id
+    if answered and await show_question(context, chat_id, message_id, user, info):
+        return
+    if more and await next_question(context, chat_id, message_id, user, info):
+        return
+    await edit_text(context, chat_id, message_id, views.questions_done())
+    await send_picks(message, context, chat, user)
+
+
+def _question_of(press: Press) -> ListInfo | None:
+    info = press.info
+    return info if info is not None and info.kind == ListKind.QUESTION else None
+
+
+@on(Answer)
+@owner_only
+async def _answer(press: Press[Answer]) -> Reply:
+    """A first question answered: stored, then the next question in the same message, or the
+    picks. A question showing a few films stays until each is answered or the person taps
+    "none of these" / "next question"."""
+    info, data = _question_of(press), press.data
+    if info is None or data.movie_id not in current_question(info):
+        return texts.stale_button(), None  # an earlier question's button, pressed again
+    value = data.seen.rating
+    if value is None:
+        return views.not_seen_noted(), lambda: _finish(press, False, True)
+    svc, chat, user = press.context.services, press.chat, press.user
+    movie = svc.rec.catalogue.get(data.movie_id)
+    title = movie.title if movie else None
+    await svc.storage.rate(chat.id, user.id, data.movie_id, value, title)
+    return texts.noted(value, title), lambda: _finish(press, True, True)
+
+
+@on(NextQuestion)
+@owner_only
+async def _next(press: Press[NextQuestion]) -> Reply:
+    if _question_of(press) is None:
+        return texts.stale_button(), None
+    return "", lambda: _finish(press, False, True)
+
+
+@on(ShowPicks)
+@owner_only
+async def _show_picks(press: Press[ShowPicks]) -> Reply:
+    if _question_of(press) is None:
+        return texts.stale_button(), None
+    return "", lambda: _finish(press, False, False)

@@ -1,0 +1,1 @@
+"""Picks: /rec with filter words, plain words read as a request, the buttons under picks."""

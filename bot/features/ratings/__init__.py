@@ -1,0 +1,1 @@
+"""Ratings: /like, /dislike, /ratings, /forget, /reset, title search, 👍 / 👎 / Undo."""

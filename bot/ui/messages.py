@@ -1,0 +1,149 @@
+"""Sending and editing the bot's messages, and keeping their buttons in step with their owner.
+
+Every message with buttons is stored with its owner and the films it lists (`bot.ui.lists`), so a
+press can rebuild its keyboard from stored state rather than from the pressed message's copy:
+three quick presses end with all three shown, whatever order their edits arrive in. An edit that
+would change nothing is never sent (Telegram refuses it: "message is not modified"): the stored
+`shown` fingerprint says what the message shows now, and one lock per message orders the edits.
+
+A feature that shows a list whose keyboard follows its owner's ratings registers how to rebuild
+it (`rebuilds`), so `refresh` needs no knowledge of any feature.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, Update, User
+from telegram.error import BadRequest
+
+from bot.context import BotContext
+from bot.storage import Taste
+from bot.ui import html
+from bot.ui.keyboards import fingerprint
+from bot.ui.lists import ListInfo, ListKind, from_row, to_row
+
+log = logging.getLogger("bot")
+
+# Kinds whose message is edited as a whole (text and keyboard): their fingerprint has the text.
+TEXT_KINDS = (ListKind.RATINGS, ListKind.RESET, ListKind.DELETE, ListKind.WATCHLIST)
+
+Rebuild = Callable[[BotContext, ListInfo, Taste], InlineKeyboardMarkup | None]
+_REBUILDS: dict[ListKind, Rebuild] = {}
+
+
+def rebuilds(*kinds: ListKind) -> Callable[[Rebuild], Rebuild]:
+    """Register how a list kind's keyboard is rebuilt from its owner's stored taste."""
+
+    def register(build: Rebuild) -> Rebuild:
+        for kind in kinds:
+            _REBUILDS[kind] = build
+        return build
+
+    return register
+
+
+def who(update: Update) -> tuple[Message, Chat, User]:
+    """The message, chat and person of an update that has all three (commands, buttons)."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    assert message is not None and chat is not None and user is not None
+    return message, chat, user
+
+
+def is_group(chat: Chat) -> bool:
+    return chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+
+
+def member_name(chat: Chat, user: User) -> str | None:
+    """The name a group remembers a member by (to say whose taste a pick matches); None in a
+    private chat, where nobody needs it."""
+    return (user.first_name or "") if is_group(chat) else None
+
+
+async def remember(context: BotContext, chat: Chat, user: User) -> None:
+    """In groups, keep the member's first name to say whose taste a pick matches."""
+    name = member_name(chat, user)
+    if name is not None:
+        await context.services.storage.remember_member(chat.id, user.id, name)
+
+
+async def stored_list(context: BotContext, chat_id: int, message_id: int) -> ListInfo | None:
+    row = await context.services.storage.get_list(chat_id, message_id)
+    return from_row(row) if row is not None else None
+
+
+async def store_list(context: BotContext, chat_id: int, message_id: int, info: ListInfo) -> None:
+    await context.services.storage.save_list(chat_id, message_id, to_row(info))
+
+
+async def reply(
+    context: BotContext,
+    message: Message,
+    text: str,
+    markup: InlineKeyboardMarkup | ForceReply | None = None,
+    info: ListInfo | None = None,
+) -> Message:
+    """Answer in the chat (HTML by default); a message with buttons is stored with `info`."""
+    sent = await message.reply_text(html.fit(text), reply_markup=markup, do_quote=False)
+    if info is not None:
+        keyboard = markup if isinstance(markup, InlineKeyboardMarkup) else None
+        shown = fingerprint(keyboard)
+        if info.kind in TEXT_KINDS:  # edited as a whole: compare the text too
+            shown = html.fit(text) + "\n" + shown
+        storage = context.services.storage
+        await storage.save_list(sent.chat_id, sent.message_id, to_row(info, shown))
+    return sent
+
+
+async def refresh(
+    context: BotContext, chat_id: int, message_id: int, info: ListInfo, owner_id: int
+) -> None:
+    """Rebuild a message's keyboard from its owner's stored state and send it if it changed.
+
+    One press at a time per message (a lock), reading state after the press was stored: the last
+    edit shows every change."""
+    build = _REBUILDS.get(info.kind)
+    if build is None:
+        return
+    svc = context.services
+    async with svc.edit_lock(chat_id, message_id):
+        taste = await svc.storage.taste(chat_id, owner_id)
+        markup = build(context, info, taste)
+        if markup is None:
+            return
+        current = await svc.storage.get_list(chat_id, message_id)
+        shown = fingerprint(markup)
+        if current is not None and current.shown == shown:
+            return  # Telegram would refuse it: "message is not modified"
+        try:
+            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup)
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():
+                raise
+        await svc.storage.set_shown(chat_id, message_id, shown)
+
+
+async def edit_text(
+    context: BotContext,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Replace a message's text (and keyboard); skipped when nothing would change."""
+    svc = context.services
+    shown = html.fit(text) + "\n" + fingerprint(markup)
+    async with svc.edit_lock(chat_id, message_id):
+        current = await svc.storage.get_list(chat_id, message_id)
+        if current is not None and current.shown == shown:
+            return
+        try:
+            await context.bot.edit_message_text(
+                html.fit(text), chat_id, message_id, reply_markup=markup
+            )
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():
+                raise
+        if current is not None:
+            await svc.storage.set_shown(chat_id, message_id, shown)

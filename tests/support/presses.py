@@ -1,0 +1,86 @@
+"""Button data as a person's press sends it, built from the bot's own typed button kinds."""
+
+from __future__ import annotations
+
+from bot.features.account.callbacks import ConfirmDelete, SetLanguage
+from bot.features.movienight.callbacks import (
+    CloseVote,
+    GroupMore,
+    JoinNight,
+    LeaveNight,
+    PickForUs,
+    StartVote,
+)
+from bot.features.onboarding.callbacks import Answer, NextQuestion, Seen, ShowPicks
+from bot.features.picks.callbacks import Hide, More
+from bot.features.ratings.callbacks import ConfirmReset, Rate, RatingsPage, Sign, Undo
+from bot.features.watchlist.callbacks import Save, Unsave, Watched
+from bot.ui.callback_data import decode, decode_filter
+
+__all__ = ["decode", "decode_filter"]
+
+
+def rate(movie_id: int, value: float) -> str:
+    return Rate(Sign.of(value), movie_id).encode()
+
+
+def undo(movie_id: int) -> str:
+    return Undo(movie_id).encode()
+
+
+def hide(movie_id: int) -> str:
+    return Hide(movie_id).encode()
+
+
+def save(movie_id: int) -> str:
+    return Save(movie_id).encode()
+
+
+def more(offset: int, group: bool = False) -> str:
+    return (GroupMore(offset) if group else More(offset)).encode()
+
+
+def page(number: int) -> str:
+    return RatingsPage(number).encode()
+
+
+def night(choice: str) -> str:
+    """The roster's buttons: "i" I'm in, "o" not tonight, "p" pick for us."""
+    return {"i": JoinNight(), "o": LeaveNight(), "p": PickForUs()}[choice].encode()
+
+
+def vote(choice: str) -> str:
+    """ "v" starts the vote, "c" closes it."""
+    return (StartVote() if choice == "v" else CloseVote()).encode()
+
+
+def language(code: str | None) -> str:
+    return SetLanguage.of(code).encode()
+
+
+def answer(movie_id: int, value: float | None) -> str:
+    return Answer(Seen.of(value), movie_id).encode()
+
+
+def show_picks() -> str:
+    return ShowPicks().encode()
+
+
+def skip() -> str:
+    return NextQuestion().encode()
+
+
+def reset(yes: bool) -> str:
+    return ConfirmReset(yes).encode()
+
+
+def delete(yes: bool) -> str:
+    return ConfirmDelete(yes).encode()
+
+
+def watched(movie_id: int) -> str:
+    return Watched(movie_id).encode()
+
+
+def unsave(movie_id: int, page: int) -> str:
+    return Unsave(movie_id, page).encode()
