@@ -2,7 +2,8 @@
 
 Precision@5 looks at the five picks the bot shows; NDCG@10 and Recall@20 at longer lists so that the
 order below the fold still counts. Coverage and popularity describe the shown picks of everybody
-together, which is why they are accumulated by a `Tally` rather than per user.
+together, which is why they are accumulated by a `Tally` rather than per user. A margin between
+two methods is paired over the users both answered (`margin_rows`).
 """
 
 from __future__ import annotations

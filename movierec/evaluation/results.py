@@ -80,10 +80,6 @@ class MarginRow:
     ci95: float  # half-width: the interval is difference ± ci95
     method: str = "default"
 
-    @property
-    def excludes_zero(self) -> bool:
-        return abs(self.difference) > self.ci95
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "split": self.split,
