@@ -170,8 +170,10 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 
 def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
-    from movierec.evaluation import FAMILIES, LAMBDAS, REVEALS, SLOW
+    from movierec.evaluation.methods import FAMILIES, SLOW
     from movierec.evaluation.sizing import MAX_DENSE_FILMS, QUICK
+    from movierec.evaluation.split import REVEALS
+    from movierec.evaluation.tuning import LAMBDAS
 
     parser.add_argument("--seed", type=int, default=0, help="split and reveal seed (default 0)")
     parser.add_argument(
@@ -267,8 +269,8 @@ def _evaluate_onboarding(args: argparse.Namespace) -> int:
 def _resolve_sizes(args: argparse.Namespace) -> None:
     """Fill the size options left unset: `--quick`'s values, else the full run's. Explicit values
     always win, so `--quick --max-users 0` is a quick grid over every held-out user."""
-    from movierec.evaluation import LAMBDAS
     from movierec.evaluation.sizing import MAX_DENSE_FILMS, QUICK
+    from movierec.evaluation.tuning import LAMBDAS
 
     if args.max_users is None:
         args.max_users = QUICK.max_users if args.quick else 600
@@ -281,8 +283,11 @@ def _resolve_sizes(args: argparse.Namespace) -> None:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from movierec.data import load_dataset
     from movierec.download import resolve_data_dir
-    from movierec.evaluation import FAMILIES, SLOW, grid_scorings, plot, render, run_evaluation
+    from movierec.evaluation.methods import FAMILIES, SLOW
+    from movierec.evaluation.report import plot, render
+    from movierec.evaluation.run import run_evaluation
     from movierec.evaluation.sizing import QUICK
+    from movierec.evaluation.tuning import grid_scorings
 
     _resolve_sizes(args)
     if any(n < 1 for n in args.reveals) or args.max_users < 0 or args.max_films < 0:

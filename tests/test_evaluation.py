@@ -6,39 +6,32 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from movierec import evaluation
 from movierec.cli import main as cli_main
 from movierec.data import load_dataset
-from movierec.evaluation import (
-    Case,
-    Ease,
-    Metric,
-    ResultRow,
-    Tally,
-    ease_weights,
-    grid_scorings,
-    grid_tallies,
-    make_cases,
-    ndcg_at_k,
-    precision_at_k,
-    recall_at_k,
-    run_evaluation,
-    scoring_ranker,
-    split_users,
-    study,
-)
-from movierec.evaluation.baselines import RP3beta, item_ranker
-from movierec.evaluation.run import coordinate_search, on_edges
+from movierec.evaluation import report, study
+from movierec.evaluation.baselines import Ease, RP3beta, ease_weights, item_ranker
+from movierec.evaluation.batch import grid_tallies
+from movierec.evaluation.methods import scoring_ranker
+from movierec.evaluation.metrics import Tally, ndcg_at_k, precision_at_k, recall_at_k
+from movierec.evaluation.results import Metric, ResultRow
+from movierec.evaluation.run import run_evaluation
 from movierec.evaluation.sizing import QUICK, guarded, most_rated
+from movierec.evaluation.split import Case, make_cases, split_users
+from movierec.evaluation.tuning import coordinate_search, grid_scorings, on_edges
+from movierec.graph import ALPHA, BETA, SUCCESSORS
 from movierec.recommender import Recommender
-from movierec.scoring import SCORINGS, Scoring, aggregate
+from movierec.scoring import SCORINGS, Scoring, aggregate, idf
 from movierec.store.base import Neighbors
 from movierec.vectors import UserVectors
 from tests.conftest import ML1M
@@ -270,7 +263,7 @@ def test_run_evaluation_on_two_tastes(
             "itemknn": {"shrink": (0.0, 10.0), "neighbours": (10, None)},
             "ials": {"factors": (4,), "regularization": (0.1, 10.0), "alpha": (1.0,)},
         },
-        study={"neighbours": (20,), "idf_power": (0.0, 0.5), "graph_neighbours": (10,)},
+        study={"neighbors": (20,), "idf_power": (0.0, 0.5), "graph_neighbours": (10,)},
         workdir=tmp_path,
     )
     split = split_users(data.ratings, seed=0)
@@ -318,14 +311,14 @@ def test_run_evaluation_on_two_tastes(
             assert 0 < row.users <= 20
             assert 0.0 <= row.precision <= 1.0 and 0.0 <= row.coverage <= 1.0
     baselines = ("seed", "neighbors", "ease", "ease-seen", "rp3beta", "itemknn", "ials")
-    assert {(m.method, m.versus, m.metric) for m in evaluation.margins(result, "test", 10)} == {
+    assert {(m.method, m.versus, m.metric) for m in report.margins(result, "test", 10)} == {
         (method, versus, metric)
         for method, against in (("default", baselines), ("blend", ("default", *baselines)))
         for versus in against
         for metric in ("precision@5", "ndcg@10")
     }
-    assert "default" in evaluation.format_table(result)
-    png = evaluation.plot(result, tmp_path / "img" / "plot.png")
+    assert "default" in report.format_table(result)
+    png = report.plot(result, tmp_path / "img" / "plot.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert json.loads(result.to_json())["ease_lambda"] == result.ease_lambda
 
@@ -444,7 +437,7 @@ def test_a_baseline_out_of_memory_is_skipped_with_a_note() -> None:
 
 
 # ----------------------------------------------------------------------------- tuning
-def _row(method: str, ndcg: float, params: dict) -> ResultRow:
+def row_of(method: str, ndcg: float, params: dict) -> ResultRow:
     return ResultRow(method, 1, 0.0, ndcg, 0.0, 0.0, 0.0, params=params)
 
 
@@ -456,7 +449,7 @@ def test_coordinate_search_climbs_to_the_top_and_says_when_it_is_on_an_edge() ->
         def rows(params: dict) -> list[ResultRow]:
             calls.append(params)
             distance = abs(params["a"] - top["a"]) + abs(params["b"] - top["b"]) / 10
-            return [_row("m", 1.0 - distance, params)]
+            return [row_of("m", 1.0 - distance, params)]
 
         return rows
 
@@ -475,8 +468,8 @@ def test_coordinate_search_climbs_to_the_top_and_says_when_it_is_on_an_edge() ->
 def test_the_shipped_default_is_the_studys_blend_at_its_tuned_point(
     two_tastes: Path, tmp_path: Path
 ) -> None:
-    """The product's blend (query IDF, graph built in the index, scaling, candidates) picks what
-    the study's prototype picks at the same parameters: the evaluation measured what ships."""
+    """The study at the default's point (its graph RP3beta of the training matrix at the index's
+    α, β and successors) picks what `recommend` picks: the evaluation measures what ships."""
     data = load_dataset(two_tastes)
     split = split_users(data.ratings, seed=0)
     cases = make_cases(split.held_out, split.test_users, 5)
@@ -489,11 +482,17 @@ def test_the_shipped_default_is_the_studys_blend_at_its_tuned_point(
         columns = rec.manifest.columns
         allowed = np.zeros(columns, bool)
         allowed[1:] = True
-        blender = study.Blender(rec, RP3beta(split.train, columns), allowed)
-        params = {**study.FIXED, "neighbours": default.neighbors}
+        candidate = study.Study(rec, RP3beta(split.train, columns), allowed, default.neighbors)
+        assert {
+            **{name: getattr(default, name) for name in study.SCORING_PARAMS},
+            "alpha": ALPHA,
+            "beta": BETA,
+            "graph_neighbours": SUCCESSORS,
+        } == study.FIXED
+        assert study.scoring_at(study.FIXED, default.graph_weight) == replace(default, name="blend")
         as_shipped = scoring_ranker(rec, default)
         for case in signed:
-            expected = blender.ranker(params, default.graph_weight)(case).tolist()
+            expected = candidate.ranker(study.FIXED, default.graph_weight)(case).tolist()
             assert as_shipped(case).tolist() == expected
 
 
@@ -508,33 +507,54 @@ def test_the_blends_ends_are_the_neighbours_and_the_item_graph(
         allowed = np.zeros(columns, bool)
         allowed[1:] = True
         base = RP3beta(split.train, columns)
-        blender = study.Blender(rec, base, allowed)
-        default = SCORINGS["neighbors"]
+        neighbours = SCORINGS["neighbors"]
+        candidate = study.Study(rec, base, allowed, largest=200)
         params = {
-            "neighbours": default.neighbors,
-            "similarity_power": default.similarity_power,
-            "popularity_damping": default.popularity_damping,
-            "idf_power": 0.0,
-            "row_power": 0.0,
+            **{name: getattr(neighbours, name) for name in study.SCORING_PARAMS},
             "alpha": 0.75,
             "beta": 0.5,
             "graph_neighbours": 10,
         }
         graph = base.fit(0.75, 0.5, 10)
         rp3 = item_ranker(graph, allowed, "seen")
-        as_shipped = scoring_ranker(rec, default)
+        as_shipped = scoring_ranker(rec, neighbours)
         for case in cases:
             # 100 neighbours of 160 rated every film, so the candidates are the neighbours'
-            assert blender.ranker(params, 0.0)(case).tolist() == as_shipped(case).tolist()
+            assert candidate.ranker(params, 0.0)(case).tolist() == as_shipped(case).tolist()
             positive = int((graph.scores(case.seen())[1:] > 0).sum()) - len(case.revealed)
             n = min(max(positive, 0), 20)
-            assert blender.ranker(params, 1.0)(case)[:n].tolist() == rp3(case)[:n].tolist()
-            assert not set(blender.ranker(params, 0.5)(case).tolist()) & case.revealed
-        assert blender.query(cases[0], 0.0) == cases[0].query
-        weighted = blender.query(cases[0], 0.5)
-        for movie, sign in cases[0].query.items():
-            assert weighted[movie] == pytest.approx(sign * blender.idf[movie] ** 0.5)
+            assert candidate.ranker(params, 1.0)(case)[:n].tolist() == rp3(case)[:n].tolist()
+            assert not set(candidate.ranker(params, 0.5)(case).tolist()) & case.revealed
+        # the largest request serves every smaller k: the first k of it are the k nearest
+        case = cases[0]
+        near = candidate.neighbours(case, replace(neighbours, neighbors=7))
+        direct = rec.store.neighbors(case.query, 7, neighbours.vector)
+        assert near.ids.tolist() == direct.ids.tolist()
     # Qdrant's IDF: rare films weigh more, a film everybody rated weighs ln(1 + 0.5 / (N + 0.5))
-    assert study.idf(np.array([0, 10, 100]), 100).tolist() == pytest.approx(
+    assert idf(np.array([0, 10, 100]), 100).tolist() == pytest.approx(
         [math.log1p(100.5 / 0.5), math.log1p(90.5 / 10.5), math.log1p(0.5 / 100.5)]
     )
+
+
+# ----------------------------------------------------------------------------- layering
+def test_the_evaluation_core_imports_neither_the_report_nor_matplotlib() -> None:
+    """Each module imported alone, in a fresh interpreter: measuring needs no plotting library
+    (matplotlib is an optional extra) and nothing below the report imports it."""
+    modules = ("results", "split", "metrics", "methods", "batch", "tuning", "study", "run")
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    for name in modules:
+        code = (
+            f"import sys, movierec.evaluation.{name}; "
+            "print(sorted(m for m in ('matplotlib', 'movierec.evaluation.report') "
+            "if m in sys.modules))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        ).stdout
+        assert out.strip() == "[]", name
+    code = "import sys, movierec.evaluation.report; print('matplotlib' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip() == "False"  # only `plot` imports it

@@ -2,7 +2,8 @@
 
 Precision@5 looks at the five picks the bot shows; NDCG@10 and Recall@20 at longer lists so that the
 order below the fold still counts. Coverage and popularity describe the shown picks of everybody
-together, which is why they are accumulated by a `Tally` rather than per user.
+together, which is why they are accumulated by a `Tally` rather than per user. A margin between
+two methods is paired over the users both answered (`margin_rows`).
 """
 
 from __future__ import annotations
@@ -10,25 +11,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
+from movierec.evaluation.results import MarginRow, Metric, ResultRow
 from movierec.evaluation.split import Case
 
 PICKS = 20  # the longest list any metric looks at
 SHOWN = 5  # what the bot shows: precision, coverage and popularity look at these
-
-
-class Metric(StrEnum):
-    """The reported metrics; the value is the column name (and the JSON key)."""
-
-    PRECISION = "precision@5"
-    NDCG = "ndcg@10"
-    RECALL = "recall@20"
-    COVERAGE = "coverage"
-    POPULARITY = "popularity"
+MARGIN_METRICS = (Metric.PRECISION, Metric.NDCG)
 
 
 def precision_at_k(picks: Sequence[int], targets: Iterable[int], k: int) -> float:
@@ -53,49 +45,6 @@ def ndcg_at_k(picks: Sequence[int], targets: Iterable[int], k: int) -> float:
     dcg = sum(1.0 / math.log2(r + 2) for r, m in enumerate(list(picks)[:k]) if m in wanted)
     ideal = sum(1.0 / math.log2(r + 2) for r in range(min(k, len(wanted))))
     return dcg / ideal
-
-
-@dataclass(frozen=True)
-class ResultRow:
-    """One cell of a table: a method (with its parameters) measured on some users at some N.
-
-    `split` and `reveals` are None for tuning rows, which are all on validation at SELECT_REVEALS.
-    """
-
-    method: str
-    users: int
-    precision: float
-    ndcg: float
-    recall: float
-    coverage: float
-    popularity: float
-    split: str | None = None
-    reveals: int | None = None
-    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
-
-    def value(self, metric: Metric) -> float:
-        return {
-            Metric.PRECISION: self.precision,
-            Metric.NDCG: self.ndcg,
-            Metric.RECALL: self.recall,
-            Metric.COVERAGE: self.coverage,
-            Metric.POPULARITY: self.popularity,
-        }[metric]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape `--json` has always printed: labels, parameters, then the metrics."""
-        labels: dict[str, Any] = {}
-        if self.split is not None:
-            labels["split"] = self.split
-        labels["method"] = self.method
-        if self.reveals is not None:
-            labels["reveals"] = self.reveals
-        return {
-            **labels,
-            **self.params,
-            "users": self.users,
-            **{str(m): self.value(m) for m in Metric},
-        }
 
 
 @dataclass
@@ -165,3 +114,41 @@ class Tally:
             reveals=reveals,
             params=dict(params or {}),
         )
+
+
+def paired_difference(ours: Tally, theirs: Tally, metric: Metric) -> tuple[float, float]:
+    """Mean per-user difference of `metric` and its 95% half-width (normal approximation).
+
+    Paired: every method answered the same users, so the spread of the per-user differences, far
+    smaller than either method's own spread, is what tells a real margin from noise.
+    """
+    users = sorted(ours.per_user.keys() & theirs.per_user.keys())
+    if not users:
+        return 0.0, math.inf
+    diffs = np.array([ours.per_user[u][metric] - theirs.per_user[u][metric] for u in users])
+    spread = diffs.std(ddof=1) / math.sqrt(len(diffs)) if len(diffs) > 1 else math.inf
+    return float(diffs.mean()), float(1.96 * spread)
+
+
+def margin_rows(
+    tallies: Mapping[str, Tally],
+    ours: str,
+    versus: Sequence[str],
+    split: str,
+    n: int,
+    metrics: Sequence[Metric] = MARGIN_METRICS,
+) -> list[MarginRow]:
+    """`ours` against each of `versus` that ran, on each metric."""
+    rows = []
+    for other in versus:
+        if ours not in tallies or other not in tallies:
+            continue
+        for metric in metrics:
+            diff, half = paired_difference(tallies[ours], tallies[other], metric)
+            base = tallies[other].mean(metric)
+            rows.append(
+                MarginRow(
+                    split, n, other, metric, diff, diff / base if base else math.inf, half, ours
+                )
+            )
+    return rows

@@ -1,92 +1,21 @@
 """What a person reads: the table, the margins of the default with paired intervals, the plot.
 
-Margins are paired: every method answered the same users, so the spread of the per-user
-differences, far smaller than either method's own spread, is what tells a real margin from noise.
+It only reads a finished `Evaluation` (`results`), and nothing in the evaluation imports it: the
+command line calls it to print. matplotlib is imported inside `plot`, so measuring never needs it
+(it is an optional dependency).
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
-
-from movierec.evaluation.metrics import Metric, ResultRow, Tally
+from movierec.evaluation.results import Evaluation, MarginRow, Metric, ResultRow
 from movierec.evaluation.split import SELECT_REVEALS
 
-if TYPE_CHECKING:
-    from movierec.evaluation.run import Evaluation
-
 COLUMNS = (Metric.PRECISION, Metric.NDCG, Metric.RECALL, Metric.COVERAGE, Metric.POPULARITY)
-MARGIN_METRICS = (Metric.PRECISION, Metric.NDCG)
-
-
-@dataclass(frozen=True)
-class MarginRow:
-    """`method` minus `versus` on one metric, over the users both answered, with a 95% interval."""
-
-    split: str
-    reveals: int
-    versus: str
-    metric: Metric
-    difference: float
-    relative: float  # difference / versus's mean
-    ci95: float  # half-width: the interval is difference ± ci95
-    method: str = "default"
-
-    @property
-    def excludes_zero(self) -> bool:
-        return abs(self.difference) > self.ci95
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "split": self.split,
-            "reveals": self.reveals,
-            "versus": self.versus,
-            "metric": str(self.metric),
-            "difference": self.difference,
-            "relative": self.relative,
-            "ci95": self.ci95,
-            "method": self.method,
-        }
-
-
-def paired_difference(ours: Tally, theirs: Tally, metric: Metric) -> tuple[float, float]:
-    """Mean per-user difference of `metric` and its 95% half-width (normal approximation)."""
-    users = sorted(ours.per_user.keys() & theirs.per_user.keys())
-    if not users:
-        return 0.0, math.inf
-    diffs = np.array([ours.per_user[u][metric] - theirs.per_user[u][metric] for u in users])
-    spread = diffs.std(ddof=1) / math.sqrt(len(diffs)) if len(diffs) > 1 else math.inf
-    return float(diffs.mean()), float(1.96 * spread)
-
-
-def margin_rows(
-    tallies: Mapping[str, Tally],
-    ours: str,
-    versus: Sequence[str],
-    split: str,
-    n: int,
-    metrics: Sequence[Metric] = MARGIN_METRICS,
-) -> list[MarginRow]:
-    """`ours` against each of `versus` that ran, on each metric."""
-    rows = []
-    for other in versus:
-        if ours not in tallies or other not in tallies:
-            continue
-        for metric in metrics:
-            diff, half = paired_difference(tallies[ours], tallies[other], metric)
-            base = tallies[other].mean(metric)
-            rows.append(
-                MarginRow(
-                    split, n, other, metric, diff, diff / base if base else math.inf, half, ours
-                )
-            )
-    return rows
 
 
 def margins(evaluation: Evaluation, split: str = "test", n: int | None = None) -> list[MarginRow]:

@@ -1,159 +1,141 @@
-"""Issue 14, item 2: a candidate default that blends the people-like-you score with an item graph.
+"""Re-tuning the shipped default, the blend of people like you and films like yours.
 
-The product's default asks Qdrant for the people nearest to the reveals and sums what they rated.
-RP3beta, the strongest baseline here, walks a film → person → film graph instead. The two make
-different mistakes, so the candidate adds them, each scaled to a best score of 1 for this person:
+The default scoring (`movierec.scoring`, `SCORINGS["default"]`) adds the Qdrant neighbours' score
+and the item graph's, each scaled to a best candidate of 1 for this person:
 
     blend = (1 − w) · user / max(user) + w · graph / max(graph)
 
-* `user`: the default's aggregation (`movierec.scoring.aggregate`) over the Qdrant neighbours,
-  with the query's films weighted by IDF^γ (IDF as Qdrant's `Modifier.IDF` computes it, from the
-  number of training users who rated the film): a shared taste for a rarely seen film says more
-  about two people than one for a blockbuster. γ = 0 is the shipped query. The weighting is in the
-  query vector only, so the product could adopt it without re-indexing.
-  Each neighbour's weight, similarity^p, may also be divided by (films they rated)^ρ, so that
-  people who rated everything do not add a little to every film.
-* `graph`: RP3beta's pruned item graph queried with every reveal as seen (its best form).
+The study searches that `Scoring` over its parameters (neighbours, similarity power, popularity
+damping, query IDF power, graph weight `w`) and, beside them, the item graph's own (RP3beta's α, β
+and how many successors each film keeps), which the product fixes when it builds the index
+(`movierec.graph`). Every score is the product's: its query weighting, `aggregate` and `blend`;
+the study only caches what a grid reuses (a case's neighbours at the largest k serve every smaller
+k, the store's order being total; a graph serves every point that shares its α, β, successors).
 
-The product's `default` scoring is this blend at the point this search found on ml-1m
-(`movierec.scoring`, with the graph of `movierec.graph` built in the index); the study stays so
-that the blend can be re-tuned on the data set a bot serves. Two small differences from the
-product: here a 3★ reveal counts as seen in the graph's query (the bot only knows likes and
-dislikes), and the graph is built from the training matrix directly, never from a sample.
+The default is this blend at the point the search found on ml-1m; the study stays so that the
+blend can be re-tuned on the data set a bot serves. Two differences from the product: here a 3★
+reveal counts as seen in the graph's query (the bot only knows likes and dislikes), and the graph
+is RP3beta of the training matrix directly, never of a sample.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from movierec.evaluation.baselines import Ranker, RP3beta
-from movierec.evaluation.metrics import PICKS, ResultRow, Tally
-from movierec.evaluation.run import Tuned, coordinate_search, on_edges
+from movierec.evaluation.baselines import Ranker, RP3beta, excluded
+from movierec.evaluation.metrics import PICKS, Tally
+from movierec.evaluation.results import ResultRow, Tuned
 from movierec.evaluation.split import Case
+from movierec.evaluation.tuning import coordinate_search, on_edges
 from movierec.graph import ALPHA, BETA, SUCCESSORS
-from movierec.scoring import SCORINGS, Scoring, aggregate, idf, rank, unit
+from movierec.scoring import SCORINGS, MovieScores, Scoring, aggregate, blend, idf, rank
 from movierec.store.base import Neighbors
-from movierec.vectors import VECTOR_UNIT
 
 NAME = "blend"
-# Searched one parameter at a time; `graph_weight` is tried in full at every point (it is cheap).
-# A first search on ml-1m over similarity power 1–4, damping 0–0.5, IDF power 0–1 and graph
-# neighbours 25–400 ended on the edges at 1, 0.5, 1 and 400: these grids reach past them.
+# The `Scoring` parameters searched; the graph weight is tried in full at every point (it is cheap).
+SCORING_PARAMS = ("neighbors", "similarity_power", "popularity_damping", "idf_power")
+# Searched one parameter at a time. A first search on ml-1m over similarity power 1–4, damping
+# 0–0.5, IDF power 0–1 and graph neighbours 25–400 ended on the edges at 1, 0.5, 1 and 400: these
+# grids reach past them. (Dividing each neighbour's weight by (films they rated)^ρ was measured on
+# ml-1m too: every ρ in 0.25–1 lost NDCG@10, −0.005 to −0.04.)
 GRID: dict[str, tuple] = {
-    "neighbours": (50, 100, 200, 400),
+    "neighbors": (50, 100, 200, 400),
     "similarity_power": (0.0, 0.5, 1.0, 2.0, 3.0),
     "popularity_damping": (0.25, 0.375, 0.5, 0.625, 0.75, 1.0),
     "idf_power": (0.5, 0.75, 1.0, 1.25, 1.5, 2.0),
-    # (0, 0.25, 0.5, 0.75, 1) measured on ml-1m: every ρ > 0 lost NDCG@10 (−0.005 to −0.04)
-    "row_power": (0.0,),
     "alpha": (0.25, 0.5, 0.75, 1.0, 1.25),
     "beta": (0.1, 0.25, 0.4, 0.55, 0.7, 0.85),
     "graph_neighbours": (50, 100, 200, 400, 800, None),
 }
 # Where a partial grid fixes the parameters it leaves out: the shipped default and its graph.
 FIXED: dict[str, Any] = {
-    "neighbours": SCORINGS["default"].neighbors,
-    "similarity_power": SCORINGS["default"].similarity_power,
-    "popularity_damping": SCORINGS["default"].popularity_damping,
-    "idf_power": SCORINGS["default"].idf_power,
-    "row_power": 0.0,
+    **{name: getattr(SCORINGS["default"], name) for name in SCORING_PARAMS},
     "alpha": ALPHA,
     "beta": BETA,
     "graph_neighbours": SUCCESSORS,
 }
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+GRAPHS_KEPT = 4  # fitted graphs cached at once (films × films each)
 
 if TYPE_CHECKING:
     from movierec.recommender import Recommender
 
 
-class Blender:
-    """Both halves of the blend for one index; neighbours and graphs are cached across the search
-    (a case's Qdrant neighbours at the largest k serve every smaller k: the store's order is total).
-    """
+def scoring_at(params: Mapping[str, Any], weight: float) -> Scoring:
+    """The shipped default with a grid point's parameters and graph weight `weight`."""
+    chosen = {name: params[name] for name in SCORING_PARAMS}
+    return replace(SCORINGS["default"], name=NAME, graph_weight=weight, **chosen)
 
-    def __init__(self, rec: Recommender, graph_base: RP3beta, allowed: np.ndarray) -> None:
+
+class Study:
+    """The blend of one index at any grid point, with what the search reuses cached."""
+
+    def __init__(
+        self, rec: Recommender, graph_base: RP3beta, allowed: np.ndarray, largest: int
+    ) -> None:
         self.rec = rec
         self.columns = rec.manifest.columns
         self.allowed = allowed[: self.columns]
-        self.idf = idf(rec.popularity[: self.columns], len(rec.vectors))
+        self.idf = idf(rec.popularity, len(rec.vectors))  # as `Recommender` weighs its query
         self.graph_base = graph_base
-        self.largest = max(GRID["neighbours"])
-        self._near: dict[tuple[frozenset[int], int, float], Neighbors] = {}
-        self._graphs: dict[tuple[float, float, int | None], RP3beta] = {}
+        self.largest = largest  # neighbours asked for: the grid's most
+        self.near: dict[tuple[frozenset[int], int, float], Neighbors] = {}
+        self.graphs: dict[tuple[float, float, int | None], RP3beta] = {}
 
     def graph(self, alpha: float, beta: float, neighbours: int | None) -> RP3beta:
         key = (alpha, beta, neighbours)
-        if key not in self._graphs:
-            if len(self._graphs) >= 4:
-                self._graphs.pop(next(iter(self._graphs)))
-            self._graphs[key] = self.graph_base.fit(alpha, beta, neighbours)
-        return self._graphs[key]
+        if key not in self.graphs:
+            if len(self.graphs) >= GRAPHS_KEPT:
+                self.graphs.pop(next(iter(self.graphs)))
+            self.graphs[key] = self.graph_base.fit(alpha, beta, neighbours)
+        return self.graphs[key]
 
-    def query(self, case: Case, idf_power: float) -> dict[int, float]:
-        if not idf_power:
-            return case.query
-        return {
-            m: w * (self.idf[m] ** idf_power if m < self.columns else 1.0)
-            for m, w in case.query.items()
-        }
-
-    def neighbours(self, case: Case, k: int, idf_power: float) -> Neighbors:
-        key = (case.revealed, case.user_id, idf_power)
-        if key not in self._near:
-            largest = max(k, self.largest)
-            self._near[key] = self.rec.store.neighbors(
-                self.query(case, idf_power), largest, VECTOR_UNIT
-            )
-        near = self._near[key]
-        return Neighbors(near.ids[:k], near.similarities[:k])
+    def neighbours(self, case: Case, scoring: Scoring) -> Neighbors:
+        key = (case.revealed, case.user_id, scoring.idf_power)
+        if key not in self.near:
+            query = case.query
+            if scoring.idf_power:
+                query = {m: w * float(self.idf[m]) ** scoring.idf_power for m, w in query.items()}
+            k = max(scoring.neighbors, self.largest)
+            self.near[key] = self.rec.store.neighbors(query, k, scoring.vector)
+        near = self.near[key]
+        return Neighbors(near.ids[: scoring.neighbors], near.similarities[: scoring.neighbors])
 
     def parts(
         self, case: Case, params: Mapping[str, Any]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(user score, graph score, candidate mask), each score scaled to a best candidate of 1."""
-        scoring = Scoring(
-            NAME,
-            neighbors=params["neighbours"],
-            vector=VECTOR_UNIT,
-            similarity_power=params["similarity_power"],
-            popularity_damping=params["popularity_damping"],
-            seen_weight=SCORINGS["default"].seen_weight,
-        )
-        near = self.neighbours(case, params["neighbours"], params["idf_power"])
-        if params["row_power"]:
-            # each neighbour's weight sim^p times (films they rated)^−ρ: folded into sim
-            indptr, _, _ = self.rec.vectors.rows(near.ids)
-            scale = np.maximum(np.diff(indptr), 1).astype(np.float64) ** (
-                -params["row_power"] / params["similarity_power"]
-            )
-            near = Neighbors(near.ids, near.similarities * scale)
+    ) -> tuple[MovieScores, np.ndarray, np.ndarray]:
+        """(the neighbours' scores, the graph's, the films that may be picked) at one point:
+        everything a graph weight does not change."""
+        scoring = scoring_at(params, 0.0)
+        near = self.neighbours(case, scoring)
         user = aggregate(near, self.rec.vectors, scoring, self.columns, self.rec.popularity)
         graph = self.graph(params["alpha"], params["beta"], params["graph_neighbours"])
         item = graph.scores(case.seen())[: self.columns]
         item = np.where(np.isfinite(item), item, 0.0)
-        mask = self.allowed & ((user.raters > 0) | (item > 0))
-        revealed = np.fromiter((m for m in case.revealed if m < self.columns), np.int64)
-        mask[revealed] = False
-        return unit(user.scores, mask), unit(item, mask), mask
+        return user, item, excluded(self.allowed.copy(), case)
 
     def ranker(self, params: Mapping[str, Any], weight: float) -> Ranker:
         def picks(case: Case) -> np.ndarray:
-            user, item, mask = self.parts(case, params)
-            return rank((1.0 - weight) * user + weight * item, mask, PICKS)
+            return blended(*self.parts(case, params), weight)
 
         return picks
 
 
-def tune_blend(
-    blender: Blender,
+def blended(user: MovieScores, item: np.ndarray, allowed: np.ndarray, weight: float) -> np.ndarray:
+    """The picks of `movierec.scoring.blend` at graph weight `weight`, among `allowed`."""
+    scores = blend(user, item, weight, allowed)
+    return rank(scores.scores, scores.candidates() & allowed, PICKS)
+
+
+def tune(
+    study: Study,
     validation: Sequence[Case],
     popularity: np.ndarray,
     catalogue_size: int,
@@ -172,9 +154,9 @@ def tune_blend(
     def measure(params: dict[str, Any]) -> list[ResultRow]:
         tallies = [Tally() for _ in weights]
         for case in tqdm(validation, desc=NAME, unit="user", disable=not progress, leave=False):
-            user, item, mask = blender.parts(case, params)  # once for every weight
+            parts = study.parts(case, params)  # once for every weight
             for w, tally in zip(weights, tallies, strict=True):
-                tally.add(rank((1.0 - w) * user + w * item, mask, PICKS), case, popularity)
+                tally.add(blended(*parts, w), case, popularity)
         return [
             t.row(catalogue_size, NAME, params={**params, "graph_weight": w})
             for w, t in zip(weights, tallies, strict=True)
