@@ -8,6 +8,10 @@ instant (a burst). Latency runs from the moment an update is available to the bo
 the moment the reply reaches the stand-in: the bot's HTTP round trips, the handler, the core and
 SQLite. Three runs: spread and burst with the outgoing rate limiter off (the bot's own speed), and
 the burst at Telegram's 30 messages a second (what people see if 50 chats ask at once).
+
+`cpu_ms_per_reply` is the bot process's own CPU time (user + system, its threads included) over
+the rounds, divided by the replies: what a reply costs the bot, whatever else the shared machine
+is doing (wall-clock latency is not).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -78,6 +83,8 @@ def run(
                 fake.send(chat, chat, "/like " + LIKES[i % len(LIKES)])
             wait_all(fake, counts)
             latencies: list[float] = []
+            process = psutil.Process(bot.process.pid)
+            cpu_before = sum(process.cpu_times()[:2])
             started = time.monotonic()
             for _ in range(rounds):
                 counts = {c: len(fake.messages(c)) for c in ids}
@@ -95,6 +102,7 @@ def run(
                     assert "people with your taste" in reply.text, reply.text
                     latencies.append(reply.sent_at - sent[chat])
             elapsed = time.monotonic() - started
+            cpu = sum(process.cpu_times()[:2]) - cpu_before
             assert not fake.errors, fake.errors
         finally:
             bot.stop()
@@ -110,6 +118,7 @@ def run(
         "p99_ms": float(np.percentile(values, 99)),
         "max_ms": float(values.max()),
         "replies_per_second": len(latencies) / elapsed,
+        "cpu_ms_per_reply": cpu * 1000 / len(latencies),
     }
 
 
