@@ -26,12 +26,14 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY movierec ./movierec
 COPY bot ./bot
-# A non-editable install of the project: all dependencies come as binary wheels from PyPI,
-# so the builder needs no compiler. Versions are bounded in pyproject.toml.
-RUN pip install --no-cache-dir /src \
+# A non-editable install of the project with the bot's extras: `bot` (Telegram, the webhook
+# server, the SQLite chat state) and `postgres` (the PostgreSQL driver, for DATABASE_URL), not
+# `eval`. All dependencies come as binary wheels from PyPI, so the builder needs no compiler.
+# Versions are bounded in pyproject.toml.
+RUN pip install --no-cache-dir "/src[bot,postgres]" \
     && movierec --help >/dev/null \
     && movierec-bot --help >/dev/null \
-    && python -c "import aiohttp, bot.__main__"
+    && python -c "import aiohttp, psycopg_pool, bot.__main__, bot.storage.postgres"
 
 
 FROM python:${PYTHON_VERSION}-slim-bookworm AS runtime
@@ -52,7 +54,6 @@ COPY --from=builder /opt/venv /opt/venv
 ENV PATH="/opt/venv/bin:${PATH}" \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    MPLCONFIGDIR=/tmp/matplotlib \
     MOVIEREC_HOME=/data \
     LOG_FORMAT=json \
     WEBHOOK_PORT=8080

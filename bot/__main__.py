@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hmac
+import importlib.util
 import logging
 import signal
 import sys
@@ -31,7 +32,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("bot")
 
 
+# The `bot` extra's modules: without them, one sentence instead of an ImportError's traceback.
+BOT_EXTRA = ("telegram", "aiohttp", "babel", "sqlalchemy", "aiosqlite")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if any(importlib.util.find_spec(name) is None for name in BOT_EXTRA):
+        print("movierec-bot needs the bot extra: pip install 'movierec[bot]'", file=sys.stderr)
+        return 1
     parser = argparse.ArgumentParser(prog="movierec-bot", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--healthcheck",

@@ -50,11 +50,20 @@ def ml1m_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def shipped() -> Path:
-    """`bin/` of the wheel installed without extras in a venv of its own (the product as a user
-    or the Docker image installs it); built once, reused while the sources are unchanged."""
+    """`bin/` of the wheel installed with the bot's extras (`.[bot,postgres]`, as the Docker image
+    installs it) in a venv of its own; built once, reused while the sources are unchanged."""
     from tests.support.shipped import shipped_bin
 
-    return shipped_bin()
+    return shipped_bin("bot")
+
+
+@pytest.fixture(scope="session")
+def shipped_core() -> Path:
+    """`bin/` of the wheel installed without extras (`pip install movierec`, the library and its
+    CLI) in a venv of its own; built once, reused while the sources are unchanged."""
+    from tests.support.shipped import shipped_bin
+
+    return shipped_bin("core")
 
 
 @pytest.fixture(scope="session")

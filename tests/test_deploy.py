@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import threading
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -341,6 +342,24 @@ def test_dockerfile_copies_only_runtime_files() -> None:
                 assert (ROOT / name).exists(), f"COPY {source}: missing from the repository"
     runtime_copies = [args for instruction, args in all_stages[-1] if instruction == "COPY"]
     assert runtime_copies == ["--from=builder /opt/venv /opt/venv"], runtime_copies
+
+
+# What the image runs: the bot, on SQLite or PostgreSQL. Not `eval` (matplotlib, implicit).
+IMAGE_EXTRAS = {"bot", "postgres"}
+
+
+def test_dockerfile_installs_the_project_with_the_bots_extras() -> None:
+    builder = stages(dockerfile_instructions(DOCKERFILE.read_text()))[0]
+    installs = [
+        re.findall(r'pip install [^&]*?"?/src(?:\[([^\]]*)\])?"?(?:\s|$)', args)
+        for instruction, args in builder
+        if instruction == "RUN" and "pip install" in args
+    ]
+    assert len(installs) == 1 and len(installs[0]) == 1, installs
+    extras = {e.strip() for e in installs[0][0].split(",") if e.strip()}
+    assert extras == IMAGE_EXTRAS
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert extras <= set(declared["optional-dependencies"])
 
 
 def dockerignore_excludes(patterns: list[str], path: str) -> bool:
