@@ -80,7 +80,7 @@ def build_application(
         .rate_limiter(
             AIORateLimiter(overall_max_rate=max_rate, group_max_rate=group_rate, max_retries=3)
         )
-        .concurrent_updates(16)
+        .concurrent_updates(inline.NewestInlineFirst(16))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+from telegram import InlineQueryResultArticle
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.recent import Recent
 from bot.storage import ChatStore
 from bot.throttle import Throttle
 from movierec.filters import LATEST_YEAR, Filter, Parsed, filter_like_titles, parse_filter
@@ -107,6 +109,10 @@ class BotData:
     throttle: Throttle = field(default_factory=Throttle)
     heartbeat: Path | None = None
     heartbeat_task: asyncio.Task | None = None
+    # Inline mode: the pages of title searches, by (text, offset, language).
+    inline_pages: Recent[tuple[str, int, str], tuple[list[InlineQueryResultArticle], str]] = field(
+        default_factory=lambda: Recent(512, 300.0)
+    )
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, BotData]):

@@ -9,7 +9,7 @@ its keyboard from stored state.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TypeVar
 
 from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, Update, User
@@ -27,7 +27,15 @@ from movierec.titles import MAX_TITLES, MatchStatus, split_titles
 log = logging.getLogger("bot")
 PICKS = 5
 T = TypeVar("T")
-TEXT_KINDS = (ListKind.RATINGS, ListKind.RESET, ListKind.DELETE, ListKind.WATCHLIST)
+TEXT_KINDS = (
+    ListKind.RATINGS,
+    ListKind.RESET,
+    ListKind.DELETE,
+    ListKind.WATCHLIST,
+    ListKind.QUESTION,
+    ListKind.ROSTER,
+)
+View = tuple[str, InlineKeyboardMarkup | None]
 
 
 def who(update: Update) -> tuple[Message, Chat, User]:
@@ -294,14 +302,15 @@ async def show_question(
     if len(films) < 2 or all(m.movie_id in ratings for m in films):
         return False
     text, markup = question_view(info.start + 1, films, ratings, True)
-    await edit_text(context, chat_id, message_id, text, markup)
+    await send_edit(context, chat_id, message_id, text, markup)
     return True
 
 
 async def next_question(
     context: BotContext, chat_id: int, message_id: int, user: User, info: ListInfo
 ) -> bool:
-    """Ask the next question in place; False when there is none left to ask (or enough)."""
+    """Ask the next question in place; False when there is none left to ask (or enough).
+    Called under the message's edit lock (see `edit_lock`), like `show_question`."""
     svc = context.services
     ratings = await svc.storage.ratings(chat_id, user.id)
     asked = list(info.movie_ids)
@@ -315,9 +324,11 @@ async def next_question(
         return False
     asked += [m.movie_id for m in films]
     text, markup = question_view(number, films, ratings, bool(ratings))
-    await edit_text(context, chat_id, message_id, text, markup)
-    updated = ListInfo(info.owner_id, info.kind, number - 1, tuple(asked), extra=str(len(films)))
+    updated = ListInfo(
+        info.owner_id, info.kind, number - 1, tuple(asked), shown=info.shown, extra=str(len(films))
+    )
     await svc.storage.save_list(chat_id, message_id, updated)
+    await send_edit(context, chat_id, message_id, text, markup)
     return True
 
 
@@ -455,21 +466,44 @@ async def edit_text(
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
     """Replace a message's text (and keyboard); skipped when nothing would change."""
+    async with context.services.edit_lock(chat_id, message_id):
+        await send_edit(context, chat_id, message_id, text, markup)
+
+
+async def edit_view(
+    context: BotContext, chat_id: int, message_id: int, view: Callable[[], Awaitable[View]]
+) -> None:
+    """Replace a message's text with `view()`, computed under the message's lock from the state
+    stored then: of presses at once, none sends a view older than another's, nor the same twice."""
+    async with context.services.edit_lock(chat_id, message_id):
+        text, markup = await view()
+        await send_edit(context, chat_id, message_id, text, markup)
+
+
+async def send_edit(
+    context: BotContext,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> bool:
+    """`edit_text` for a caller that holds the message's edit lock; False when skipped
+    (the message shows this already)."""
     svc = context.services
     shown = texts.fit(text) + "\n" + keyboards.fingerprint(markup)
-    async with svc.edit_lock(chat_id, message_id):
-        current = await svc.storage.get_list(chat_id, message_id)
-        if current is not None and current.shown == shown:
-            return
-        try:
-            await context.bot.edit_message_text(
-                texts.fit(text), chat_id, message_id, reply_markup=markup
-            )
-        except BadRequest as error:
-            if "not modified" not in error.message.lower():
-                raise
-        if current is not None:
-            await svc.storage.set_shown(chat_id, message_id, shown)
+    current = await svc.storage.get_list(chat_id, message_id)
+    if current is not None and current.shown == shown:
+        return False
+    try:
+        await context.bot.edit_message_text(
+            texts.fit(text), chat_id, message_id, reply_markup=markup
+        )
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+    if current is not None:
+        await svc.storage.set_shown(chat_id, message_id, shown)
+    return True
 
 
 # ------------------------------------------------------------------ a new catalogue

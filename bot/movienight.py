@@ -24,7 +24,7 @@ from telegram.error import BadRequest
 
 from bot import callbacks, keyboards, texts
 from bot.context import BotContext, Services
-from bot.flows import PICKS, edit_text, filter_label, log, reply
+from bot.flows import PICKS, View, edit_view, filter_label, log, reply
 from bot.keyboards import ListKind
 from bot.logs import person
 from bot.storage import ListInfo, PollInfo
@@ -54,13 +54,22 @@ async def start(message: Message, context: BotContext, chat: Chat, query: str) -
     svc = context.services
     label = "" if not query else filter_label((await svc.parse(query)).filter)
     markup = keyboards.roster(False, rate_first_url(context))
-    sent = await reply(context, message, texts.roster([], label), markup)
+    info = ListInfo(None, ListKind.ROSTER, 0, ())
+    sent = await reply(context, message, texts.roster([], label), markup, info)
     await svc.storage.start_night(chat.id, sent.message_id, query)
     log.info("movie night started", extra=person(chat.id))
 
 
 async def show_roster(context: BotContext, chat_id: int, night_id: int) -> None:
     """Rewrite the roster with who is in now (the roster is the group's, not one person's)."""
+
+    async def view() -> View:
+        return await roster_view(context, chat_id, night_id)
+
+    await edit_view(context, chat_id, night_id, view)
+
+
+async def roster_view(context: BotContext, chat_id: int, night_id: int) -> View:
     svc = context.services
     members = await svc.storage.night_members(chat_id, night_id)
     names = await svc.storage.member_names(chat_id)
@@ -73,8 +82,7 @@ async def show_roster(context: BotContext, chat_id: int, night_id: int) -> None:
         if not await taste(svc, chat_id, member):
             unrated.append(display)
     text = texts.roster(shown, label, unrated)
-    markup = keyboards.roster(bool(members), rate_first_url(context))
-    await edit_text(context, chat_id, night_id, text, markup)
+    return text, keyboards.roster(bool(members), rate_first_url(context))
 
 
 # ------------------------------------------------------------------ the picks

@@ -274,8 +274,12 @@ async def _watch_page(press: Press) -> tuple[str, FollowUp]:
 
 async def _show_watchlist(press: Press, page: int) -> None:
     context, chat, user = press.context, press.chat, press.user
-    text, markup, _ = await flows.watchlist_view(context, chat.id, user.id, page)
-    await flows.edit_text(context, chat.id, press.message.message_id, text, markup)
+
+    async def view() -> flows.View:
+        text, markup, _ = await flows.watchlist_view(context, chat.id, user.id, page)
+        return text, markup
+
+    await flows.edit_view(context, chat.id, press.message.message_id, view)
 
 
 @_owner_only
@@ -298,11 +302,11 @@ def _show_page(press: Press) -> FollowUp:
         press.message.message_id,
     )
 
-    async def show() -> None:
+    async def view() -> flows.View:
         text, markup, _ = await flows.ratings_view(context, chat.id, user.id, press.action.number)
-        await flows.edit_text(context, chat.id, message_id, text, markup)
+        return text, markup
 
-    return show
+    return lambda: flows.edit_view(context, chat.id, message_id, view)
 
 
 def _cancelled(press: Press) -> tuple[str, FollowUp]:
@@ -389,16 +393,23 @@ async def _answer_question(press: Press) -> tuple[str, FollowUp]:
         answer = texts.not_seen_noted()
 
     async def follow() -> None:
+        # One press at a time moves the questions on, from the question stored now: of presses
+        # at once, only the first acts on the question they were under.
         chat_id, message_id = chat.id, message.message_id
-        if action.flag in "+-" and await flows.show_question(
-            context, chat_id, message_id, user, info
-        ):
-            return
-        if action.flag != "p" and await flows.next_question(
-            context, chat_id, message_id, user, info
-        ):
-            return
-        await flows.edit_text(context, chat_id, message_id, texts.questions_done())
+        async with context.services.edit_lock(chat_id, message_id):
+            now = await context.services.storage.get_list(chat_id, message_id)
+            if now is None or now.kind != ListKind.QUESTION or now.start != info.start:
+                return
+            if action.flag in "+-" and await flows.show_question(
+                context, chat_id, message_id, user, now
+            ):
+                return
+            if action.flag != "p" and await flows.next_question(
+                context, chat_id, message_id, user, now
+            ):
+                return
+            if not await flows.send_edit(context, chat_id, message_id, texts.questions_done()):
+                return  # another press finished the questions already
         await flows.send_picks(message, context, chat, user)
 
     return answer, follow
