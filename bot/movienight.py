@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 
 from telegram import Chat, Message, Update
-from telegram.error import BadRequest
+from telegram.error import TelegramError
 
 from bot import callbacks, keyboards, texts
 from bot.context import BotContext, Services
@@ -217,7 +217,9 @@ async def close(context: BotContext, poll: PollInfo) -> bool:
     svc = context.services
     if not await svc.storage.close_poll(poll.poll_id):
         return False
-    with contextlib.suppress(BadRequest):  # e.g. closed by hand in a client already
+    # Closed here already: a poll that cannot be stopped now (closed by hand in a client, or
+    # Telegram's flood limit) must not cost the group its winner.
+    with contextlib.suppress(TelegramError):
         await context.bot.stop_poll(poll.chat_id, poll.message_id)
     votes = await svc.storage.votes(poll.poll_id)
     counts = [0] * len(poll.movie_ids)

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from telegram import Update
 
-from bot import callbacks
 from bot.app import build_application
 from bot.storage import SQLiteStore
 from bot.throttle import Throttle
@@ -84,3 +83,56 @@ async def test_a_big_movie_night_announces_exactly_one_winner(running: Harness, 
     assert f"of {size} votes" in winners[0].text
     assert fake.polls[poll_id]["is_closed"]
     assert fake.errors == []
+
+
+# ------------------------------------------------------------------ presses at once
+async def test_presses_at_once_on_one_message_send_no_refused_edit(
+    running: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = running.fake
+    await queue(running, fake.send(ANN, ANN, "/start"))
+    await settle(running)
+    welcome = fake.last(ANN)
+    first = [d for _, d in welcome.buttons() if d.startswith("o:")]
+    with caplog.at_level(logging.ERROR, logger="bot"):
+        for _ in range(3):  # every first-question answer, twice each, and Show my picks
+            presses = [*first, *first]
+            for data in presses:
+                await queue(running, fake.press(ANN, ANN, welcome.message_id, data, forge=True))
+            await settle(running)
+            first = [d for _, d in fake.last(ANN).buttons() if d.startswith("o:")] or first
+            if not any(d in {x for _, x in welcome.buttons()} for d in first):
+                break
+        picks = next(m for m in fake.messages(ANN) if "👍" in " ".join(t for t, _ in m.buttons()))
+        rate = [d for t, d in picks.buttons() if t.startswith("👍")][:3]
+        for data in [*rate, *rate]:
+            await queue(running, fake.press(ANN, ANN, picks.message_id, data, forge=True))
+        await settle(running)
+    assert fake.refused_edits == []
+    assert not [r for r in caplog.records if r.getMessage() == "unhandled error"]
+    assert fake.unanswered_callbacks() == []
+
+
+# ------------------------------------------------------------------ inline mode
+async def test_a_burst_of_inline_queries_is_answered_before_telegram_stops_waiting(
+    running: Harness,
+) -> None:
+    fake = running.fake
+    titles = ["star wars", "the matrix", "toy story", "godfather", "pulp fiction", "heat"]
+    for step in range(300):
+        person, key = step % 30, step // 30
+        title = titles[person % len(titles)]
+        await queue(running, fake.inline_query(6000 + person, title[: key % len(title) + 1]))
+    await settle(running)
+    report = fake.inline_report()
+    assert not [e for e in fake.errors if "too old" in e.description]
+    assert fake.unanswered_inline() == []  # every query nobody superseded was answered
+    assert report["superseded_skipped"] > 0 and report["p99_ms"] < 10_000
+    assert fake.errors == []
+
+
+@pytest.mark.parametrize("offset", ["²", "٣", "-5", "9" * 100, "abc", ""])
+async def test_an_odd_inline_offset_gets_the_first_page(harness: Harness, offset: str) -> None:
+    first = await harness.inline(ANN, "star")
+    answer = await harness.inline(ANN, "star", offset)
+    assert [r["id"] for r in answer["results"]] == [r["id"] for r in first["results"]]
