@@ -27,6 +27,7 @@ from bot.context import BotContext, BotData, Services
 from bot.features import Command
 from bot.features.account import registration as account
 from bot.features.inline import registration as inline
+from bot.features.inline.handlers import NewestInlineFirst
 from bot.features.movienight import registration as movienight
 from bot.features.onboarding import registration as onboarding
 from bot.features.picks import registration as picks
@@ -87,7 +88,7 @@ def build_application(
         .rate_limiter(
             AIORateLimiter(overall_max_rate=max_rate, group_max_rate=group_rate, max_retries=3)
         )
-        .concurrent_updates(16)
+        .concurrent_updates(NewestInlineFirst(16))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

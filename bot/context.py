@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+from cachetools import TTLCache
+from telegram import InlineQueryResultArticle
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.storage import ChatStore
@@ -26,6 +28,7 @@ from movierec.onboarding import Onboarding
 from movierec.recommender import Recommender
 
 T = TypeVar("T")
+InlinePage = tuple[list[InlineQueryResultArticle], str]  # the cards, and the next page's offset
 
 
 @dataclass
@@ -107,6 +110,10 @@ class BotData:
     throttle: Throttle = field(default_factory=Throttle)
     heartbeat: Path | None = None
     heartbeat_task: asyncio.Task | None = None
+    # Inline mode: the pages of title searches, by (text, offset, language).
+    inline_pages: TTLCache[tuple[str, int, str], tuple[list[InlineQueryResultArticle], str]] = (
+        field(default_factory=lambda: TTLCache(maxsize=512, ttl=300.0))
+    )
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, BotData]):

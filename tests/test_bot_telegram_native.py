@@ -16,9 +16,7 @@ GROUP = -4500
 
 
 async def _inline(harness: Harness, user: int, query: str, offset: str = "") -> dict:
-    update = harness.fake.inline_query(user, query, offset)
-    await harness.app.process_update(Update.de_json(update, harness.app.bot))
-    return harness.fake.inline_answers[update["inline_query"]["id"]]
+    return await harness.inline(user, query, offset)
 
 
 def pick_ids(message: Message) -> list[int]:

@@ -13,7 +13,7 @@ it (`rebuilds`), so `refresh` needs no knowledge of any feature.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest
@@ -27,7 +27,15 @@ from bot.ui.lists import ListInfo, ListKind, from_row, to_row
 log = logging.getLogger("bot")
 
 # Kinds whose message is edited as a whole (text and keyboard): their fingerprint has the text.
-TEXT_KINDS = (ListKind.RATINGS, ListKind.RESET, ListKind.DELETE, ListKind.WATCHLIST)
+TEXT_KINDS = (
+    ListKind.RATINGS,
+    ListKind.RESET,
+    ListKind.DELETE,
+    ListKind.WATCHLIST,
+    ListKind.QUESTION,
+    ListKind.ROSTER,
+)
+View = tuple[str, InlineKeyboardMarkup | None]  # a message's text and keyboard
 
 Rebuild = Callable[[BotContext, ListInfo, Taste], InlineKeyboardMarkup | None]
 _REBUILDS: dict[ListKind, Rebuild] = {}
@@ -132,18 +140,41 @@ async def edit_text(
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
     """Replace a message's text (and keyboard); skipped when nothing would change."""
+    async with context.services.edit_lock(chat_id, message_id):
+        await send_edit(context, chat_id, message_id, text, markup)
+
+
+async def edit_view(
+    context: BotContext, chat_id: int, message_id: int, view: Callable[[], Awaitable[View]]
+) -> None:
+    """Replace a message's text with `view()`, computed under the message's lock from the state
+    stored then: of presses at once, none sends a view older than another's, nor the same twice."""
+    async with context.services.edit_lock(chat_id, message_id):
+        text, markup = await view()
+        await send_edit(context, chat_id, message_id, text, markup)
+
+
+async def send_edit(
+    context: BotContext,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> bool:
+    """`edit_text` for a caller that holds the message's edit lock; False when skipped
+    (the message shows this already)."""
     svc = context.services
     shown = html.fit(text) + "\n" + fingerprint(markup)
-    async with svc.edit_lock(chat_id, message_id):
-        current = await svc.storage.get_list(chat_id, message_id)
-        if current is not None and current.shown == shown:
-            return
-        try:
-            await context.bot.edit_message_text(
-                html.fit(text), chat_id, message_id, reply_markup=markup
-            )
-        except BadRequest as error:
-            if "not modified" not in error.message.lower():
-                raise
-        if current is not None:
-            await svc.storage.set_shown(chat_id, message_id, shown)
+    current = await svc.storage.get_list(chat_id, message_id)
+    if current is not None and current.shown == shown:
+        return False
+    try:
+        await context.bot.edit_message_text(
+            html.fit(text), chat_id, message_id, reply_markup=markup
+        )
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+    if current is not None:
+        await svc.storage.set_shown(chat_id, message_id, shown)
+    return True

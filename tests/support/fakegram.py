@@ -17,8 +17,13 @@ would fail:
 * polls: 2-10 options of 1-100 characters, a question of 1-300, `stopPoll` once; people's votes
   arrive as `poll_answer` updates (non-anonymous polls only) and a closed poll as a `poll` update;
 * inline mode: `answerInlineQuery` with at most 50 results, unique result ids of 1-64 bytes, a
-  `next_offset` of at most 64 bytes, valid message content, answered once and in time; callback
-  answers may carry only a `t.me/<bot>?start=...` URL.
+  `next_offset` of at most 64 bytes, valid message content, answered once; an answer later than
+  `inline_deadline` seconds after the query is refused as "query is too old" (Telegram waits about
+  10 s). A person's app shows only the answer to their newest query: an older query of theirs that
+  is still waiting when a newer one arrives is *superseded*, and may be answered (in time) or not
+  at all; every other query must be answered (`unanswered_inline`). Callback answers may carry
+  only a `t.me/<bot>?start=...` URL;
+* every refused edit ("message is not modified" included) is counted in `refused_edits`.
 
 The error descriptions are Telegram's own wording.
 """
@@ -46,6 +51,8 @@ MAX_CALLBACK_ANSWER = 200
 MAX_POLL_OPTIONS, MAX_POLL_OPTION, MAX_POLL_QUESTION = 10, 100, 300
 MAX_INLINE_RESULTS, MAX_INLINE_ID, MAX_INLINE_OFFSET = 50, 64, 64
 CALLBACK_DEADLINE = 15.0  # seconds; Telegram drops unanswered queries after roughly this long
+INLINE_DEADLINE = 10.0  # seconds; Telegram discards an inline answer after about this long
+TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
@@ -221,12 +228,14 @@ class FakeTelegram:
         token: str = "123456:TEST-TOKEN",
         flood_limit: int | None = None,
         callback_deadline: float = CALLBACK_DEADLINE,
+        inline_deadline: float = INLINE_DEADLINE,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.flood_limit = flood_limit
         self.callback_deadline = callback_deadline
+        self.inline_deadline = inline_deadline
         self.errors: list[BotApiError] = []
         self.calls: list[tuple[str, dict]] = []
         self.callback_answers: dict[str, dict] = {}
@@ -249,7 +258,12 @@ class FakeTelegram:
         self._poll_ids = itertools.count(1)
         self._inline_ids = itertools.count(1)
         self._pending_inline: dict[str, float] = {}
+        self._inline_asked: dict[str, tuple[int, float]] = {}  # query id -> (person, when)
+        self._newest_inline: dict[int, str] = {}  # person -> their newest query id
+        self._superseded: set[str] = set()
         self.inline_answers: dict[str, dict] = {}
+        self.inline_latency: dict[str, float] = {}  # query id -> seconds until its answer came
+        self.refused_edits: list[tuple[str, dict, str]] = []  # (method, params, description)
         self._lock = threading.RLock()
         self._arrived = threading.Condition(self._lock)
 
@@ -358,7 +372,13 @@ class FakeTelegram:
         """A person types "@bot <query>" in any chat; returns the Update."""
         with self._lock:
             query_id = f"iq{next(self._inline_ids)}"
-            self._pending_inline[query_id] = time.monotonic()
+            now = time.monotonic()
+            older = self._newest_inline.get(user_id)
+            if older in self._pending_inline:
+                self._superseded.add(older)
+            self._newest_inline[user_id] = query_id
+            self._pending_inline[query_id] = now
+            self._inline_asked[query_id] = (user_id, now)
             return self._enqueue(
                 {
                     "update_id": next(self._update_ids),
@@ -444,6 +464,37 @@ class FakeTelegram:
         with self._lock:
             return list(self._pending_callbacks)
 
+    def superseded_inline(self) -> set[str]:
+        """Inline queries a newer query of the same person arrived for while they waited."""
+        with self._lock:
+            return set(self._superseded)
+
+    def unanswered_inline(self) -> list[str]:
+        """Inline queries that needed an answer (not superseded) and got none."""
+        with self._lock:
+            return [q for q in self._pending_inline if q not in self._superseded]
+
+    def inline_report(self) -> dict[str, float]:
+        """Latency of inline answers (tried, in time or not) and how many were late or skipped."""
+        with self._lock:
+            ms = sorted(1000 * t for t in self.inline_latency.values())
+            late = sum(1 for t in self.inline_latency.values() if t > self.inline_deadline)
+            skipped = sum(1 for q in self._superseded if q not in self.inline_latency)
+
+        def pct(p: float) -> float:
+            return round(ms[min(len(ms) - 1, int(p * len(ms)))], 1) if ms else 0.0
+
+        return {
+            "asked": len(self._inline_asked),
+            "answers": len(ms),
+            "p50_ms": pct(0.50),
+            "p99_ms": pct(0.99),
+            "late": late,
+            "superseded": len(self._superseded),
+            "superseded_skipped": skipped,
+            "unanswered": len(self.unanswered_inline()),
+        }
+
     def pending_updates(self) -> int:
         with self._lock:
             return len(self._updates)
@@ -475,6 +526,8 @@ class FakeTelegram:
                 return handler(params)
             except BotApiError as error:
                 self.errors.append(error)
+                if method.lower() in ("editmessagetext", "editmessagereplymarkup"):
+                    self.refused_edits.append((method, params, error.description))
                 raise
 
     def take_updates(self, params: dict, record: bool = True) -> list[dict]:
@@ -676,10 +729,7 @@ class FakeTelegram:
         query_id = str(params.get("callback_query_id"))
         pressed = self._pending_callbacks.get(query_id)
         if pressed is None or time.monotonic() - pressed > self.callback_deadline:
-            raise BotApiError(
-                400,
-                "Bad Request: query is too old and response timeout expired or query ID is invalid",
-            )
+            raise BotApiError(400, TOO_OLD)
         if len(str(params.get("text") or "")) > MAX_CALLBACK_ANSWER:
             raise BotApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         url = params.get("url")
@@ -760,11 +810,10 @@ class FakeTelegram:
     def _api_answerinlinequery(self, params: dict) -> bool:
         query_id = str(params.get("inline_query_id"))
         asked = self._pending_inline.get(query_id)
-        if asked is None or time.monotonic() - asked > self.callback_deadline:
-            raise BotApiError(
-                400,
-                "Bad Request: query is too old and response timeout expired or query ID is invalid",
-            )
+        if asked is not None:
+            self.inline_latency[query_id] = time.monotonic() - asked
+        if asked is None or time.monotonic() - asked > self.inline_deadline:
+            raise BotApiError(400, TOO_OLD)
         results = params.get("results") or []
         if len(results) > MAX_INLINE_RESULTS:
             raise BotApiError(400, "Bad Request: RESULTS_TOO_MUCH")

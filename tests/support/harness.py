@@ -48,6 +48,15 @@ class Harness:
         answer = self.fake.callback_answers[update["callback_query"]["id"]]
         return answer
 
+    async def inline(self, user: int, query: str, offset: str = "") -> dict:
+        """A person types "@bot <query>"; the answer (inline queries are handled in a task of
+        their own, so this waits for it)."""
+        update = self.fake.inline_query(user, query, offset)
+        query_id = update["inline_query"]["id"]
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+        await self.fake.wait_for(lambda: query_id in self.fake.inline_answers)
+        return self.fake.inline_answers[query_id]
+
     async def movie_night(
         self, chat: int, members: list[int], words: str = "", starter: int | None = None
     ) -> Message:

@@ -6,9 +6,21 @@ Each card carries a button that opens the bot's private chat with a deep link
 results, ten a page with `next_offset`, ids of a few bytes, `is_personal` for the personal list
 (and a short cache), a longer cache for title searches, which are the same for everyone. Inline
 mode is switched on for a bot with @BotFather's /setinline.
+
+Telegram waits about ten seconds for an answer and shows a person only the answer to their newest
+query. Under a burst (everyone typing at once, a query per keystroke) the updates wait for one of
+the application's slots: `NewestInlineFirst` notes each inline query as it arrives and skips one
+that a newer query of the same person overtook while it waited (no matching, no answer: Telegram
+would ignore it), and the pages of a title search are reused for a few minutes
+(`BotData.inline_pages`): people type the same prefixes.
 """
 
 from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import (
     InlineQueryResultArticle,
@@ -17,43 +29,134 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import BaseUpdateProcessor
 
 from bot import i18n
 from bot.context import BotContext, Services
 from bot.features.inline import views
 from bot.features.picks.handlers import known_ratings
 from bot.ui import html, texts
-from movierec.recommender import Movie
+from bot.ui.messages import log
+from movierec.recommender import Movie, Recommender
 
 PAGE = 10
 MAX_RESULTS = 50
 SEARCH_CACHE_SECONDS = 300
 PERSONAL_CACHE_SECONDS = 30
 START_FILM = "film_"
+MAX_OFFSET = 4  # digits: offsets are at most MAX_RESULTS
+WAITING = 1024  # updates let in to wait for a slot (the rest wait in the application's queue)
+
+
+class NewestInlineFirst(BaseUpdateProcessor):
+    """`slots` updates at a time, like python-telegram-bot's `SimpleUpdateProcessor`, except that
+    an inline query a newer one of the same person overtook while it waited is skipped.
+
+    python-telegram-bot takes a slot of its own before `do_process_update`; that outer limit is
+    set to `waiting` so that waiting updates are seen (and noted) here, and `slots` is the limit
+    that counts."""
+
+    def __init__(self, slots: int, waiting: int = WAITING) -> None:
+        super().__init__(waiting)
+        self._slots = asyncio.Semaphore(slots)
+        self._newest: dict[int, int] = {}  # person -> update id of their newest inline query
+
+    def superseded(self, update: Update) -> bool:
+        query = update.inline_query
+        return query is not None and self._newest.get(query.from_user.id, 0) > update.update_id
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if not isinstance(update, Update) or update.inline_query is None:
+            async with self._slots:
+                await coroutine
+            return
+        person, order = update.inline_query.from_user.id, update.update_id
+        self._newest[person] = max(self._newest.get(person, 0), order)
+        try:
+            async with self._slots:
+                if self.superseded(update):
+                    if inspect.iscoroutine(coroutine):
+                        coroutine.close()
+                    return
+                await coroutine
+        finally:
+            if self._newest.get(person) == order:
+                del self._newest[person]
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
 
 
 async def on_inline_query(update: Update, context: BotContext) -> None:
     query = update.inline_query
     if query is None:
         return
-    svc = context.services
+    processor = context.application.update_processor
+
+    def superseded() -> bool:
+        return isinstance(processor, NewestInlineFirst) and processor.superseded(update)
+
     text = (query.query or "").strip()
     if not text:
         await _own_picks(update, context)
         return
-    offset = int(query.offset) if query.offset.isdigit() else 0
-    result = await svc.core(svc.rec.match, text, limit=MAX_RESULTS)
-    ids = [c.movie_id for c in result.candidates][:MAX_RESULTS]
-    page = ids[offset : offset + PAGE]
-    following = offset + PAGE if offset + PAGE < len(ids) else None
-    await query.answer(
-        [_card(context, svc, m) for m in page if m in svc.rec.catalogue],
-        cache_time=SEARCH_CACHE_SECONDS,
-        # Cards carry genre names in the asker's language: only English answers go to the cache
-        # Telegram shares between people, so nobody is served another person's language.
-        is_personal=i18n.current() != i18n.DEFAULT,
-        next_offset=str(following) if following else "",
+    offset = page_offset(query.offset)
+    key = (text, offset, i18n.current())
+    page = context.bot_data.inline_pages.get(key)
+    if page is None:
+        svc = context.services
+        ids = await svc.core(_matches, svc.rec, text, superseded)
+        if ids is None:
+            return
+        shown = ids[offset : offset + PAGE]
+        following = offset + PAGE if offset + PAGE < len(ids) else None
+        page = (
+            [_card(context, svc, m) for m in shown if m in svc.rec.catalogue],
+            str(following) if following else "",
+        )
+        context.bot_data.inline_pages[key] = page
+    if superseded():
+        return
+    results, following_offset = page
+    await _answer(
+        query.answer(
+            results,
+            cache_time=SEARCH_CACHE_SECONDS,
+            # Cards carry genre names in the asker's language: only English answers go to the
+            # cache Telegram shares between people, so nobody is served another person's language.
+            is_personal=i18n.current() != i18n.DEFAULT,
+            next_offset=following_offset,
+        )
     )
+
+
+def page_offset(offset: str) -> int:
+    """The page a `next_offset` we gave names; anything else (a client's or a forger's: "abc",
+    "²", "-5", a hundred digits) is the first page."""
+    return int(offset) if offset.isascii() and offset.isdigit() and len(offset) <= MAX_OFFSET else 0
+
+
+def _matches(rec: Recommender, text: str, superseded: Callable[[], bool]) -> list[int] | None:
+    """The films a title search finds (None, without searching, once the query is superseded:
+    it may have waited behind other searches)."""
+    if superseded():
+        return None
+    return [c.movie_id for c in rec.match(text, limit=MAX_RESULTS).candidates][:MAX_RESULTS]
+
+
+async def _answer(answering: Awaitable[bool]) -> None:
+    """Send an inline answer; one that came too late (Telegram has stopped waiting) is noted,
+    not an error."""
+    try:
+        await answering
+    except BadRequest as error:
+        if "too old" not in error.message.lower():
+            raise
+        log.warning("inline answer too late")
 
 
 async def _own_picks(update: Update, context: BotContext) -> None:

@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 
 from telegram import Chat, Message, Update
-from telegram.error import BadRequest
+from telegram.error import TelegramError
 
 from bot.context import BotContext, Services
 from bot.features.movienight import views
@@ -38,7 +38,7 @@ from bot.storage import PollInfo
 from bot.ui import html, texts
 from bot.ui.buttons import Press, Reply, on
 from bot.ui.lists import ListInfo, ListKind, NightPayload
-from bot.ui.messages import edit_text, is_group, log, remember, reply, who
+from bot.ui.messages import View, edit_view, is_group, log, remember, reply, who
 from movierec.filters import Filter
 from movierec.recommender import GroupPick
 
@@ -64,7 +64,8 @@ async def movienight(update: Update, context: BotContext) -> None:
         return
     svc = context.services
     markup = views.roster_keyboard(False, rate_first_url(context))
-    sent = await reply(context, message, views.roster([], await _label(svc, words)), markup)
+    text = views.roster([], await _label(svc, words))
+    sent = await reply(context, message, text, markup, ListInfo(None, ListKind.ROSTER))
     await svc.storage.start_night(chat.id, sent.message_id, words)
     log.info("movie night started", extra=person(chat.id))
 
@@ -91,6 +92,15 @@ async def history(update: Update, context: BotContext) -> None:
 # ------------------------------------------------------------------ the roster
 async def show_roster(context: BotContext, chat_id: int, night_id: int) -> None:
     """Rewrite the roster with who is in now (the roster is the group's, not one person's)."""
+
+    async def view() -> View:
+        return await roster_view(context, chat_id, night_id)
+
+    await edit_view(context, chat_id, night_id, view)
+
+
+async def roster_view(context: BotContext, chat_id: int, night_id: int) -> View:
+    """The roster's text and buttons from who is in now."""
     svc = context.services
     members = await svc.storage.night_members(chat_id, night_id)
     names = await svc.storage.member_names(chat_id)
@@ -103,8 +113,7 @@ async def show_roster(context: BotContext, chat_id: int, night_id: int) -> None:
         if not svc.rec.known(tastes[member].ratings):
             unrated.append(display)
     text = views.roster(shown, label, unrated)
-    markup = views.roster_keyboard(bool(members), rate_first_url(context))
-    await edit_text(context, chat_id, night_id, text, markup)
+    return text, views.roster_keyboard(bool(members), rate_first_url(context))
 
 
 async def _roster_press(press: Press, joined: bool) -> Reply:
@@ -297,7 +306,9 @@ async def close(context: BotContext, poll: PollInfo) -> bool:
     svc = context.services
     if not await svc.storage.close_poll(poll.poll_id):
         return False
-    with contextlib.suppress(BadRequest):  # e.g. closed by hand in a client already
+    # Closed here already: a poll that cannot be stopped now (closed by hand in a client, or
+    # Telegram's flood limit) must not cost the group its winner.
+    with contextlib.suppress(TelegramError):
         await context.bot.stop_poll(poll.chat_id, poll.message_id)
     votes = await svc.storage.votes(poll.poll_id)
     counts = [0] * len(poll.movie_ids)

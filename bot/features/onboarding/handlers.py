@@ -17,7 +17,7 @@ from bot.features.ratings.handlers import send_film, send_starters
 from bot.ui import texts
 from bot.ui.buttons import Press, Reply, on, owner_only
 from bot.ui.lists import ListInfo, ListKind, QuestionPayload
-from bot.ui.messages import edit_text, reply, store_list, who
+from bot.ui.messages import reply, send_edit, store_list, stored_list, who
 from movierec.recommender import Movie
 
 QUESTIONS = 10  # then the picks come by themselves
@@ -98,14 +98,15 @@ async def show_question(
     if len(films) < 2 or all(m.movie_id in ratings for m in films):
         return False
     text, markup = question_view(info.start + 1, films, ratings, True)
-    await edit_text(context, chat_id, message_id, text, markup)
+    await send_edit(context, chat_id, message_id, text, markup)
     return True
 
 
 async def next_question(
     context: BotContext, chat_id: int, message_id: int, user: User, info: ListInfo
 ) -> bool:
-    """Ask the next question in place; False when there is none left to ask (or enough)."""
+    """Ask the next question in place; False when there is none left to ask (or enough).
+    Called under the message's edit lock, like `show_question`."""
     svc = context.services
     ratings = await svc.storage.ratings(chat_id, user.id)
     asked = list(info.movie_ids)
@@ -119,26 +120,34 @@ async def next_question(
         return False
     asked += [m.movie_id for m in films]
     text, markup = question_view(number, films, ratings, bool(ratings))
-    await edit_text(context, chat_id, message_id, text, markup)
     updated = ListInfo(
-        info.owner_id, info.kind, number - 1, tuple(asked), QuestionPayload(len(films))
+        info.owner_id, info.kind, number - 1, tuple(asked), QuestionPayload(len(films)), info.shown
     )
     await store_list(context, chat_id, message_id, updated)
+    await send_edit(context, chat_id, message_id, text, markup)
     return True
 
 
 async def _finish(press: Press, answered: bool, more: bool) -> None:
     """After an answer: redraw a question of a few films, else the next question, else the
-    picks (`more` False: the person asked for the picks now)."""
+    picks (`more` False: the person asked for the picks now).
+
+    One press at a time moves the questions on, from the question stored now: of presses at
+    once, only the first acts on the question they were under."""
     context, message, chat, user = press.context, press.message, press.chat, press.user
-    info = press.info
-    assert info is not None
+    asked = press.info
+    assert asked is not None
     chat_id, message_id = chat.id, message.message_id
-    if answered and await show_question(context, chat_id, message_id, user, info):
-        return
-    if more and await next_question(context, chat_id, message_id, user, info):
-        return
-    await edit_text(context, chat_id, message_id, views.questions_done())
+    async with context.services.edit_lock(chat_id, message_id):
+        info = await stored_list(context, chat_id, message_id)
+        if info is None or info.kind != ListKind.QUESTION or info.start != asked.start:
+            return
+        if answered and await show_question(context, chat_id, message_id, user, info):
+            return
+        if more and await next_question(context, chat_id, message_id, user, info):
+            return
+        if not await send_edit(context, chat_id, message_id, views.questions_done()):
+            return  # another press finished the questions already
     await send_picks(message, context, chat, user)
 
 

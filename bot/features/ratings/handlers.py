@@ -16,7 +16,9 @@ from bot.ui.buttons import FollowUp, Press, Reply, on, owner_only
 from bot.ui.keyboards import confirm, marks, paginate
 from bot.ui.lists import ChoosePayload, ListInfo, ListKind
 from bot.ui.messages import (
+    View,
     edit_text,
+    edit_view,
     log,
     rebuilds,
     remember,
@@ -286,11 +288,11 @@ def _show_page(press: Press, page: int) -> FollowUp:
         press.message.message_id,
     )
 
-    async def show() -> None:
+    async def view() -> View:
         text, markup, _ = await ratings_view(context, chat.id, user.id, page)
-        await edit_text(context, chat.id, message_id, text, markup)
+        return text, markup
 
-    return show
+    return lambda: edit_view(context, chat.id, message_id, view)
 
 
 def cancelled(press: Press) -> Reply:

@@ -12,7 +12,7 @@ from bot.ui import texts
 from bot.ui.buttons import Press, Reply, on, owner_only
 from bot.ui.keyboards import paginate
 from bot.ui.lists import ListInfo, ListKind
-from bot.ui.messages import edit_text, reply, who
+from bot.ui.messages import View, edit_view, reply, who
 
 
 async def watchlist_view(
@@ -39,8 +39,12 @@ async def watchlist(update: Update, context: BotContext) -> None:
 
 async def _show(press: Press, page: int) -> None:
     context, chat, user = press.context, press.chat, press.user
-    text, markup, _ = await watchlist_view(context, chat.id, user.id, page)
-    await edit_text(context, chat.id, press.message.message_id, text, markup)
+
+    async def view() -> View:
+        text, markup, _ = await watchlist_view(context, chat.id, user.id, page)
+        return text, markup
+
+    await edit_view(context, chat.id, press.message.message_id, view)
 
 
 @on(Save)
