@@ -30,9 +30,10 @@ from sqlalchemy import (
     Text,
     text,
 )
+from sqlalchemy.types import TypeEngine
 
-Id = BigInteger().with_variant(Integer(), "sqlite")
-Time = Double().with_variant(REAL(), "sqlite")
+Id: TypeEngine[int] = BigInteger().with_variant(Integer(), "sqlite")
+Time: TypeEngine[float] = Double().with_variant(REAL(), "sqlite")
 
 metadata = MetaData()
 

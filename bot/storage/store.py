@@ -34,7 +34,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Row,
     Select,
     Table,
     and_,
@@ -204,9 +203,10 @@ class ChatStore:
         async with self._unwrapped.connect() as db:
             yield db
 
-    async def _rows(self, statement: Select[Any]) -> Sequence[Row[Any]]:
+    async def _rows(self, statement: Select[Any]) -> Sequence[Any]:
         async with self.engine.connect() as db:
-            return (await db.execute(statement)).all()
+            rows: Sequence[Any] = (await db.execute(statement)).all()
+        return rows
 
     def _insert(self, table: Table) -> sqlite.Insert | postgresql.Insert:
         """The dialect's INSERT, for `on_conflict_do_update` / `on_conflict_do_nothing`."""
@@ -458,7 +458,7 @@ class ChatStore:
         return select(*self._LIST).where(self._key(lists, chat_id=chat_id, message_id=message_id))
 
     @staticmethod
-    def _list_info(row: Row[Any] | None) -> ListInfo | None:
+    def _list_info(row: Any) -> ListInfo | None:
         if row is None or row.created_at < time.time() - LIST_DAYS * 86400:
             return None
         ids = tuple(json.loads(row.movie_ids))
