@@ -745,3 +745,37 @@ async def test_claims_hold_nothing_about_a_person(store: ChatStore) -> None:
     await store.claim_update(ANN, time.time())  # even an id equal to a person's
     assert await store.delete_user(ANN) == 0
     assert await store.claim_update(ANN, time.time()) is False
+
+
+# ------------------------------------------------------------------ SQLite's settings
+async def test_sqlite_connections_are_durable_and_writes_take_the_lock_at_once(
+    tmp_path: Path,
+) -> None:
+    from sqlalchemy import event
+
+    path = tmp_path / "bot.sqlite3"
+    store = await open_storage(None, path)
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        words = statement.upper().split()
+        seen.append(" ".join(words[:2]) if words[0] == "BEGIN" else words[0])
+
+    event.listen(store.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await asyncio.gather(*(store.rate(GROUP, ANN, m, 1.0) for m in range(5)))
+        await store.ratings(GROUP, ANN)
+        assert seen.count("BEGIN IMMEDIATE") == 5  # every write, before its first statement
+        assert "BEGIN" not in seen  # a single read needs no transaction
+        # committed and fsynced on return: another connection sees every rating at once
+        other = sqlite3.connect(path)
+        assert other.execute("SELECT count(*) FROM ratings").fetchone()[0] == 5
+        other.close()
+        async with store.engine.connect() as db:
+            settings = [
+                (await db.exec_driver_sql(f"PRAGMA {name}")).scalar()
+                for name in ("journal_mode", "synchronous", "secure_delete", "busy_timeout")
+            ]
+        assert settings == ["wal", 2, 1, 5000]  # 2: FULL
+    finally:
+        await store.close()

@@ -21,7 +21,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import URL, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -41,7 +41,13 @@ async def copy_to_postgres(
     """
     await (await ChatStore.open_sqlite(source)).close()  # the file at the latest schema first
     target = await ChatStore.open_postgres(url, pool_size=1, max_overflow=0, timeout=timeout)
-    lite = create_async_engine(f"sqlite+aiosqlite:///file:{source.resolve()}?mode=ro&uri=true")
+    lite = create_async_engine(
+        URL.create(
+            "sqlite+aiosqlite",
+            database=source.resolve().as_uri(),
+            query={"mode": "ro", "uri": "true"},
+        )
+    )
     counts: dict[str, tuple[int, int]] = {}
     try:
         async with lite.connect() as snapshot, target.engine.begin() as db:

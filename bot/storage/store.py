@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    URL,
     ColumnElement,
     Select,
     Table,
@@ -129,7 +130,8 @@ class ChatStore:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
-            f"sqlite+aiosqlite:///{path}", connect_args={"timeout": BUSY_SECONDS}
+            URL.create("sqlite+aiosqlite", database=str(path)),
+            connect_args={"timeout": BUSY_SECONDS},
         )
         event.listen(engine.sync_engine, "connect", _on_connect)
         event.listen(engine.sync_engine, "begin", _on_begin)
@@ -204,7 +206,9 @@ class ChatStore:
             yield db
 
     async def _rows(self, statement: Select[Any]) -> Sequence[Any]:
-        async with self.engine.connect() as db:
+        """One query. On SQLite outside a transaction: a single statement reads one snapshot
+        anyway, and BEGIN would cost another hop to aiosqlite's thread."""
+        async with self._unwrapped.connect() as db:
             rows: Sequence[Any] = (await db.execute(statement)).all()
         return rows
 
@@ -412,7 +416,7 @@ class ChatStore:
                 for kind, t in (("h", hidden), ("s", watchlist))
             ),
         )
-        async with self.engine.connect() as db:
+        async with self._unwrapped.connect() as db:
             rows = (await db.execute(query)).all()
         rated = sorted((r for r in rows if r.kind == "r"), key=lambda r: (r.layer, r.at))
         for row in rated:
