@@ -10,7 +10,8 @@ engines really do differently:
   `secure_delete=ON` are set on every connection as it opens. SQLAlchemy emits every BEGIN itself
   (the documented recipe: the driver's own transaction handling off, a `begin` listener): write
   transactions take the write lock at once with `BEGIN IMMEDIATE`, so two writers queue on the
-  busy timeout instead of one failing to upgrade a read lock; reads use a plain BEGIN. Writers of
+  busy timeout instead of one failing to upgrade a read lock; a single-statement read needs no
+  transaction (it reads one snapshot by itself). Writers of
   one store also queue on an asyncio lock rather than on SQLite's sleeping busy handler. After a
   deletion the WAL is checkpointed and truncated: a deleted person's rows must be in no file.
 * PostgreSQL (`postgresql+psycopg://`), for several replicas sharing one database: replicas take
@@ -99,8 +100,8 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_begin(connection: Any) -> None:
-    """BEGIN IMMEDIATE for writes, BEGIN for reads, nothing for statements that must run outside
-    a transaction (a checkpoint, the switch to WAL)."""
+    """BEGIN IMMEDIATE for writes, BEGIN by default, nothing where a transaction is not wanted
+    (a single-statement read, a checkpoint, the switch to WAL)."""
     begin = connection.get_execution_options().get("sqlite_begin", "BEGIN")
     if begin:
         connection.exec_driver_sql(begin)
@@ -147,7 +148,7 @@ class ChatStore:
                 reraise=True,
             ):
                 with attempt:
-                    async with store._bare() as db:
+                    async with store._unwrapped.connect() as db:
                         await db.exec_driver_sql("PRAGMA journal_mode=WAL")
             await store._migrate()
         except BaseException:
@@ -197,12 +198,6 @@ class ChatStore:
     async def _write(self) -> AsyncIterator[AsyncConnection]:
         """One write transaction, committed on leaving the block (rolled back on an error)."""
         async with self._serial, self._writer.begin() as db:
-            yield db
-
-    @asynccontextmanager
-    async def _bare(self) -> AsyncIterator[AsyncConnection]:
-        """An SQLite connection with no transaction around its statements."""
-        async with self._unwrapped.connect() as db:
             yield db
 
     async def _rows(self, statement: Select[Any]) -> Sequence[Any]:
@@ -853,5 +848,5 @@ class ChatStore:
         checkpoints on its own (and `CHECKPOINT` needs a superuser)."""
         if self._postgres:
             return
-        async with self._serial, self._bare() as db:
+        async with self._serial, self._unwrapped.connect() as db:
             await db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
