@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from telegram import Update  # noqa: E402
 
 from bot.app import build_application  # noqa: E402
-from bot.storage import SQLiteStore  # noqa: E402
+from bot.storage import open_storage  # noqa: E402
 from bot.throttle import Throttle  # noqa: E402
 from movierec.config import Settings  # noqa: E402
 from movierec.recommender import Recommender  # noqa: E402
@@ -44,12 +44,12 @@ TYPED = ["the matrix", "star wars", "toy story", "godfather", "pulp fiction", "a
 async def measure(rec: Recommender, repeat: int) -> dict[str, list[float]]:
     fake = FakeTelegram()
     with tempfile.TemporaryDirectory() as tmp:
-        storage = SQLiteStore(Path(tmp) / "bot.sqlite3")
+        storage = await open_storage(None, Path(tmp) / "bot.sqlite3")
         app = build_application(
             fake.token, rec, storage, request=fake.request(), throttle=Throttle(burst=10**6)
         )
         await app.initialize()
-        storage.sync.rate(7, 7, 2571, 1.0, "Matrix, The (1999)")
+        await storage.rate(7, 7, 2571, 1.0, "Matrix, The (1999)")
         timings: dict[str, list[float]] = {"search": [], "own picks": []}
         for _ in range(repeat):
             for title in TYPED:
@@ -74,7 +74,7 @@ async def _answer(app, fake: FakeTelegram, query: str) -> float:  # app: Applica
 async def burst(rec: Recommender, total: int, people: int, keystroke: float) -> dict[str, float]:
     fake = FakeTelegram()
     with tempfile.TemporaryDirectory() as tmp:
-        storage = SQLiteStore(Path(tmp) / "bot.sqlite3")
+        storage = await open_storage(None, Path(tmp) / "bot.sqlite3")
         app = build_application(
             fake.token, rec, storage, request=fake.request(), throttle=Throttle(burst=10**6)
         )

@@ -17,6 +17,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    MessageHandler,
     TypeHandler,
     filters,
 )
@@ -113,6 +114,7 @@ def commands() -> list[Command]:
 
 
 def add_handlers(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, hooks.claim), group=-3)
     app.add_handler(TypeHandler(Update, hooks.use_language), group=-2)
     app.add_handler(TypeHandler(Update, hooks.throttle), group=-1)
     for command in commands():
@@ -121,6 +123,7 @@ def add_handlers(app: Application) -> None:
         )
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(ChatMemberHandler(hooks.membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, hooks.migrated))
     for feature in FEATURES:
         register = getattr(feature, "register", None)
         if register is not None:

@@ -1,5 +1,11 @@
-"""What runs around every update, whatever the feature: the person's language, the flood limit,
-the bot's membership in chats, and unexpected errors."""
+"""What runs around every update, whatever the feature: claiming it (handled once), the person's
+language, the flood limit, the bot's membership in chats, groups that became supergroups, and
+unexpected errors.
+
+Telegram delivers an update again when a webhook answer is slow or lost (or, polling, when the bot
+died before confirming it); behind a load balancer the copies reach different replicas. Each
+update is claimed in the chat store before anything else runs (`claim`, handler group -3): the
+first claim wins, every later copy is dropped silently, whichever replica it reaches."""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import random
 import time
 
 from telegram import ChatMember, Update
-from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.ext import ApplicationHandlerStop
 
 from bot import i18n
@@ -16,6 +22,16 @@ from bot.context import BotContext
 from bot.logs import person
 from bot.ui import texts
 from bot.ui.messages import log
+
+CLAIM_SECONDS = 24 * 3600  # Telegram keeps an undelivered update for a day
+
+
+async def claim(update: Update, context: BotContext) -> None:
+    """Handle each update once: a copy already claimed (here or by another replica) stops."""
+    storage = context.services.storage
+    if not await storage.claim_update(update.update_id, time.time(), CLAIM_SECONDS):
+        log.info("duplicate update dropped", extra={"update_id": update.update_id})
+        raise ApplicationHandlerStop
 
 
 async def use_language(update: Update, context: BotContext) -> None:
@@ -71,6 +87,27 @@ async def membership(update: Update, context: BotContext) -> None:
     log.info("membership changed", extra={**person(chat.id), "status": state})
 
 
+async def migrated(update: Update, context: BotContext) -> None:
+    """A group became a supergroup (a new chat id): its ratings, rosters, polls and history move
+    to the new id. Telegram sends two service messages, one in each chat, in either order; the
+    move is idempotent, so whichever comes first moves everything and the second moves nothing."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = message.chat_id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat_id
+    else:
+        return
+    await move_chat(context, old, new)
+
+
+async def move_chat(context: BotContext, old: int, new: int) -> None:
+    moved = await context.services.storage.migrate_chat(old, new)
+    log.info("chat migrated", extra={**person(new), "rows": moved})
+
+
 async def on_error(update: object, context: BotContext) -> None:
     """Log what went wrong (ids only) and, where possible, tell the person."""
     error = context.error
@@ -87,6 +124,11 @@ async def on_error(update: object, context: BotContext) -> None:
             await svc.storage.set_chat_status(chat.id, status)
         return
     if isinstance(error, BadRequest) and "not modified" in error.message.lower():
+        return
+    if isinstance(error, ChatMigrated) and chat is not None:
+        # A send to a group that has just become a supergroup: its state follows it (the
+        # service message may still be on its way).
+        await move_chat(context, chat.id, error.new_chat_id)
         return
     if isinstance(error, RetryAfter):
         log.warning("rate limited by Telegram", extra={"retry_after": str(error.retry_after)})

@@ -7,7 +7,7 @@ import pytest
 from telegram import Update
 
 from bot.app import _post_init, build_application
-from bot.storage import SQLiteStore
+from bot.storage import open_storage
 from bot.throttle import Throttle
 from movierec.recommender import Recommender
 from tests.support import presses
@@ -33,21 +33,21 @@ async def test_start_asks_a_first_question_and_registers_commands(harness: Harne
 async def test_like_records_confirms_and_undo_removes(harness: Harness) -> None:
     reply = await harness.say(ALICE, ALICE, "/like the matrix")
     assert "The Matrix (1999)" in reply.text and reply.parse_mode == "HTML"
-    assert harness.storage.sync.ratings(ALICE, ALICE) == {2571: 1.0}
+    assert (await harness.storage.ratings(ALICE, ALICE)) == {2571: 1.0}
     answer = await harness.press(ALICE, ALICE, reply, reply.button("Undo"))
-    assert answer["text"] == "Undone." and harness.storage.sync.ratings(ALICE, ALICE) == {}
+    assert answer["text"] == "Undone." and (await harness.storage.ratings(ALICE, ALICE)) == {}
     assert "Undo" not in [text for text, _ in harness.fake.last(ALICE).buttons()]
 
 
 async def test_several_titles_at_once_and_a_title_with_commas(harness: Harness) -> None:
     await harness.say(ALICE, ALICE, "/like Matrix, Toy Story, Alien")
-    assert set(harness.storage.sync.ratings(ALICE, ALICE)) == {2571, 1, 1214}
+    assert set(await harness.storage.ratings(ALICE, ALICE)) == {2571, 1, 1214}
     titles = "Heat, Fargo, Titanic, Braveheart, Se7en, Casablanca, Jaws, Vertigo, Chinatown, Babe"
     many = await harness.say(ALICE, ALICE, "/like " + titles)
-    assert len(harness.storage.sync.ratings(ALICE, ALICE)) == 13
+    assert len(await harness.storage.ratings(ALICE, ALICE)) == 13
     assert [t for t, _ in many.buttons() if t.startswith("↩️")][-1] == "↩️ Undo 10"
     await harness.say(ALICE, ALICE, "/dislike Good, The Bad and The Ugly, The")
-    assert harness.storage.sync.ratings(ALICE, ALICE)[1201] == -1.0
+    assert (await harness.storage.ratings(ALICE, ALICE))[1201] == -1.0
 
 
 async def test_ambiguous_title_asks_and_the_choice_is_recorded(harness: Harness) -> None:
@@ -56,14 +56,14 @@ async def test_ambiguous_title_asks_and_the_choice_is_recorded(harness: Harness)
     data = reply.button("Empire Strikes Back")
     assert data == presses.rate(1196, -1.0)
     await harness.press(ALICE, ALICE, reply, data)
-    assert harness.storage.sync.ratings(ALICE, ALICE) == {1196: -1.0}
+    assert (await harness.storage.ratings(ALICE, ALICE)) == {1196: -1.0}
 
 
 async def test_unknown_title_gets_a_friendly_answer(harness: Harness) -> None:
     for text in ("/like qwxzyqwxzy", "/like Матрица", "/like 🎬🍿🎬", "/like " + "x" * 4000):
         reply = await harness.say(ALICE, ALICE, text)
         assert "couldn't find" in reply.text
-    assert harness.storage.sync.ratings(ALICE, ALICE) == {}
+    assert (await harness.storage.ratings(ALICE, ALICE)) == {}
 
 
 async def test_bare_like_asks_and_the_reply_is_recorded(harness: Harness) -> None:
@@ -71,14 +71,14 @@ async def test_bare_like_asks_and_the_reply_is_recorded(harness: Harness) -> Non
     assert "Which film do you like" in prompt.text
     assert prompt.reply_markup and prompt.reply_markup.get("force_reply")
     await harness.say(ALICE, ALICE, "heat", reply_to=prompt.message_id)
-    assert harness.storage.sync.ratings(ALICE, ALICE) == {6: 1.0}
+    assert (await harness.storage.ratings(ALICE, ALICE)) == {6: 1.0}
 
 
 async def test_plain_text_in_private_is_a_search_with_buttons(harness: Harness) -> None:
     reply = await harness.say(ALICE, ALICE, "the matrix")
     assert reply.buttons()[0] == ("👍 The Matrix (1999)", "r:+:2571")
     await harness.press(ALICE, ALICE, reply, "r:+:2571")
-    assert harness.storage.sync.ratings(ALICE, ALICE) == {2571: 1.0}
+    assert (await harness.storage.ratings(ALICE, ALICE)) == {2571: 1.0}
     row = harness.fake.last(ALICE).buttons()[0]
     assert row == ("👍 The Matrix (1999) · undo", "u:2571")
     await harness.press(ALICE, ALICE, harness.fake.last(ALICE), "u:2571")
@@ -98,8 +98,8 @@ async def test_recommend_rate_hide_and_more_refine_the_picks(harness: Harness) -
     await harness.press(ALICE, ALICE, picks, presses.hide(ids[1]))
     edited = harness.fake.last(ALICE)
     assert edited.edits == 2 and edited.buttons()[0][1] == presses.undo(ids[0])
-    assert harness.storage.sync.ratings(ALICE, ALICE)[ids[0]] == 1.0
-    assert harness.storage.sync.hidden(ALICE, ALICE) == {ids[1]}
+    assert (await harness.storage.ratings(ALICE, ALICE))[ids[0]] == 1.0
+    assert (await harness.storage.hidden(ALICE, ALICE)) == {ids[1]}
     again = await harness.say(ALICE, ALICE, "/recommend")
     new_ids = [presses.decode(d).movie_id for t, d in again.buttons() if t.startswith("👍")]
     assert ids[0] not in new_ids and ids[1] not in new_ids
@@ -112,7 +112,7 @@ async def test_recommend_rate_hide_and_more_refine_the_picks(harness: Harness) -
 async def test_ratings_list_paginates_and_removes(harness: Harness) -> None:
     popular = harness.app.bot_data.services.rec.catalogue.popular(230, min_mean=0)
     for movie in popular:
-        harness.storage.sync.rate(ALICE, ALICE, movie.movie_id, 1.0)
+        await harness.storage.rate(ALICE, ALICE, movie.movie_id, 1.0)
     listing = await harness.say(ALICE, ALICE, "/ratings")
     assert "page 1 of 23" in listing.text and len(listing.html) < 4096
     assert len(listing.buttons()) <= 100
@@ -121,22 +121,22 @@ async def test_ratings_list_paginates_and_removes(harness: Harness) -> None:
     page = harness.fake.last(ALICE)
     first = presses.decode(page.button("❌ 1"))
     await harness.press(ALICE, ALICE, page, page.button("❌ 1"))
-    assert first.movie_id not in harness.storage.sync.ratings(ALICE, ALICE)
-    assert len(harness.storage.sync.ratings(ALICE, ALICE)) == 229
+    assert first.movie_id not in (await harness.storage.ratings(ALICE, ALICE))
+    assert len(await harness.storage.ratings(ALICE, ALICE)) == 229
 
 
 async def test_forget_reset_and_delete_my_data(harness: Harness) -> None:
     await harness.say(ALICE, ALICE, "/like Toy Story, Heat")
     reply = await harness.say(ALICE, ALICE, "/forget heat")
-    assert "Forgotten" in reply.text and set(harness.storage.sync.ratings(ALICE, ALICE)) == {1}
+    assert "Forgotten" in reply.text and set(await harness.storage.ratings(ALICE, ALICE)) == {1}
     reply = await harness.say(ALICE, ALICE, "/forget titanic")
     assert "haven't rated" in reply.text
     ask = await harness.say(ALICE, ALICE, "/reset")
     await harness.press(ALICE, ALICE, ask, "z:n")
-    assert harness.storage.sync.ratings(ALICE, ALICE) == {1: 1.0}
+    assert (await harness.storage.ratings(ALICE, ALICE)) == {1: 1.0}
     ask = await harness.say(ALICE, ALICE, "/reset")
     await harness.press(ALICE, ALICE, ask, "z:y")
-    assert harness.storage.sync.ratings(ALICE, ALICE) == {}
+    assert (await harness.storage.ratings(ALICE, ALICE)) == {}
     await harness.say(ALICE, ALICE, "/like heat")
     await harness.say(GROUP, ALICE, "/like alien")
     await harness.say(GROUP, BOB, "/like alien")
@@ -144,12 +144,12 @@ async def test_forget_reset_and_delete_my_data(harness: Harness) -> None:
     await harness.press(ALICE, ALICE, ask, "d:y")
     assert "Deleted" in harness.fake.last(ALICE).text
     assert (
-        harness.storage.sync.ratings(ALICE, ALICE)
+        await harness.storage.ratings(ALICE, ALICE)
         == {}
-        == harness.storage.sync.ratings(GROUP, ALICE)
+        == (await harness.storage.ratings(GROUP, ALICE))
     )
-    assert harness.storage.sync.ratings(GROUP, BOB) == {1214: 1.0}
-    assert ALICE not in harness.storage.sync.member_names(GROUP)
+    assert (await harness.storage.ratings(GROUP, BOB)) == {1214: 1.0}
+    assert ALICE not in (await harness.storage.member_names(GROUP))
 
 
 async def test_group_movie_night_with_bot_suffix_separate_tastes_and_veto(
@@ -164,7 +164,7 @@ async def test_group_movie_night_with_bot_suffix_separate_tastes_and_veto(
     await harness.say(
         GROUP, BOB, "/like Star Wars 1977, Return of the Jedi, Matrix", first_name="Bob"
     )
-    assert harness.storage.sync.ratings(GROUP, ALICE) == {260: 1.0, 1210: 1.0}
+    assert (await harness.storage.ratings(GROUP, ALICE)) == {260: 1.0, 1210: 1.0}
     night = await harness.movie_night(GROUP, [BOB, ALICE])
     assert "Empire Strikes Back" in night.text and "Alice" in night.text
     await harness.say(GROUP, CAROL, "/dislike empire strikes back", first_name="Carol")
@@ -173,8 +173,8 @@ async def test_group_movie_night_with_bot_suffix_separate_tastes_and_veto(
     # Bob presses 👍 under the picks Carol asked for: it is Bob's rating
     pick = presses.decode(night.buttons()[0][1]).movie_id
     await harness.press(GROUP, BOB, night, night.buttons()[0][1])
-    assert pick in harness.storage.sync.ratings(GROUP, BOB)
-    assert pick not in harness.storage.sync.ratings(GROUP, CAROL)
+    assert pick in (await harness.storage.ratings(GROUP, BOB))
+    assert pick not in (await harness.storage.ratings(GROUP, CAROL))
     assert "@" not in night.text  # no usernames leak into the message
 
 
@@ -201,12 +201,12 @@ async def test_forged_buttons_are_refused_politely(harness: Harness, data: str) 
     reply = await harness.say(ALICE, ALICE, "/start")
     answer = await harness.press(ALICE, ALICE, reply, data, forge=True)
     assert answer["text"] == "That button is no longer valid."
-    assert harness.storage.sync.ratings(ALICE, ALICE) == {}
+    assert (await harness.storage.ratings(ALICE, ALICE)) == {}
 
 
 async def test_a_flood_is_refused_with_one_warning(recommender: Recommender, tmp_path) -> None:
     fake = FakeTelegram()
-    storage = SQLiteStore(tmp_path / "db.sqlite3")
+    storage = await open_storage(None, tmp_path / "db.sqlite3")
     app = build_application(
         fake.token,
         recommender,
@@ -230,15 +230,15 @@ async def test_blocked_user_and_removed_bot_are_noted_not_fatal(harness: Harness
     harness.fake.block(ALICE)
     update = harness.fake.send(ALICE, ALICE, "/recommend")
     await harness.app.process_update(Update.de_json(update, harness.app.bot))
-    assert harness.storage.sync.chat_status(ALICE) == "blocked"
-    assert harness.storage.sync.ratings(ALICE, ALICE) == {6: 1.0}  # nothing lost
+    assert (await harness.storage.chat_status(ALICE)) == "blocked"
+    assert (await harness.storage.ratings(ALICE, ALICE)) == {6: 1.0}  # nothing lost
     assert [e.code for e in harness.fake.errors] == [403]
     harness.fake.errors.clear()
     await harness.say(GROUP, BOB, "/like heat")
     update = harness.fake.my_chat_member(GROUP, BOB, "kicked")
     await harness.app.process_update(Update.de_json(update, harness.app.bot))
-    assert harness.storage.sync.chat_status(GROUP) == "removed"
-    assert harness.storage.sync.ratings(GROUP, BOB) == {6: 1.0}
+    assert (await harness.storage.chat_status(GROUP)) == "removed"
+    assert (await harness.storage.ratings(GROUP, BOB)) == {6: 1.0}
 
 
 async def test_help_and_privacy_are_valid_html(harness: Harness) -> None:
@@ -296,7 +296,7 @@ async def test_an_edited_command_is_acted_on(harness: Harness) -> None:
         },
     }
     await harness.app.process_update(Update.de_json(edited, harness.app.bot))
-    assert harness.storage.sync.ratings(ALICE, ALICE) == {6: 1.0}
+    assert (await harness.storage.ratings(ALICE, ALICE)) == {6: 1.0}
 
 
 async def test_someone_with_more_ratings_than_are_scored_still_gets_new_picks(
@@ -308,7 +308,7 @@ async def test_someone_with_more_ratings_than_are_scored_still_gets_new_picks(
     monkeypatch.setattr("movierec.recommender.MAX_PREFERENCES", 40)
     popular = harness.app.bot_data.services.rec.catalogue.popular(60, min_mean=0)
     for movie in popular:  # oldest first
-        harness.storage.sync.rate(ALICE, ALICE, movie.movie_id, 1.0)
+        await harness.storage.rate(ALICE, ALICE, movie.movie_id, 1.0)
     picks = await harness.say(ALICE, ALICE, "/recommend")
     ids = [presses.decode(d).movie_id for t, d in picks.buttons() if t.startswith("👍")]
     assert len(ids) == 5 and not set(ids) & {m.movie_id for m in popular}

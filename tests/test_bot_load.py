@@ -13,7 +13,7 @@ import pytest
 from telegram import Update
 
 from bot.app import build_application
-from bot.storage import SQLiteStore
+from bot.storage import open_storage
 from bot.throttle import Throttle
 from movierec.recommender import Recommender
 from tests.support.fakegram import FakeTelegram
@@ -29,7 +29,7 @@ async def running(recommender: Recommender, tmp_path: Path) -> AsyncIterator[Har
     """The bot as it runs in production: started, taking updates from its queue with its update
     slots (no group rate limit: a 60-member roster would take minutes of edits)."""
     fake = FakeTelegram()
-    storage = SQLiteStore(tmp_path / "bot.sqlite3")
+    storage = await open_storage(None, tmp_path / "bot.sqlite3")
     app = build_application(
         fake.token,
         recommender,
@@ -61,7 +61,7 @@ async def test_a_big_movie_night_announces_exactly_one_winner(running: Harness, 
     fake, storage = running.fake, running.storage
     members = [ANN + i for i in range(size)]
     for i, member in enumerate(members):
-        storage.sync.rate(member, member, LIKES[i % len(LIKES)], 1.0, None)
+        await storage.rate(member, member, LIKES[i % len(LIKES)], 1.0, None)
     await queue(running, fake.send(GROUP, ANN, "/movienight", first_name="Ann"))
     await settle(running)
     roster = fake.last(GROUP)

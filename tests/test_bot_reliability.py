@@ -19,7 +19,7 @@ from bot.context import Services
 from bot.features.account import views as account_views
 from bot.features.ratings import views as ratings_views
 from bot.logs import RedactSecrets
-from bot.storage import SQLiteStore, Storage
+from bot.storage import open_storage
 from bot.throttle import Throttle
 from bot.ui import html
 from bot.ui import texts as ui_texts
@@ -53,14 +53,14 @@ async def test_a_confirmation_refuses_anyone_but_who_asked(
     ask = await harness.say(GROUP, ANN, command)
     answer = await harness.press(GROUP, BEN, ask, f"{kind}:{'y' if yes else 'n'}")
     assert answer["text"] == ui_texts.not_yours()
-    assert harness.storage.sync.ratings(GROUP, BEN) == {1: 1.0}  # Ben's data untouched
-    assert len(harness.storage.sync.ratings(GROUP, ANN)) == 3  # and Ann's
+    assert (await harness.storage.ratings(GROUP, BEN)) == {1: 1.0}  # Ben's data untouched
+    assert len(await harness.storage.ratings(GROUP, ANN)) == 3  # and Ann's
     prompt = harness.fake.messages(GROUP)[-1]
     assert prompt.message_id == ask.message_id and prompt.edits == 0  # the prompt unchanged
     answer = await harness.press(GROUP, ANN, ask, f"{kind}:y")
     assert answer["text"] in (account_views.toast_deleted(), ratings_views.toast_done())
-    assert harness.storage.sync.ratings(GROUP, ANN) == {} and harness.storage.sync.ratings(
-        GROUP, BEN
+    assert (await harness.storage.ratings(GROUP, ANN)) == {} and (
+        await harness.storage.ratings(GROUP, BEN)
     )
 
 
@@ -68,9 +68,10 @@ async def test_an_old_confirmation_in_a_group_has_expired(harness: Harness) -> N
     ask = await harness.say(GROUP, ANN, "/reset", first_name=ANN_NAME)
     await harness.say(GROUP, ANN, "/like Alien")
     # a prompt from before ownership was stored: no owner is known for it
-    harness.storage.sync._db.execute("DELETE FROM lists")
+    async with harness.storage.engine.begin() as db:
+        await db.exec_driver_sql("DELETE FROM lists")
     answer = await harness.press(GROUP, ANN, ask, "z:y")
-    assert answer["text"] == ui_texts.expired() and harness.storage.sync.ratings(GROUP, ANN)
+    assert answer["text"] == ui_texts.expired() and (await harness.storage.ratings(GROUP, ANN))
 
 
 # ------------------------------------------------------------------ 3. group keyboards
@@ -81,8 +82,8 @@ async def test_a_press_under_someone_elses_picks_is_recorded_for_the_presser_onl
     first = pick_ids(picks)[0]
     answer = await harness.press(GROUP, BEN, picks, presses.rate(first, 1))
     assert answer["text"].startswith("Noted for you")
-    assert harness.storage.sync.ratings(GROUP, BEN)[first] == 1.0
-    assert first not in harness.storage.sync.ratings(GROUP, ANN)
+    assert (await harness.storage.ratings(GROUP, BEN))[first] == 1.0
+    assert first not in (await harness.storage.ratings(GROUP, ANN))
     assert harness.fake.messages(GROUP)[-1].edits == 0  # Ann's list is not rewritten
     answer = await harness.press(GROUP, BEN, picks, presses.hide(pick_ids(picks)[1]))
     assert answer["text"].startswith("Hidden for you") and picks.edits == 0
@@ -94,7 +95,7 @@ async def test_a_press_under_someone_elses_picks_is_recorded_for_the_presser_onl
     for data in (presses.undo(first), presses.more(5)):
         answer = await harness.press(GROUP, BEN, shown, data)
         assert answer["text"] == ui_texts.not_yours()
-    assert harness.storage.sync.ratings(GROUP, ANN)[first] == -1.0 and shown.edits == 1
+    assert (await harness.storage.ratings(GROUP, ANN))[first] == -1.0 and shown.edits == 1
 
 
 async def test_owner_only_buttons_under_a_ratings_list_refuse_others(harness: Harness) -> None:
@@ -105,11 +106,11 @@ async def test_owner_only_buttons_under_a_ratings_list_refuse_others(harness: Ha
         answer = await harness.press(GROUP, BEN, listing, data)
         assert answer["text"] == ui_texts.not_yours()
     assert listing.html == before and listing.edits == 0
-    assert len(harness.storage.sync.ratings(GROUP, ANN)) == 3
+    assert len(await harness.storage.ratings(GROUP, ANN)) == 3
     answer = await harness.press(GROUP, ANN, listing, listing.button("❌ 1"))
     assert (
         answer["text"] == ratings_views.removed()
-        and len(harness.storage.sync.ratings(GROUP, ANN)) == 2
+        and len(await harness.storage.ratings(GROUP, ANN)) == 2
     )
 
 
@@ -120,8 +121,8 @@ async def test_movie_night_picks_are_never_rewritten(harness: Harness) -> None:
     await harness.press(GROUP, ANN, night, presses.rate(ids[0], 1))
     await harness.press(GROUP, BEN, night, presses.rate(ids[1], -1))
     assert night.edits == 0
-    assert harness.storage.sync.ratings(GROUP, ANN)[ids[0]] == 1.0
-    assert harness.storage.sync.ratings(GROUP, BEN)[ids[1]] == -1.0
+    assert (await harness.storage.ratings(GROUP, ANN))[ids[0]] == 1.0
+    assert (await harness.storage.ratings(GROUP, BEN))[ids[1]] == -1.0
 
 
 # ------------------------------------------------------------------ 4. deletion
@@ -145,11 +146,10 @@ async def test_deleted_data_is_gone_from_every_file_and_the_log(
     assert deleted and all(not hasattr(r, "user") and not hasattr(r, "user_id") for r in deleted)
     assert str(ANN) not in caplog.text
     # the survivors are intact, and the files still work after a restart
-    harness.storage.sync.close()
-    again = Storage(db)
-    assert again.ratings(GROUP, BEN) == {1: 1.0} and again.ratings(GROUP, ANN) == {}
-    again.close()
-    harness.storage = SQLiteStore(db)  # for the fixture's own clean-up
+    await harness.storage.close()
+    again = await open_storage(None, db)
+    assert await again.ratings(GROUP, BEN) == {1: 1.0} and await again.ratings(GROUP, ANN) == {}
+    harness.storage = again  # for the fixture's own clean-up
 
 
 # ------------------------------------------------------------------ 5. secrets in logs
@@ -190,9 +190,9 @@ async def test_movienight_with_many_long_and_html_special_names(harness: Harness
     likes = [260, 1214, 6, 608, 1]
     roster = await harness.say(GROUP, 9000, "/movienight", first_name=names[0])
     for i, first_name in enumerate(names):
-        harness.storage.sync.remember_member(GROUP, 9000 + i, first_name)
-        harness.storage.sync.rate(GROUP, 9000 + i, likes[i % 5], 1.0, None)
-        harness.storage.sync.join_night(GROUP, roster.message_id, 9000 + i, True)
+        await harness.storage.remember_member(GROUP, 9000 + i, first_name)
+        await harness.storage.rate(GROUP, 9000 + i, likes[i % 5], 1.0, None)
+        await harness.storage.join_night(GROUP, roster.message_id, 9000 + i, True)
     await harness.press(GROUP, 9000, roster, "n:p", forge=True)
     night = harness.fake.last(GROUP)
     assert "Movie night picks" in night.text and utf16_len(night.text) <= 4096
@@ -213,9 +213,9 @@ async def test_a_rating_of_a_film_no_longer_in_the_catalogue_breaks_nothing(
     harness: Harness,
 ) -> None:
     await _group_with_picks(harness)
-    harness.storage.sync.rate(GROUP, ANN, 9_999_991, 1.0, "Gone Film (2031)")
-    harness.storage.sync.rate(GROUP, BEN, 9_999_992, -1.0, None)
-    harness.storage.sync.rate(ANN, ANN, 9_999_991, 1.0, "Gone Film (2031)")
+    await harness.storage.rate(GROUP, ANN, 9_999_991, 1.0, "Gone Film (2031)")
+    await harness.storage.rate(GROUP, BEN, 9_999_992, -1.0, None)
+    await harness.storage.rate(ANN, ANN, 9_999_991, 1.0, "Gone Film (2031)")
     assert len(pick_ids(await harness.say(GROUP, ANN, "/rec"))) == 5
     assert len(pick_ids(await harness.movie_night(GROUP, [BEN, ANN]))) == 5
     assert "Nothing" not in (await harness.say(ANN, ANN, "/rec")).text  # only unknown: starters
@@ -223,20 +223,20 @@ async def test_a_rating_of_a_film_no_longer_in_the_catalogue_breaks_nothing(
     assert "Gone Film (2031) (no longer in the catalogue)" in listing.text
     removed = next(d for _, d in listing.buttons() if d.startswith("x:9999991"))
     assert (await harness.press(GROUP, ANN, listing, removed))["text"] == ratings_views.removed()
-    assert 9_999_991 not in harness.storage.sync.ratings(GROUP, ANN)
+    assert 9_999_991 not in (await harness.storage.ratings(GROUP, ANN))
     reply = await harness.say(ANN, ANN, "/forget gone film")
-    assert "Forgotten: Gone Film" in reply.text and harness.storage.sync.ratings(ANN, ANN) == {}
+    assert "Forgotten: Gone Film" in reply.text and (await harness.storage.ratings(ANN, ANN)) == {}
 
 
 async def test_a_new_catalogue_keeps_ratings_of_the_same_film(
     recommender: Recommender, tmp_path: Path
 ) -> None:
-    storage = SQLiteStore(tmp_path / "db.sqlite3")
-    storage.sync.rate(1, 1, 9_999_993, 1.0, "Heat (1995)")  # Heat under an old id
-    storage.sync.rate(1, 1, 9_999_994, -1.0, "Not A Film (2099)")
-    storage.sync.rate(1, 1, 1, 1.0, "Toy Story (1995)")
+    storage = await open_storage(None, tmp_path / "db.sqlite3")
+    await storage.rate(1, 1, 9_999_993, 1.0, "Heat (1995)")  # Heat under an old id
+    await storage.rate(1, 1, 9_999_994, -1.0, "Not A Film (2099)")
+    await storage.rate(1, 1, 1, 1.0, "Toy Story (1995)")
     await adopt_catalogue(Services(recommender, storage))
-    assert storage.sync.ratings(1, 1) == {9_999_994: -1.0, 1: 1.0, 6: 1.0}
+    assert (await storage.ratings(1, 1)) == {9_999_994: -1.0, 1: 1.0, 6: 1.0}
     await storage.close()
 
 
@@ -245,7 +245,7 @@ async def test_callbacks_are_answered_before_slow_group_edits(
     recommender: Recommender, tmp_path: Path
 ) -> None:
     fake = FakeTelegram(callback_deadline=2.0)
-    storage = SQLiteStore(tmp_path / "db.sqlite3")
+    storage = await open_storage(None, tmp_path / "db.sqlite3")
     app = build_application(
         fake.token, recommender, storage, request=fake.request(), throttle=Throttle(burst=1000)
     )
@@ -299,24 +299,24 @@ async def test_many_titles_are_capped_with_a_note_and_repeats_recorded_once(
     assert sum("Alien" in n for n in notes) == 1 and "490 more were not read" in reply.text
     confirmation = next(m for m in harness.fake.messages(ANN) if m.text.startswith("Noted"))
     assert confirmation.text.count("Alien") == 1
-    assert harness.storage.sync.ratings(ANN, ANN) == {1214: 1.0}
+    assert (await harness.storage.ratings(ANN, ANN)) == {1214: 1.0}
 
 
 async def test_an_edited_like_replaces_what_it_recorded(harness: Harness) -> None:
     sent = harness.fake.send(ANN, ANN, "/like Titanic")
     await harness.app.process_update(Update.de_json(sent, harness.app.bot))
-    assert harness.storage.sync.ratings(ANN, ANN) == {1721: 1.0}
+    assert (await harness.storage.ratings(ANN, ANN)) == {1721: 1.0}
     edited = {
         "update_id": 99_001,
         "edited_message": {**sent["message"], "text": "/like Alien", "edit_date": 1},
     }
     await harness.app.process_update(Update.de_json(edited, harness.app.bot))
-    assert harness.storage.sync.ratings(ANN, ANN) == {1214: 1.0}
+    assert (await harness.storage.ratings(ANN, ANN)) == {1214: 1.0}
 
 
 async def test_edits_that_change_nothing_are_not_sent(harness: Harness) -> None:
     for movie in harness.app.bot_data.services.rec.catalogue.popular(15, min_mean=0):
-        harness.storage.sync.rate(ANN, ANN, movie.movie_id, 1.0)
+        await harness.storage.rate(ANN, ANN, movie.movie_id, 1.0)
     listing = await harness.say(ANN, ANN, "/ratings")
     await harness.press(ANN, ANN, listing, presses.page(1))
     await harness.press(ANN, ANN, listing, presses.page(1), forge=True)  # a stale ▶
@@ -337,7 +337,7 @@ async def test_control_characters_are_not_echoed_and_foreign_digits_refused(
     for data in ("r:+:٢٥٧١", "m:５", "p:１"):
         answer = await harness.press(ANN, ANN, start, data, forge=True)
         assert answer["text"] == ui_texts.stale_button()
-    assert harness.storage.sync.ratings(ANN, ANN) == {}
+    assert (await harness.storage.ratings(ANN, ANN)) == {}
 
 
 # ------------------------------------------------------------------ the flood limit (issue 10)

@@ -122,10 +122,10 @@ async def test_watchlist_saves_hides_from_picks_and_rates_when_watched(harness: 
     question = harness.fake.last(ANN)
     assert "Did you like it" in question.text
     await harness.press(ANN, ANN, question, presses.rate(second, 1))
-    assert harness.storage.sync.ratings(ANN, ANN)[second] == 1.0
-    assert harness.storage.sync.watchlist(ANN, ANN) == [first]
+    assert (await harness.storage.ratings(ANN, ANN))[second] == 1.0
+    assert (await harness.storage.watchlist(ANN, ANN)) == [first]
     await harness.press(ANN, ANN, listing, presses.unsave(first, 0))
-    assert harness.storage.sync.watchlist(ANN, ANN) == []
+    assert (await harness.storage.watchlist(ANN, ANN)) == []
     assert "empty" in harness.fake.messages(ANN)[-2].text or "empty" in listing.text
     empty = await harness.say(ANN, ANN, "/watchlist")
     assert "empty" in empty.text
@@ -154,12 +154,12 @@ async def test_a_modern_catalogue_finds_recent_films_with_links(
     latest_recommender: Recommender, tmp_path
 ) -> None:
     from bot.app import build_application
-    from bot.storage import SQLiteStore
+    from bot.storage import open_storage
     from bot.throttle import Throttle
     from tests.support.fakegram import FakeTelegram
 
     fake = FakeTelegram()
-    storage = SQLiteStore(tmp_path / "db.sqlite3")
+    storage = await open_storage(None, tmp_path / "db.sqlite3")
     app = build_application(
         fake.token, latest_recommender, storage, request=fake.request(), throttle=Throttle()
     )
@@ -214,7 +214,7 @@ async def test_first_questions_adapt_and_end_in_picks(harness: Harness) -> None:
     answer = await harness.press(ANN, ANN, question, stale, forge=True)
     assert answer["text"] == ui_texts.stale_button()
     expected = {second[0]: 1.0, second[1]: -1.0, second[2]: 1.0, asked[7]: 1.0, asked[8]: -1.0}
-    assert harness.storage.sync.ratings(ANN, ANN) == expected
+    assert (await harness.storage.ratings(ANN, ANN)) == expected
     await harness.press(ANN, ANN, question, presses.show_picks())
     picks = harness.fake.last(ANN)
     assert len(pick_ids(picks)) == 5 and not set(pick_ids(picks)) & set(expected)
@@ -227,7 +227,7 @@ async def test_next_question_leaves_the_rest_of_a_list_as_not_seen(harness: Harn
     await harness.press(BEN, BEN, question, presses.answer(shown[1], -1.0))
     await harness.press(BEN, BEN, question, presses.skip())  # "next question"
     assert len(_films(question)) == 1 and "Question 2: have you seen" in question.text
-    assert harness.storage.sync.ratings(BEN, BEN) == {shown[1]: -1.0}
+    assert (await harness.storage.ratings(BEN, BEN)) == {shown[1]: -1.0}
     assert not set(_films(question)) & set(shown)  # one new film: something was seen
     gone = await harness.press(BEN, BEN, question, presses.answer(shown[0], 1.0), forge=True)
     assert gone["text"] == ui_texts.stale_button()  # the list's other films are behind us
@@ -239,8 +239,8 @@ async def test_someone_else_cannot_answer_a_first_question(harness: Harness) -> 
     film = _films(question)[0]
     toast = await harness.press(GROUP, BEN, question, presses.answer(film, 1.0))
     assert toast["text"] != "" and question.text == before and question.edits == 0
-    assert harness.storage.sync.ratings(GROUP, BEN) == {}
-    assert harness.storage.sync.ratings(GROUP, ANN) == {}
+    assert (await harness.storage.ratings(GROUP, BEN)) == {}
+    assert (await harness.storage.ratings(GROUP, ANN)) == {}
 
 
 async def test_the_tenth_answer_shows_the_picks(harness: Harness) -> None:
@@ -252,4 +252,4 @@ async def test_the_tenth_answer_shows_the_picks(harness: Harness) -> None:
         await harness.press(BEN, BEN, question, data)
     assert sorted(set(numbers)) == list(range(1, 11))  # ten questions, then the picks
     assert len(pick_ids(harness.fake.last(BEN))) == 5
-    assert len(harness.storage.sync.ratings(BEN, BEN)) == 3 + 9  # a list of three, then one each
+    assert len(await harness.storage.ratings(BEN, BEN)) == 3 + 9  # a list of three, then one each

@@ -42,7 +42,7 @@ async def test_inline_search_pages_and_shares_a_card_with_a_deep_link(harness: H
     card = await harness.say(ANN, ANN, f"/start film_{film}")
     assert "Seen it?" in card.text
     await harness.press(ANN, ANN, card, presses.rate(film, 1))
-    assert harness.storage.sync.ratings(ANN, ANN) == {film: 1.0}
+    assert (await harness.storage.ratings(ANN, ANN)) == {film: 1.0}
 
 
 async def test_inline_with_no_query_offers_my_own_picks(harness: Harness) -> None:
@@ -142,7 +142,7 @@ async def test_close_vote_button_and_ties_go_to_the_better_pick(harness: Harness
     await harness.app.process_update(Update.de_json(update, harness.app.bot))
     await harness.press(GROUP, BEN, poll_message, presses.vote("c"))
     assert harness.fake.polls[poll_id]["is_closed"]
-    assert ids[3] in {m for m, _ in harness.storage.sync.history(GROUP)}
+    assert ids[3] in {m for m, _ in (await harness.storage.history(GROUP))}
     answer = await harness.press(GROUP, BEN, poll_message, presses.vote("c"), forge=True)
     assert answer["text"] == movienight_views.vote_closed()
 

@@ -432,7 +432,7 @@ async def test_language_command_overrides_telegram_and_automatic_restores_it(
     ]
     answer = await harness.press(ALICE, ALICE, asked, presses.language("ru"), language_code="de")
     assert answer["text"] == "Готово! Язык общения: Русский."
-    assert harness.storage.sync.language(ALICE) == "ru"
+    assert (await harness.storage.language(ALICE)) == "ru"
     assert harness.fake.last(ALICE).text == "Готово! Язык общения: Русский."
     assert "✅ Русский" in [t for t, _ in harness.fake.last(ALICE).buttons()]
     help_reply = await harness.say(ALICE, ALICE, "/help", language_code="de")
@@ -444,7 +444,7 @@ async def test_language_command_overrides_telegram_and_automatic_restores_it(
     asked = await harness.say(ALICE, ALICE, "/language", language_code="de")
     answer = await harness.press(ALICE, ALICE, asked, presses.language(None), language_code="de")
     assert answer["text"] == "Erledigt: Ich richte mich nach der Sprache deiner Telegram-App."
-    assert harness.storage.sync.language(ALICE) is None
+    assert (await harness.storage.language(ALICE)) is None
     assert (await harness.say(ALICE, ALICE, "/help", language_code="de")).text.startswith(
         "Was ich verstehe"
     )

@@ -24,14 +24,13 @@ from bot.storage import (
     MIGRATIONS,
     SCHEMA_VERSION,
     ChatStore,
-    ListInfo,
+    ListRow,
     PollInfo,
-    PostgresStore,
-    SQLiteStore,
-    Storage,
+    Taste,
     open_storage,
 )
-from bot.storage.migrations import PERSON_COLUMNS, STEPS, TABLES
+from bot.storage.migrations import PERSON_COLUMNS, STEPS
+from bot.storage.schema import TABLES
 from bot.throttle import Throttle
 
 ANN, BEN = 7_000_000_001, 7_000_000_002  # ids past 2**32, as Telegram's are
@@ -56,16 +55,14 @@ class Engine:
         return store
 
     async def rows(self, store: ChatStore, sql: str) -> list[tuple[Any, ...]]:
-        """Raw SQL underneath the interface (literal values only: no placeholders)."""
-        if isinstance(store, SQLiteStore):
-            return store.sync._read(sql)
-        assert isinstance(store, PostgresStore)
-        async with store._pool.connection() as db:
-            return await (await db.execute(sql)).fetchall()
+        """Raw SQL underneath the interface, committed (literal values only: no placeholders)."""
+        async with store.engine.begin() as db:
+            result = await db.exec_driver_sql(sql)
+            return [tuple(row) for row in result.all()] if result.returns_rows else []
 
     async def tables(self, store: ChatStore) -> dict[str, list[str]]:
         """Every table in the database with its columns, from the engine's own catalogue."""
-        if isinstance(store, SQLiteStore):
+        if not store.shared:
             names = await self.rows(
                 store, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
             )
@@ -114,15 +111,10 @@ async def test_opens_at_the_latest_schema_and_says_whether_it_is_shared(
     assert await again.version() == SCHEMA_VERSION
 
 
-def test_both_engines_implement_every_method_of_the_interface() -> None:
-    wanted = {n for n in dir(ChatStore) if not n.startswith("_")}
-    for cls in (SQLiteStore, PostgresStore):
-        missing = {n for n in wanted if not hasattr(cls, n)}
-        assert not missing, (cls.__name__, missing)
-        for name in wanted - {"shared"}:
-            assert asyncio.iscoroutinefunction(getattr(cls, name)), (cls.__name__, name)
-    # the synchronous SQLite class keeps every method the interface names
-    assert {n for n in wanted - {"shared", "version"} if not hasattr(Storage, n)} == set()
+def test_every_method_of_the_store_is_async() -> None:
+    methods = {n for n in dir(ChatStore) if not n.startswith("_")} - {"shared"}
+    assert {"rate", "taste", "tastes", "claim_update", "migrate_chat", "open_press"} <= methods
+    assert [n for n in methods if not asyncio.iscoroutinefunction(getattr(ChatStore, n))] == []
 
 
 # ------------------------------------------------------------------ ratings
@@ -209,15 +201,15 @@ async def test_hide_unhide_and_who_hid_what(store: ChatStore) -> None:
 
 # ------------------------------------------------------------------ messages with buttons
 async def test_lists_are_saved_replaced_shown_and_pruned(store: ChatStore) -> None:
-    info = ListInfo(ANN, "picks", 5, (3, 1, 2), 0.0, None)
+    info = ListRow(ANN, "picks", 5, (3, 1, 2), 0.0, None)
     await store.save_list(GROUP, 10, info)
     assert await store.get_list(GROUP, 10) == info
     assert await store.get_list(GROUP, 11) is None
-    question = ListInfo(None, "ask", 0, (7, 8), -1.0, "kb1")
+    question = ListRow(None, "ask", 0, (7, 8), -1.0, "kb1")
     await store.save_list(GROUP, 10, question)  # the same message again: replaced
     assert await store.get_list(GROUP, 10) == question
     await store.set_shown(GROUP, 10, "kb2")
-    assert (await store.get_list(GROUP, 10)) == ListInfo(None, "ask", 0, (7, 8), -1.0, "kb2")
+    assert (await store.get_list(GROUP, 10)) == ListRow(None, "ask", 0, (7, 8), -1.0, "kb2")
     await store.set_shown(GROUP, 99, "kb")  # no such message: nothing happens
     assert await store.prune_lists() == 0  # younger than LIST_DAYS
     assert await store.prune_lists(days=-1) == 1  # everything is older than tomorrow
@@ -227,12 +219,9 @@ async def test_lists_are_saved_replaced_shown_and_pruned(store: ChatStore) -> No
 async def test_lists_older_than_their_lifetime_read_as_stale(
     engine: Engine, store: ChatStore
 ) -> None:
-    await store.save_list(GROUP, 1, ListInfo(ANN, "picks", 0, (1,)))
+    await store.save_list(GROUP, 1, ListRow(ANN, "picks", 0, (1,)))
     old = time.time() - (LIST_DAYS + 1) * 86400
-    if isinstance(store, SQLiteStore):
-        store.sync._db.execute(f"UPDATE lists SET created_at={old}")
-    else:
-        await engine.rows(store, f"UPDATE lists SET created_at={old} RETURNING 1")
+    await engine.rows(store, f"UPDATE lists SET created_at={old}")
     assert await store.get_list(GROUP, 1) is None
     assert await store.prune_lists() == 1
 
@@ -366,7 +355,7 @@ async def test_every_write_is_visible_to_another_connection_on_return(
     assert await reader.ratings(GROUP, ANN) == {1: 1.0}
     await store.hide(GROUP, ANN, 2)
     assert await reader.hidden(GROUP, ANN) == {2}
-    await store.save_list(GROUP, 3, ListInfo(ANN, "k", 0, (1,)))
+    await store.save_list(GROUP, 3, ListRow(ANN, "k", 0, (1,)))
     assert await reader.get_list(GROUP, 3) is not None
     await store.save_source(GROUP, 3, ANN, {1: 1.0})
     assert await reader.take_source(GROUP, 3, ANN) == {1: 1.0}
@@ -414,7 +403,7 @@ async def test_a_poll_closes_for_exactly_one_of_two_replicas(
 ) -> None:
     other = await engine.open()
     for n in range(15):
-        await store.save_poll(PollInfo(f"c{n}", GROUP, n, 1, (1, 2), (1.0, 0.5), False))
+        await store.save_poll(PollInfo(f"c{n}", GROUP, n, n, (1, 2), (1.0, 0.5), False))
         first, second = await asyncio.gather(store.close_poll(f"c{n}"), other.close_poll(f"c{n}"))
         assert [first, second].count(True) == 1, n
 
@@ -434,7 +423,7 @@ async def _everything_about(store: ChatStore, person: int, other: int) -> None:
     for chat in (GROUP, person):
         await store.rate(chat, person, 1, 1.0, "Title")
         await store.hide(chat, person, 2)
-        await store.save_list(chat, 10, ListInfo(person, "picks", 0, (1, 2)))
+        await store.save_list(chat, 10, ListRow(person, "picks", 0, (1, 2)))
         await store.save_source(chat, 11, person, {1: 1.0})
         await store.save_for_later(chat, person, 3)
         await store.start_night(chat, 12, "q")
@@ -449,7 +438,7 @@ async def _everything_about(store: ChatStore, person: int, other: int) -> None:
     await store.take_token(person, time.time(), 30, 1.5)
     await store.rate(GROUP, other, 1, 1.0, "Title")
     await store.remember_member(GROUP, other, "Ben")
-    await store.save_list(GROUP, 20, ListInfo(other, "picks", 0, (1,)))
+    await store.save_list(GROUP, 20, ListRow(other, "picks", 0, (1,)))
     await store.vote(f"poll{GROUP}", other, 1)
 
 
@@ -501,50 +490,6 @@ async def test_on_sqlite_a_deleted_name_is_in_no_file(engine: Engine, store: Cha
 
 
 # ------------------------------------------------------------------ schema and migrations
-_TYPES = {"integer": "int", "bigint": "int", "real": "float", "double precision": "float"}
-
-
-async def test_both_engines_hold_the_same_logical_schema(tmp_path: Path, database_url: str) -> None:
-    lite = await open_storage(None, tmp_path / "a.sqlite3")
-    pg = await open_storage(database_url, tmp_path)
-    try:
-        assert isinstance(lite, SQLiteStore) and isinstance(pg, PostgresStore)
-        sqlite_schema = {}
-        for table in TABLES:
-            info = lite.sync._read(f"PRAGMA table_info({table})")
-            sqlite_schema[table] = [
-                (name, _TYPES.get(kind.lower(), kind.lower()), bool(notnull) or pk > 0, pk > 0)
-                for _, name, kind, notnull, _, pk in info
-            ]
-        pg_schema: dict[str, list[tuple[str, str, bool, bool]]] = {}
-        async with pg._pool.connection() as db:
-            for table in TABLES:
-                keys = await (
-                    await db.execute(
-                        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON "
-                        "a.attrelid=i.indrelid AND a.attnum=ANY(i.indkey) "
-                        "WHERE i.indrelid=%s::regclass AND i.indisprimary",
-                        (table,),
-                    )
-                ).fetchall()
-                columns = await (
-                    await db.execute(
-                        "SELECT column_name, data_type, is_nullable FROM "
-                        "information_schema.columns WHERE table_name=%s ORDER BY ordinal_position",
-                        (table,),
-                    )
-                ).fetchall()
-                primary = {k for (k,) in keys}
-                pg_schema[table] = [
-                    (name, _TYPES.get(kind, kind), nullable == "NO", name in primary)
-                    for name, kind, nullable in columns
-                ]
-        assert pg_schema == sqlite_schema
-    finally:
-        await lite.close()
-        await pg.close()
-
-
 _FIRST_RELEASE_ROWS = [
     "INSERT INTO ratings VALUES (-100123, 7000000001, 2571, 1.0, 1700000000.5)",
     "INSERT INTO ratings VALUES (-100123, 7000000002, 1, -1.0, 1700000001.5)",
@@ -611,39 +556,6 @@ async def test_a_first_release_postgres_database_is_upgraded_in_place(
         await store.close()
 
 
-async def test_a_file_written_by_the_storage_code_keeps_every_row(tmp_path: Path) -> None:
-    """The synchronous `Storage` is the code that wrote schema-3 files; reopened through the
-    async store, every row of every table is there."""
-    path = tmp_path / "bot.sqlite3"
-    old = Storage(path)
-    assert old.version == SCHEMA_VERSION
-    old.rate(GROUP, ANN, 1, 1.0, "T")
-    old.hide(GROUP, ANN, 2)
-    old.save_list(GROUP, 10, ListInfo(ANN, "picks", 0, (1, 2)))
-    old.save_source(GROUP, 11, ANN, {1: 1.0})
-    old.remember_member(GROUP, ANN, "Ann")
-    old.set_chat_status(GROUP, "member")
-    old.save_for_later(GROUP, ANN, 3)
-    old.set_language(ANN, "de")
-    old.start_night(GROUP, 12, "q")
-    old.join_night(GROUP, 12, ANN, True)
-    old.save_poll(PollInfo("p", GROUP, 13, 12, (1, 2), (1.0, 0.0), False))
-    old.vote("p", ANN, 1)
-    old.add_history(GROUP, 1)
-    old.take_token(ANN, time.time(), 30, 1.5)
-    counts = {t: old._read(f"SELECT count(*) FROM {t}")[0][0] for t in TABLES}
-    old.close()
-    assert all(counts.values()), counts
-    store = await open_storage(None, path)
-    try:
-        assert isinstance(store, SQLiteStore) and await store.version() == SCHEMA_VERSION
-        assert {t: store.sync._read(f"SELECT count(*) FROM {t}")[0][0] for t in TABLES} == counts
-        assert await store.ratings(GROUP, ANN) == {1: 1.0}
-        assert await store.votes("p") == {ANN: 1}
-    finally:
-        await store.close()
-
-
 async def test_replicas_starting_together_migrate_once(database_url: str, tmp_path: Path) -> None:
     stores = await asyncio.gather(*(open_storage(database_url, tmp_path) for _ in range(4)))
     try:
@@ -656,10 +568,223 @@ async def test_replicas_starting_together_migrate_once(database_url: str, tmp_pa
 async def test_two_processes_opening_an_old_sqlite_file_together(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
     _first_release_file(path)
-    stores = await asyncio.gather(*(SQLiteStore.open(path) for _ in range(3)))
+    stores = await asyncio.gather(*(open_storage(None, path) for _ in range(3)))
     try:
         assert [await s.version() for s in stores] == [SCHEMA_VERSION] * 3
         assert await stores[0].ratings(ANN, ANN) == {260: 1.0}
     finally:
         for s in stores:
             await s.close()
+
+
+# ------------------------------------------------------------------ claimed updates
+async def test_an_update_is_claimed_once_and_a_lapsed_claim_again(store: ChatStore) -> None:
+    assert await store.claim_update(501, 1000.0, ttl=60) is True
+    assert await store.claim_update(501, 1030.0, ttl=60) is False  # delivered twice
+    assert await store.claim_update(502, 1030.0, ttl=60) is True
+    assert await store.claim_update(501, 1061.0, ttl=60) is True  # the claim lapsed
+
+
+async def test_concurrent_claims_from_two_replicas_give_exactly_one(
+    engine: Engine, store: ChatStore
+) -> None:
+    other = await engine.open()
+    now = time.time()
+    for update_id in range(20):
+        results = await asyncio.gather(
+            *(s.claim_update(update_id, now) for _ in range(3) for s in (store, other))
+        )
+        assert results.count(True) == 1, update_id
+
+
+async def test_lapsed_claims_are_pruned(engine: Engine, store: ChatStore) -> None:
+    for update_id in range(5):
+        await store.claim_update(update_id, 1000.0, ttl=10)
+    later = await engine.open()  # a store prunes on its first claim
+    assert await later.claim_update(99, 2000.0, ttl=10) is True
+    assert await engine.rows(store, "SELECT update_id FROM updates") == [(99,)]
+
+
+# ------------------------------------------------------------------ a group that moved
+async def test_migrate_chat_moves_everything_once_and_keeps_the_new_ids_rows(
+    engine: Engine, store: ChatStore
+) -> None:
+    new = -1_009_999_999_999
+    await _everything_about(store, ANN, BEN)
+    await store.set_chat_status(GROUP, "member")
+    await store.rate(new, BEN, 1, -1.0, "Title")  # already rated under the new id: stays
+    await store.remember_member(new, BEN, "Ben in the supergroup")
+    await store.set_chat_status(new, "member")
+    tables = [t for t, columns in (await engine.tables(store)).items() if "chat_id" in columns]
+    before = {
+        t: (await engine.rows(store, f"SELECT count(*) FROM {t} WHERE chat_id={GROUP}"))[0][0]
+        for t in tables
+    }
+    assert all(before.values()), before
+    moved = await store.migrate_chat(GROUP, new)
+    assert moved == sum(before.values()) - 3  # Ben's rating, name and the chat row gave way
+    for table in tables:
+        rows = await engine.rows(store, f"SELECT count(*) FROM {table} WHERE chat_id={GROUP}")
+        assert rows[0][0] == 0, table
+    assert await store.chat_ratings(new) == {ANN: {1: 1.0}, BEN: {1: -1.0}}
+    assert await store.member_names(new) == {ANN: ANN_NAME, BEN: "Ben in the supergroup"}
+    assert await store.hidden(new, ANN) == {2} and await store.watchlist(new, ANN) == [3]
+    assert await store.night_members(new, 12) == [ANN] and await store.night_query(new, 12) == "q"
+    assert (await store.poll(f"poll{GROUP}")) == PollInfo(
+        f"poll{GROUP}", new, 13, 12, (1, 2), (1.0, 0.0), False
+    )
+    assert await store.votes(f"poll{GROUP}") == {ANN: 0, BEN: 1}
+    assert [m for m, _ in await store.history(new)] == [1]
+    assert await store.get_list(new, 10) is not None and await store.get_list(GROUP, 10) is None
+    assert await store.ratings(ANN, ANN) == {1: 1.0}  # the private chat stays where it was
+    assert await store.migrate_chat(GROUP, new) == 0  # again: nothing left to move
+
+
+async def test_migrate_chat_gives_a_clashing_poll_way_with_its_votes(store: ChatStore) -> None:
+    new = -1_009_999_999_999
+    await store.save_poll(PollInfo("old", GROUP, 1, 12, (1,), (1.0,), False))
+    await store.vote("old", ANN, 0)
+    await store.save_poll(PollInfo("new", new, 2, 12, (2,), (1.0,), False))
+    assert await store.migrate_chat(GROUP, new) == 0
+    assert await store.poll("old") is None and await store.votes("old") == {}
+    assert (await store.night_poll(new, 12)) == PollInfo("new", new, 2, 12, (2,), (1.0,), False)
+
+
+# ------------------------------------------------------------------ one vote per movie night
+async def test_a_reserved_vote_gets_its_poll_or_is_dropped(store: ChatStore) -> None:
+    reserved = PollInfo("pending:1", GROUP, 0, 71, (5, 6), (0.0, -1.0), False)
+    assert await store.save_poll(reserved) is True
+    await store.attach_poll(GROUP, 71, "sent", 99)
+    assert await store.poll("pending:1") is None
+    assert await store.night_poll(GROUP, 71) == PollInfo(
+        "sent", GROUP, 99, 71, (5, 6), (0.0, -1.0), False
+    )
+    await store.drop_poll("sent")
+    assert await store.night_poll(GROUP, 71) is None
+    assert await store.save_poll(reserved) is True  # the night may vote again
+async def test_a_night_has_one_poll_open_or_closed(store: ChatStore) -> None:
+    first = PollInfo("p1", GROUP, 80, 70, (5, 6), (1.0, 0.0), False)
+    assert await store.save_poll(first) is True
+    assert await store.night_poll(GROUP, 70) == first
+    assert await store.save_poll(PollInfo("p2", GROUP, 81, 70, (7,), (1.0,), False)) is False
+    assert await store.poll("p2") is None
+    assert await store.close_poll("p1") is True
+    assert (await store.night_poll(GROUP, 70)) == PollInfo(
+        "p1", GROUP, 80, 70, (5, 6), (1.0, 0.0), True
+    )
+    assert await store.save_poll(PollInfo("p3", GROUP, 82, 70, (7,), (1.0,), False)) is False
+    assert await store.night_poll(GROUP, 71) is None
+    assert await store.save_poll(PollInfo("p4", GROUP, 83, 71, (7,), (1.0,), False)) is True
+
+
+async def test_replicas_starting_one_nights_vote_together_store_one(
+    engine: Engine, store: ChatStore
+) -> None:
+    other = await engine.open()
+    for night in range(10):
+        results = await asyncio.gather(
+            *(
+                s.save_poll(PollInfo(f"n{night}-{i}", GROUP, 100 + i, night, (1,), (1.0,), False))
+                for i, s in enumerate((store, other, store, other))
+            )
+        )
+        assert results.count(True) == 1, night
+        winner = await store.night_poll(GROUP, night)
+        assert winner is not None and winner.poll_id == f"n{night}-{results.index(True)}"
+
+
+# ------------------------------------------------------------------ one call per press or roster
+async def test_taste_is_a_persons_ratings_hidden_and_saved_in_one_chat(store: ChatStore) -> None:
+    for movie in (30, 10):
+        await store.rate(GROUP, ANN, movie, 1.0)
+        await asyncio.sleep(0.002)
+    await store.rate(GROUP, ANN, 20, -1.0)
+    await store.rate(ANN, ANN, 40, 1.0)  # another chat
+    await store.rate(GROUP, BEN, 50, 1.0)  # another person
+    await store.hide(GROUP, ANN, 60)
+    await store.hide(GROUP, BEN, 61)
+    await store.save_for_later(GROUP, ANN, 70)
+    await store.save_for_later(ANN, ANN, 71)
+    taste = await store.taste(GROUP, ANN)
+    assert taste == Taste({30: 1.0, 10: 1.0, 20: -1.0}, {60}, {70})
+    assert list(taste.ratings) == list(await store.ratings(GROUP, ANN))  # oldest first
+    assert taste.hidden == await store.hidden(GROUP, ANN)
+    assert taste.saved == set(await store.watchlist(GROUP, ANN))
+    assert await store.taste(GROUP, 1) == Taste({}, set(), set())
+
+
+async def test_tastes_merge_private_ratings_under_the_groups_like_the_roster(
+    store: ChatStore,
+) -> None:
+    await store.rate(ANN, ANN, 1, 1.0)  # private
+    await asyncio.sleep(0.002)
+    await store.rate(GROUP, ANN, 2, 1.0)
+    await asyncio.sleep(0.002)
+    await store.rate(ANN, ANN, 3, -1.0)  # private, newer than the group's
+    await asyncio.sleep(0.002)
+    await store.rate(GROUP, ANN, 1, -1.0)  # the group's rating of 1 wins
+    await store.rate(BEN, BEN, 4, 1.0)
+    await store.rate(-5, ANN, 9, 1.0)  # a third chat counts for nothing here
+    await store.hide(GROUP, ANN, 5)
+    await store.hide(ANN, ANN, 6)  # hidden in private: not the group's business
+    await store.save_for_later(GROUP, BEN, 7)
+    tastes = await store.tastes(GROUP, [ANN, BEN, 1])
+    private, here = await store.ratings(ANN, ANN), await store.ratings(GROUP, ANN)
+    expected = {**private, **here}  # what bot.movienight.ratings_here builds
+    assert tastes[ANN].ratings == expected and list(tastes[ANN].ratings) == list(expected)
+    assert list(tastes[ANN].ratings) == [1, 3, 2] and tastes[ANN].ratings[1] == -1.0
+    assert tastes[ANN].hidden == {5} and tastes[ANN].saved == set()
+    assert tastes[BEN] == Taste({4: 1.0}, set(), {7})
+    assert tastes[1] == Taste({}, set(), set())
+    assert await store.tastes(GROUP, []) == {}
+
+
+async def test_open_press_remembers_the_member_and_reads_the_message(store: ChatStore) -> None:
+    info = ListRow(ANN, "picks", 0, (1, 2), 0.0, "kb", "f")
+    await store.save_list(GROUP, 10, info)
+    assert await store.open_press(GROUP, 10, BEN, "Ben") == info
+    assert await store.member_names(GROUP) == {BEN: "Ben"}
+    assert await store.open_press(GROUP, 11, ANN, "Ann" + "x" * 100) is None
+    assert await store.member_names(GROUP) == {BEN: "Ben", ANN: ("Ann" + "x" * 100)[:64]}
+    assert await store.open_press(ANN, 10, ANN, None) is None  # no name: nothing remembered
+    assert await store.member_names(ANN) == {}
+
+
+async def test_claims_hold_nothing_about_a_person(store: ChatStore) -> None:
+    await store.claim_update(ANN, time.time())  # even an id equal to a person's
+    assert await store.delete_user(ANN) == 0
+    assert await store.claim_update(ANN, time.time()) is False
+
+
+# ------------------------------------------------------------------ SQLite's settings
+async def test_sqlite_connections_are_durable_and_writes_take_the_lock_at_once(
+    tmp_path: Path,
+) -> None:
+    from sqlalchemy import event
+
+    path = tmp_path / "bot.sqlite3"
+    store = await open_storage(None, path)
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        words = statement.upper().split()
+        seen.append(" ".join(words[:2]) if words[0] == "BEGIN" else words[0])
+
+    event.listen(store.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await asyncio.gather(*(store.rate(GROUP, ANN, m, 1.0) for m in range(5)))
+        await store.ratings(GROUP, ANN)
+        assert seen.count("BEGIN IMMEDIATE") == 5  # every write, before its first statement
+        assert "BEGIN" not in seen  # a single read needs no transaction
+        # committed and fsynced on return: another connection sees every rating at once
+        other = sqlite3.connect(path)
+        assert other.execute("SELECT count(*) FROM ratings").fetchone()[0] == 5
+        other.close()
+        async with store.engine.connect() as db:
+            settings = [
+                (await db.exec_driver_sql(f"PRAGMA {name}")).scalar()
+                for name in ("journal_mode", "synchronous", "secure_delete", "busy_timeout")
+            ]
+        assert settings == ["wal", 2, 1, 5000]  # 2: FULL
+    finally:
+        await store.close()

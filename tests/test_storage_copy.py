@@ -4,6 +4,7 @@ every row, idempotently, and without printing the password."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -11,32 +12,45 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-from bot.storage import ListInfo, PollInfo, Storage, open_storage
+from bot.storage import SCHEMA_VERSION, ListRow, PollInfo, open_storage
 from bot.storage.copy import main
-from bot.storage.migrations import SCHEMA_VERSION, TABLES
+from bot.storage.schema import TABLES
 from tests.test_storage_contract import ANN, BEN, GROUP, _first_release_file
 
 
-def _populated(path: Path) -> Storage:
-    """A file with rows in every table, written by the synchronous SQLite code."""
-    lite = Storage(path)
+async def _populate(path: Path) -> None:
+    """A file with rows in every table, written through the store."""
+    lite = await open_storage(None, path)
     for chat, person in ((GROUP, ANN), (GROUP, BEN), (ANN, ANN)):
-        lite.rate(chat, person, 1, 1.0, "Toy Story (1995)")
-        lite.rate(chat, person, 2571, -1.0, None)
-        lite.hide(chat, person, 296)
-        lite.save_list(chat, 10, ListInfo(person, "picks", 5, (1, 2, 3), 0.0, "kb"))
-        lite.save_source(chat, 11, person, {1: 1.0, 2: -1.0})
-        lite.save_for_later(chat, person, 3)
-        lite.remember_member(chat, person, f"name-{person}")
-        lite.take_token(person, time.time(), 30, 1.5)
-        lite.set_language(person, "de")
-    lite.set_chat_status(GROUP, "member")
-    lite.start_night(GROUP, 12, "comedy")
-    lite.join_night(GROUP, 12, ANN, True)
-    lite.save_poll(PollInfo("p", GROUP, 13, 12, (1, 2), (1.5, 0.25), False))
-    lite.vote("p", BEN, 1)
-    lite.add_history(GROUP, 1)
-    return lite
+        await lite.rate(chat, person, 1, 1.0, "Toy Story (1995)")
+        await lite.rate(chat, person, 2571, -1.0, None)
+        await lite.hide(chat, person, 296)
+        await lite.save_list(chat, 10, ListRow(person, "picks", 5, (1, 2, 3), 0.0, "kb"))
+        await lite.save_source(chat, 11, person, {1: 1.0, 2: -1.0})
+        await lite.save_for_later(chat, person, 3)
+        await lite.remember_member(chat, person, f"name-{person}")
+        await lite.take_token(person, time.time(), 30, 1.5)
+        await lite.set_language(person, "de")
+    await lite.set_chat_status(GROUP, "member")
+    await lite.start_night(GROUP, 12, "comedy")
+    await lite.join_night(GROUP, 12, ANN, True)
+    await lite.save_poll(PollInfo("p", GROUP, 13, 12, (1, 2), (1.5, 0.25), False))
+    await lite.vote("p", BEN, 1)
+    await lite.add_history(GROUP, 1)
+    await lite.claim_update(77, time.time())
+    await lite.close()
+
+
+def _populated(path: Path) -> None:
+    asyncio.run(_populate(path))
+
+
+def _lite_rows(path: Path, table: str) -> list[tuple]:
+    db = sqlite3.connect(path)
+    try:
+        return sorted(db.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+    finally:
+        db.close()
 
 
 async def _migrate(*argv: str) -> int:
@@ -53,9 +67,8 @@ def test_every_table_is_copied_and_a_second_run_changes_nothing(
     tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "bot.sqlite3"
-    lite = _populated(path)
-    expected = {t: sorted(lite._read(f"SELECT * FROM {t}"), key=repr) for t in TABLES}
-    lite.close()
+    _populated(path)
+    expected = {t: _lite_rows(path, t) for t in TABLES}
     assert all(expected.values())
     assert main(["--from", str(path), "--to", database_url]) == 0
     first = capsys.readouterr().out
@@ -73,18 +86,18 @@ async def test_changes_since_the_first_copy_are_carried_over(
     tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "bot.sqlite3"
-    _populated(path).close()
+    await _populate(path)
     assert (await _migrate("--from", str(path), "--to", database_url)) == 0
-    lite = Storage(path)
-    lite.rate(GROUP, ANN, 1, -1.0)  # changed
-    lite.rate(GROUP, ANN, 1214, 1.0, "Alien (1979)")  # new
-    lite.close()
+    lite = await open_storage(None, path)
+    await lite.rate(GROUP, ANN, 1, -1.0)  # changed
+    await lite.rate(GROUP, ANN, 1214, 1.0, "Alien (1979)")  # new
+    await lite.close()
     assert (await _migrate("--from", str(path), "--to", database_url)) == 0
     store = await open_storage(database_url, tmp_path)
     try:
         assert await store.ratings(GROUP, ANN) == {1: -1.0, 2571: -1.0, 1214: 1.0}
         assert await store.votes("p") == {BEN: 1}
-        assert await store.get_list(ANN, 10) == ListInfo(ANN, "picks", 5, (1, 2, 3), 0.0, "kb")
+        assert await store.get_list(ANN, 10) == ListRow(ANN, "picks", 5, (1, 2, 3), 0.0, "kb")
     finally:
         await store.close()
 
@@ -102,7 +115,11 @@ async def test_a_first_release_file_is_upgraded_then_copied(
         assert await store.member_names(-100123) == {ANN: "Ann", BEN: "Ben"}
     finally:
         await store.close()
-    assert Storage(path).version == SCHEMA_VERSION
+    lite = await open_storage(None, path)
+    try:
+        assert await lite.version() == SCHEMA_VERSION
+    finally:
+        await lite.close()
 
 
 def test_the_password_is_never_printed(
@@ -112,7 +129,7 @@ def test_the_password_is_never_printed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = tmp_path / "bot.sqlite3"
-    _populated(path).close()
+    _populated(path)
     secret = "Sup3r-S3cret-pw"
     parts = urlsplit(database_url)
     host = parts.netloc.rpartition("@")[2]
@@ -138,7 +155,7 @@ def test_movierec_bot_migrate_is_the_command_people_run(
     import os
     import subprocess
 
-    _populated(tmp_path / "bot.sqlite3").close()
+    _populated(tmp_path / "bot.sqlite3")
     result = subprocess.run(
         [str(shipped / "movierec-bot"), "migrate", "--to", database_url],
         env={**os.environ, "MOVIEREC_HOME": str(tmp_path)},

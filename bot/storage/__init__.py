@@ -1,38 +1,30 @@
-"""The bot's chat state: one async interface (`ChatStore`), two engines behind it.
+"""The bot's chat state: one async store (`ChatStore`, on SQLAlchemy Core), two engines.
 
-* SQLite (`SQLiteStore`), the embedded default: one file next to the index, nothing to install
-  or run. Right for one bot process.
-* PostgreSQL (`PostgresStore`), chosen by `DATABASE_URL=postgresql://...`: several bot processes
-  (webhook replicas) share one database, and so share ratings, messages with buttons and the
-  flood limit.
+* SQLite, the embedded default: one file next to the index, nothing to install or run. Right
+  for one bot process.
+* PostgreSQL, chosen by `DATABASE_URL=postgresql://...`: several bot processes (webhook
+  replicas) share one database, and so share ratings, messages with buttons, claimed updates
+  and the flood limit.
 
-`open_storage` picks the engine. `Storage` (the synchronous SQLite class the bot has always had)
-stays importable for tests and tools that drive SQLite directly.
+`open_storage` picks the engine; the tables are declared in `bot.storage.schema`, and
+`bot.storage.migrations` upgrades older databases in place.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from bot.storage.base import LIST_DAYS, ChatStore, ListInfo, ListRow, PollInfo, Taste
+from bot.storage.base import LIST_DAYS, ListRow, PollInfo, Taste
 from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION
-from bot.storage.sqlite import SQLiteStore, Storage
-
-if TYPE_CHECKING:
-    from bot.storage.postgres import PostgresStore
+from bot.storage.store import ChatStore
 
 __all__ = [
     "LIST_DAYS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "ChatStore",
-    "ListInfo",
     "ListRow",
     "PollInfo",
-    "PostgresStore",
-    "SQLiteStore",
-    "Storage",
     "Taste",
     "database_secrets",
     "is_postgres_url",
@@ -52,15 +44,13 @@ async def open_storage(database_url: str | None, sqlite_path: Path) -> ChatStore
     """Open (and migrate) the chat state: PostgreSQL for a `postgresql://` URL, otherwise SQLite
     at `sqlite_path`.
 
-    Async because PostgreSQL's pool belongs to the event loop that uses it: call it from inside
+    Async because the engine's pool belongs to the event loop that uses it: call it from inside
     the loop that serves the bot (e.g. Application.post_init), and `await store.close()` in
     post_shutdown.
     """
     if database_url and is_postgres_url(database_url):
-        from bot.storage.postgres import PostgresStore  # psycopg only when it is used
-
-        return await PostgresStore.open(database_url.strip())
-    return await SQLiteStore.open(sqlite_path)
+        return await ChatStore.open_postgres(database_url)
+    return await ChatStore.open_sqlite(sqlite_path)
 
 
 def database_secrets(database_url: str | None) -> list[str]:
@@ -88,12 +78,3 @@ def database_secrets(database_url: str | None) -> list[str]:
     if raw:
         found |= {raw, unquote(raw)}
     return sorted(found)
-
-
-def __getattr__(name: str) -> object:
-    """`bot.storage.PostgresStore` without importing psycopg for SQLite-only use."""
-    if name == "PostgresStore":
-        from bot.storage.postgres import PostgresStore
-
-        return PostgresStore
-    raise AttributeError(name)

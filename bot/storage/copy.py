@@ -17,23 +17,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy import URL, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from bot.storage import database_secrets, is_postgres_url
-from bot.storage.migrations import TABLES
-from bot.storage.sqlite import Storage
+from bot.storage.schema import TABLES, metadata
+from bot.storage.store import ChatStore
 
 CHUNK = 5000
-
-
-def _columns(db: sqlite3.Connection, table: str) -> tuple[list[str], list[str]]:
-    """A table's columns and its primary key, in order, from SQLite's catalogue."""
-    info = db.execute(f"PRAGMA table_info({table})").fetchall()
-    keys = [name for _, name, *_, pk in sorted(info, key=lambda c: c[5]) if pk > 0]
-    return [c[1] for c in info], keys
 
 
 async def copy_to_postgres(
@@ -43,41 +39,38 @@ async def copy_to_postgres(
 
     Returns {table: (rows read from SQLite, rows in PostgreSQL afterwards)}.
     """
-    from bot.storage.postgres import PostgresStore
-
-    Storage(source).close()  # migrate the file to the latest schema first
-    target = await PostgresStore.open(url, min_size=1, max_size=1, timeout=timeout)
-    lite = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    await (await ChatStore.open_sqlite(source)).close()  # the file at the latest schema first
+    target = await ChatStore.open_postgres(url, pool_size=1, max_overflow=0, timeout=timeout)
+    lite = create_async_engine(
+        URL.create(
+            "sqlite+aiosqlite",
+            database=source.resolve().as_uri(),
+            query={"mode": "ro", "uri": "true"},
+        )
+    )
     counts: dict[str, tuple[int, int]] = {}
     try:
-        lite.execute("BEGIN")  # one snapshot of every table
-        async with target._tx() as db:
-            for table in TABLES:
-                columns, keys = _columns(lite, table)
-                names = ", ".join(columns)
-                await db.execute(f"CREATE TEMP TABLE incoming (LIKE {table}) ON COMMIT DROP")
-                read = 0
-                cursor = lite.execute(f"SELECT {names} FROM {table}")
-                async with db.cursor().copy(f"COPY incoming ({names}) FROM STDIN") as copy:
-                    while rows := cursor.fetchmany(CHUNK):
-                        for row in rows:
-                            await copy.write_row(row)
-                        read += len(rows)
-                others = [c for c in columns if c not in keys]
-                update = (
-                    "DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in others)
+        async with lite.connect() as snapshot, target.engine.begin() as db:
+            await snapshot.exec_driver_sql("BEGIN")  # one read transaction: one snapshot
+            for name in TABLES:
+                table = metadata.tables[name]
+                keys = [c.name for c in table.primary_key]
+                upsert = insert(table)
+                others = {c.name: upsert.excluded[c.name] for c in table.c if c.name not in keys}
+                statement = (
+                    upsert.on_conflict_do_update(index_elements=keys, set_=others)
                     if others
-                    else "DO NOTHING"
+                    else upsert.on_conflict_do_nothing(index_elements=keys)
                 )
-                await db.execute(
-                    f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming "
-                    f"ON CONFLICT ({', '.join(keys)}) {update}"
-                )
-                await db.execute("DROP TABLE incoming")
-                total = await (await db.execute(f"SELECT count(*) FROM {table}")).fetchone()
-                counts[table] = (read, int(total[0]) if total else 0)
+                read = 0
+                rows = await snapshot.stream(select(table))
+                async for chunk in rows.mappings().partitions(CHUNK):
+                    await db.execute(statement, [dict(row) for row in chunk])
+                    read += len(chunk)
+                total = await db.scalar(select(func.count()).select_from(table))
+                counts[name] = (read, int(total or 0))
     finally:
-        lite.close()
+        await lite.dispose()
         await target.close()
     return counts
 

@@ -17,13 +17,17 @@ its own `postgres` text instead (see `Migration`).
 
 SQLite records the version in `PRAGMA user_version`; PostgreSQL in a one-row `schema_version`
 table. Version 1 is the first release's schema, which set no user_version (a file from it reads
-as 0: `sqlite_version` recognises it by its tables).
+as 0: `current` recognises it by its tables). `bot.storage.schema` declares what the last step
+leaves, and a test holds the two together.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 
 @dataclass(frozen=True)
@@ -185,38 +189,43 @@ STEPS: list[Migration] = [
     ALTER TABLE lists ADD COLUMN extra TEXT NOT NULL DEFAULT '';
     """,
     ),
+    Migration(
+        "5: one vote per movie night (a unique index, so replicas racing to start one get one; "
+        "a night's older polls give way to its newest), and the Telegram updates claimed by a "
+        "replica (so that an update delivered twice is handled once)",
+        """
+    CREATE TABLE IF NOT EXISTS updates (
+        update_id INTEGER PRIMARY KEY,
+        expires_at REAL NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS updates_by_expiry ON updates (expires_at);
+    DELETE FROM votes WHERE poll_id IN (SELECT p.poll_id FROM polls AS p WHERE EXISTS (
+        SELECT 1 FROM polls AS n WHERE n.chat_id = p.chat_id AND n.night_id = p.night_id
+        AND (n.created_at > p.created_at OR (n.created_at = p.created_at AND n.poll_id > p.poll_id))
+    ));
+    DELETE FROM polls WHERE poll_id IN (SELECT p.poll_id FROM polls AS p WHERE EXISTS (
+        SELECT 1 FROM polls AS n WHERE n.chat_id = p.chat_id AND n.night_id = p.night_id
+        AND (n.created_at > p.created_at OR (n.created_at = p.created_at AND n.poll_id > p.poll_id))
+    ));
+    CREATE UNIQUE INDEX IF NOT EXISTS polls_by_night ON polls (chat_id, night_id);
+    """,
+    ),
 ]
+
 SCHEMA_VERSION = len(STEPS)
 
 # The SQLite scripts under their old name (`bot.storage.MIGRATIONS[0]` is the first release's DDL).
 MIGRATIONS: list[str] = [step.sqlite for step in STEPS]
 
-# Every table of the chat state, in an order that copies parents before children.
-TABLES: tuple[str, ...] = (
-    "chats",
-    "members",
-    "people",
-    "ratings",
-    "hidden",
-    "lists",
-    "sources",
-    "watchlist",
-    "nights",
-    "night_members",
-    "polls",
-    "votes",
-    "history",
-    "buckets",
-)
-
-# The serialising key for schema changes on PostgreSQL: replicas that start together take
-# turns (`pg_advisory_xact_lock`), so only one runs each step.
+# The serialising keys on PostgreSQL: replicas that start together take turns
+# (`pg_advisory_xact_lock`), so only one runs each schema step or each catalogue remap.
 PG_MIGRATION_LOCK = 0x6D6F7669  # "movi"
 PG_REMAP_LOCK = 0x6D6F7672  # "movr"
 
 # Where a person appears in each table: `delete_user` removes every row whose column names them.
 # A private chat's id is the person's own id (group ids are negative), so `chat_id` catches all of
-# their private chat as well: messages, nights, polls and history there are theirs too.
+# their private chat as well: messages, nights, polls and history there are theirs too. Claimed
+# updates hold only Telegram's update ids, nothing about anyone.
 PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "chats": ("chat_id",),
     "members": ("chat_id", "user_id"),
@@ -235,10 +244,41 @@ PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def person_deletes(placeholder: str) -> list[str]:
-    """One DELETE per table for everything about a person (`placeholder`: `?` or `%s`)."""
-    return [
-        f"DELETE FROM {table} WHERE "
-        + " OR ".join(f"{column}={placeholder}" for column in PERSON_COLUMNS[table])
-        for table in TABLES
-    ]
+async def current(db: AsyncConnection) -> int:
+    """The schema version of the database `db` is connected to (0: nothing there yet)."""
+    if db.dialect.name == "postgresql":
+        exists = await db.scalar(text("SELECT to_regclass('schema_version') IS NOT NULL"))
+        return (
+            int(await db.scalar(text("SELECT max(version) FROM schema_version")) or 0)
+            if (exists)
+            else 0
+        )
+    version = int(await db.scalar(text("PRAGMA user_version")) or 0)
+    if version == 0:  # the first release's file: its tables, no version set
+        columns = (await db.execute(text("PRAGMA table_info(ratings)"))).all()
+        if columns and "title" not in {c[1] for c in columns}:
+            return 1
+    return version
+
+
+async def next_step(db: AsyncConnection) -> bool:
+    """Run the next schema step inside the caller's write transaction; False when the database
+    is at SCHEMA_VERSION already. On PostgreSQL replicas take turns on an advisory lock (SQLite's
+    BEGIN IMMEDIATE serialises by itself), so none runs a step twice."""
+    postgres = db.dialect.name == "postgresql"
+    if postgres:
+        await db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
+        await db.execute(
+            text("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        )
+    version = await current(db)
+    if version >= SCHEMA_VERSION:
+        return False
+    for statement in STEPS[version].statements(db.dialect.name):
+        await db.exec_driver_sql(statement)
+    if postgres:
+        await db.execute(text("DELETE FROM schema_version"))
+        await db.execute(text("INSERT INTO schema_version VALUES (:v)"), {"v": version + 1})
+    else:
+        await db.exec_driver_sql(f"PRAGMA user_version={version + 1}")
+    return True

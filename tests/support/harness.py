@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.storage import SQLiteStore
+from bot.storage import ChatStore, open_storage
 from bot.throttle import Throttle
 from movierec.recommender import Recommender
 from tests.support.fakegram import FakeTelegram, Message
@@ -21,7 +21,7 @@ from tests.support.fakegram import FakeTelegram, Message
 class Harness:
     fake: FakeTelegram
     app: Application
-    storage: SQLiteStore
+    storage: ChatStore
 
     async def say(self, chat: int, user: int, text: str, **kwargs: object) -> Message:
         before = len(self.fake.messages(chat))
@@ -72,7 +72,7 @@ class Harness:
 @pytest.fixture
 async def harness(recommender: Recommender, tmp_path: Path) -> AsyncIterator[Harness]:
     fake = FakeTelegram()
-    storage = SQLiteStore(tmp_path / "bot.sqlite3")
+    storage = await open_storage(None, tmp_path / "bot.sqlite3")
     app = build_application(
         fake.token, recommender, storage, request=fake.request(), throttle=Throttle(burst=1000)
     )

@@ -235,31 +235,41 @@ def _reasons(svc: Services, items: Sequence[GroupPick[int]]) -> dict[tuple[int, 
 # ------------------------------------------------------------------ the vote
 @on(StartVote)
 async def _start_vote(press: Press[StartVote]) -> Reply:
-    """📊 Vote: a non-anonymous poll of the five picks; the answer for the presser's toast."""
+    """📊 Vote: a non-anonymous poll of the five picks; the answer for the presser's toast.
+
+    A night votes once. The vote is reserved in the store before the poll is sent (a unique
+    night per vote), so presses at once, on any replica, send one poll; after the winner, Vote
+    says the night has chosen."""
     context, chat, info = press.context, press.chat, press.info
     payload = info.payload if info is not None else None
     if info is None or not isinstance(payload, NightPayload) or payload.night_id is None:
         return views.no_roster(), None
     svc, night_id = context.services, payload.night_id
-    if await svc.storage.open_poll_of_night(chat.id, night_id) is not None:
-        return views.vote_open(), None
-    movies = [svc.rec.catalogue.get(m) for m in info.movie_ids]
-    options = [views.poll_option(m.title) for m in movies if m is not None]
-    ids = tuple(m.movie_id for m in movies if m is not None)
-    if len(options) < 2:
+    existing = await svc.storage.night_poll(chat.id, night_id)
+    if existing is not None:
+        return (views.vote_done() if existing.closed else views.vote_open()), None
+    movies = [m for m in map(svc.rec.catalogue.get, info.movie_ids) if m is not None]
+    if len(movies) < 2:
         return texts.nothing_left(), None
-    sent = await context.bot.send_poll(
-        chat.id,
-        views.vote_question(),
-        options,
-        is_anonymous=False,
-        allows_multiple_answers=False,
-        reply_markup=views.close_vote_keyboard(),
-    )
-    assert sent.poll is not None
+    ids = tuple(m.movie_id for m in movies)
     scores = tuple(float(-rank) for rank in range(len(ids)))  # picks come best first
-    poll = PollInfo(sent.poll.id, chat.id, sent.message_id, night_id, ids, scores, False)
-    await svc.storage.save_poll(poll)
+    reserved = PollInfo(f"pending:{chat.id}:{night_id}", chat.id, 0, night_id, ids, scores, False)
+    if not await svc.storage.save_poll(reserved):
+        return views.vote_open(), None  # another press (or replica) started it just now
+    try:
+        sent = await context.bot.send_poll(
+            chat.id,
+            views.vote_question(),
+            [views.poll_option(m.title) for m in movies],
+            is_anonymous=False,
+            allows_multiple_answers=False,
+            reply_markup=views.close_vote_keyboard(),
+        )
+    except BaseException:
+        await svc.storage.drop_poll(reserved.poll_id)
+        raise
+    assert sent.poll is not None
+    await svc.storage.attach_poll(chat.id, night_id, sent.poll.id, sent.message_id)
     log.info("vote started", extra=person(chat.id))
     return views.vote_started(), None
 

@@ -56,6 +56,10 @@ def vote_open() -> str:
     return _("A vote is already open: answer it above.")
 
 
+def vote_done() -> str:
+    return _("This movie night has chosen already (see /history). /movienight starts another.")
+
+
 def vote_started() -> str:
     return _("📊 Vote started.")
 

@@ -1,0 +1,183 @@
+"""Every table of the chat state, declared once for both engines (SQLAlchemy Core).
+
+The statements in `bot.storage.store` are built from these `Table` objects, and
+tests/test_storage_schema.py checks that a database brought up by `bot.storage.migrations` (fresh,
+or upgraded from any older version) reflects to exactly this: the migrations stay the record of
+how files in the field were made, this module is the one place that says what they look like now.
+
+Two column types differ between the engines on purpose:
+
+* `Id` is SQLite's `INTEGER` (64-bit) and PostgreSQL's `BIGINT`: Telegram ids do not fit in 32
+  bits (supergroups are -100xxxxxxxxxx).
+* `Time` is SQLite's `REAL` and PostgreSQL's `DOUBLE PRECISION`: a 32-bit float would round a
+  Unix time to about two minutes.
+
+Columns are in the order the migrations left them (`ALTER TABLE ... ADD COLUMN` appends), so an
+upgraded file and a fresh one hold the same physical schema.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    REAL,
+    BigInteger,
+    Column,
+    Double,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.types import TypeEngine
+
+Id: TypeEngine[int] = BigInteger().with_variant(Integer(), "sqlite")
+Time: TypeEngine[float] = Double().with_variant(REAL(), "sqlite")
+
+metadata = MetaData()
+
+
+def _id(name: str, *, key: bool = False, nullable: bool = False) -> Column[int]:
+    return Column(name, Id, primary_key=key, nullable=nullable, autoincrement=False)
+
+
+def _time(name: str) -> Column[float]:
+    return Column(name, Time, nullable=False)
+
+
+chats = Table(
+    "chats",
+    metadata,
+    _id("chat_id", key=True),
+    Column("status", Text, nullable=False),
+    _time("changed_at"),
+)
+members = Table(
+    "members",
+    metadata,
+    _id("chat_id", key=True),
+    _id("user_id", key=True),
+    Column("name", Text, nullable=False),
+)
+people = Table(
+    "people",
+    metadata,
+    _id("user_id", key=True),
+    Column("language", Text),
+)
+ratings = Table(
+    "ratings",
+    metadata,
+    _id("chat_id", key=True),
+    _id("user_id", key=True),
+    _id("movie_id", key=True),
+    Column("value", Time, nullable=False),
+    _time("rated_at"),
+    Column("title", Text),
+    Index("ratings_by_user", "user_id"),
+)
+hidden = Table(
+    "hidden",
+    metadata,
+    _id("chat_id", key=True),
+    _id("user_id", key=True),
+    _id("movie_id", key=True),
+)
+lists = Table(
+    "lists",
+    metadata,
+    _id("chat_id", key=True),
+    _id("message_id", key=True),
+    _id("owner_id", nullable=True),
+    Column("kind", Text, nullable=False),
+    _id("start"),
+    Column("movie_ids", Text, nullable=False),
+    Column("value", Time, nullable=False, server_default=text("0")),
+    Column("shown", Text),
+    _time("created_at"),
+    Column("extra", Text, nullable=False, server_default=text("''")),
+    Index("lists_by_owner", "owner_id"),
+)
+sources = Table(
+    "sources",
+    metadata,
+    _id("chat_id", key=True),
+    _id("message_id", key=True),
+    _id("user_id", key=True),
+    _id("movie_id", key=True),
+    Column("value", Time, nullable=False),
+    Index("sources_by_user", "user_id"),
+)
+watchlist = Table(
+    "watchlist",
+    metadata,
+    _id("chat_id", key=True),
+    _id("user_id", key=True),
+    _id("movie_id", key=True),
+    _time("added_at"),
+    Index("watchlist_by_user", "user_id"),
+)
+nights = Table(
+    "nights",
+    metadata,
+    _id("chat_id", key=True),
+    _id("message_id", key=True),
+    Column("query", Text, nullable=False, server_default=text("''")),
+    _time("created_at"),
+)
+night_members = Table(
+    "night_members",
+    metadata,
+    _id("chat_id", key=True),
+    _id("message_id", key=True),
+    _id("user_id", key=True),
+    _time("joined_at"),
+    Index("night_members_by_user", "user_id"),
+)
+polls = Table(
+    "polls",
+    metadata,
+    Column("poll_id", Text, primary_key=True),
+    _id("chat_id"),
+    _id("message_id"),
+    _id("night_id"),
+    Column("movie_ids", Text, nullable=False),
+    Column("scores", Text, nullable=False),
+    Column("closed", Id, nullable=False, server_default=text("0")),
+    _time("created_at"),
+    Index("polls_by_night", "chat_id", "night_id", unique=True),  # one vote per movie night
+)
+votes = Table(
+    "votes",
+    metadata,
+    Column("poll_id", Text, primary_key=True),
+    _id("user_id", key=True),
+    _id("option"),
+    Index("votes_by_user", "user_id"),
+)
+history = Table(
+    "history",
+    metadata,
+    _id("chat_id", key=True),
+    _id("movie_id", key=True),
+    _time("watched_at"),
+)
+buckets = Table(
+    "buckets",
+    metadata,
+    _id("user_id", key=True),
+    Column("tokens", Time, nullable=False),
+    _time("updated"),
+    Column("warned", Id, nullable=False, server_default=text("0")),
+)
+updates = Table(  # Telegram updates claimed by one replica (no personal data: just the id)
+    "updates",
+    metadata,
+    _id("update_id", key=True),
+    _time("expires_at"),
+    Index("updates_by_expiry", "expires_at"),
+)
+
+# Every table, in an order that copies parents before children.
+TABLES: tuple[str, ...] = tuple(metadata.tables)
