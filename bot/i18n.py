@@ -122,15 +122,6 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translations().ngettext(singular, plural, count)
 
 
-def pgettext(context: str, message: str) -> str:
-    """A message whose English is ambiguous, told apart by `context` ("genre", "button")."""
-    return _translations().pgettext(context, message)
-
-
-def npgettext(context: str, singular: str, plural: str, count: int) -> str:
-    return _translations().npgettext(context, singular, plural, count)
-
-
 def N_(message: str) -> str:
     """Marks a string for extraction without translating it (translated later with `_`)."""
     return message

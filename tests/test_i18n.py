@@ -54,7 +54,7 @@ def _catalog(locale: str):  # type: ignore[no-untyped-def]
 
 def _messages_in_code() -> set[str | tuple[str, ...]]:
     """What `pybabel extract -F babel.cfg bot` finds today (as the catalogs must cover)."""
-    keywords = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+    keywords = {"_": None, "N_": None, "ngettext": (1, 2)}
     found = extract_from_dir(
         str(Path(i18n.__file__).parent), method_map=[("**.py", "python")], keywords=keywords
     )

@@ -208,7 +208,7 @@ def filter_not_understood(words: str) -> str:
     ).format(words=html.quote_html(words))
 
 
-def page_of(page: int, pages: int) -> str:
+def page_label(page: int, pages: int) -> str:
     return _("(page {page} of {pages})").format(page=page + 1, pages=pages)
 
 

@@ -151,7 +151,7 @@ async def _pick_for_us(press: Press[PickForUs]) -> Reply:
         return views.no_roster(), None
     if not await svc.storage.night_members(chat.id, night_id):
         return views.roster_empty_toast(), None
-    return "", lambda: send_picks(press.message, context, chat, night_id)
+    return "", lambda: send_night_picks(press.message, context, chat, night_id)
 
 
 @on(GroupMore)
@@ -160,11 +160,11 @@ async def _more(press: Press[GroupMore]) -> Reply:
     context, message, chat, data = press.context, press.message, press.chat, press.data
     payload = press.info.payload if press.info else None
     night = payload.night_id if isinstance(payload, NightPayload) else None
-    return "", lambda: send_picks(message, context, chat, night, data.offset, data.filter)
+    return "", lambda: send_night_picks(message, context, chat, night, data.offset, data.filter)
 
 
 # ------------------------------------------------------------------ the picks
-async def send_picks(
+async def send_night_picks(
     message: Message,
     context: BotContext,
     chat: Chat,

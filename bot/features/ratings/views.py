@@ -133,7 +133,7 @@ def ratings_page(
     """One page of /ratings: (catalogue film or None, stored title) with each value."""
     heading = "<b>" + _("Your ratings") + "</b>"
     if pages > 1:
-        heading += " " + texts.page_of(page, pages)
+        heading += " " + texts.page_label(page, pages)
     blocks = [heading]
     for number, ((movie, stored), value) in enumerate(zip(entries, values, strict=True), 1):
         if movie is not None:

@@ -41,7 +41,7 @@ def watchlist_page(
     """One page of /watchlist: (movie id, title or None) with optional link HTML per line."""
     heading = "🔖 <b>" + _("Your watchlist") + "</b>"
     if pages > 1:
-        heading += " " + texts.page_of(page, pages)
+        heading += " " + texts.page_label(page, pages)
     blocks = [heading]
     for number, (_id, shown) in enumerate(entries, 1):
         link = f" {links[number - 1]}" if number - 1 < len(links) and links[number - 1] else ""
