@@ -227,10 +227,7 @@ async def send_picks(
 
 
 def filter_label(wanted: Filter) -> str:
-    genres, years = wanted.labels()
-    if wanted.impossible:
-        return wanted.describe()
-    return texts.filter_label(genres, years)
+    return texts.filter_label(wanted.labels())
 
 
 # ------------------------------------------------------------------ the first questions

@@ -18,12 +18,12 @@ from movierec.filters import (
     Filter,
     GenreLabel,
     Parsed,
+    YearKind,
+    YearLabel,
     filter_like_titles,
     parse_filter,
     title_key,
     typed_title,
-    YearKind,
-    YearLabel,
 )
 from tests.conftest import ML1M
 

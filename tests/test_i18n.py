@@ -16,7 +16,8 @@ from bot import callbacks, i18n, keyboards, texts
 from bot.app import COMMANDS, _post_init, command_menu
 from bot.callbacks import Kind
 from bot.throttle import Throttle
-from movierec.filters import GENRES, Filter
+from movierec.filters import GENRES, Filter, lexicon, parse_filter
+from movierec.languages import LANGUAGES as CORE_LANGUAGES
 from movierec.recommender import GroupPick, Movie, Pick
 from movierec.titles import Candidate
 from tests.support.fakegram import plain_text, utf16_len
@@ -35,6 +36,11 @@ GROUP = -4101
 LONG_TITLE = "Night of the Living Dead: The Extended Director's Cut With Extra Scenes (1968)"
 
 
+def _label(genres: set[str], year_from: int | None, year_to: int | None) -> str:
+    """The bot's words for a filter, in the current language."""
+    return texts.filter_label(Filter(frozenset(genres), year_from, year_to).labels())
+
+
 def _catalog(locale: str):  # type: ignore[no-untyped-def]
     with (LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as po:
         return read_po(po, locale=locale)
@@ -50,6 +56,17 @@ def _messages_in_code() -> set[str | tuple[str, ...]]:
 
 
 # ------------------------------------------------------------------ the catalogs themselves
+def test_every_language_has_a_lexicon_and_a_catalog() -> None:
+    """One list of languages: the filter parser has words for each, the bot a catalog for each
+    but English (the source text)."""
+    assert tuple(i18n.LOCALES) == tuple(i18n.NATIVE_NAMES) == CORE_LANGUAGES
+    assert CORE_LANGUAGES[0] == i18n.DEFAULT
+    files = Path(lexicon.__file__).parent / "lexicon"
+    assert {p.stem for p in files.glob("*.toml")} == set(CORE_LANGUAGES)
+    catalogs = {p.parents[1].name for p in LOCALE_DIR.glob("*/LC_MESSAGES/messages.po")}
+    assert catalogs == {i18n.LOCALES[code] for code in TRANSLATED}
+
+
 def test_the_template_is_in_step_with_the_code() -> None:
     with (LOCALE_DIR / "messages.pot").open("rb") as pot:
         template = {m.id for m in read_po(pot) if m.id}
@@ -164,14 +181,14 @@ def _messages() -> dict[str, str]:
         "not_rated": texts.not_rated("heat"),
         "forgotten": texts.forgotten(LONG_TITLE),
         "forgotten_unknown": texts.forgotten(None),
-        "read_as": texts.read_as_request(texts.filter_label(["Comedy", "Drama"], "1990s")),
-        "nothing": texts.nothing_matches(texts.filter_label(["Film-Noir"], "≤ 1979")),
+        "read_as": texts.read_as_request(_label({"Comedy", "Drama"}, 1990, 1999)),
+        "nothing": texts.nothing_matches(_label({"Film-Noir"}, None, 1979)),
         "not_understood": texts.filter_not_understood("blah"),
         "watchlist": texts.watchlist_page([(i, LONG_TITLE) for i in range(10)], 2, 9),
         "picks": texts.picks(
             _picks(),
             0,
-            texts.picks_intro(0, wanted=texts.filter_label(["Comedy"], "≥ 2011")),
+            texts.picks_intro(0, wanted=_label({"Comedy"}, 2011, None)),
             reasons={2571: [LONG_TITLE, LONG_TITLE]},
         ),
         "group_picks": texts.picks(_picks(), 5, texts.picks_intro(5, "Ann", group=True)),
@@ -296,25 +313,35 @@ def test_every_button_label_is_short_and_not_empty(language: str) -> None:
 
 def test_genres_and_filters_are_translated_titles_are_not() -> None:
     with i18n.using("ru"):
-        assert texts.filter_label(["Comedy"], "1990s") == "Комедия · 1990-е"
-        assert texts.filter_label([], "≥ 2011") == "с 2011"
-        assert texts.filter_label([], None) == "любой фильм"
+        assert _label({"Comedy"}, 1990, 1999) == "Комедия · 1990-е"
+        assert _label(set(), 2011, None) == "с 2011"
+        assert _label(set(), None, None) == "любой фильм"
         assert "The Matrix (1999)" in texts.film_card("Matrix, The (1999)", ["Sci-Fi"])
         assert "Фантастика" in texts.film_card("Matrix, The (1999)", ["Sci-Fi"])
     with i18n.using("de"):
-        assert (
-            texts.filter_label(["Comedy", "Horror"], "≤ 1979") == "Komödie oder Horror · bis 1979"
-        )
+        assert _label({"Comedy", "Horror"}, None, 1979) == "Komödie oder Horror · bis 1979"
         assert texts.decade(1980) == "1980er"
     with i18n.using("es"):
         assert texts.genre_name("Children") == texts.genre_name("Children's") == "Infantil"
 
 
+def test_an_impossible_filter_is_explained_in_the_persons_language() -> None:
+    impossible = parse_filter("comedy before 1980 after 2010").filter
+    assert impossible.impossible
+    with i18n.using("ru"):
+        shown = plain_text(texts.nothing_matches(texts.filter_label(impossible.labels())), "HTML")
+    assert "Комедия" in shown and "2011" in shown and "1979" in shown
+    for english in ("Comedy", "since", "until", "no year", "Nothing"):
+        assert english not in shown, shown
+    with i18n.using("en"):
+        assert texts.filter_label(impossible.labels()) == (
+            "Comedy · no year (since 2011 and until 1979)"
+        )
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_the_help_examples_are_understood_in_that_language(language: str) -> None:
     """/help's `/rec …` examples, in each language, are filters the bot reads."""
-    from movierec.filters import parse_filter
-
     with i18n.using(language):
         examples = re.findall(r"<code>/rec ([^<]+)</code>", texts.help_text())
     assert len(examples) == 3
@@ -356,6 +383,17 @@ async def test_a_first_conversation_in_each_language(harness: Harness, language:
         assert texts.genre_button() in [t for t, _ in funny.buttons()]
     unknown = await harness.say(ALICE, ALICE, "/like zzqqxx", language_code=code)
     assert unknown.text == expect(texts.no_match, "zzqqxx", [])
+
+
+async def test_rec_with_contradictory_years_answers_in_russian(harness: Harness) -> None:
+    await harness.say(ALICE, ALICE, "/like the matrix", language_code="ru")
+    answer = await harness.say(
+        ALICE, ALICE, "/rec comedy before 1980 after 2010", language_code="ru"
+    )
+    with i18n.using("ru"):
+        label = texts.filter_label(Filter(frozenset({"Comedy"}), 2011, 1979).labels())
+        assert answer.text == plain_text(texts.nothing_matches(label), "HTML")
+    assert "Комедия" in answer.text and "Comedy" not in answer.text and "since" not in answer.text
 
 
 async def test_language_command_overrides_telegram_and_automatic_restores_it(

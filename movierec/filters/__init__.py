@@ -16,16 +16,16 @@ Words
     Punctuation and emoji separate words and are otherwise ignored. `rest` keeps words as typed.
 
 Genres (any-of)
-    Genre names, plurals and synonyms in every language of `movierec.languages` (English,
-    Russian, Spanish, Portuguese (Brazil), German: one lexicon file each, see
-    `movierec.filters.lexicon`) map to MovieLens genre names; several genres mean *any of them* ("comedy horror" → Comedy or
-    Horror), because that is what the catalogue mask can express and what widens rather than
-    empties the list. "romantic comedy" therefore means Romance or Comedy. Russian words are
-    matched by stem plus a common ending, so typed inflections ("комедию", "комедиями",
-    "мультиков") work. ml-1m writes "Children's" and ml-latest writes "Children": the filter says
-    "Children's" and the mask matches both. Films with no genres ("(no genres listed)") never pass a
-    genre filter. A filter cannot exclude, so a negated word ("no horror", "без ужасов", "kein
-    Horror") is not understood (it stays in `rest`) rather than turned into its opposite.
+    Genre names, plurals and synonyms in every language of `movierec.languages` (English, Russian,
+    Spanish, Portuguese (Brazil), German: one lexicon file each, see `movierec.filters.lexicon`) map
+    to MovieLens genre names; several genres mean *any of them* ("comedy horror" → Comedy or
+    Horror), because that is what the catalogue mask can express and what widens rather than empties
+    the list. "romantic comedy" therefore means Romance or Comedy. Russian words are matched by stem
+    plus a common ending, so typed inflections ("комедию", "комедиями", "мультиков") work. ml-1m
+    writes "Children's" and ml-latest writes "Children": the filter says "Children's" and the mask
+    matches both. Films with no genres ("(no genres listed)") never pass a genre filter. A filter
+    cannot exclude, so a negated word ("no horror", "без ужасов", "kein Horror") is not understood
+    (it stays in `rest`) rather than turned into its opposite.
 
 Years
     * Decades: "80s", "'80s", "80's", "1980s", "eighties", "80-х", "восьмидесятых", "años 80",
