@@ -133,9 +133,9 @@ def _hyphen_variants(phrase: Phrase) -> list[Phrase]:
     return [spaced, glued, hyphened]
 
 
-def load(languages: Iterable[str] = LANGUAGES) -> Lexicon:
-    """The merged lexicon of `languages` (each must have its file)."""
-    files_ = [_read(code) for code in languages]
+def load() -> Lexicon:
+    """The merged lexicon of every language in `LANGUAGES` (each must have its file)."""
+    files_ = [_read(code) for code in LANGUAGES]
 
     def words(key: str) -> frozenset[str]:
         return frozenset(fold(w) for data in files_ for w in data.get(key, ()))

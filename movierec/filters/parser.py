@@ -49,6 +49,7 @@ _TOKEN = re.compile(
     r"|[^\W_]+"
 )
 _DECADE_TOKEN = re.compile(rf"([0-9]{{2}}|[0-9]{{4}}){_SUFFIX}$")
+_PREPOSITION_STARTS = {phrase[0] for kind in LEXICON.prepositions.values() for phrase in kind}
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,8 @@ class _Parser:
 
     def preposition(self, i: int) -> int | None:
         """ "before 1980", "antes de los 80", "up to 2000", "с 2010 по 2015": the index after it."""
+        if self.keys[i] not in _PREPOSITION_STARTS:
+            return None
         for kind in PREPOSITIONS:
             said = [len(p) for p in LEXICON.prepositions[kind] if self.says(i, p)]
             if not said:
