@@ -33,12 +33,14 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from movierec.languages import LANGUAGES
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 DEFAULT = "en"
-# Our language codes (as stored by /language and used in callback data) -> Babel locale names,
-# which name the catalog directories.
-LOCALES = {"en": "en", "ru": "ru", "es": "es", "pt-BR": "pt_BR", "de": "de"}
+# Our language codes (`movierec.languages`, as stored by /language and used in callback data) ->
+# Babel locale names, which name the catalog directories ("pt-BR" -> "pt_BR").
+LOCALES = {code: code.replace("-", "_") for code in LANGUAGES}
 # Each language named in itself, for the /language buttons.
 NATIVE_NAMES = {
     "en": "English",

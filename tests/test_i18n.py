@@ -27,7 +27,8 @@ from bot.throttle import Throttle
 from bot.ui import html
 from bot.ui import keyboards as ui_keyboards
 from bot.ui import texts as ui_texts
-from movierec.filters import GENRES, Filter
+from movierec.filters import GENRES, Filter, lexicon, parse_filter
+from movierec.languages import LANGUAGES as CORE_LANGUAGES
 from movierec.recommender import GroupPick, Movie, Pick
 from movierec.titles import Candidate
 from tests.support import presses
@@ -62,6 +63,17 @@ def _messages_in_code() -> set[str | tuple[str, ...]]:
 
 
 # ------------------------------------------------------------------ the catalogs themselves
+def test_every_language_has_a_lexicon_and_a_catalog() -> None:
+    """One list of languages: the filter parser has words for each, the bot a catalog for each
+    but English (the source text)."""
+    assert tuple(i18n.LOCALES) == tuple(i18n.NATIVE_NAMES) == CORE_LANGUAGES
+    assert CORE_LANGUAGES[0] == i18n.DEFAULT
+    files = Path(lexicon.__file__).parent / "lexicon"
+    assert {p.stem for p in files.glob("*.toml")} == set(CORE_LANGUAGES)
+    catalogs = {p.parents[1].name for p in LOCALE_DIR.glob("*/LC_MESSAGES/messages.po")}
+    assert catalogs == {i18n.LOCALES[code] for code in TRANSLATED}
+
+
 def test_the_template_is_in_step_with_the_code() -> None:
     with (LOCALE_DIR / "messages.pot").open("rb") as pot:
         template = {m.id for m in read_po(pot) if m.id}
@@ -368,11 +380,21 @@ def test_genres_and_filters_are_translated_titles_are_not() -> None:
         assert ui_texts.genre_name("Children") == ui_texts.genre_name("Children's") == "Infantil"
 
 
+def test_an_impossible_filter_is_explained_in_the_persons_language() -> None:
+    impossible = parse_filter("comedy before 1980 after 2010").filter
+    assert impossible.impossible
+    with i18n.using("ru"):
+        shown = plain_text(ui_texts.nothing_matches(ui_texts.filter_label(impossible)), "HTML")
+    assert "Комедия" in shown and "2011" in shown and "1979" in shown
+    for english in ("Comedy", "since", "until", "no year", "Nothing"):
+        assert english not in shown, shown
+    with i18n.using("en"):
+        assert ui_texts.filter_label(impossible) == ("Comedy · no year (since 2011 and until 1979)")
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_the_help_examples_are_understood_in_that_language(language: str) -> None:
     """/help's `/rec …` examples, in each language, are filters the bot reads."""
-    from movierec.filters import parse_filter
-
     with i18n.using(language):
         examples = re.findall(r"<code>/rec ([^<]+)</code>", account_views.help_text())
     assert len(examples) == 3
@@ -414,6 +436,17 @@ async def test_a_first_conversation_in_each_language(harness: Harness, language:
         assert picks_views.genre_button() in [t for t, _ in funny.buttons()]
     unknown = await harness.say(ALICE, ALICE, "/like zzqqxx", language_code=code)
     assert unknown.text == expect(ratings_views.no_match, "zzqqxx", [])
+
+
+async def test_rec_with_contradictory_years_answers_in_russian(harness: Harness) -> None:
+    await harness.say(ALICE, ALICE, "/like the matrix", language_code="ru")
+    answer = await harness.say(
+        ALICE, ALICE, "/rec comedy before 1980 after 2010", language_code="ru"
+    )
+    with i18n.using("ru"):
+        label = ui_texts.filter_label(Filter(frozenset({"Comedy"}), 2011, 1979))
+        assert answer.text == plain_text(ui_texts.nothing_matches(label), "HTML")
+    assert "Комедия" in answer.text and "Comedy" not in answer.text and "since" not in answer.text
 
 
 async def test_language_command_overrides_telegram_and_automatic_restores_it(

@@ -662,6 +662,8 @@ async def test_a_reserved_vote_gets_its_poll_or_is_dropped(store: ChatStore) -> 
     await store.drop_poll("sent")
     assert await store.night_poll(GROUP, 71) is None
     assert await store.save_poll(reserved) is True  # the night may vote again
+
+
 async def test_a_night_has_one_poll_open_or_closed(store: ChatStore) -> None:
     first = PollInfo("p1", GROUP, 80, 70, (5, 6), (1.0, 0.0), False)
     assert await store.save_poll(first) is True

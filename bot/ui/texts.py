@@ -12,13 +12,12 @@ are in its `views` module."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from html import escape
 
 from bot.i18n import N_, _
 from bot.ui import html
-from movierec.filters import Filter
+from movierec.filters import Filter, YearKind, YearLabel
 from movierec.recommender import Catalogue
 
 
@@ -152,45 +151,36 @@ def decade(start: int) -> str:
     return _("{decade}s").format(decade=start)
 
 
-_DECADE = re.compile(r"([0-9]{4})s")
-
-
-_SINCE = re.compile(r"≥ ([0-9]{4})")
-
-
-_UNTIL = re.compile(r"≤ ([0-9]{4})")
-
-
-def years_label(years: str) -> str:
-    """The filter's language-neutral year label ("1990s", "≥ 2011", "≤ 1979", "2000–2005",
-    "2015", "∅") in words of the person's language."""
-    if found := _DECADE.fullmatch(years):
-        return decade(int(found[1]))
-    if found := _SINCE.fullmatch(years):
-        return _("since {year}").format(year=found[1])
-    if found := _UNTIL.fullmatch(years):
-        return _("until {year}").format(year=found[1])
-    if years == "∅":
-        return _("no years")
-    return years
+def years_label(years: YearLabel) -> str:
+    """A filter's years in words of the person's language: "1990s", "since 2011", "until 1979",
+    "2000–2005", "2015"."""
+    lo, hi, kind = years.year_from, years.year_to, years.kind
+    if kind is YearKind.DECADE and lo is not None:
+        return decade(lo)
+    if kind is YearKind.FROM:
+        return _("since {year}").format(year=lo)
+    if kind is YearKind.TO:
+        return _("until {year}").format(year=hi)
+    if kind is YearKind.NONE:
+        return _("no year (since {since} and until {until})").format(since=lo, until=hi)
+    return str(lo) if kind is YearKind.YEAR else f"{lo}–{hi}"
 
 
 def filter_label(wanted: Filter) -> str:
-    """ "Comedy or Drama · 1990s": a filter in words (plain text)."""
-    if wanted.impossible:
-        return wanted.describe()
-    genres, years = wanted.labels()
+    """ "Comedy or Drama · 1990s": a filter in words of the person's language (plain text),
+    from its language-neutral labels."""
     parts = []
-    if genres:
-        names = [genre_name(g) for g in genres]
+    for label in wanted.labels():
+        if isinstance(label, YearLabel):
+            parts.append(years_label(label))
+            continue
+        names = [genre_name(g) for g in label.genres]
         if len(names) == 1:
             parts.append(names[0])
         else:
             parts.append(
                 _("{genres} or {last}").format(genres=", ".join(names[:-1]), last=names[-1])
             )
-    if years:
-        parts.append(years_label(years))
     return " · ".join(parts) if parts else _("any film")
 
 
