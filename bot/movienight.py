@@ -113,7 +113,7 @@ async def send_picks(
         limit=PICKS,
         offset=offset,
         exclude=hidden | chosen | rated,
-        allowed=await svc.mask(wanted),
+        filter=wanted,
     )
     if not items:
         label = filter_label(wanted)
