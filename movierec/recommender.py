@@ -515,10 +515,9 @@ class Recommender:
         self, scores: MovieScores, likes: list[int], picks: list[int], most: int = 2
     ) -> tuple[list[tuple[int, ...]], list[int]]:
         """(reasons, support) of a person's picks, both read in one pass over the neighbours'
-        ratings (`movierec.scoring.explain`); no likes, no reasons. Up to `most` likes
-        are cited; a pick that no neighbour rated at all (the graph alone brought it in) cites
-        the like with the strongest graph edge to it, one the neighbours rated but none liked
-        cites nothing."""
+        ratings (`movierec.scoring.explain`); no likes, no reasons. Up to `most` likes are cited;
+        a pick that no neighbour rated at all (the graph alone brought it in) cites the like with
+        the strongest graph edge to it, one the neighbours rated but none liked cites nothing."""
         if scores.rows is None or not likes:  # no reasons: a bincount counts support for less
             return [() for _ in picks], [int(scores.support[m]) for m in picks]
         found, support = explain(scores.rows, likes, picks, most)
