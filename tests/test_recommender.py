@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
 import pytest
+from qdrant_edge import QueryRequest
 
 from movierec.config import Settings
 from movierec.filters import Filter
 from movierec.recommender import PreferencesError, Recommender
 from movierec.scoring import SCORINGS
 from movierec.store.base import cut_neighbors
+from movierec.store.edge import EdgeStore
 from tests.conftest import SEED_PREFERENCES, SEED_TABLE
 
 
@@ -310,3 +313,35 @@ def test_concurrent_calls_on_the_edge_store_answer_as_sequential_ones(
             concurrent = list(pool.map(run, range(len(jobs))))
     assert concurrent == sequential
     assert all(result for result in concurrent)  # every call found something to compare
+
+
+def test_the_edge_store_lets_one_thread_at_a_time_use_its_shard(
+    recommender: Recommender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shard that takes its time (and lets other threads run meanwhile) is still never entered
+    by two threads at once, and every thread gets the neighbours it asked for."""
+    store = recommender.store
+    assert isinstance(store, EdgeStore)
+    shard = store._shard
+    guard = threading.Lock()
+    inside = [0]
+    most = [0]
+
+    class Watched:
+        def query(self, request: QueryRequest) -> object:
+            with guard:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            time.sleep(0.005)
+            try:
+                return shard.query(request)
+            finally:
+                with guard:
+                    inside[0] -= 1
+
+    queries = [{movie: 1.0} for movie in (1, 260, 1196, 2571, 2858, 296, 356, 593)]
+    alone = [store.neighbors(q, 20, "ratings").ids.tolist() for q in queries]
+    monkeypatch.setattr(store, "_shard", Watched())
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda q: store.neighbors(q, 20, "ratings").ids.tolist(), queries))
+    assert together == alone and most == [1]
