@@ -15,9 +15,9 @@ async def adopt_catalogue(svc: Services) -> int:
     longer known to the same film in the new catalogue, matched by exact title and year
     (MovieLens ids are stable across its releases, so most films need nothing). Films with no
     match stay, shown as "no longer in the catalogue" and ignored in scoring."""
-    frame = svc.rec.catalogue.frame
-    by_title = {str(t): int(m) for m, t in zip(frame.index, frame["title"], strict=True)}
-    stored = await svc.storage.stored_titles([int(m) for m in frame.index])
+    titles = svc.rec.catalogue.titles()
+    by_title = {t: m for m, t in titles.items()}
+    stored = await svc.storage.stored_titles(list(titles))
     mapping = {old: by_title[t] for old, t in stored.items() if t and t in by_title}
     moved = await svc.storage.remap_movies(mapping) if mapping else 0
     if stored:

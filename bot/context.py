@@ -3,27 +3,26 @@
 `context.bot_data` is a `BotData`, not a dict of string keys, and `context.services` reaches the
 recommender and the storage. Both are blocking (NumPy, Qdrant Edge, SQLite with an fsync per
 commit), so handlers call them through `Services.db` / `Services.core`, which run them in worker
-threads: one slow call never stalls the other chats on the event loop.
+threads: one slow call never stalls the other chats on the event loop. The recommender is safe
+to call from several threads at once (it guards its own caches, the Edge store its shard).
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
-import numpy as np
 from cachetools import TTLCache
 from telegram import InlineQueryResultArticle
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.storage import ChatStore
 from bot.throttle import Throttle
-from movierec.filters import LATEST_YEAR, Filter, Parsed, filter_like_titles, parse_filter
+from movierec.filters import Parsed, parse_filter
 from movierec.onboarding import Onboarding
 from movierec.recommender import Recommender
 
@@ -37,30 +36,21 @@ class Services:
 
     rec: Recommender
     storage: ChatStore
-    _core_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _edit_locks: dict[tuple[int, int], asyncio.Lock] = field(default_factory=dict, repr=False)
-    _masks: dict[Filter, np.ndarray] = field(default_factory=dict, repr=False)
 
     async def core(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """A recommender call in a worker thread, one at a time (the Edge shard is not shared
-        between threads; the work is CPU-bound anyway)."""
+        """A recommender call in a worker thread."""
+        return await asyncio.to_thread(call, *args, **kwargs)
 
-        def locked() -> T:
-            with self._core_lock:
-                return call(*args, **kwargs)
-
-        return await asyncio.to_thread(locked)
-
-    @cached_property
+    @property
     def latest_year(self) -> int:
         """The catalogue's newest year: what "recent" and the decade chips are anchored to."""
-        years = self.rec.catalogue.frame["year"].dropna()
-        return int(years.max()) if len(years) else LATEST_YEAR
+        return self.rec.catalogue.latest_year
 
     @cached_property
     def filter_titles(self) -> frozenset[str]:
         """Titles made of filter words ("Scary Movie"): typed alone, they are a title search."""
-        return filter_like_titles(self.rec.catalogue.frame, self.latest_year)
+        return self.rec.catalogue.filter_like_titles()
 
     @cached_property
     def onboarding(self) -> Onboarding:
@@ -73,20 +63,6 @@ class Services:
         if "filter_titles" not in self.__dict__:
             await asyncio.to_thread(lambda: self.filter_titles)
         return parse_filter(text, self.latest_year, self.filter_titles)
-
-    async def mask(self, wanted: Filter) -> np.ndarray | None:
-        """The catalogue mask of a filter (None: no filter), cached: a few filters are common.
-        A new one is computed in a worker thread (a pass over the whole catalogue)."""
-        if wanted.is_empty():
-            return None
-        mask = self._masks.get(wanted)
-        if mask is None:
-            if len(self._masks) >= 256:
-                self._masks.clear()
-            size = self.rec.manifest.columns
-            mask = await asyncio.to_thread(wanted.mask, self.rec.catalogue.frame, size)
-            self._masks[wanted] = mask
-        return mask
 
     def edit_lock(self, chat_id: int, message_id: int) -> asyncio.Lock:
         """One lock per message: its keyboard is rebuilt and sent by one press at a time, so the

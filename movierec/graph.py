@@ -92,6 +92,26 @@ class ItemGraph:
         weights = np.concatenate([self.weights[a:b] for a, b in bounds])
         return np.bincount(indices, weights=weights, minlength=n_columns)[:n_columns]
 
+    def strongest_source(self, sources: Iterable[int], target: int) -> int | None:
+        """Of `sources` (in the caller's order), the film whose edge to `target` weighs most, or
+        None when none of them leads to it; ties go to the earlier source.
+
+        This is the reason cited for a pick that the graph alone brought in (no neighbour rated
+        it): "because you liked X" names the like whose row put the pick among the candidates.
+        A row is scanned once per source (at most `successors` entries each): callers bound the
+        number of sources.
+        """
+        best = 0.0
+        found: int | None = None
+        for source in sources:
+            if not 0 <= source < self.columns:
+                continue
+            start, stop = self.indptr[source], self.indptr[source + 1]
+            hits = np.flatnonzero(self.indices[start:stop] == target)
+            if len(hits) and self.weights[start + hits[0]] > best:
+                best, found = float(self.weights[start + hits[0]]), int(source)
+        return found
+
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         np.save(directory / "indptr.npy", self.indptr.astype(np.int64))

@@ -4,14 +4,20 @@ It reads an open index (`movierec.index.LoadedIndex`: the vector store, the memo
 vectors, the per-movie arrays), keeps the catalogue and the title index, and turns preferences
 (movie id -> +1 like / -1 dislike) into picks. Opening and building indexes is `movierec.index`'s
 job; `Recommender.open()` and `Recommender.build()` are shortcuts to it.
+
+One `Recommender` serves concurrent calls from several threads (the bot runs each chat's request in
+a worker thread). Everything it holds is read-only after `__init__`, except three caches that each
+have their own lock: the title index (built on first use), the popularity damping per power, and
+the catalogue masks of filters. The vector store guards whatever it needs itself (Qdrant Edge's
+shard takes one thread at a time; a Qdrant server needs nothing).
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic
 
@@ -27,18 +33,21 @@ from movierec.scoring import (
     aggregate,
     blend,
     combine_group,
-    explain_and_count,
+    explain,
     get_scoring,
     idf,
     rank,
     without,
 )
 
-if TYPE_CHECKING:  # titles pulls in rapidfuzz; evaluation never needs it
+if TYPE_CHECKING:  # titles pulls in rapidfuzz, filters builds its word tables: evaluation needs
+    # neither, so both are imported where they are used
+    from movierec.filters import Filter
     from movierec.titles import MatchResult, TitleIndex
 
 MAX_PREFERENCES = 5_000
 MAX_GRAPH_REASONS = 200  # likes read for a graph reason: a few ms even at 800 edges a film
+MAX_MASKS = 256  # filters whose catalogue mask is kept: a few are common, each is a catalogue pass
 
 
 def _likes(preferences: Mapping[int, float]) -> list[int]:
@@ -139,6 +148,8 @@ class Catalogue:
             )
         )
         self._links = _link_ids(movies)
+        known = [y for y in years if y is not None]
+        self._latest = max(known) if known else None
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -178,7 +189,31 @@ class Catalogue:
 
     @property
     def frame(self) -> pd.DataFrame:
+        """The catalogue as `movierec.data.load_movies` reads it (for the title index, filters'
+        masks and the benchmarks; callers outside the core use the methods above and below)."""
         return self._movies
+
+    def titles(self) -> dict[int, str]:
+        """movie id -> title as MovieLens writes it ("Matrix, The (1999)"), in id order."""
+        return {movie_id: row[0] for movie_id, row in self._rows.items()}
+
+    @property
+    def latest_year(self) -> int:
+        """The newest release year in the catalogue: what "recent" and the decade chips are
+        anchored to (`movierec.filters.LATEST_YEAR` for a catalogue without any year)."""
+        if self._latest is None:
+            from movierec.filters import LATEST_YEAR
+
+            return LATEST_YEAR
+        return self._latest
+
+    def filter_like_titles(self) -> frozenset[str]:
+        """`movierec.filters.filter_like_titles` of this catalogue's titles: the titles made of
+        filter words ("Scary Movie"), which typed alone are a title search. A pass over every
+        title (seconds on ml-32m): compute it once, off any event loop."""
+        from movierec.filters import filter_like_titles
+
+        return filter_like_titles((row[0] for row in self._rows.values()), self.latest_year)
 
 
 def _link_ids(movies: pd.DataFrame) -> dict[int, tuple[int | None, int | None]]:
@@ -208,7 +243,13 @@ class Recommender:
         self.graph = index.graph
         self.catalogue = Catalogue(index.movies, index.popularity, index.mean_rating)
         self._idf = idf(self.popularity, len(self.vectors))
+        self._catalogue_ids = _catalogue_mask(self.catalogue, self.manifest.columns)
         self._dampers: dict[float, np.ndarray] = {}
+        self._dampers_lock = threading.Lock()
+        self._masks: dict[Filter, np.ndarray] = {}
+        self._masks_lock = threading.Lock()
+        self._titles: TitleIndex | None = None
+        self._titles_lock = threading.Lock()
 
     @classmethod
     def open(
@@ -262,17 +303,21 @@ class Recommender:
         self.close()
 
     # ---------------------------------------------------------------- titles
-    @cached_property
+    @property
     def titles(self) -> TitleIndex:
-        """Built on first use: evaluation and the benchmarks never match titles."""
-        from movierec.titles import TitleIndex
+        """Built on first use (evaluation and the benchmarks never match titles), once even when
+        several threads ask for it together."""
+        with self._titles_lock:
+            if self._titles is None:
+                from movierec.titles import TitleIndex
 
-        counts = {
-            int(m): int(self.popularity[m])
-            for m in self.catalogue.frame.index
-            if m < len(self.popularity)
-        }
-        return TitleIndex(self.catalogue.frame, popularity=counts)
+                counts = {
+                    int(m): int(self.popularity[m])
+                    for m in self.catalogue.frame.index
+                    if m < len(self.popularity)
+                }
+                self._titles = TitleIndex(self.catalogue.frame, popularity=counts)
+            return self._titles
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Fuzzy-match what a person typed to catalogue titles (see movierec.titles)."""
@@ -335,17 +380,6 @@ class Recommender:
         return dict(list(usable.items())[-MAX_PREFERENCES:])
 
     # ---------------------------------------------------------------- recommending
-    def movie_scores(
-        self,
-        preferences: Mapping[int, float],
-        scoring: str | Scoring = "default",
-        *,
-        strict: bool = True,
-    ) -> MovieScores:
-        """Per-movie scores from the neighbors of `preferences` (validated here)."""
-        cleaned = self.clean_preferences(preferences, strict=strict)
-        return self._scores(cleaned, get_scoring(scoring))
-
     def _scores(self, preferences: dict[int, float], scoring: Scoring) -> MovieScores:
         """The neighbours' scores (the query IDF-weighted if the scoring says so), blended with
         the item graph's when the scoring has a graph weight; see `movierec.scoring`."""
@@ -368,9 +402,11 @@ class Recommender:
         """`max(popularity, 1) ** power`, computed once per power (milliseconds on ml-32m)."""
         if not power:
             return None
-        if power not in self._dampers:
-            self._dampers[power] = np.maximum(self.popularity, 1.0) ** power
-        return self._dampers[power]
+        with self._dampers_lock:
+            damper = self._dampers.get(power)
+            if damper is None:
+                damper = self._dampers[power] = np.maximum(self.popularity, 1.0) ** power
+            return damper
 
     def recommend(
         self,
@@ -381,13 +417,13 @@ class Recommender:
         exclude: Iterable[int] = (),
         scoring: str | Scoring = "default",
         neighbors: int | None = None,
-        allowed: np.ndarray | None = None,
+        filter: Filter | None = None,
         strict: bool = True,
         explain: bool = True,
     ) -> list[Pick]:
         """The best `limit` films the person has not rated (skipping `offset`, e.g. for "More").
 
-        `allowed` (a boolean mask over movie ids, see `_pickable`) restricts the candidates before
+        `filter` (genres, years: `movierec.filters.Filter`) restricts the candidates before
         ranking, so a filter still yields `limit` picks when the neighbors rated that many.
         `strict=False` ignores ids that are not in the catalogue instead of refusing them.
         `explain=False` leaves `Pick.because` empty (it only saves the reasons' small cost, for
@@ -398,7 +434,7 @@ class Recommender:
         scores = self._scores(prefs, chosen)
         skip = set(prefs) | {int(m) for m in exclude}
         mask = without(scores.candidates(chosen.min_support), skip)
-        mask &= self._pickable(allowed)  # both are manifest.columns long
+        mask &= self._pickable(filter)  # both are manifest.columns long
         ranked = [int(m) for m in rank(scores.scores, mask, max(limit, 0), max(offset, 0))]
         reasons, support = self._explained(scores, _likes(prefs) if explain else [], ranked)
         return [
@@ -414,7 +450,7 @@ class Recommender:
         offset: int = 0,
         exclude: Iterable[int] = (),
         scoring: str | Scoring = "default",
-        allowed: np.ndarray | None = None,
+        filter: Filter | None = None,
         strict: bool = True,
         explain: bool = True,
     ) -> list[GroupPick[Member]]:
@@ -422,7 +458,7 @@ class Recommender:
 
         Members with nothing to score (no ratings, only zero weights, or with `strict=False` only
         films that left the catalogue) are left out rather than failing the whole group; the
-        films they rated are still never picked. `allowed`, `strict` and `explain` as in
+        films they rated are still never picked. `filter`, `strict` and `explain` as in
         `recommend`; the reasons are per matching member (`GroupPick.because_by`), each read from
         that member's own neighbors.
         """
@@ -434,7 +470,7 @@ class Recommender:
         per_member = {key: self._scores(prefs, chosen) for key, prefs in active.items()}
         rated = {int(m) for prefs in members.values() for m in prefs}
         skip = rated | {int(m) for m in exclude}
-        ranked = combine_group(per_member, skip, limit, offset, allowed=self._pickable(allowed))
+        ranked = combine_group(per_member, skip, limit, offset, allowed=self._pickable(filter))
         consulted = sum(s.neighbors for s in per_member.values())
         reasons = self._member_reasons(per_member, active, ranked) if explain else {}
         picks: list[GroupPick[Member]] = []
@@ -465,7 +501,7 @@ class Recommender:
         ranked: list[tuple[int, float, tuple[Member, ...]]],
     ) -> dict[tuple[Member, int], tuple[int, ...]]:
         """(member, movie id) -> the one like of that member that explains the pick, for every
-        pick the member matches; one `explain` call per member, over that member's picks."""
+        pick the member matches; one `_explained` call per member, over that member's picks."""
         reasons: dict[tuple[Member, int], tuple[int, ...]] = {}
         for key, scores in per_member.items():
             theirs = [movie_id for movie_id, _, matches in ranked if key in matches]
@@ -479,13 +515,12 @@ class Recommender:
         self, scores: MovieScores, likes: list[int], picks: list[int], most: int = 2
     ) -> tuple[list[tuple[int, ...]], list[int]]:
         """(reasons, support) of a person's picks, both read in one pass over the neighbours'
-        ratings (`movierec.scoring.explain_and_count`); no likes, no reasons. Up to `most` likes
-        are cited; a pick that no neighbour rated at all (the graph alone brought it in) cites
-        the like with the strongest graph edge to it, one the neighbours rated but none liked
-        cites nothing."""
+        ratings (`movierec.scoring.explain`); no likes, no reasons. Up to `most` likes are cited;
+        a pick that no neighbour rated at all (the graph alone brought it in) cites the like with
+        the strongest graph edge to it, one the neighbours rated but none liked cites nothing."""
         if scores.rows is None or not likes:  # no reasons: a bincount counts support for less
             return [() for _ in picks], [int(scores.support[m]) for m in picks]
-        found, support = explain_and_count(scores.rows, likes, picks, most)
+        found, support = explain(scores.rows, likes, picks, most)
         return self._graph_reasons(scores, likes, picks, found), support
 
     def _graph_reasons(
@@ -495,27 +530,18 @@ class Recommender:
         picks: list[int],
         found: list[tuple[int, ...]],
     ) -> list[tuple[int, ...]]:
-        """`found`, with a graph reason for each pick no neighbour rated (in a blend)."""
+        """`found`, with a graph reason (`ItemGraph.strongest_source` among the first
+        `MAX_GRAPH_REASONS` likes) for each pick no neighbour rated (in a blend)."""
         if scores.reach is None or not likes:
             return found
-        return [
-            because or (self._graph_reason(likes, m) if not scores.raters[m] else ())
-            for because, m in zip(found, picks, strict=True)
-        ]
-
-    def _graph_reason(self, likes: list[int], movie_id: int) -> tuple[int, ...]:
-        """The like whose graph row weighs `movie_id` most, or () when no like leads to it."""
-        best = 0.0
-        reason: tuple[int, ...] = ()
-        graph = self.graph
-        for like in likes[:MAX_GRAPH_REASONS]:
-            if like >= graph.columns:
-                continue
-            start, stop = graph.indptr[like], graph.indptr[like + 1]
-            hits = np.flatnonzero(graph.indices[start:stop] == movie_id)
-            if len(hits) and graph.weights[start + hits[0]] > best:
-                best, reason = float(graph.weights[start + hits[0]]), (like,)
-        return reason
+        sources = likes[:MAX_GRAPH_REASONS]
+        reasons = []
+        for because, movie_id in zip(found, picks, strict=True):
+            if not because and not scores.raters[movie_id]:
+                source = self.graph.strongest_source(sources, movie_id)
+                because = () if source is None else (source,)
+            reasons.append(because)
+        return reasons
 
     def _pick(
         self, movie_id: int, scores: MovieScores, support: int, because: tuple[int, ...] = ()
@@ -538,29 +564,29 @@ class Recommender:
             raise AssertionError(f"movie {movie_id} was ranked but is not in the catalogue")
         return movie
 
-    def _pickable(self, allowed: np.ndarray | None) -> np.ndarray:
-        """Which movie ids may be picked: the catalogue, narrowed by the caller's `allowed` mask.
-
-        `allowed` may have any length (a mask built from the catalogue is often shorter than
-        `manifest.columns`): ids past its end are not allowed, ids past `manifest.columns` cannot
-        be picked anyway. A mask of any other dtype is refused: an array of movie ids would
-        otherwise be read as "everything non-zero is allowed".
-        """
-        if allowed is None:
+    def _pickable(self, wanted: Filter | None) -> np.ndarray:
+        """Which movie ids (of `manifest.columns`) may be picked: the catalogue, narrowed by the
+        filter. Read-only; a filter's mask is computed once (a pass over the catalogue) and kept,
+        up to `MAX_MASKS` of them, since a few filters ("90s", "comedy") are asked again and
+        again."""
+        if wanted is None or wanted.is_empty():
             return self._catalogue_ids
-        allowed = np.asarray(allowed)
-        if allowed.dtype != np.bool_ or allowed.ndim != 1:
-            raise ValueError("allowed must be a one-dimensional boolean mask over movie ids")
-        mask = np.zeros(self.manifest.columns, bool)
-        common = min(len(allowed), len(mask))
-        mask[:common] = allowed[:common]
-        mask &= self._catalogue_ids
+        with self._masks_lock:
+            mask = self._masks.get(wanted)
+        if mask is None:  # two threads may both compute a new filter's mask: the same array
+            mask = wanted.mask(self.catalogue.frame, self.manifest.columns)
+            mask.flags.writeable = False
+            with self._masks_lock:
+                if len(self._masks) >= MAX_MASKS:
+                    self._masks.clear()
+                self._masks[wanted] = mask
         return mask
 
-    @cached_property
-    def _catalogue_ids(self) -> np.ndarray:
-        """Which movie ids (of `manifest.columns`) are in the catalogue and may be picked."""
-        ids = self.catalogue.frame.index.to_numpy(np.int64)
-        mask = np.zeros(self.manifest.columns, bool)
-        mask[ids[ids < len(mask)]] = True
-        return mask
+
+def _catalogue_mask(catalogue: Catalogue, columns: int) -> np.ndarray:
+    """Which movie ids (of `columns`) are in the catalogue and may be picked (read-only)."""
+    ids = catalogue.frame.index.to_numpy(np.int64)
+    mask = np.zeros(columns, bool)
+    mask[ids[ids < len(mask)]] = True
+    mask.flags.writeable = False
+    return mask

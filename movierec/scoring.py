@@ -39,7 +39,8 @@ the summed scoring weights of the supporters who also liked it (positive z), and
 two likes are cited. This reads the neighbors' CSR rows that `aggregate` already sliced and keeps
 in `MovieScores.rows`, only for the handful of films that were picked, so it needs no extra
 search and no store query; see `explain`. A pick that no neighbor supports (the graph brought it)
-cites the like with the strongest graph edge to it (`Recommender`), never an invented one.
+cites the like with the strongest graph edge to it (`ItemGraph.strongest_source`), never an
+invented one.
 """
 
 from __future__ import annotations
@@ -163,15 +164,12 @@ class MovieScores:
     neighbors: int
     rows: NeighborRows | None = None
     reach: np.ndarray | None = None  # films the item graph scored (a blend), else None
-    counted: np.ndarray | None = None  # the support, when made without `rows` (tests)
 
     @cached_property
     def support(self) -> np.ndarray:
         """Per film, the neighbors who rated it above their mean, counted from `rows` on first
-        use: a recommendation needs it for its few picks only, which `explain_and_count` gets
-        from the pass it makes anyway (one bincount over every neighbor rating saved)."""
-        if self.counted is not None:
-            return self.counted
+        use: a recommendation needs it for its few picks only, which `explain` gets from the
+        pass it makes anyway (one bincount over every neighbor rating saved)."""
         if self.rows is None:
             return np.zeros(len(self.scores), np.int64)
         liked = self.rows.values > 0
@@ -270,34 +268,25 @@ def _liked_by(rows: NeighborRows, targets: np.ndarray) -> np.ndarray:
 
 
 def explain(
-    rows: NeighborRows | None,
-    likes: Sequence[int],
-    picks: Sequence[int],
-    most: int = 2,
-) -> list[tuple[int, ...]]:
-    """For every pick, up to `most` of `likes` (movie ids, in the person's order) that the pick's
-    supporters also liked, best first.
+    rows: NeighborRows, likes: Sequence[int], picks: Sequence[int], most: int = 2
+) -> tuple[list[tuple[int, ...]], list[int]]:
+    """(reasons, support) of the picks, from one pass over the neighbors' ratings: who liked each
+    pick is what both are read from.
 
-    A like's credit is the summed scoring weight of the pick's supporters (positive z on the
-    pick) who rated the like above their mean too. The best-credited like is cited; the next ones
-    when their credit is at least `SECOND_REASON_SHARE` of the best. Ties go to the like earlier in
-    `likes` (the person's order; positions are unique, so no further key is needed). A like nobody
-    among the supporters liked is never cited: a pick without supporters, or whose supporters
-    share none of the likes, gets `()` rather than an invented reason.
+    Reasons: for every pick, up to `most` of `likes` (movie ids, in the person's order) that the
+    pick's supporters also liked, best first. A like's credit is the summed scoring weight of the
+    pick's supporters (positive z on the pick) who rated the like above their mean too. The
+    best-credited like is cited; the next ones when their credit is at least
+    `SECOND_REASON_SHARE` of the best. Ties go to the like earlier in `likes` (the person's order;
+    positions are unique, so no further key is needed). A like nobody among the supporters liked
+    is never cited: a pick without supporters, or whose supporters share none of the likes, gets
+    `()` rather than an invented reason. No likes (or `most` < 1): every pick gets `()`.
+
+    Support: per pick, the neighbors who rated it above their mean.
 
     Cost: one pass over the neighbors' ratings (already in memory) and a picks x neighbors x likes
     product, i.e. independent of the catalogue's size.
     """
-    if rows is None or not len(likes) or not len(picks) or most < 1:
-        return [() for _ in picks]
-    return explain_and_count(rows, likes, picks, most)[0]
-
-
-def explain_and_count(
-    rows: NeighborRows, likes: Sequence[int], picks: Sequence[int], most: int = 2
-) -> tuple[list[tuple[int, ...]], list[int]]:
-    """`explain`'s reasons and each pick's support (neighbors who liked it), from one pass over
-    the neighbors' ratings: who liked each pick is what both are read from."""
     if not len(picks):
         return [], []
     like_ids = np.asarray(likes if most >= 1 else (), np.int64)

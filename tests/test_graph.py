@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from movierec.graph import ItemGraph, build_graph, products
+from movierec.graph import GraphParams, ItemGraph, build_graph, products
 from movierec.vectors import RatingStats, UserVectors, build_user_vectors
 
 # three people: 1 rated films 1 and 2, 2 rated 1, 2 and 3, 3 rated 2 and 3
@@ -80,3 +80,19 @@ def test_over_budget_the_graph_is_built_from_a_seeded_sample(tmp_path: Path) -> 
     assert loaded.params == sampled.params
     assert np.array_equal(loaded.indptr, sampled.indptr)
     assert np.allclose(loaded.scores([1, 2], 50), sampled.scores([1, 2], 50))
+
+
+def test_strongest_source_is_the_heaviest_edge_to_the_target_ties_to_the_earlier() -> None:
+    # film 1 -> 2 (0.5), 1 -> 3 (0.2); film 2 -> 3 (0.9); film 3 -> 2 (0.5); film 0: no edges
+    graph = ItemGraph(
+        indptr=np.array([0, 0, 2, 3, 4]),
+        indices=np.array([2, 3, 3, 2], np.int32),
+        weights=np.array([0.5, 0.2, 0.9, 0.5], np.float32),
+        params=GraphParams(),
+    )
+    assert graph.strongest_source([1, 2], 3) == 2  # 0.9 beats 0.2
+    assert graph.strongest_source([1], 3) == 1  # a weak edge is still a reason
+    assert graph.strongest_source([3, 1], 2) == 3 and graph.strongest_source([1, 3], 2) == 1
+    assert graph.strongest_source([1, 2, 3], 1) is None  # nobody leads to film 1
+    assert graph.strongest_source([0, 99, -1], 2) is None  # no row, unknown films
+    assert graph.strongest_source([], 2) is None

@@ -11,7 +11,7 @@ import pytest
 
 from bot.features.picks import views as picks_views
 from movierec.recommender import Recommender
-from movierec.scoring import Scoring
+from movierec.scoring import SCORINGS, Scoring, aggregate
 from tests.conftest import SEED_PREFERENCES
 
 STAR_WARS = (260, 1196, 1210)  # A New Hope, The Empire Strikes Back, Return of the Jedi
@@ -159,7 +159,9 @@ def test_reasons_cost_no_store_query(
 
 
 def test_aggregate_keeps_the_neighbors_rows_and_weights(recommender: Recommender) -> None:
-    scores = recommender.movie_scores({260: 1}, scoring="seed")
+    seed = SCORINGS["seed"]
+    neighbors = recommender.store.neighbors({260: 1.0}, seed.neighbors, seed.vector)
+    scores = aggregate(neighbors, recommender.vectors, seed, recommender.manifest.columns)
     assert scores.rows is not None and len(scores.rows.weights) == scores.neighbors == 20
     assert np.all(scores.rows.weights == 1.0)  # the seed counts every neighbor once
 

@@ -4,13 +4,22 @@ and clear refusals of bad preferences."""
 from __future__ import annotations
 
 import math
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import numpy as np
 import pytest
+from qdrant_edge import QueryRequest
 
+from movierec.config import Settings
+from movierec.filters import Filter
 from movierec.recommender import PreferencesError, Recommender
 from movierec.scoring import SCORINGS
 from movierec.store.base import cut_neighbors
+from movierec.store.edge import EdgeStore
 from tests.conftest import SEED_PREFERENCES, SEED_TABLE
 
 
@@ -152,52 +161,68 @@ def test_catalogue_lookup_and_popular_films(recommender: Recommender) -> None:
     assert counts == sorted(counts, reverse=True)
 
 
-def genre_mask(rec: Recommender, genre: str, length: int | None = None) -> np.ndarray:
-    """What the filter module will hand over: a boolean mask over movie ids."""
-    frame = rec.catalogue.frame
-    ids = frame.index[[genre in genres for genres in frame["genres"]]].to_numpy()
-    mask = np.zeros(length or rec.manifest.columns, bool)
-    mask[ids[ids < len(mask)]] = True
-    return mask
+HORROR = Filter(frozenset({"Horror"}))
 
 
-def test_allowed_restricts_the_candidates_before_ranking(recommender: Recommender) -> None:
+def test_a_filter_restricts_the_candidates_before_ranking(recommender: Recommender) -> None:
     """Horror for a Star Wars fan: five horror films, the best horror films of the whole ranking,
     where filtering the five unfiltered picks afterwards would have left at most one."""
     unfiltered = recommender.recommend(SEED_PREFERENCES, limit=500)
     assert len([p for p in unfiltered[:5] if "Horror" in p.genres]) <= 1
-    horror = genre_mask(recommender, "Horror")
-    picks = recommender.recommend(SEED_PREFERENCES, limit=5, allowed=horror)
+    picks = recommender.recommend(SEED_PREFERENCES, limit=5, filter=HORROR)
     assert len(picks) == 5 and all("Horror" in p.genres for p in picks)
     assert picks == [p for p in unfiltered if "Horror" in p.genres][:5]
-    more = recommender.recommend(SEED_PREFERENCES, limit=5, offset=5, allowed=horror)
+    more = recommender.recommend(SEED_PREFERENCES, limit=5, offset=5, filter=HORROR)
     assert all("Horror" in p.genres for p in more) and not {p.movie_id for p in more} & {
         p.movie_id for p in picks
     }
 
 
-def test_allowed_may_be_shorter_or_longer_than_the_id_range(recommender: Recommender) -> None:
-    columns = recommender.manifest.columns
-    short = genre_mask(recommender, "Comedy", length=1000)  # ids from 1000 on: not allowed
-    picks = recommender.recommend(SEED_PREFERENCES, allowed=short)
-    assert len(picks) == 5 and all(p.movie_id < 1000 and "Comedy" in p.genres for p in picks)
-    long = np.ones(columns + 500, bool)  # ids past the index: nothing to pick there anyway
-    assert recommender.recommend(SEED_PREFERENCES, allowed=long) == recommender.recommend(
+def test_filters_by_years_and_no_filter(recommender: Recommender) -> None:
+    eighties = Filter(year_from=1980, year_to=1989)
+    picks = recommender.recommend(SEED_PREFERENCES, filter=eighties)
+    assert len(picks) == 5 and all(p.year is not None and 1980 <= p.year <= 1989 for p in picks)
+    assert recommender.recommend(SEED_PREFERENCES, filter=Filter()) == recommender.recommend(
         SEED_PREFERENCES
     )
-    assert recommender.recommend(SEED_PREFERENCES, allowed=np.zeros(columns, bool)) == []
+    impossible = Filter(year_from=2010, year_to=1980)
+    assert recommender.recommend(SEED_PREFERENCES, filter=impossible) == []
 
 
-def test_allowed_must_be_a_boolean_mask(recommender: Recommender) -> None:
-    with pytest.raises(ValueError, match="boolean mask"):
-        recommender.recommend(SEED_PREFERENCES, allowed=np.array([1196, 1210]))
+def test_a_filters_mask_is_computed_once_and_the_cache_is_bounded(
+    recommender: Recommender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+    original = Filter.mask
+
+    def counted(self: Filter, movies: object, size: int) -> np.ndarray:
+        calls.append(self)
+        return original(self, movies, size)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Filter, "mask", counted)
+    monkeypatch.setattr("movierec.recommender.MAX_MASKS", 3)
+    wanted = Filter(frozenset({"Comedy"}), year_from=1990)
+    first = recommender.recommend(SEED_PREFERENCES, filter=wanted)
+    assert recommender.recommend(SEED_PREFERENCES, filter=wanted) == first
+    assert calls == [wanted]  # the second request reused the mask
+    for year in range(1950, 1960):
+        recommender.recommend(SEED_PREFERENCES, filter=Filter(year_from=year))
+    assert len(recommender._masks) <= 3
 
 
-def test_group_picks_honour_allowed(recommender: Recommender) -> None:
+def test_group_picks_honour_the_filter(recommender: Recommender) -> None:
     members = {"alice": {260: 1, 1196: 1}, "bob": {2571: 1, 1210: 1}}
-    horror = genre_mask(recommender, "Horror")
-    picks = recommender.recommend_group(members, limit=5, allowed=horror)
+    picks = recommender.recommend_group(members, limit=5, filter=HORROR)
     assert len(picks) == 5 and all("Horror" in p.genres for p in picks)
+
+
+def test_catalogue_titles_latest_year_and_filter_like_titles(recommender: Recommender) -> None:
+    catalogue = recommender.catalogue
+    titles = catalogue.titles()
+    assert len(titles) == len(catalogue) == 3883 and titles[2571] == "Matrix, The (1999)"
+    assert list(titles) == sorted(titles)
+    assert catalogue.latest_year == 2000  # ml-1m's newest films
+    assert {"scary movie", "the kid"} <= catalogue.filter_like_titles()
 
 
 def test_known_keeps_what_can_still_be_scored(recommender: Recommender) -> None:
@@ -214,8 +239,6 @@ def test_strict_false_ignores_films_that_left_the_catalogue(recommender: Recomme
     assert recommender.recommend(stored, strict=False) == recommender.recommend(SEED_PREFERENCES)
     with pytest.raises(PreferencesError, match="at least one film"):
         recommender.recommend({999_999: 1}, strict=False)
-    scores = recommender.movie_scores(stored, strict=False)
-    assert scores.neighbors == SCORINGS["default"].neighbors
 
 
 def test_a_member_with_only_vanished_films_does_not_fail_the_group(
@@ -244,8 +267,6 @@ def test_dislikes_count_as_seen_in_the_graph_even_alone(recommender: Recommender
     only_dislikes = {1721: -1.0}  # Titanic
     blended = recommender.recommend(only_dislikes)
     assert blended != recommender.recommend(only_dislikes, scoring=people_only)
-    reach = recommender.movie_scores(only_dislikes).reach
-    assert reach is not None and reach.sum() > 0
 
 
 def test_known_keeps_the_newest_scorable_preferences(
@@ -256,3 +277,71 @@ def test_known_keeps_the_newest_scorable_preferences(
     assert recommender.known(stored) == {2: -1.0, 3: 1.0, 5: 1.0, 6: 1.0}  # oldest dropped
     assert recommender.known({1: 1.0, 9_999_991: 1.0}) == {1: 1.0}
     assert recommender.known({}) == {}
+
+
+def test_concurrent_calls_on_the_edge_store_answer_as_sequential_ones(
+    recommender: Recommender, settings: Settings
+) -> None:
+    """The bot calls one recommender from several worker threads with no lock of its own: the
+    Edge store serialises its shard, the recommender its caches. A freshly opened recommender
+    (cold caches: title index, damping, filter masks) answers eight threads at once exactly as
+    the shared one answers the same calls one after another."""
+    sets = [dict(list(SEED_PREFERENCES.items())[i : i + 4]) for i in range(0, 8)]
+    filters = [None, HORROR, Filter(year_from=1990), Filter(frozenset({"Comedy"}), year_to=1985)]
+    scorings = ["default", "seed", "neighbors"]
+
+    def calls(rec: Recommender) -> list[Callable[[], object]]:
+        jobs: list[Callable[[], object]] = []
+        for i, prefs in enumerate(sets * 3):
+            wanted, scoring = filters[i % len(filters)], scorings[i % len(scorings)]
+            jobs.append(partial(rec.recommend, prefs, filter=wanted, scoring=scoring))
+        jobs.append(partial(rec.recommend_group, {"a": sets[0], "b": sets[3]}, filter=HORROR))
+        jobs += [partial(rec.match, title) for title in ("matrix", "star wars", "toy story")]
+        return jobs
+
+    sequential = [job() for job in calls(recommender)]
+    with Recommender.open(settings, data_dir=settings.movielens_dir) as fresh:
+        jobs = calls(fresh)
+        start = threading.Barrier(8)
+
+        def run(i: int) -> object:
+            if i < 8:  # the first eight calls begin together, on cold caches
+                start.wait(timeout=10)
+            return jobs[i]()
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            concurrent = list(pool.map(run, range(len(jobs))))
+    assert concurrent == sequential
+    assert all(result for result in concurrent)  # every call found something to compare
+
+
+def test_the_edge_store_lets_one_thread_at_a_time_use_its_shard(
+    recommender: Recommender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shard that takes its time (and lets other threads run meanwhile) is still never entered
+    by two threads at once, and every thread gets the neighbours it asked for."""
+    store = recommender.store
+    assert isinstance(store, EdgeStore)
+    shard = store._shard
+    guard = threading.Lock()
+    inside = [0]
+    most = [0]
+
+    class Watched:
+        def query(self, request: QueryRequest) -> object:
+            with guard:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            time.sleep(0.005)
+            try:
+                return shard.query(request)
+            finally:
+                with guard:
+                    inside[0] -= 1
+
+    queries = [{movie: 1.0} for movie in (1, 260, 1196, 2571, 2858, 296, 356, 593)]
+    alone = [store.neighbors(q, 20, "ratings").ids.tolist() for q in queries]
+    monkeypatch.setattr(store, "_shard", Watched())
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda q: store.neighbors(q, 20, "ratings").ids.tolist(), queries))
+    assert together == alone and most == [1]

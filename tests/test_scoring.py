@@ -70,7 +70,7 @@ def test_rank_keeps_boundary_ties_when_precutting_many_candidates() -> None:
 
 def member(scores: list[float]) -> MovieScores:
     array = np.array(scores, float)
-    return MovieScores(array, (array != 0).astype(int), 20, counted=(array > 0).astype(int))
+    return MovieScores(array, (array != 0).astype(int), 20)
 
 
 def test_group_rule_normalises_members_and_vetoes() -> None:
@@ -121,6 +121,12 @@ def neighbor_rows(ratings: list[dict[int, float]], weights: list[float]) -> Neig
     )
 
 
+def reasons(
+    rows: NeighborRows, likes: list[int], picks: list[int], most: int = 2
+) -> list[tuple[int, ...]]:
+    return explain(rows, likes, picks, most)[0]
+
+
 def test_explain_cites_the_likes_the_supporters_share() -> None:
     # Pick 9: supporters are neighbors 0-2 (neighbor 3 rated it below the mean).
     rows = neighbor_rows(
@@ -133,20 +139,21 @@ def test_explain_cites_the_likes_the_supporters_share() -> None:
         [1, 1, 1, 1],
     )
     # Credits: 1 -> 3 supporters, 3 -> 2, 2 -> 1 (a third of the best: not cited).
-    assert explain(rows, [2, 3, 1], [9]) == [(1, 3)]
-    assert explain(rows, [2, 3, 1], [9], most=1) == [(1,)]
-    assert explain(rows, [2], [9]) == [(2,)]  # one supporter is enough for the only like
-    assert explain(rows, [4], [9]) == [()]  # no supporter rated it: no reason
-    assert explain(rows, [1], [7, 9]) == [(), (1,)]  # 7: nobody supports it
-    assert explain(None, [1], [9]) == [()] and explain(rows, [], [9]) == [()]
+    assert reasons(rows, [2, 3, 1], [9]) == [(1, 3)]
+    assert reasons(rows, [2, 3, 1], [9], most=1) == [(1,)]
+    assert reasons(rows, [2], [9]) == [(2,)]  # one supporter is enough for the only like
+    assert reasons(rows, [4], [9]) == [()]  # no supporter rated it: no reason
+    assert reasons(rows, [1], [7, 9]) == [(), (1,)]  # 7: nobody supports it
+    assert reasons(rows, [], [9]) == [()] and reasons(rows, [1], [9], most=0) == [()]
+    assert explain(rows, [], [7, 9])[1] == [0, 3]  # support: the neighbours above their mean
 
 
 def test_explain_weighs_supporters_and_breaks_ties_by_the_persons_order() -> None:
     rows = neighbor_rows([{1: 1.0, 9: 1.0}, {2: 1.0, 9: 1.0}, {3: 1.0, 9: 1.0}], [1, 1, 1])
-    assert explain(rows, [3, 1, 2], [9]) == [(3, 1)]  # all equal: the person's order decides
-    assert explain(rows, [2, 1, 3], [9]) == [(2, 1)]
+    assert reasons(rows, [3, 1, 2], [9]) == [(3, 1)]  # all equal: the person's order decides
+    assert reasons(rows, [2, 1, 3], [9]) == [(2, 1)]
     heavy = neighbor_rows([{1: 1.0, 9: 1.0}, {2: 1.0, 9: 1.0}, {2: 1.0, 9: 1.0}], [9, 1, 1])
-    assert explain(heavy, [2, 1], [9]) == [(1,)]  # weight 9 against 2: 2 is under half of 1
+    assert reasons(heavy, [2, 1], [9]) == [(1,)]  # weight 9 against 2: 2 is under half of 1
 
 
 def test_citing_in_python_and_with_arrays_agree_on_ties_and_thresholds() -> None:

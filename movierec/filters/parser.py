@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-
-import pandas as pd
 
 from movierec.filters.lexicon import PREPOSITIONS, Phrase, fold, load
 from movierec.filters.model import Filter, Parsed
@@ -376,14 +374,16 @@ def typed_title(title: str) -> str:
     return f"{moved.group(2)} {moved.group(1)}" if moved else main
 
 
-def filter_like_titles(movies: pd.DataFrame, latest_year: int = LATEST_YEAR) -> frozenset[str]:
-    """`title_key`s of catalogue titles that would otherwise parse as complete filters.
+def filter_like_titles(titles: Iterable[str], latest_year: int = LATEST_YEAR) -> frozenset[str]:
+    """`title_key`s of catalogue titles (as MovieLens writes them) that would otherwise parse as
+    complete filters.
 
-    Computed once per catalogue by the bot and passed as `titles=`, so that a film whose whole
-    title is filter words ("Scary Movie", "Love Story", "The War") is looked up, not filtered.
+    Computed once per catalogue (`Catalogue.filter_like_titles`) and passed as `titles=`, so that
+    a film whose whole title is filter words ("Scary Movie", "Love Story", "The War") is looked
+    up, not filtered.
     """
     found: set[str] = set()
-    for title in movies["title"]:
+    for title in titles:
         name = typed_title(str(title))
         parsed = parse_filter(name, latest_year, titles=())
         if parsed.complete and not parsed.filter.is_empty():

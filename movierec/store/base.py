@@ -63,10 +63,6 @@ def cut_neighbors(fetch: Callable[[int], tuple[np.ndarray, np.ndarray]], k: int)
         limit *= 4
 
 
-# The British spelling, kept only while movierec/evaluation.py and benchmarks/ (owned elsewhere)
-# still import it; the code spells it `Neighbors`. Remove once nothing imports it.
-
-
 def points_arrays(points: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     """(ids, scores) of scored points, whichever client returned them."""
     ids = np.fromiter((p.id for p in points), np.int64, len(points))

@@ -3,10 +3,17 @@
 One shard directory holds the `movielens` collection's points: one per user, with the `ratings` and
 `unit` named sparse vectors and the user's attributes as payload. Opening an existing shard takes
 milliseconds, so the bot and the CLI reopen it on every start instead of rebuilding.
+
+An `EdgeShard` must not be used by two threads at once, and the bot calls the recommender from
+several worker threads: every use of the shard goes through the store's own lock. A query takes a
+fraction of a millisecond, so they queue for it briefly; the rest of a recommendation (NumPy over
+the neighbours' rows) runs outside it. The server store needs no such lock: its client is safe to
+share and its calls wait on the network.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -54,6 +61,7 @@ class EdgeStore:
 
     def __init__(self, shard: EdgeShard, path: Path) -> None:
         self._shard = shard
+        self._lock = threading.Lock()  # the shard is used by one thread at a time
         self.path = path
         self.upload_seconds: dict[str, float] = {}  # the last upload, phase by phase
 
@@ -100,14 +108,17 @@ class EdgeStore:
                 points = list(_points(vectors, unit, payloads, start, stop))
                 seconds["points"] += time.perf_counter() - clock
                 clock = time.perf_counter()
-                self._shard.update(UpdateOperation.upsert_points(points))
+                with self._lock:
+                    self._shard.update(UpdateOperation.upsert_points(points))
                 seconds["upsert"] += time.perf_counter() - clock
                 bar.update(stop - start)
         clock = time.perf_counter()
-        self._shard.optimize()
+        with self._lock:
+            self._shard.optimize()
         seconds["optimize"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        self._shard.flush()
+        with self._lock:
+            self._shard.flush()
         seconds["flush"] = time.perf_counter() - clock
         self.upload_seconds = seconds
 
@@ -117,15 +128,19 @@ class EdgeStore:
 
         def fetch(limit: int) -> tuple[np.ndarray, np.ndarray]:
             request = QueryRequest(limit=limit, query=query, with_vector=False, with_payload=False)
-            return points_arrays(self._shard.query(request))
+            with self._lock:
+                found = self._shard.query(request)
+            return points_arrays(found)
 
         return cut_neighbors(fetch, k)
 
     def count(self) -> int:
-        return self._shard.info().points_count
+        with self._lock:
+            return self._shard.info().points_count
 
     def close(self) -> None:
-        self._shard.close()
+        with self._lock:
+            self._shard.close()
 
 
 def _points(

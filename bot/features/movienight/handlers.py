@@ -199,7 +199,7 @@ async def send_night_picks(
         limit=PICKS,
         offset=offset,
         exclude=hidden | chosen | rated,
-        allowed=await svc.mask(wanted),
+        filter=wanted,
     )
     if not items:
         label = texts.filter_label(wanted)

@@ -85,7 +85,7 @@ async def send_picks(
             limit=PICKS,
             offset=offset,
             exclude=taste.hidden | taste.saved | rated,
-            allowed=await svc.mask(wanted),
+            filter=wanted,
         )
     except PreferencesError:
         log.warning("unusable preferences", extra=person(chat.id, user.id))
