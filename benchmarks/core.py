@@ -77,16 +77,16 @@ class ScipyFloor:
       item-graph row (the blend's second signal), as ready arrays.
 
     Per query: the similarities are one bincount over the query films' concatenated columns (no
-    sparse-matrix object), the neighbours the `k` best by (similarity rounded as the stores round
+    sparse-matrix object), the neighbors the `k` best by (similarity rounded as the stores round
     it, descending; user id ascending) via partition over the users sharing a film with the query,
-    the scores one bincount over the neighbours' concatenated rows, and the picks five argmax
+    the scores one bincount over the neighbors' concatenated rows, and the picks five argmax
     calls. The blend (`default`) adds the IDF-weighted query, one bincount over the query films'
     graph rows, and the two scalings to a best of 1.
 
     `recommend` returns what `Recommender.recommend` returns, so the two are compared for the same
-    output: with `explain`, also each pick's support (neighbours who liked it) and its reasons
+    output: with `explain`, also each pick's support (neighbors who liked it) and its reasons
     (`movierec.scoring.explain`'s rule), read from the columns of the picks and the likes only,
-    restricted to the neighbours; a pick no neighbour rated cites the like with the strongest
+    restricted to the neighbors; a pick no neighbor rated cites the like with the strongest
     graph edge to it. `explain=False` is the picks alone.
     """
 
@@ -197,9 +197,9 @@ class ScipyFloor:
         weights: np.ndarray | None,
         raters: np.ndarray,
     ) -> tuple[list[int], list[tuple[int, ...]]]:
-        """(support, reasons) of the picks: who among the neighbours liked each pick and like,
+        """(support, reasons) of the picks: who among the neighbors liked each pick and like,
         from those films' likers (one gather for all of them), and the credits a
-        neighbour-weighted product of the two."""
+        neighbor-weighted product of the two."""
         likes = [m for m, w in prefs.items() if w > 0]
         position = np.full(len(self.user_ids), -1, np.int64)
         position[top] = np.arange(len(top))

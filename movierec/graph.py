@@ -1,6 +1,6 @@
 """The item graph: for every film, the films its viewers also watched, as RP3beta weighs them.
 
-The default scoring blends two signals (`movierec.scoring`): the Qdrant neighbours' ratings (people
+The default scoring blends two signals (`movierec.scoring`): the Qdrant neighbors' ratings (people
 like you) and this graph (films like yours). RP3beta (Paudel et al. 2017) is a three-step random
 walk film → person → film with the destination's popularity divided out. With X the binary users ×
 films matrix of every rating, the weight of the edge i → j is
@@ -8,7 +8,7 @@ films matrix of every rating, the weight of the edge i → j is
     W_ij = deg(i)^−α · Σ_u X_ui X_uj deg(u)^−α · deg(j)^−β
 
 and each film keeps only its `successors` strongest edges (a pruned graph is small and fast to
-read). On ml-1m this graph alone beats every other baseline, and blended with the neighbours it
+read). On ml-1m this graph alone beats every other baseline, and blended with the neighbors it
 beats them all by 6–17% (docs/evaluation.md).
 
 Built once, inside the index build, from the same user rows Qdrant holds, in blocks of films (a
@@ -17,7 +17,7 @@ than one block. Its cost is the number of products Σ_u deg(u)² — 4·10⁸ on
 6·10¹⁰ at ml-32m's shape (far too slow). When a data set is over `PRODUCT_BUDGET` the graph is
 built exactly the same way from a seeded sample of the ratings: the `MAX_FILMS` most-rated films,
 each person's ratings thinned to about `CAPPED_RATINGS` films, and, if still over budget, a share
-of the people. It is then RP3beta of that sample: rarely rated films keep no edges (the neighbour
+of the people. It is then RP3beta of that sample: rarely rated films keep no edges (the neighbor
 signal still ranks them) and a heavy rater's every pair no longer costs a product each.
 
 Saved as CSR arrays over movie ids (`indptr` int64, `indices` int32, `weights` float32) and
@@ -96,7 +96,7 @@ class ItemGraph:
         """Of `sources` (in the caller's order), the film whose edge to `target` weighs most, or
         None when none of them leads to it; ties go to the earlier source.
 
-        This is the reason cited for a pick that the graph alone brought in (no neighbour rated
+        This is the reason cited for a pick that the graph alone brought in (no neighbor rated
         it): "because you liked X" names the like whose row put the pick among the candidates.
         A row is scanned once per source (at most `successors` entries each): callers bound the
         number of sources.

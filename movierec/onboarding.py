@@ -22,8 +22,8 @@ answers so far, in two phases.
    * `seen` and `divisive` (4·p·(1−p), p = share who rated it above their mean) are read over
      all known users, each weighted by how much they are like the person so far: a user who saw
      a film the person hasn't (or the reverse) counts a tenth, one who disliked what the person
-     liked counts 0.3. So the next film is one the person's current neighbours have seen, and
-     one that tells those neighbours apart.
+     liked counts 0.3. So the next film is one the person's current neighbors have seen, and
+     one that tells those neighbors apart.
    * `overlap` is the largest rater-set cosine between the film and a film already asked (over a
      pool of the 300 best-known films): a second Star Wars film after the first adds little.
 
@@ -47,7 +47,7 @@ from movierec.recommender import Recommender
 POOL = 300  # the best-known films a question is chosen from
 BLOCK = 20_000  # users read at a time when the answers matrix is built
 MIN_MEAN = 3.0  # not a film most people disliked: a question should be pleasant to answer
-BASE = 0.5  # how much a film everyone agrees on still tells (it confirms a neighbourhood)
+BASE = 0.5  # how much a film everyone agrees on still tells (it confirms a neighborhood)
 LIKED_POWER = 0.0  # > 0 favours films people liked: a 👍 tells the recommender more than a 👎
 SEEN_POWER = 3.0  # > 1 favours films people have seen over informative ones (chosen on validation)
 OVERLAP_POWER = 4.0  # how hard a film like one already asked is pushed down
@@ -204,7 +204,7 @@ class Onboarding:
 
     def weights(self, answers: Mapping[int, Answer]) -> np.ndarray:
         """How much each known user is like the person, given the answers so far: every answer
-        that user would have given differently divides their weight (a soft neighbourhood)."""
+        that user would have given differently divides their weight (a soft neighborhood)."""
         raters = self._raters
         weights = np.ones(raters.shape[0])
         position = {int(m): i for i, m in enumerate(self.pool)}

@@ -381,7 +381,7 @@ class Recommender:
 
     # ---------------------------------------------------------------- recommending
     def _scores(self, preferences: dict[int, float], scoring: Scoring) -> MovieScores:
-        """The neighbours' scores (the query IDF-weighted if the scoring says so), blended with
+        """The neighbors' scores (the query IDF-weighted if the scoring says so), blended with
         the item graph's when the scoring has a graph weight; see `movierec.scoring`."""
         query = preferences
         if scoring.idf_power:
@@ -514,10 +514,10 @@ class Recommender:
     def _explained(
         self, scores: MovieScores, likes: list[int], picks: list[int], most: int = 2
     ) -> tuple[list[tuple[int, ...]], list[int]]:
-        """(reasons, support) of a person's picks, both read in one pass over the neighbours'
+        """(reasons, support) of a person's picks, both read in one pass over the neighbors'
         ratings (`movierec.scoring.explain`); no likes, no reasons. Up to `most` likes are cited;
-        a pick that no neighbour rated at all (the graph alone brought it in) cites the like with
-        the strongest graph edge to it, one the neighbours rated but none liked cites nothing."""
+        a pick that no neighbor rated at all (the graph alone brought it in) cites the like with
+        the strongest graph edge to it, one the neighbors rated but none liked cites nothing."""
         if scores.rows is None or not likes:  # no reasons: a bincount counts support for less
             return [() for _ in picks], [int(scores.support[m]) for m in picks]
         found, support = explain(scores.rows, likes, picks, most)
@@ -531,7 +531,7 @@ class Recommender:
         found: list[tuple[int, ...]],
     ) -> list[tuple[int, ...]]:
         """`found`, with a graph reason (`ItemGraph.strongest_source` among the first
-        `MAX_GRAPH_REASONS` likes) for each pick no neighbour rated (in a blend)."""
+        `MAX_GRAPH_REASONS` likes) for each pick no neighbor rated (in a blend)."""
         if scores.reach is None or not likes:
             return found
         sources = likes[:MAX_GRAPH_REASONS]

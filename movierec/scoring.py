@@ -17,14 +17,14 @@ aggregation, not copies of it:
   `Modifier.IDF` computes it from how many people rated the film): sharing a taste for a rarely
   seen film says more about two people than sharing one for a blockbuster (0 = unweighted);
 * `graph_weight`: the share of the item graph (`movierec.graph`, films like yours) in the final
-  score, blended with the neighbours' score (people like you); each signal is first scaled to a
+  score, blended with the neighbors' score (people like you); each signal is first scaled to a
   best candidate of 1 for this person: `(1 − w) · user / max(user) + w · graph / max(graph)`.
-  Candidates are the films a neighbour rated or the graph reaches. 0 = the neighbours alone.
+  Candidates are the films a neighbor rated or the graph reaches. 0 = the neighbors alone.
 
 `seed` is the reference algorithm of issue 2 and stays selectable, exactly, forever. `default` is
 what the bot and the CLI use; it was chosen by measurement on validation users (see
 docs/evaluation.md): the blend is ahead of every tuned baseline (RP3beta, EASE, iALS, ItemKNN) on
-ml-1m. `neighbors` keeps the neighbour-only scoring that was the default before the blend.
+ml-1m. `neighbors` keeps the neighbor-only scoring that was the default before the blend.
 
 Group rule (movie nights): each member is scored on their own neighbors; a member's scores are
 divided by their own best score so that everybody weighs the same however many films they rated;
@@ -103,7 +103,7 @@ class Scoring:
 
 SCORINGS: dict[str, Scoring] = {
     "seed": Scoring("seed", neighbors=20, vector=VECTOR_RATINGS),
-    # The study's optimum on ml-1m validation is 200 neighbours; 150 scores the same there (NDCG@10
+    # The study's optimum on ml-1m validation is 200 neighbors; 150 scores the same there (NDCG@10
     # 0.5474 against 0.5482, P@5 0.568 against 0.569) and keeps `recommend` under 1 ms.
     "default": Scoring(
         "default",

@@ -130,7 +130,7 @@ def test_seen_weight_adds_a_per_rater_bonus_and_leaves_support_alone() -> None:
     plain = aggregate(near, vectors, Scoring(), n_columns=5)
     assert plain.scores.tolist() == [0.0, 3.0, -1.0, 0.5, -0.5]
     seen = aggregate(near, vectors, Scoring(seen_weight=1.0), n_columns=5)
-    assert seen.scores.tolist() == [0.0, 5.0, 0.0, 1.5, 0.5]  # + 1 per neighbour who rated it
+    assert seen.scores.tolist() == [0.0, 5.0, 0.0, 1.5, 0.5]  # + 1 per neighbor who rated it
     weighted = aggregate(near, vectors, Scoring(similarity_power=1.0, seen_weight=0.5), n_columns=5)
     assert weighted.scores.tolist() == [0.0, 4 * 2.5 + 1 * 1.5, 1 * -0.5, 4 * 1.0, 4 * 0.0]
     assert seen.support.tolist() == plain.support.tolist() == [0, 2, 0, 1, 0]
@@ -259,11 +259,11 @@ def test_run_evaluation_on_two_tastes(
         lambdas=(1.0, 50.0),
         scorings=grid_scorings((5, 20), powers=(0.0, 1.0), damping=(0.0,)),
         baselines={
-            "rp3beta": {"alpha": (0.5, 1.0), "beta": (0.0, 0.5), "neighbours": (10,)},
-            "itemknn": {"shrink": (0.0, 10.0), "neighbours": (10, None)},
+            "rp3beta": {"alpha": (0.5, 1.0), "beta": (0.0, 0.5), "neighbors": (10,)},
+            "itemknn": {"shrink": (0.0, 10.0), "neighbors": (10, None)},
             "ials": {"factors": (4,), "regularization": (0.1, 10.0), "alpha": (1.0,)},
         },
-        study={"neighbors": (20,), "idf_power": (0.0, 0.5), "graph_neighbours": (10,)},
+        study={"neighbors": (20,), "idf_power": (0.0, 0.5), "graph_neighbors": (10,)},
         workdir=tmp_path,
     )
     split = split_users(data.ratings, seed=0)
@@ -292,9 +292,7 @@ def test_run_evaluation_on_two_tastes(
     assert set(tuned) == {"ease", "ease-seen", "rp3beta", "itemknn", "ials", "blend"}
     assert tuned["blend"].params["graph_weight"] in study.WEIGHTS
     assert result.study["graph"]["edges"] <= result.study["graph"]["films"] * 10
-    assert (
-        tuned["rp3beta"].params["neighbours"] == 10 and "neighbours" not in tuned["rp3beta"].edges
-    )
+    assert tuned["rp3beta"].params["neighbors"] == 10 and "neighbors" not in tuned["rp3beta"].edges
     assert tuned["rp3beta"].params["query"] in ("signed", "seen")
     assert tuned["ials"].params["query"] in ("liked", "seen")
     for t in tuned.values():  # every winner was measured, and a 2-value grid's winner is on an edge
@@ -302,7 +300,7 @@ def test_run_evaluation_on_two_tastes(
         assert {k for k, v in t.grid.items() if len(v) == 2} <= set(t.edges) <= set(t.grid)
     for n in (5, 10):
         test = {m: cells[("test", m, n)] for m in methods}
-        # two clear tastes: neighbours find the right half of the catalogue, popularity cannot
+        # two clear tastes: neighbors find the right half of the catalogue, popularity cannot
         assert test["seed"].precision > test["popular"].precision + 0.2
         assert test["default"].ndcg > test["popular"].ndcg + 0.2
         # everybody watched random films, so only a model of the likes sees the tastes
@@ -487,7 +485,7 @@ def test_the_shipped_default_is_the_studys_blend_at_its_tuned_point(
             **{name: getattr(default, name) for name in study.SCORING_PARAMS},
             "alpha": ALPHA,
             "beta": BETA,
-            "graph_neighbours": SUCCESSORS,
+            "graph_neighbors": SUCCESSORS,
         } == study.FIXED
         assert study.scoring_at(study.FIXED, default.graph_weight) == replace(default, name="blend")
         as_shipped = scoring_ranker(rec, default)
@@ -496,7 +494,7 @@ def test_the_shipped_default_is_the_studys_blend_at_its_tuned_point(
             assert as_shipped(case).tolist() == expected
 
 
-def test_the_blends_ends_are_the_neighbours_and_the_item_graph(
+def test_the_blends_ends_are_the_neighbors_and_the_item_graph(
     two_tastes: Path, tmp_path: Path
 ) -> None:
     data = load_dataset(two_tastes)
@@ -507,19 +505,19 @@ def test_the_blends_ends_are_the_neighbours_and_the_item_graph(
         allowed = np.zeros(columns, bool)
         allowed[1:] = True
         base = RP3beta(split.train, columns)
-        neighbours = SCORINGS["neighbors"]
+        neighbors = SCORINGS["neighbors"]
         candidate = study.Study(rec, base, allowed, largest=200)
         params = {
-            **{name: getattr(neighbours, name) for name in study.SCORING_PARAMS},
+            **{name: getattr(neighbors, name) for name in study.SCORING_PARAMS},
             "alpha": 0.75,
             "beta": 0.5,
-            "graph_neighbours": 10,
+            "graph_neighbors": 10,
         }
         graph = base.fit(0.75, 0.5, 10)
         rp3 = item_ranker(graph, allowed, "seen")
-        as_shipped = scoring_ranker(rec, neighbours)
+        as_shipped = scoring_ranker(rec, neighbors)
         for case in cases:
-            # 100 neighbours of 160 rated every film, so the candidates are the neighbours'
+            # 100 neighbors of 160 rated every film, so the candidates are the neighbors'
             assert candidate.ranker(params, 0.0)(case).tolist() == as_shipped(case).tolist()
             positive = int((graph.scores(case.seen())[1:] > 0).sum()) - len(case.revealed)
             n = min(max(positive, 0), 20)
@@ -527,8 +525,8 @@ def test_the_blends_ends_are_the_neighbours_and_the_item_graph(
             assert not set(candidate.ranker(params, 0.5)(case).tolist()) & case.revealed
         # the largest request serves every smaller k: the first k of it are the k nearest
         case = cases[0]
-        near = candidate.neighbours(case, replace(neighbours, neighbors=7))
-        direct = rec.store.neighbors(case.query, 7, neighbours.vector)
+        near = candidate.neighbors(case, replace(neighbors, neighbors=7))
+        direct = rec.store.neighbors(case.query, 7, neighbors.vector)
         assert near.ids.tolist() == direct.ids.tolist()
     # Qdrant's IDF: rare films weigh more, a film everybody rated weighs ln(1 + 0.5 / (N + 0.5))
     assert idf(np.array([0, 10, 100]), 100).tolist() == pytest.approx(

@@ -169,7 +169,7 @@ def test_aggregate_keeps_the_neighbors_rows_and_weights(recommender: Recommender
 @pytest.fixture(scope="module")
 def reach(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recommender]:
     """Users 1-3 rated A and X; user 4 rated A, G and H (a longer row: the least similar to
-    someone who only rated A). With one neighbour, G and H are reached by the item graph alone."""
+    someone who only rated A). With one neighbor, G and H are reached by the item graph alone."""
     rows = [(u, m, 5.0) for u in (1, 2, 3) for m in (1, 10)]
     rows += [(4, 1, 5.0), (4, 20, 5.0), (4, 30, 4.0), (5, 10, 1.0), (5, 30, 2.0)]
     ratings_df = pd.DataFrame(rows, columns=["user_id", "movie_id", "rating"])
@@ -193,8 +193,8 @@ def test_a_pick_only_the_graph_reached_cites_the_like_that_leads_to_it(
     one = Scoring("one", neighbors=1, vector="unit", seen_weight=1.0, graph_weight=0.5)
     picks = {p.movie_id: p for p in reach.recommend({1: 1.0}, limit=5, scoring=one)}
     assert set(picks) == {10, 20, 30}
-    assert picks[10].support == 1 and picks[10].because == (1,)  # the one neighbour liked X
-    for graph_only in (20, 30):  # no neighbour rated them: the graph edge A -> G is the reason
+    assert picks[10].support == 1 and picks[10].because == (1,)  # the one neighbor liked X
+    for graph_only in (20, 30):  # no neighbor rated them: the graph edge A -> G is the reason
         assert picks[graph_only].support == 0 and picks[graph_only].because == (1,)
     without = Scoring("one", neighbors=1, vector="unit", seen_weight=1.0)
     assert {p.movie_id for p in reach.recommend({1: 1.0}, limit=5, scoring=without)} == {10}

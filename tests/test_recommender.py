@@ -319,7 +319,7 @@ def test_the_edge_store_lets_one_thread_at_a_time_use_its_shard(
     recommender: Recommender, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A shard that takes its time (and lets other threads run meanwhile) is still never entered
-    by two threads at once, and every thread gets the neighbours it asked for."""
+    by two threads at once, and every thread gets the neighbors it asked for."""
     store = recommender.store
     assert isinstance(store, EdgeStore)
     shard = store._shard

@@ -145,7 +145,7 @@ def test_explain_cites_the_likes_the_supporters_share() -> None:
     assert reasons(rows, [4], [9]) == [()]  # no supporter rated it: no reason
     assert reasons(rows, [1], [7, 9]) == [(), (1,)]  # 7: nobody supports it
     assert reasons(rows, [], [9]) == [()] and reasons(rows, [1], [9], most=0) == [()]
-    assert explain(rows, [], [7, 9])[1] == [0, 3]  # support: the neighbours above their mean
+    assert explain(rows, [], [7, 9])[1] == [0, 3]  # support: the neighbors above their mean
 
 
 def test_explain_weighs_supporters_and_breaks_ties_by_the_persons_order() -> None:

@@ -1,7 +1,7 @@
 """Scoring held-out users in bulk: every method on every case, into one `Tally` per method.
 
 Two ways, with the same result: any `Ranker` case by case (`run_rankers`), or a grid of
-neighbour-only `Scoring`s with one Qdrant request per (case, vector) shared by every scoring of the
+neighbor-only `Scoring`s with one Qdrant request per (case, vector) shared by every scoring of the
 grid (`grid_tallies`), which is what makes a grid of hundreds of scorings affordable.
 """
 
@@ -49,11 +49,11 @@ def grid_tallies(
 ) -> dict[Scoring, Tally]:
     """Every scoring of the grid on every case, asking Qdrant once per (case, vector).
 
-    The store's neighbour order is total (similarity, then user id), so the k best are the first k
+    The store's neighbor order is total (similarity, then user id), so the k best are the first k
     of the largest request; each scoring then aggregates exactly what `recommend` would.
     """
     if any(s.graph_weight or s.idf_power for s in scorings):
-        raise ValueError("the grid shortcut reads the neighbours only: no graph, no IDF query")
+        raise ValueError("the grid shortcut reads the neighbors only: no graph, no IDF query")
     tallies = {s: Tally() for s in scorings}
     vectors = [v for v in VECTOR_NAMES if any(s.vector == v for s in scorings)]  # may omit one
     largest = {v: max(s.neighbors for s in scorings if s.vector == v) for v in vectors}

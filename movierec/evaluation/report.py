@@ -99,7 +99,7 @@ def render(evaluation: Evaluation) -> str:
 
 
 def plot(evaluation: Evaluation, path: Path) -> Path:
-    """NDCG@10 on validation (N = 10) against neighbours: a line per vector × similarity weighting,
+    """NDCG@10 on validation (N = 10) against neighbors: a line per vector × similarity weighting,
     a panel per (seen weight, popularity damping); the baselines and the shipped default (the
     blend, solid red) as horizontal references, the grid's best people-only scoring as a star."""
     import matplotlib
@@ -123,7 +123,7 @@ def plot(evaluation: Evaluation, path: Path) -> Path:
         if r.split == "validation" and r.reveals == SELECT_REVEALS
     }
     families = sorted({(r["vector"], r["similarity_power"]) for r in rows})
-    neighbours = sorted({r["neighbors"] for r in rows})
+    neighbors = sorted({r["neighbors"] for r in rows})
     references = (  # grey shades and line styles: the colours belong to the grid's lines
         ("ease-seen", "black", ":"),
         ("ease", "dimgrey", ":"),
@@ -165,12 +165,12 @@ def plot(evaluation: Evaluation, path: Path) -> Path:
                 label="best people-only scoring",
             )
         ax.set_xscale("log")
-        ax.set_xticks(neighbours, [str(k) for k in neighbours])
+        ax.set_xticks(neighbors, [str(k) for k in neighbors])
         ax.minorticks_off()
         ax.set_title(f"seen weight {seen:g}, popularity damping {damping:g}", fontsize=10)
         ax.grid(alpha=0.3)
         if i == len(seens) - 1:
-            ax.set_xlabel("neighbours")
+            ax.set_xlabel("neighbors")
         if j == 0:
             ax.set_ylabel(f"NDCG@10 (validation, N = {SELECT_REVEALS})")
     handles, labels = axes[0][0].get_legend_handles_labels()
@@ -180,7 +180,7 @@ def plot(evaluation: Evaluation, path: Path) -> Path:
                 handles.append(handle)
                 labels.append(label)
     fig.legend(handles, labels, loc="lower center", ncol=5, fontsize=9, frameon=False)
-    fig.suptitle(f"{evaluation.dataset}: scoring families against the number of neighbours")
+    fig.suptitle(f"{evaluation.dataset}: scoring families against the number of neighbors")
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -169,7 +169,7 @@ def run_evaluation(
                     columns,
                     params["alpha"],
                     params["beta"],
-                    params["graph_neighbours"],
+                    params["graph_neighbors"],
                 )
                 study_info = {"graph": cost.to_dict()}
 

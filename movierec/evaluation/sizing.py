@@ -36,7 +36,7 @@ class Quick:
     lambdas: tuple[float, ...] = (500.0, 2000.0, 10000.0, 50000.0, 200000.0)
     scorings: Mapping[str, Sequence[Any]] = field(
         default_factory=lambda: {
-            "neighbours": (50, 100, 200),
+            "neighbors": (50, 100, 200),
             "vectors": ("unit",),
             "powers": (1.0, 2.0),
             "damping": (0.0, 0.25, 0.5),
@@ -48,13 +48,13 @@ class Quick:
             "rp3beta": {
                 "alpha": (0.25, 0.5, 0.75, 1.0, 1.25),
                 "beta": (0.15, 0.3, 0.45, 0.6, 0.75),
-                "neighbours": (200,),
+                "neighbors": (200,),
             },
-            "itemknn": {"shrink": (25.0, 100.0, 500.0, 2000.0), "neighbours": (200,)},
+            "itemknn": {"shrink": (25.0, 100.0, 500.0, 2000.0), "neighbors": (200,)},
         }
     )
     study: Mapping[str, Sequence[Any]] = field(
-        default_factory=lambda: {"idf_power": (0.5, 1.0, 1.5, 2.0), "graph_neighbours": (200,)}
+        default_factory=lambda: {"idf_power": (0.5, 1.0, 1.5, 2.0), "graph_neighbors": (200,)}
     )
 
 

@@ -1,15 +1,15 @@
 """Re-tuning the shipped default, the blend of people like you and films like yours.
 
-The default scoring (`movierec.scoring`, `SCORINGS["default"]`) adds the Qdrant neighbours' score
+The default scoring (`movierec.scoring`, `SCORINGS["default"]`) adds the Qdrant neighbors' score
 and the item graph's, each scaled to a best candidate of 1 for this person:
 
     blend = (1 − w) · user / max(user) + w · graph / max(graph)
 
-The study searches that `Scoring` over its parameters (neighbours, similarity power, popularity
+The study searches that `Scoring` over its parameters (neighbors, similarity power, popularity
 damping, query IDF power, graph weight `w`) and, beside them, the item graph's own (RP3beta's α, β
 and how many successors each film keeps), which the product fixes when it builds the index
 (`movierec.graph`). Every score is the product's: its query weighting, `aggregate` and `blend`;
-the study only caches what a grid reuses (a case's neighbours at the largest k serve every smaller
+the study only caches what a grid reuses (a case's neighbors at the largest k serve every smaller
 k, the store's order being total; a graph serves every point that shares its α, β, successors).
 
 The default is this blend at the point the search found on ml-1m; the study stays so that the
@@ -42,8 +42,8 @@ NAME = "blend"
 # The `Scoring` parameters searched; the graph weight is tried in full at every point (it is cheap).
 SCORING_PARAMS = ("neighbors", "similarity_power", "popularity_damping", "idf_power")
 # Searched one parameter at a time. A first search on ml-1m over similarity power 1–4, damping
-# 0–0.5, IDF power 0–1 and graph neighbours 25–400 ended on the edges at 1, 0.5, 1 and 400: these
-# grids reach past them. (Dividing each neighbour's weight by (films they rated)^ρ was measured on
+# 0–0.5, IDF power 0–1 and graph neighbors 25–400 ended on the edges at 1, 0.5, 1 and 400: these
+# grids reach past them. (Dividing each neighbor's weight by (films they rated)^ρ was measured on
 # ml-1m too: every ρ in 0.25–1 lost NDCG@10, −0.005 to −0.04.)
 GRID: dict[str, tuple] = {
     "neighbors": (50, 100, 200, 400),
@@ -52,14 +52,14 @@ GRID: dict[str, tuple] = {
     "idf_power": (0.5, 0.75, 1.0, 1.25, 1.5, 2.0),
     "alpha": (0.25, 0.5, 0.75, 1.0, 1.25),
     "beta": (0.1, 0.25, 0.4, 0.55, 0.7, 0.85),
-    "graph_neighbours": (50, 100, 200, 400, 800, None),
+    "graph_neighbors": (50, 100, 200, 400, 800, None),
 }
 # Where a partial grid fixes the parameters it leaves out: the shipped default and its graph.
 FIXED: dict[str, Any] = {
     **{name: getattr(SCORINGS["default"], name) for name in SCORING_PARAMS},
     "alpha": ALPHA,
     "beta": BETA,
-    "graph_neighbours": SUCCESSORS,
+    "graph_neighbors": SUCCESSORS,
 }
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 GRAPHS_KEPT = 4  # fitted graphs cached at once (films × films each)
@@ -85,19 +85,19 @@ class Study:
         self.allowed = allowed[: self.columns]
         self.idf = idf(rec.popularity, len(rec.vectors))  # as `Recommender` weighs its query
         self.graph_base = graph_base
-        self.largest = largest  # neighbours asked for: the grid's most
+        self.largest = largest  # neighbors asked for: the grid's most
         self.near: dict[tuple[frozenset[int], int, float], Neighbors] = {}
         self.graphs: dict[tuple[float, float, int | None], RP3beta] = {}
 
-    def graph(self, alpha: float, beta: float, neighbours: int | None) -> RP3beta:
-        key = (alpha, beta, neighbours)
+    def graph(self, alpha: float, beta: float, neighbors: int | None) -> RP3beta:
+        key = (alpha, beta, neighbors)
         if key not in self.graphs:
             if len(self.graphs) >= GRAPHS_KEPT:
                 self.graphs.pop(next(iter(self.graphs)))
-            self.graphs[key] = self.graph_base.fit(alpha, beta, neighbours)
+            self.graphs[key] = self.graph_base.fit(alpha, beta, neighbors)
         return self.graphs[key]
 
-    def neighbours(self, case: Case, scoring: Scoring) -> Neighbors:
+    def neighbors(self, case: Case, scoring: Scoring) -> Neighbors:
         key = (case.revealed, case.user_id, scoring.idf_power)
         if key not in self.near:
             query = case.query
@@ -111,12 +111,12 @@ class Study:
     def parts(
         self, case: Case, params: Mapping[str, Any]
     ) -> tuple[MovieScores, np.ndarray, np.ndarray]:
-        """(the neighbours' scores, the graph's, the films that may be picked) at one point:
+        """(the neighbors' scores, the graph's, the films that may be picked) at one point:
         everything a graph weight does not change."""
         scoring = scoring_at(params, 0.0)
-        near = self.neighbours(case, scoring)
+        near = self.neighbors(case, scoring)
         user = aggregate(near, self.rec.vectors, scoring, self.columns, self.rec.popularity)
-        graph = self.graph(params["alpha"], params["beta"], params["graph_neighbours"])
+        graph = self.graph(params["alpha"], params["beta"], params["graph_neighbors"])
         item = graph.scores(case.seen())[: self.columns]
         item = np.where(np.isfinite(item), item, 0.0)
         return user, item, excluded(self.allowed.copy(), case)
@@ -188,11 +188,11 @@ class GraphCost:
 
 
 def graph_cost(
-    train: pd.DataFrame, columns: int, alpha: float, beta: float, neighbours: int | None
+    train: pd.DataFrame, columns: int, alpha: float, beta: float, neighbors: int | None
 ) -> GraphCost:
     """Build the pruned graph from scratch, as an index build would, and measure it."""
     started = time.perf_counter()
-    graph = RP3beta(train, columns).fit(alpha, beta, neighbours)
+    graph = RP3beta(train, columns).fit(alpha, beta, neighbors)
     assert graph.weights is not None
     edges = int(np.count_nonzero(graph.weights))
     seconds = time.perf_counter() - started

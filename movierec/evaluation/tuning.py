@@ -34,7 +34,7 @@ GRID_SEEN = (0.0, 1.0)
 
 # ----------------------------------------------------------------------------- the scoring grid
 def grid_scorings(
-    neighbours: Sequence[int] = GRID_NEIGHBOURS,
+    neighbors: Sequence[int] = GRID_NEIGHBOURS,
     vectors: Sequence[str] = VECTOR_NAMES,
     powers: Sequence[float] = GRID_POWERS,
     damping: Sequence[float] = GRID_DAMPING,
@@ -43,7 +43,7 @@ def grid_scorings(
     """The full product of the people-only scoring's parameters (it is cheap: `grid_tallies`)."""
     return [
         Scoring(f"{v}-k{k}-p{p:g}-d{d:g}-s{w:g}", k, v, p, d, seen_weight=w)
-        for v, p, d, w, k in itertools.product(vectors, powers, damping, seen, neighbours)
+        for v, p, d, w, k in itertools.product(vectors, powers, damping, seen, neighbors)
     ]
 
 
@@ -61,8 +61,8 @@ def scoring_params(scoring: Scoring) -> dict[str, Any]:
 
 
 def select_best(rows: Sequence[ResultRow]) -> ResultRow:
-    """Highest NDCG@10, then Precision@5 (then the simpler scoring: fewer neighbours)."""
-    return max(rows, key=lambda r: (r.ndcg, r.precision, -r.params.get("neighbors", 0)))
+    """Highest NDCG@10, then Precision@5 (then the simpler scoring: fewer neighbors)."""
+    return max(rows, key=lambda r: (r.ndcg, r.precision, -(r.params.get("neighbors") or 0)))
 
 
 # ----------------------------------------------------------------------------- searching a grid

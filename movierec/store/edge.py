@@ -7,7 +7,7 @@ milliseconds, so the bot and the CLI reopen it on every start instead of rebuild
 An `EdgeShard` must not be used by two threads at once, and the bot calls the recommender from
 several worker threads: every use of the shard goes through the store's own lock. A query takes a
 fraction of a millisecond, so they queue for it briefly; the rest of a recommendation (NumPy over
-the neighbours' rows) runs outside it. The server store needs no such lock: its client is safe to
+the neighbors' rows) runs outside it. The server store needs no such lock: its client is safe to
 share and its calls wait on the network.
 """
 
@@ -46,8 +46,8 @@ def _config() -> EdgeConfig:
 
     A search is one small query over one optimized segment (plus the empty appendable one), too
     short to gain from the default pool of one thread per CPU: dispatching it to several threads
-    cost more than it saved (ml-1m, 150 neighbours: 109 µs a query with one thread, 136-151 µs
-    with two; 20 neighbours of the seed: 51 against 50-72 µs).
+    cost more than it saved (ml-1m, 150 neighbors: 109 µs a query with one thread, 136-151 µs
+    with two; 20 neighbors of the seed: 51 against 50-72 µs).
     """
     return EdgeConfig(
         sparse_vectors={name: EdgeSparseVectorParams() for name in VECTOR_NAMES},

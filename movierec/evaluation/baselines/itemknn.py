@@ -1,7 +1,7 @@
 """ItemKNN: films similar by the cosine of their raters, shrunk towards zero when few people
 rated both (Sarwar et al. 2001; the shrink term as in Koren 2008).
 
-S_ij = |raters(i) ∩ raters(j)| / (√deg(i) √deg(j) + shrink), each film keeping its `neighbours`
+S_ij = |raters(i) ∩ raters(j)| / (√deg(i) √deg(j) + shrink), each film keeping its `neighbors`
 most similar films; a person's score for j is the sum of S_ij over their revealed films i.
 """
 
@@ -16,7 +16,7 @@ from movierec.evaluation.baselines.common import ItemItem, prune_rows, train_mat
 
 GRID: dict[str, tuple] = {
     "shrink": (0.0, 10.0, 25.0, 50.0, 100.0, 200.0, 500.0),
-    "neighbours": (25, 50, 100, 200, 400, 800, None),  # None: no pruning
+    "neighbors": (25, 50, 100, 200, 400, 800, None),  # None: no pruning
 }
 QUERIES = ("signed", "seen")
 
@@ -33,12 +33,12 @@ class ItemKNN(ItemItem):
         self.norms = np.sqrt(np.diag(self.gram))
         self.params: dict[str, object] = {}
 
-    def fit(self, shrink: float, neighbours: int | None) -> ItemKNN:
+    def fit(self, shrink: float, neighbors: int | None) -> ItemKNN:
         weights = np.outer(self.norms, self.norms)  # in place below: one dense matrix, not three
         weights += shrink
         np.divide(self.gram, weights, out=weights)
         np.fill_diagonal(weights, 0.0)
         model = copy.copy(self)
-        model.weights = prune_rows(weights, neighbours)
-        model.params = {"shrink": shrink, "neighbours": neighbours}
+        model.weights = prune_rows(weights, neighbors)
+        model.params = {"shrink": shrink, "neighbors": neighbors}
         return model

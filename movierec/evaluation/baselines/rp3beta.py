@@ -3,7 +3,7 @@ destination film's popularity divided out.
 
 With X the binary training matrix, P_ui = X / deg(u) and P_iu = Xᵀ / deg(i), each raised to the
 power α elementwise; W = P_iu · P_ui, then column j is divided by deg(j)^β and each film keeps only
-its `neighbours` strongest successors (a pruned graph is the only kind a product could ship). For a
+its `neighbors` strongest successors (a pruned graph is the only kind a product could ship). For a
 binary X this is W_ij = deg(i)^−α · Σ_u X_ui X_uj deg(u)^−α · deg(j)^−β, so the Gram matrix
 Xᵀ diag(deg(u)^−α) X is computed once per α and every β and pruning reuse it.
 """
@@ -20,7 +20,7 @@ from movierec.evaluation.baselines.common import ItemItem, prune_rows, train_mat
 GRID: dict[str, tuple] = {
     "alpha": (0.25, 0.5, 0.75, 1.0, 1.25, 1.5),
     "beta": (0.0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9),
-    "neighbours": (25, 50, 100, 200, 400, 800, None),  # None: no pruning
+    "neighbors": (25, 50, 100, 200, 400, 800, None),  # None: no pruning
 }
 QUERIES = ("signed", "seen")
 
@@ -48,12 +48,12 @@ class RP3beta(ItemItem):
             self._grams[alpha] = gram
         return self._grams[alpha]
 
-    def fit(self, alpha: float, beta: float, neighbours: int | None) -> RP3beta:
+    def fit(self, alpha: float, beta: float, neighbors: int | None) -> RP3beta:
         weights = self.gram(alpha) * (self.item_degree[:, np.newaxis] ** -alpha)
         weights *= self.item_degree[np.newaxis, :] ** -beta
         np.fill_diagonal(weights, 0.0)
         model = copy.copy(self)
         model._grams = {}  # the fitted model keeps its weights only, not the base's Gram cache
-        model.weights = prune_rows(weights, neighbours)
-        model.params = {"alpha": alpha, "beta": beta, "neighbours": neighbours}
+        model.weights = prune_rows(weights, neighbors)
+        model.params = {"alpha": alpha, "beta": beta, "neighbors": neighbors}
         return model
