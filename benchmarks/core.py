@@ -34,8 +34,8 @@ from movierec.config import Settings  # noqa: E402
 from movierec.data import load_dataset  # noqa: E402
 from movierec.recommender import Recommender  # noqa: E402
 from movierec.scoring import SCORINGS, cite  # noqa: E402
-from movierec.store.edge import EdgeStore  # noqa: E402
 from movierec.vectors import RatingStats, build_user_vectors  # noqa: E402
+from movierec.vectorstore.edge import EdgeStore  # noqa: E402
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:

@@ -42,10 +42,10 @@ from movierec.config import COLLECTION_NAME, Settings, StoreKind
 from movierec.data import fingerprint as data_fingerprint
 from movierec.data import load_dataset, load_movies, load_users
 from movierec.graph import PRODUCT_BUDGET, GraphParams, ItemGraph, build_graph, products
-from movierec.store.base import VectorStore
-from movierec.store.edge import EdgeStore
-from movierec.store.server import CollectionOptions, ServerStore, connect
 from movierec.vectors import RatingStats, UserVectors, build_user_vectors
+from movierec.vectorstore.base import VectorStore
+from movierec.vectorstore.edge import EdgeStore
+from movierec.vectorstore.server import CollectionOptions, ServerStore, connect
 
 log = logging.getLogger("movierec")
 SCHEMA_VERSION = 3  # 2: Edge shards without a WAL (shareable between processes); 3: item graph

@@ -52,8 +52,8 @@ from typing import TypeVar
 
 import numpy as np
 
-from movierec.store.base import Neighbors
 from movierec.vectors import VECTOR_NAMES, VECTOR_RATINGS, VECTOR_UNIT, UserVectors
+from movierec.vectorstore.base import Neighbors
 
 VETO_SHARE = 0.25
 MATCH_SHARE = 0.25

@@ -32,8 +32,8 @@ from movierec.evaluation.tuning import coordinate_search, grid_scorings, on_edge
 from movierec.graph import ALPHA, BETA, SUCCESSORS
 from movierec.recommender import Recommender
 from movierec.scoring import SCORINGS, Scoring, aggregate, idf
-from movierec.store.base import Neighbors
 from movierec.vectors import UserVectors
+from movierec.vectorstore.base import Neighbors
 from tests.conftest import ML1M
 
 N_MOVIES = 40

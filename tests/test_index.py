@@ -72,7 +72,7 @@ def test_a_crash_during_the_build_leaves_no_index(
     def explode(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt  # like Ctrl-C or a kill in the middle of the upload
 
-    monkeypatch.setattr("movierec.store.edge.EdgeStore.upload", explode)
+    monkeypatch.setattr("movierec.vectorstore.edge.EdgeStore.upload", explode)
     with pytest.raises(KeyboardInterrupt):
         open_rec(home, data)
     root = home / "index" / f"d-{fingerprint(data)}"

@@ -18,8 +18,8 @@ from movierec.config import Settings
 from movierec.filters import Filter
 from movierec.recommender import PreferencesError, Recommender
 from movierec.scoring import SCORINGS
-from movierec.store.base import cut_neighbors
-from movierec.store.edge import EdgeStore
+from movierec.vectorstore.base import cut_neighbors
+from movierec.vectorstore.edge import EdgeStore
 from tests.conftest import SEED_PREFERENCES, SEED_TABLE
 
 

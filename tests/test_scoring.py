@@ -21,8 +21,8 @@ from movierec.scoring import (
     get_scoring,
     rank,
 )
-from movierec.store.base import Neighbors
 from movierec.vectors import UserVectors
+from movierec.vectorstore.base import Neighbors
 
 # Three users over movies 1..4 (z-values chosen by hand).
 VECTORS = UserVectors(

@@ -17,8 +17,8 @@ from movierec.evaluation.baselines import Ranker
 from movierec.evaluation.metrics import PICKS, Tally
 from movierec.evaluation.split import Case
 from movierec.scoring import Scoring, aggregate, candidate_mask, rank
-from movierec.store.base import Neighbors
 from movierec.vectors import VECTOR_NAMES
+from movierec.vectorstore.base import Neighbors
 
 if TYPE_CHECKING:
     from movierec.recommender import Recommender

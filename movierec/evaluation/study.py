@@ -36,7 +36,7 @@ from movierec.evaluation.split import Case
 from movierec.evaluation.tuning import coordinate_search, on_edges
 from movierec.graph import ALPHA, BETA, SUCCESSORS
 from movierec.scoring import SCORINGS, MovieScores, Scoring, aggregate, blend, idf, rank
-from movierec.store.base import Neighbors
+from movierec.vectorstore.base import Neighbors
 
 NAME = "blend"
 # The `Scoring` parameters searched; the graph weight is tried in full at every point (it is cheap).

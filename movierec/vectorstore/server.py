@@ -17,8 +17,8 @@ import numpy as np
 from qdrant_client import QdrantClient, models
 from tqdm.auto import tqdm
 
-from movierec.store.base import Neighbors, cut_neighbors, points_arrays, query_arrays
 from movierec.vectors import VECTOR_NAMES, VECTOR_RATINGS, VECTOR_UNIT, UserVectors
+from movierec.vectorstore.base import Neighbors, cut_neighbors, points_arrays, query_arrays
 
 UPLOAD_BATCH = 256
 

@@ -1,5 +1,5 @@
 """Vector stores: Qdrant Edge (embedded default) and qdrant-client (server, cluster, local)."""
 
-from movierec.store.base import Neighbors, VectorStore
+from movierec.vectorstore.base import Neighbors, VectorStore
 
 __all__ = ["Neighbors", "VectorStore"]

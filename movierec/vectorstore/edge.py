@@ -31,8 +31,8 @@ from qdrant_edge import (
 )
 from tqdm.auto import tqdm
 
-from movierec.store.base import Neighbors, cut_neighbors, points_arrays, query_arrays
 from movierec.vectors import VECTOR_NAMES, VECTOR_RATINGS, VECTOR_UNIT, UserVectors
+from movierec.vectorstore.base import Neighbors, cut_neighbors, points_arrays, query_arrays
 
 UPLOAD_BATCH = 2_000
 
