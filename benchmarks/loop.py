@@ -1,4 +1,4 @@
-"""Does a burst of disk writes stall the event loop? (issue 9: blocking work off the loop)
+"""Does a burst of disk writes stall the event loop? (blocking work stays off the loop)
 
     python benchmarks/loop.py [--writes 200]
 

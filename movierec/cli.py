@@ -231,7 +231,7 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--study",
         action="store_true",
-        help="also tune and report issue 14's candidate (blend of neighbors and an item graph)",
+        help="also re-tune the shipped blend of neighbors and the item graph, and report it",
     )
     parser.add_argument(
         "--onboarding",

@@ -21,8 +21,8 @@ aggregation, not copies of it:
   best candidate of 1 for this person: `(1 − w) · user / max(user) + w · graph / max(graph)`.
   Candidates are the films a neighbor rated or the graph reaches. 0 = the neighbors alone.
 
-`seed` is the reference algorithm of issue 2 and stays selectable, exactly, forever. `default` is
-what the bot and the CLI use; it was chosen by measurement on validation users (see
+`seed` is the reference algorithm (the seed table's) and stays selectable, exactly, forever.
+`default` is what the bot and the CLI use; it was chosen by measurement on validation users (see
 docs/evaluation.md): the blend is ahead of every tuned baseline (RP3beta, EASE, iALS, ItemKNN) on
 ml-1m. `neighbors` keeps the neighbor-only scoring that was the default before the blend.
 

@@ -18,7 +18,7 @@ DEFAULT_ML1M = PROJECT_ROOT.parent / "shared" / "data" / "ml-1m"
 ML1M = Path(os.environ.get("MOVIELENS_DIR") or DEFAULT_ML1M).resolve()
 os.environ.setdefault("MOVIELENS_DIR", str(ML1M))
 
-# The reference preferences of issue 2 and their seed picks (title, score).
+# The reference preferences and their seed picks (title, score): the seed table.
 SEED_PREFERENCES = {
     2571: 1,
     329: 1,

@@ -1,4 +1,4 @@
-"""The breaks an attack on the running bot found (issue 8), each with the test that would have
+"""The breaks an attack on the running bot found, each with the test that would have
 caught it: buttons in groups act only for whoever is entitled, deletion leaves nothing in any
 file, long names never break a message, films that left the catalogue never break a list,
 callbacks are answered before slow edits, concurrent presses lose no keyboard update."""
@@ -340,7 +340,7 @@ async def test_control_characters_are_not_echoed_and_foreign_digits_refused(
     assert (await harness.storage.ratings(ANN, ANN)) == {}
 
 
-# ------------------------------------------------------------------ the flood limit (issue 10)
+# ------------------------------------------------------------------ the flood limit
 def test_a_fast_real_session_is_never_throttled_but_a_flood_is() -> None:
     limiter = Throttle()
     # /start, 6 taps, 5 /like, /rec, 5 taps, More, /ratings, 2 ❌, /rec, 3 taps: ~1 per 0.4 s

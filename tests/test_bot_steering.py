@@ -1,4 +1,4 @@
-"""Picks people can steer (issue 10): filters in words and buttons, a watchlist, links."""
+"""Picks people can steer: filters in words and buttons, a watchlist, links."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Telegram-native (issue 12): inline mode with deep links, and movie nights that end in a vote."""
+"""Telegram-native: inline mode with deep links, and movie nights that end in a vote."""
 
 from __future__ import annotations
 

@@ -64,7 +64,7 @@ CUSTOM_RESOURCES = {("postgresql.cnpg.io/v1", "Cluster")}
 # The roots with several webhook replicas on PostgreSQL (components/scale); the others run one
 # bot, replaced with Recreate.
 SCALE_ROOTS = {"overlays/scale"}
-# The catalogue production runs (issue 11); ml-1m stays the code's default for tests and CI.
+# The catalogue production runs; ml-1m stays the code's default for tests and CI.
 PRODUCTION_DATASET = "ml-32m"
 
 
@@ -1086,7 +1086,7 @@ def test_deploy_doc_points_at_files_that_exist() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# The production catalogue (issue 11) and several replicas (issue 13)
+# The production catalogue and several replicas
 # --------------------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Several bot replicas in webhook mode, one PostgreSQL, one token (issue 13).
+"""Several bot replicas in webhook mode, one PostgreSQL, one token.
 
 The stand-in delivers updates the way Telegram does: it POSTs each one with the secret header, to
 the replicas in turn (a round-robin load balancer), and sends it again to the next replica until

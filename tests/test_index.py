@@ -132,7 +132,7 @@ def test_open_index_hands_the_recommender_one_loaded_index(tmp_path: Path) -> No
 
 
 def test_store_kinds_are_validated_by_open_and_build(tmp_path: Path) -> None:
-    """`build` used to treat any unknown kind as the server; now both refuse it up front."""
+    """An unknown store kind is refused up front by both `build` and `open_index`."""
     from movierec.data import load_dataset
 
     data = load_dataset(write_dat(tmp_path / "d"))

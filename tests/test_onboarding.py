@@ -1,4 +1,4 @@
-"""The first questions (issue 10 §4): the answers matrix, the questions, the evaluation."""
+"""The first questions: the answers matrix, the questions, the evaluation."""
 
 from __future__ import annotations
 

@@ -260,7 +260,7 @@ def test_a_member_with_only_vanished_films_does_not_fail_the_group(
 
 def test_dislikes_count_as_seen_in_the_graph_even_alone(recommender: Recommender) -> None:
     """A 👎 still says what kind of film a person watches: leaving the graph out for people with
-    dislikes only was measured and cost Precision@5 after the first questions (issue 14 note)."""
+    dislikes only was measured and cost Precision@5 after the first questions."""
     from dataclasses import replace
 
     people_only = replace(SCORINGS["default"], graph_weight=0.0)
