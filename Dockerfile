@@ -33,7 +33,7 @@ COPY bot ./bot
 RUN pip install --no-cache-dir "/src[bot,postgres]" \
     && movierec --help >/dev/null \
     && movierec-bot --help >/dev/null \
-    && python -c "import aiohttp, psycopg_pool, bot.__main__, bot.storage.postgres"
+    && python -c "import aiohttp, psycopg, bot.__main__, bot.storage, sqlalchemy.dialects.postgresql.psycopg"
 
 
 FROM python:${PYTHON_VERSION}-slim-bookworm AS runtime

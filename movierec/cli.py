@@ -280,6 +280,23 @@ def _resolve_sizes(args: argparse.Namespace) -> None:
         args.lambdas = list(QUICK.lambdas if args.quick else LAMBDAS)
 
 
+def _needs_the_eval_extra(args: argparse.Namespace) -> None:
+    """One sentence instead of a traceback when what was asked needs `movierec[eval]` (the plot
+    draws with matplotlib, the iALS baseline is `implicit`) and the install left it out."""
+    from importlib.util import find_spec
+
+    wanted = ["matplotlib"] if args.plot is not None else []
+    ials = not (args.onboarding or args.fast or args.quick or "ials" in args.skip)
+    wanted += ["implicit", "threadpoolctl"] if ials else []
+    missing = [name for name in wanted if find_spec(name) is None]
+    if missing:
+        raise CliError(
+            f"this evaluation needs {', '.join(missing)}: pip install 'movierec[eval]'"
+            + ("" if args.plot is not None else " (or leave iALS out with --fast or --quick)"),
+            EXIT_INPUT,
+        )
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from movierec.data import load_dataset
     from movierec.download import resolve_data_dir
@@ -290,6 +307,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from movierec.evaluation.tuning import grid_scorings
 
     _resolve_sizes(args)
+    _needs_the_eval_extra(args)
     if any(n < 1 for n in args.reveals) or args.max_users < 0 or args.max_films < 0:
         raise ValueError("--reveals must be at least 1, --max-users and --max-films not negative")
     if args.onboarding:

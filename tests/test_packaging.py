@@ -31,7 +31,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 FIRST_PARTY = {"movierec", "bot", "tests", "benchmarks", "__future__"}
 
 # Import names of the packages only the bot needs (the `bot` and `postgres` extras).
-CHAT = ("telegram", "aiohttp", "babel", "sqlalchemy", "aiosqlite", "psycopg", "psycopg_pool")
+CHAT = ("telegram", "aiohttp", "babel", "cachetools", "sqlalchemy", "aiosqlite", "psycopg")
 # ...and of those only `movierec evaluate` needs (the `eval` extra).
 EVALUATION = ("matplotlib", "implicit", "threadpoolctl")
 
@@ -119,7 +119,7 @@ def test_the_audit_sees_an_undeclared_import() -> None:
 def test_the_core_requires_no_chat_or_evaluation_package() -> None:
     core = requirement_names(())
     extras = {"python-telegram-bot", "aiohttp", "babel", "sqlalchemy", "aiosqlite", "psycopg"}
-    extras |= {"psycopg-pool", "matplotlib", "implicit", "threadpoolctl"}
+    extras |= {"cachetools", "matplotlib", "implicit", "threadpoolctl"}
     assert core & extras == set()
     assert extras <= requirement_names(("bot", "postgres", "eval"))
     assert requirement_names(("test",)) >= requirement_names(("bot", "postgres", "eval"))
@@ -160,7 +160,7 @@ def test_importing_every_core_module_loads_no_chat_or_evaluation_package() -> No
 
 def test_the_import_probe_sees_the_bots_packages() -> None:
     """The two checks above are only worth something if the probe does see an import."""
-    loaded = loaded_after("import bot.app, bot.storage.postgres")
+    loaded = loaded_after("import bot.app, sqlalchemy.dialects.postgresql.psycopg, psycopg")
     assert {"telegram", "psycopg"} <= set(loaded)
 
 
@@ -248,3 +248,26 @@ def test_the_bot_with_its_extra_starts_past_the_check(shipped: Path, tmp_path: P
     result = run_installed(shipped, "movierec-bot", "--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert BOT_EXTRA_MISSING not in result.stderr and "--healthcheck" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "missing"),
+    [
+        (("evaluate", "--quick", "--plot", "out.png"), "matplotlib"),
+        (("evaluate", "--onboarding", "--max-users", "5"), None),
+        (("evaluate",), "implicit, threadpoolctl"),
+    ],
+)
+def test_evaluate_without_its_extra_says_what_to_install(
+    shipped_core: Path, core_home: Path, ml1m_dir: Path, arguments: tuple[str, ...], missing: str
+) -> None:
+    """A core install evaluates what needs no extra package; what needs one gets one sentence
+    naming it and the extra, exit 2, no traceback."""
+    env = {"MOVIEREC_HOME": str(core_home), "MOVIELENS_DIR": str(ml1m_dir)}
+    result = run_installed(shipped_core, "movierec", *arguments, cwd=core_home, env=env)
+    if missing is None:
+        assert result.returncode == 0, result.stderr
+        assert "adaptive" in result.stdout
+        return
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"needs {missing}: pip install 'movierec[eval]'" in result.stderr
