@@ -33,7 +33,11 @@ log = logging.getLogger("bot")
 
 
 # The `bot` extra's modules: without them, one sentence instead of an ImportError's traceback.
-BOT_EXTRA = ("telegram", "aiohttp", "babel", "sqlalchemy", "aiosqlite")
+BOT_EXTRA = ("telegram", "aiohttp", "babel", "cachetools", "sqlalchemy", "aiosqlite")
+POSTGRES_EXTRA_MISSING = (
+    "DATABASE_URL names PostgreSQL, which needs the postgres extra: "
+    "pip install 'movierec[bot,postgres]'"
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,9 +66,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run() -> int:
     from bot import logs
     from bot.config import BotSettings
-    from bot.storage import database_secrets
+    from bot.storage import database_secrets, is_postgres_url
 
     settings = BotSettings.from_env()  # exits with @BotFather instructions without a token
+    if is_postgres_url(settings.database_url) and importlib.util.find_spec("psycopg") is None:
+        print(POSTGRES_EXTRA_MISSING, file=sys.stderr)
+        return 1
     logs.configure(
         settings.log_level,
         settings.log_format,

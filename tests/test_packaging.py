@@ -271,3 +271,23 @@ def test_evaluate_without_its_extra_says_what_to_install(
         return
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"needs {missing}: pip install 'movierec[eval]'" in result.stderr
+
+
+def test_the_bot_on_postgresql_without_its_extra_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`[bot]` alone with DATABASE_URL=postgresql://...: one sentence, exit 1, before anything
+    connects (psycopg hidden from the import system, as in such an install)."""
+    import importlib.util
+
+    import bot.__main__ as entry
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "psycopg" else real(name, *a)
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST-TOKEN")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://bot:secret@127.0.0.1:1/bot")
+    assert entry.main([]) == 1
+    assert capsys.readouterr().err.strip() == entry.POSTGRES_EXTRA_MISSING
