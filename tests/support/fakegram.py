@@ -340,9 +340,8 @@ class FakeTelegram:
         """A person sends `text`; returns the Update (also queued for getUpdates)."""
         with self._lock:
             if chat_id in self._migrated:
-                raise AssertionError(
-                    f"group {chat_id} is a supergroup now: people write in {self._migrated[chat_id]}"
-                )
+                new = self._migrated[chat_id]
+                raise AssertionError(f"group {chat_id} is a supergroup now: people write in {new}")
             chat = self._chat(chat_id, chat_type)
             message_id = chat.next_message_id
             chat.next_message_id += 1
