@@ -10,24 +10,29 @@ from the killed replica just before it died (Telegram would refuse that too).
 
 from __future__ import annotations
 
+import json
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 
+from bot.features.movienight import views as night_views
 from movierec.recommender import Recommender
 from tests.support import presses
 from tests.support.botprocess import BotProcess, free_port, seed_home
 from tests.support.delivery import WebhookDelivery
-from tests.support.fakegram import FakeTelegram
+from tests.support.fakegram import FakeTelegram, FakeTelegramServer, Message
 
 SECRET = "replicas-S3cret_0123456789"
 PEOPLE = int(os.environ.get("MOVIEREC_TEST_REPLICA_PEOPLE", "200"))
 TITLES = ["Alien", "Heat", "Fargo", "Toy Story", "Casablanca", "Jaws", "Vertigo", "Babe"]
 FILM_IDS = {"Alien": 1214, "Heat": 6, "Fargo": 608, "Toy Story": 1, "Casablanca": 912}
 FILM_IDS |= {"Jaws": 1387, "Vertigo": 903, "Babe": 34}
+GROUP = -9100
+ANN, BEN, CAT = 71_001, 71_002, 71_003
 
 
 def _replica(fake: FakeTelegram, home: Path, ml1m: Path, shipped: Path, url: str) -> BotProcess:
@@ -56,20 +61,11 @@ def test_two_replicas_and_a_kill_lose_nothing(
     database_url: str,
     tmp_path: Path,
 ) -> None:
-    from tests.support.fakegram import FakeTelegramServer
-
     fake = FakeTelegram()
     server = FakeTelegramServer(fake)
     base_url = server.start()
     home = seed_home(tmp_path / "home", session_home)
-    replicas = [_replica(fake, home, ml1m_dir, shipped, database_url) for _ in range(2)]
-    for bot in replicas:
-        bot.env["TELEGRAM_BASE_URL"] = base_url
-        bot.start(wait_for_polling=False)
-    urls = [f"http://127.0.0.1:{bot.port}/telegram" for bot in replicas]  # type: ignore[attr-defined]
-    for bot, url in zip(replicas, urls, strict=True):
-        fake.wait_for_sync(lambda b=bot, u=url: _healthy(u) or b._died(), timeout=90)
-        assert not bot._died(), bot.log()
+    replicas, urls = _start_replicas(fake, base_url, home, ml1m_dir, shipped, database_url)
     delivery = WebhookDelivery(fake, urls, SECRET).start()
     people = list(range(60_001, 60_001 + PEOPLE))
     try:
@@ -115,6 +111,103 @@ def test_two_replicas_and_a_kill_lose_nothing(
         assert stored[person].get(firsts[person]) == 1.0, f"confirmed press of {person} lost"
     twice = [e for e in fake.errors if "query ID is invalid" in e.description]
     assert len(fake.errors) == len(twice) and len(twice) <= delivery.refused
+
+
+def test_copies_of_an_update_on_both_replicas_are_handled_once(
+    recommender: Recommender,
+    session_home: Path,
+    ml1m_dir: Path,
+    shipped: Path,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    fake = FakeTelegram()
+    server = FakeTelegramServer(fake)
+    base_url = server.start()
+    home = seed_home(tmp_path / "home", session_home)
+    replicas, (a, b) = _start_replicas(fake, base_url, home, ml1m_dir, shipped, database_url)
+    delivery = WebhookDelivery(fake, [a, b], SECRET)  # by hand (`at_once`), no threads
+    copies: list[int | None] = []
+
+    def thrice(update: dict) -> list[Message]:
+        """Telegram's copies of one update: to both replicas at the same moment, then once more
+        later; what the bot sent to the group for them."""
+        before = len(fake.messages(GROUP))
+        copies.extend(delivery.at_once((update, a), (update, b)))
+        copies.extend(delivery.at_once((update, b)))  # the answer got lost: sent again
+        return fake.messages(GROUP)[before:]
+
+    def once(update: dict, url: str) -> list[Message]:
+        before = len(fake.messages(GROUP))
+        assert delivery.at_once((update, url)) == [200]
+        return fake.messages(GROUP)[before:]
+
+    def night(starter: int) -> tuple[Message, Message]:
+        """A movie night with Ann and Ben in: its roster and picks (one copy of each update)."""
+        (roster,) = once(fake.send(GROUP, starter, "/movienight"), a)
+        for who, url in ((ANN, a), (BEN, b)):
+            once(fake.press(GROUP, who, roster.message_id, presses.night("i")), url)
+        (picks,) = once(fake.press(GROUP, starter, roster.message_id, presses.night("p")), b)
+        return roster, picks
+
+    try:
+        noted = thrice(fake.send(GROUP, ANN, "/like Heat", first_name="Ann"))
+        once(fake.send(GROUP, BEN, "/like Fargo, Toy Story", first_name="Ben"), b)
+        mine = thrice(fake.send(GROUP, ANN, "/rec"))
+        rosters = thrice(fake.send(GROUP, ANN, "/movienight"))
+        first_roster, first = night(ANN)
+        polls = thrice(fake.press(GROUP, BEN, first.message_id, presses.vote("v")))
+        # Another night: six people press 📊 Vote at the same moment, three on each replica.
+        second_roster, second = night(BEN)
+        vote = presses.vote("v")
+        pressing = (ANN, BEN, CAT, *range(CAT + 1, CAT + 4))
+        raced = [fake.press(GROUP, who, second.message_id, vote) for who in pressing]
+        before = len(fake.messages(GROUP))
+        raced_status = delivery.at_once(*((u, (a, b)[i % 2]) for i, u in enumerate(raced)))
+        raced_polls, raced_sent = len(fake.polls), fake.messages(GROUP)[before:]
+        poll_message = raced_sent[-1]
+        (announced,) = once(fake.press(GROUP, ANN, poll_message.message_id, presses.vote("c")), b)
+        late = fake.press(GROUP, CAT, second.message_id, vote)
+        after_winner = once(late, a)
+    finally:
+        for bot in replicas:
+            bot.stop()
+        server.stop()
+    logs = replicas[0].log()  # both replicas run from one home: one log file
+    assert copies == [200] * 12, logs  # every copy answered 2xx: Telegram stops re-sending
+    assert [m.text.startswith("Noted") for m in noted] == [True]
+    assert len(mine) == 1 and "picks" in mine[0].text.lower()
+    assert len(rosters) == 1 and "Who's in tonight" in rosters[0].text
+    assert len(polls) == 1 and polls[0].text == night_views.vote_question()
+    dropped = [json.loads(line) for line in logs.splitlines() if "duplicate update dropped" in line]
+    assert sorted(Counter(e["update_id"] for e in dropped).values()) == [2] * 4  # 2 of each 3
+    assert raced_status == [200] * 6 and raced_polls == 2 and len(raced_sent) == 1  # one poll
+    toasts = sorted(fake.callback_answers[u["callback_query"]["id"]]["text"] for u in raced)
+    assert toasts == sorted([night_views.vote_started(), *[night_views.vote_open()] * 5])
+    assert "Tonight:" in announced.text
+    assert after_winner == [] and len(fake.polls) == 2
+    assert fake.callback_answers[late["callback_query"]["id"]]["text"] == night_views.vote_done()
+    assert fake.errors == [] and fake.unanswered_callbacks() == []
+    with psycopg.connect(database_url) as db:
+        ratings = db.execute("SELECT user_id, movie_id FROM ratings WHERE chat_id = %s", (GROUP,))
+        assert sorted(ratings.fetchall()) == [(ANN, 6), (BEN, 1), (BEN, 608)]
+        nights = db.execute("SELECT night_id FROM polls WHERE chat_id = %s", (GROUP,)).fetchall()
+        assert sorted(nights) == [(first_roster.message_id,), (second_roster.message_id,)]
+
+
+def _start_replicas(
+    fake: FakeTelegram, base_url: str, home: Path, ml1m: Path, shipped: Path, database_url: str
+) -> tuple[list[BotProcess], list[str]]:
+    """Two webhook replicas on one database, both answering /healthz; and their webhook URLs."""
+    replicas = [_replica(fake, home, ml1m, shipped, database_url) for _ in range(2)]
+    for bot in replicas:
+        bot.env["TELEGRAM_BASE_URL"] = base_url
+        bot.start(wait_for_polling=False)
+    urls = [f"http://127.0.0.1:{bot.port}/telegram" for bot in replicas]  # type: ignore[attr-defined]
+    for bot, url in zip(replicas, urls, strict=True):
+        fake.wait_for_sync(lambda b=bot, u=url: _healthy(u) or b._died(), timeout=90)
+        assert not bot._died(), bot.log()
+    return replicas, urls
 
 
 def _healthy(url: str) -> bool:

@@ -10,9 +10,16 @@ from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+)
 
-from tests.support.fakegram import BotApiError, FakeTelegram, FakeTelegramServer
+from tests.support.fakegram import UPGRADED, BotApiError, FakeTelegram, FakeTelegramServer
 
 CHAT = 42
 GROUP = -100
@@ -154,6 +161,37 @@ async def test_unknown_chat_blocked_kicked_flood(pair: tuple[FakeTelegram, Bot])
         await bot.send_message(CHAT, "x")
     with pytest.raises(Forbidden, match="kicked from the group"):
         await bot.send_message(GROUP, "x")
+
+
+@pytest.mark.parametrize("new_first", [False, True])
+async def test_a_group_upgraded_to_a_supergroup(
+    pair: tuple[FakeTelegram, Bot], new_first: bool
+) -> None:
+    fake, bot = pair
+    sent = await bot.send_message(GROUP, "before", reply_markup=keyboard("r:1"))
+    queued = fake.pending_updates()
+    new = fake.migrate(GROUP, 7, new_first=new_first)
+    assert str(new).startswith("-100") and len(str(new)) == 14
+    old_side, new_side = (Update.de_json(u, bot) for u in fake.take_updates({})[queued:])
+    if new_first:
+        old_side, new_side = new_side, old_side
+    assert old_side.effective_chat.id == GROUP and old_side.message.migrate_to_chat_id == new
+    assert new_side.effective_chat.type == "supergroup" and new_side.effective_chat.id == new
+    assert new_side.message.migrate_from_chat_id == GROUP
+    for attempt in (
+        bot.send_message(GROUP, "x"),
+        bot.edit_message_text("y", GROUP, sent.message_id),
+        bot.send_poll(GROUP, "q?", ["a", "b"]),
+    ):
+        with pytest.raises(ChatMigrated) as refused:
+            await attempt
+        assert refused.value.new_chat_id == new
+    assert {e.description for e in fake.errors} == {UPGRADED}
+    assert (await bot.send_message(new, "after")).chat.type == "supergroup"
+    with pytest.raises(AssertionError, match="supergroup now"):
+        fake.send(GROUP, 7, "nobody can write in the old group")
+    with pytest.raises(AssertionError, match="not a group"):
+        fake.migrate(GROUP, 7)  # once
 
 
 async def test_wrong_token_is_unauthorized(pair: tuple[FakeTelegram, Bot]) -> None:

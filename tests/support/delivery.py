@@ -5,6 +5,9 @@ over several connections at once (`max_connections`, 40 by default), and sends a
 (after a pause) until it gets a 2xx answer: an update is never lost because a replica died. These
 threads do the same against a list of replica addresses, taking them in turn like a round-robin
 load balancer and moving on to the next one when a replica does not answer.
+
+`at_once` is Telegram re-delivering: given updates (the same one, or several) POSTed to given
+replicas at the same moment, by hand, without the background threads.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from tests.support.fakegram import FakeTelegram
@@ -71,7 +75,27 @@ class WebhookDelivery:
                 time.sleep(self.retry_pause)
                 self.fake.undelivered(update["update_id"])  # the next replica in turn gets it
 
+    def at_once(self, *posts: tuple[dict, str]) -> list[int | None]:
+        """POST each (update, replica URL) at the same moment; the HTTP statuses, in order (None:
+        no answer). An update that got a 2xx answer is delivered (Telegram stops sending it)."""
+        start = threading.Barrier(len(posts))
+
+        def post(update: dict, url: str) -> int | None:
+            start.wait()
+            return self._status(url, update)
+
+        with ThreadPoolExecutor(len(posts)) as pool:
+            statuses = list(pool.map(lambda p: post(*p), posts))
+        for (update, _), status in zip(posts, statuses, strict=True):
+            if status is not None and 200 <= status < 300:
+                self.fake.delivered(update["update_id"])
+        return statuses
+
     def _post(self, url: str, update: dict) -> bool:
+        status = self._status(url, update)
+        return status is not None and 200 <= status < 300
+
+    def _status(self, url: str, update: dict) -> int | None:
         request = urllib.request.Request(
             url,
             data=json.dumps(update).encode(),
@@ -83,6 +107,8 @@ class WebhookDelivery:
         )
         try:
             with urllib.request.urlopen(request, timeout=10) as reply:
-                return 200 <= reply.status < 300
+                return int(reply.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
         except (urllib.error.URLError, OSError):
-            return False
+            return None

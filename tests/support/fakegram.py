@@ -23,7 +23,12 @@ would fail:
   is still waiting when a newer one arrives is *superseded*, and may be answered (in time) or not
   at all; every other query must be answered (`unanswered_inline`). Callback answers may carry
   only a `t.me/<bot>?start=...` URL;
-* every refused edit ("message is not modified" included) is counted in `refused_edits`.
+* every refused edit ("message is not modified" included) is counted in `refused_edits`;
+* a group can become a supergroup (`migrate`): a new chat id, the two service messages
+  (`migrate_to_chat_id` in the old chat, `migrate_from_chat_id` in the new one, in either order),
+  and from then on every send or edit to the old chat is refused with 400 "group chat was upgraded
+  to a supergroup chat" carrying `parameters.migrate_to_chat_id` (python-telegram-bot raises
+  `ChatMigrated` for it); nobody can write in the old chat any more.
 
 The error descriptions are Telegram's own wording.
 """
@@ -52,6 +57,8 @@ MAX_POLL_OPTIONS, MAX_POLL_OPTION, MAX_POLL_QUESTION = 10, 100, 300
 MAX_INLINE_RESULTS, MAX_INLINE_ID, MAX_INLINE_OFFSET = 50, 64, 64
 CALLBACK_DEADLINE = 15.0  # seconds; Telegram drops unanswered queries after roughly this long
 INLINE_DEADLINE = 10.0  # seconds; Telegram discards an inline answer after about this long
+UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
+FIRST_SUPERGROUP = 1_234_567_890  # supergroup ids are -100 followed by the channel's own id
 TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
@@ -81,11 +88,24 @@ NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 class BotApiError(Exception):
     """An error response of the Bot API: HTTP-like code and Telegram's description."""
 
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        description: str,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(f"{code} {description}")
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
+
+    @property
+    def parameters(self) -> dict[str, int]:
+        """The response's `parameters` (ResponseParameters), empty when there are none."""
+        found = {"retry_after": self.retry_after, "migrate_to_chat_id": self.migrate_to_chat_id}
+        return {key: value for key, value in found.items() if value}
 
 
 class _TelegramHtml(HTMLParser):
@@ -251,6 +271,8 @@ class FakeTelegram:
         self._in_flight: set[int] = set()  # updates being POSTed to a webhook
         self._blocked: set[int] = set()
         self._kicked: set[int] = set()
+        self._migrated: dict[int, int] = {}  # old group id -> its supergroup's id
+        self._supergroups = itertools.count(FIRST_SUPERGROUP)
         self._sent_times: dict[int, list[float]] = {}
         self._names: dict[int, str] = {}
         self.polls: dict[str, dict] = {}  # poll id -> the poll, as the Bot API shows it
@@ -317,6 +339,9 @@ class FakeTelegram:
     ) -> dict:
         """A person sends `text`; returns the Update (also queued for getUpdates)."""
         with self._lock:
+            if chat_id in self._migrated:
+                new = self._migrated[chat_id]
+                raise AssertionError(f"group {chat_id} is a supergroup now: people write in {new}")
             chat = self._chat(chat_id, chat_type)
             message_id = chat.next_message_id
             chat.next_message_id += 1
@@ -440,6 +465,41 @@ class FakeTelegram:
                     },
                 }
             )
+
+    def migrate(self, old_chat_id: int, user_id: int, *, new_first: bool = False) -> int:
+        """`user_id` upgrades the group `old_chat_id` to a supergroup; returns its new id.
+
+        Telegram posts a service message in each chat, `migrate_to_chat_id` in the old one and
+        `migrate_from_chat_id` in the new one; they reach the bot as two updates in either order
+        (`new_first`: the new chat's first). The old chat refuses the bot from now on."""
+        with self._lock:
+            old = self._chats.get(old_chat_id)
+            if old is None or old.type != "group" or old_chat_id in self._migrated:
+                raise AssertionError(f"chat {old_chat_id} is not a group that can be upgraded")
+            new_chat_id = int(f"-100{next(self._supergroups)}")
+            new = _Chat(new_chat_id, "supergroup", old.title)
+            self._chats[new_chat_id] = new
+            person = self._user(user_id)
+            service = []
+            for chat, field_name, other in (
+                (old, "migrate_to_chat_id", new_chat_id),
+                (new, "migrate_from_chat_id", old_chat_id),
+            ):
+                message_id = chat.next_message_id
+                chat.next_message_id += 1
+                message = {
+                    "message_id": message_id,
+                    "date": int(time.time()),
+                    "chat": self._chat_dict(chat),
+                    "from": person,
+                    field_name: other,
+                }
+                chat.history[message_id] = message
+                service.append(message)
+            self._migrated[old_chat_id] = new_chat_id
+            for message in reversed(service) if new_first else service:
+                self._enqueue({"update_id": next(self._update_ids), "message": message})
+            return new_chat_id
 
     def block(self, user_id: int) -> None:
         with self._lock:
@@ -599,6 +659,8 @@ class FakeTelegram:
         chat_id = int(params["chat_id"])
         if chat_id not in self._chats:
             raise BotApiError(400, "Bad Request: chat not found")
+        if chat_id in self._migrated:
+            raise BotApiError(400, UPGRADED, migrate_to_chat_id=self._migrated[chat_id])
         if chat_id in self._blocked and chat_id > 0:
             raise BotApiError(403, "Forbidden: bot was blocked by the user")
         if chat_id in self._kicked:
@@ -925,8 +987,8 @@ class FakeTelegram:
                 "error_code": error.code,
                 "description": error.description,
             }
-            if error.retry_after:
-                body["parameters"] = {"retry_after": error.retry_after}
+            if error.parameters:
+                body["parameters"] = error.parameters
             return error.code, json.dumps(body).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
