@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from telegram.ext import Application
 
     from bot.config import BotSettings
+    from bot.context import BotData
     from movierec.recommender import Recommender
 
     Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -175,6 +176,8 @@ async def _serve_webhook(app: Application, settings: BotSettings) -> None:
     from telegram import Update
 
     stop = _stop_event()
+    data: BotData = app.bot_data
+    data.webhook = True  # copies of an update may reach other replicas (see bot.hooks.claim)
     server = web.Application(client_max_size=1 << 20)
     server.router.add_post(settings.webhook_path, _receiver(app, settings))
     server.router.add_get("/healthz", _healthz(app))
@@ -230,8 +233,12 @@ def _receiver(app: Application, settings: BotSettings) -> Handler:
             log.warning("webhook request that is not an update")
             return web.Response(status=400)
         # Handled before the answer: if this process dies first, Telegram gets no 200 and sends
-        # the update again (to any replica); the stores' upserts make a repeat harmless.
+        # the update again (to any replica), which takes the lapsed claim over (bot.hooks).
         await app.process_update(update)
+        data: BotData = app.bot_data
+        if update.update_id in data.busy:  # another replica is handling it: try again later
+            data.busy.discard(update.update_id)
+            return web.Response(status=503)
         return web.Response(status=200)
 
     return receive

@@ -60,6 +60,7 @@ MENU = (
     "help",
 )
 HEARTBEAT_SECONDS = 30
+FINISH_GROUP = 100  # after every feature's handlers
 
 
 def build_application(
@@ -128,6 +129,7 @@ def add_handlers(app: Application) -> None:
         register = getattr(feature, "register", None)
         if register is not None:
             register(app)
+    app.add_handler(TypeHandler(Update, hooks.finish), group=FINISH_GROUP)
     app.add_error_handler(hooks.on_error)
 
 

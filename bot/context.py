@@ -86,6 +86,8 @@ class BotData:
     throttle: Throttle = field(default_factory=Throttle)
     heartbeat: Path | None = None
     heartbeat_task: asyncio.Task | None = None
+    webhook: bool = False  # updates come by webhook (several replicas may get copies)
+    busy: set[int] = field(default_factory=set)  # updates another replica is handling now
     # Inline mode: the pages of title searches, by (text, offset, language).
     inline_pages: TTLCache[tuple[str, int, str], tuple[list[InlineQueryResultArticle], str]] = (
         field(default_factory=lambda: TTLCache(maxsize=512, ttl=300.0))

@@ -4,8 +4,15 @@ unexpected errors.
 
 Telegram delivers an update again when a webhook answer is slow or lost (or, polling, when the bot
 died before confirming it); behind a load balancer the copies reach different replicas. Each
-update is claimed in the chat store before anything else runs (`claim`, handler group -3): the
-first claim wins, every later copy is dropped silently, whichever replica it reaches."""
+update is claimed in the chat store before anything else runs (`claim`, handler group -3) and
+marked handled after everything else (`finish`, the last group):
+
+* a copy of an update already handled is dropped (the webhook answers 200: Telegram stops);
+* a copy of an update another replica is handling right now is refused (the webhook answers
+  503, `BotData.busy`): Telegram sends it again later, and then it is handled or dropped;
+* a claim whose handler died with its replica lapses after `LEASE_SECONDS`, and the next copy
+  takes it over, so a crash loses nothing. Polling, there is one process: an unfinished claim
+  can only be a dead predecessor's, and is taken over at once."""
 
 from __future__ import annotations
 
@@ -18,20 +25,34 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.ext import ApplicationHandlerStop
 
 from bot import i18n
-from bot.context import BotContext
+from bot.context import BotContext, BotData
+from bot.storage import Claim
 from bot.logs import person
 from bot.ui import texts
 from bot.ui.messages import log
 
-CLAIM_SECONDS = 24 * 3600  # Telegram keeps an undelivered update for a day
+HANDLED_SECONDS = 24 * 3600  # Telegram keeps an undelivered update for a day
+LEASE_SECONDS = 60.0  # a handler still running after this long is taken for dead
 
 
 async def claim(update: Update, context: BotContext) -> None:
-    """Handle each update once: a copy already claimed (here or by another replica) stops."""
+    """Handle each update once: a copy already handled, or being handled elsewhere, stops."""
+    data: BotData = context.bot_data
     storage = context.services.storage
-    if not await storage.claim_update(update.update_id, time.time(), CLAIM_SECONDS):
-        log.info("duplicate update dropped", extra={"update_id": update.update_id})
-        raise ApplicationHandlerStop
+    state = await storage.claim_update(
+        update.update_id, time.time(), LEASE_SECONDS, take_unfinished=not data.webhook
+    )
+    if state is Claim.TAKEN:
+        return
+    if state is Claim.BUSY:
+        data.busy.add(update.update_id)  # the webhook answers 503: Telegram tries again later
+    log.info("duplicate update dropped", extra={"update_id": update.update_id, "state": state})
+    raise ApplicationHandlerStop
+
+
+async def finish(update: Update, context: BotContext) -> None:
+    """After every handler (the last group): the update is handled, copies are dropped."""
+    await context.services.storage.finish_update(update.update_id, time.time(), HANDLED_SECONDS)
 
 
 async def use_language(update: Update, context: BotContext) -> None:
