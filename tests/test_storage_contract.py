@@ -56,8 +56,8 @@ class Engine:
 
     async def rows(self, store: ChatStore, sql: str) -> list[tuple[Any, ...]]:
         """Raw SQL underneath the interface, committed (literal values only: no placeholders)."""
-        async with store.engine.begin() as db:
-            result = await db.exec_driver_sql(sql)
+        with store.engine.begin() as db:
+            result = db.exec_driver_sql(sql)
             return [tuple(row) for row in result.all()] if result.returns_rows else []
 
     async def tables(self, store: ChatStore) -> dict[str, list[str]]:
@@ -770,7 +770,7 @@ async def test_sqlite_connections_are_durable_and_writes_take_the_lock_at_once(
         words = statement.upper().split()
         seen.append(" ".join(words[:2]) if words[0] == "BEGIN" else words[0])
 
-    event.listen(store.engine.sync_engine, "before_cursor_execute", record)
+    event.listen(store.engine, "before_cursor_execute", record)
     try:
         await asyncio.gather(*(store.rate(GROUP, ANN, m, 1.0) for m in range(5)))
         await store.ratings(GROUP, ANN)
@@ -780,9 +780,9 @@ async def test_sqlite_connections_are_durable_and_writes_take_the_lock_at_once(
         other = sqlite3.connect(path)
         assert other.execute("SELECT count(*) FROM ratings").fetchone()[0] == 5
         other.close()
-        async with store.engine.connect() as db:
+        with store.engine.connect() as db:
             settings = [
-                (await db.exec_driver_sql(f"PRAGMA {name}")).scalar()
+                db.exec_driver_sql(f"PRAGMA {name}").scalar()
                 for name in ("journal_mode", "synchronous", "secure_delete", "busy_timeout")
             ]
         assert settings == ["wal", 2, 1, 5000]  # 2: FULL
