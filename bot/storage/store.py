@@ -50,9 +50,9 @@ from sqlalchemy import (
     Connection,
     Engine,
     Executable,
-    Select,
     Table,
     and_,
+    bindparam,
     case,
     create_engine,
     delete,
@@ -69,6 +69,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.sql.elements import BindParameter
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
 
 from bot.storage import migrations
@@ -140,6 +141,216 @@ def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql(begin)
 
 
+# Statements are built once, with bound parameters (`bindparam`), and executed with the values:
+# building a SQLAlchemy statement costs far more than running a cached one. Those that differ
+# between the engines (upserts) are built once per dialect.
+_INSERT: dict[str, Callable[[Table], sqlite.Insert | postgresql.Insert]] = {
+    "sqlite": sqlite.insert,
+    "postgresql": postgresql.insert,
+}
+
+
+def _match(table: Table, *names: str) -> ColumnElement[bool]:
+    """`column = :column` for each name (bound by name when the statement runs)."""
+    return and_(*(table.c[name] == bindparam(name) for name in names))
+
+
+@functools.cache
+def _upsert(dialect: str, table: Table, columns: tuple[str, ...]) -> Executable:
+    """Insert a row of `columns` or, where its primary key exists, overwrite the others."""
+    insert = _INSERT[dialect](table)
+    keys = [c.name for c in table.primary_key]
+    return insert.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: insert.excluded[name] for name in columns if name not in keys},
+    )
+
+
+@functools.cache
+def _add(dialect: str, table: Table) -> Executable:
+    """Insert a row unless its key (or a unique index) exists, returning the key when it did
+    (RETURNING, which both engines report alike, rather than rowcount)."""
+    return _INSERT[dialect](table).on_conflict_do_nothing().returning(*table.primary_key)
+
+
+@functools.cache
+def _rate(dialect: str) -> Executable:
+    """A rating, replacing the previous one; a rating without a title keeps the stored one."""
+    insert = _INSERT[dialect](ratings)
+    return insert.on_conflict_do_update(
+        index_elements=["chat_id", "user_id", "movie_id"],
+        set_={
+            "value": insert.excluded.value,
+            "rated_at": insert.excluded.rated_at,
+            "title": func.coalesce(insert.excluded.title, ratings.c.title),
+        },
+    )
+
+
+@functools.cache
+def _claim(dialect: str) -> Executable:
+    """A claim on an update, returning its id when this call took it (new, or lapsed)."""
+    insert = _INSERT[dialect](updates)
+    return insert.on_conflict_do_update(
+        index_elements=["update_id"],
+        set_={"expires_at": insert.excluded.expires_at},
+        where=updates.c.expires_at <= bindparam("now"),  # a lapsed claim can be taken again
+    ).returning(updates.c.update_id)
+
+
+def _tastes(private: bool) -> Executable:
+    """Ratings, hidden and saved films of the people in :users, in one query: (kind, user,
+    movie, value, ...), ratings oldest first; with `private` each person's private-chat ratings
+    come first and :chat_id's on top."""
+    here = ratings.c.chat_id == bindparam("chat_id")
+    users: BindParameter[int] = bindparam("users", expanding=True)
+    rated = select(
+        literal_column("'r'").label("kind"),
+        ratings.c.user_id,
+        ratings.c.movie_id,
+        ratings.c.value,
+        case((here, 1), else_=0).label("layer"),
+        ratings.c.rated_at,
+    ).where(
+        or_(here, ratings.c.chat_id == ratings.c.user_id) if private else here,
+        ratings.c.user_id.in_(users),
+    )
+    others = (
+        select(
+            literal_column(f"'{kind}'"), t.c.user_id, t.c.movie_id, null(), null(), null()
+        ).where(t.c.chat_id == bindparam("chat_id"), t.c.user_id.in_(users))
+        for kind, t in (("h", hidden), ("s", watchlist))
+    )
+    return union_all(rated, *others).order_by("kind", "layer", "rated_at")
+
+
+_TASTE, _TASTES = _tastes(private=False), _tastes(private=True)
+
+_RATING = select(ratings.c.value).where(_match(ratings, "chat_id", "user_id", "movie_id"))
+_UNHIDE = delete(hidden).where(_match(hidden, "chat_id", "user_id", "movie_id"))
+
+_UNRATE = delete(ratings).where(_match(ratings, "chat_id", "user_id", "movie_id"))
+
+_RATINGS = (
+    select(ratings.c.movie_id, ratings.c.value)
+    .where(_match(ratings, "chat_id", "user_id"))
+    .order_by(ratings.c.rated_at)
+)
+
+_TITLES = select(ratings.c.movie_id, ratings.c.title).where(_match(ratings, "chat_id", "user_id"))
+
+_CHAT_RATINGS = (
+    select(ratings.c.user_id, ratings.c.movie_id, ratings.c.value)
+    .where(_match(ratings, "chat_id"))
+    .order_by(ratings.c.rated_at)
+)
+
+_STORED_TITLES = select(ratings.c.movie_id, func.max(ratings.c.title)).group_by(ratings.c.movie_id)
+
+_RESET = (
+    delete(ratings).where(_match(ratings, "chat_id", "user_id")),
+    delete(hidden).where(_match(hidden, "chat_id", "user_id")),
+)
+
+_HIDDEN_HERE = select(hidden.c.movie_id).where(_match(hidden, "chat_id"))
+_HIDDEN = _HIDDEN_HERE.where(_match(hidden, "user_id"))
+
+_LIST = select(
+    lists.c.owner_id,
+    lists.c.kind,
+    lists.c.start,
+    lists.c.movie_ids,
+    lists.c.value,
+    lists.c.shown,
+    lists.c.extra,
+    lists.c.created_at,
+).where(_match(lists, "chat_id", "message_id"))
+
+_SET_SHOWN = update(lists).where(
+    lists.c.chat_id == bindparam("chat"), lists.c.message_id == bindparam("message")
+)
+
+_PRUNE_LISTS = delete(lists).where(lists.c.created_at < bindparam("before"))
+
+_TAKE_SOURCE = (
+    delete(sources)
+    .where(_match(sources, "chat_id", "message_id", "user_id"))
+    .returning(sources.c.movie_id, sources.c.value)
+)
+
+_MEMBER_NAMES = select(members.c.user_id, members.c.name).where(_match(members, "chat_id"))
+
+_CHAT_STATUS = select(chats.c.status).where(_match(chats, "chat_id"))
+
+_UNSAVE = delete(watchlist).where(_match(watchlist, "chat_id", "user_id", "movie_id"))
+
+_WATCHLIST = (
+    select(watchlist.c.movie_id)
+    .where(_match(watchlist, "chat_id", "user_id"))
+    .order_by(watchlist.c.added_at.desc(), watchlist.c.movie_id)
+)
+
+_LANGUAGE = select(people.c.language).where(_match(people, "user_id"))
+
+_NIGHT_QUERY = select(nights.c.query).where(_match(nights, "chat_id", "message_id"))
+
+_LEAVE_NIGHT = delete(night_members).where(
+    _match(night_members, "chat_id", "message_id", "user_id")
+)
+
+_NIGHT_MEMBERS = (
+    select(night_members.c.user_id)
+    .where(_match(night_members, "chat_id", "message_id"))
+    .order_by(night_members.c.joined_at, night_members.c.user_id)
+)
+
+_POLL = select(
+    polls.c.poll_id,
+    polls.c.chat_id,
+    polls.c.message_id,
+    polls.c.night_id,
+    polls.c.movie_ids,
+    polls.c.scores,
+    polls.c.closed,
+).limit(1)
+_POLL_BY_ID = _POLL.where(_match(polls, "poll_id"))
+_POLL_OF_MESSAGE = _POLL.where(_match(polls, "chat_id", "message_id")).order_by(
+    polls.c.created_at.desc()
+)
+_POLL_OF_NIGHT = _POLL.where(_match(polls, "chat_id", "night_id"))
+
+_UNVOTE = delete(votes).where(_match(votes, "poll_id", "user_id"))
+
+_VOTES = select(votes.c.user_id, votes.c.option).where(_match(votes, "poll_id"))
+
+_ATTACH_POLL = update(polls).where(
+    polls.c.chat_id == bindparam("chat"), polls.c.night_id == bindparam("night")
+)
+
+_DROP_POLL = delete(polls).where(_match(polls, "poll_id"))
+
+_CLOSE_POLL = (
+    update(polls).where(polls.c.poll_id == bindparam("poll"), polls.c.closed == 0).values(closed=1)
+)
+
+_HISTORY = (
+    select(history.c.movie_id, history.c.watched_at)
+    .where(_match(history, "chat_id"))
+    .order_by(history.c.watched_at.desc())
+)
+
+_LAPSED_CLAIMS = delete(updates).where(updates.c.expires_at < bindparam("now"))
+
+_BUCKET = (
+    select(buckets.c.tokens, buckets.c.updated, buckets.c.warned)
+    .where(_match(buckets, "user_id"))
+    .with_for_update()
+)
+_SPEND = update(buckets).where(buckets.c.user_id == bindparam("user"))
+
+_IDLE_BUCKETS = delete(buckets).where(buckets.c.updated < bindparam("before"))
+
+
 class ChatStore:
     """Who rated what, what they hid, who is in which chat, which bot message belongs to whom,
     movie nights, claimed updates and the shared flood limit (see `bot.storage.base` for the
@@ -148,7 +359,8 @@ class ChatStore:
     def __init__(self, engine: Engine, threads: int, path: Path | None = None) -> None:
         self.engine = engine
         self.path = path  # the SQLite file, None on PostgreSQL
-        self._postgres = engine.dialect.name == "postgresql"
+        self._dialect = engine.dialect.name
+        self._postgres = self._dialect == "postgresql"
         self._executor = ThreadPoolExecutor(threads, thread_name_prefix="chatstore")
         self._writer = (
             engine if self._postgres else engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
@@ -242,40 +454,23 @@ class ChatStore:
         with self._serial, self._writer.begin() as db:
             yield db
 
-    def _rows(self, statement: Executable) -> Sequence[Any]:
+    def _rows(self, statement: Executable, **params: Any) -> Sequence[Any]:
         """One query, outside a transaction: a single statement reads one snapshot anyway."""
         with self._reader.connect() as db:
-            return db.execute(statement).all()
-
-    def _insert(self, table: Table) -> sqlite.Insert | postgresql.Insert:
-        """The dialect's INSERT, for `on_conflict_do_update` / `on_conflict_do_nothing`."""
-        return (postgresql.insert if self._postgres else sqlite.insert)(table)
+            return db.execute(statement, params).all()
 
     def _upsert(self, db: Connection, table: Table, **values: Any) -> None:
         """Insert a row or, where its primary key exists, overwrite every other column."""
-        insert = self._insert(table).values(**values)
-        keys = [c.name for c in table.primary_key]
-        db.execute(
-            insert.on_conflict_do_update(
-                index_elements=keys,
-                set_={name: insert.excluded[name] for name in values if name not in keys},
-            )
-        )
+        db.execute(_upsert(self._dialect, table, tuple(values)), values)
 
-    @staticmethod
-    def _inserted(db: Connection, insert: Any) -> bool:
-        """Run an INSERT ... ON CONFLICT; True when it wrote a row (RETURNING, which both
-        engines report alike, rather than rowcount)."""
-        return db.execute(insert.returning(*insert.table.primary_key)).first() is not None
+    def _add(self, db: Connection, table: Table, **values: Any) -> bool:
+        """Insert a row unless its primary key (or a unique index) exists; True when it did."""
+        return db.execute(_add(self._dialect, table), values).first() is not None
 
     def _advisory_lock(self, db: Connection, key: int) -> None:
         """Replicas take turns (PostgreSQL); SQLite's BEGIN IMMEDIATE already serialises."""
         if self._postgres:
             db.execute(select(func.pg_advisory_xact_lock(key)))
-
-    @staticmethod
-    def _key(table: Table, **values: Any) -> ColumnElement[bool]:
-        return and_(*(table.c[name] == value for name, value in values.items()))
 
     # --------------------------------------------------------------- schema
     def _migrate(self) -> None:
@@ -303,58 +498,37 @@ class ChatStore:
         the later value wins."""
         key = {"chat_id": chat_id, "user_id": user_id, "movie_id": movie_id}
         with self._write() as db:
-            old = db.scalar(select(ratings.c.value).where(self._key(ratings, **key)))
-            insert = self._insert(ratings).values(
-                **key, value=value, rated_at=time.time(), title=title
-            )
+            old: float | None = db.scalar(_RATING, key)
             db.execute(
-                insert.on_conflict_do_update(
-                    index_elements=list(key),
-                    set_={
-                        "value": insert.excluded.value,
-                        "rated_at": insert.excluded.rated_at,
-                        "title": func.coalesce(insert.excluded.title, ratings.c.title),
-                    },
-                )
+                _rate(self._dialect),
+                key | {"value": value, "rated_at": time.time(), "title": title},
             )
-            db.execute(delete(hidden).where(self._key(hidden, **key)))
+            db.execute(_UNHIDE, key)
         return old
 
     @threaded
     def unrate(self, chat_id: int, user_id: int, movie_id: int) -> bool:
-        where = self._key(ratings, chat_id=chat_id, user_id=user_id, movie_id=movie_id)
+        key = {"chat_id": chat_id, "user_id": user_id, "movie_id": movie_id}
         with self._write() as db:
-            return db.execute(delete(ratings).where(where)).rowcount > 0
+            return db.execute(_UNRATE, key).rowcount > 0
 
     @threaded
     def ratings(self, chat_id: int, user_id: int) -> dict[int, float]:
         """Movie id -> +1/-1, oldest first."""
-        rows = self._rows(
-            select(ratings.c.movie_id, ratings.c.value)
-            .where(self._key(ratings, chat_id=chat_id, user_id=user_id))
-            .order_by(ratings.c.rated_at)
-        )
+        rows = self._rows(_RATINGS, chat_id=chat_id, user_id=user_id)
         return {movie: value for movie, value in rows}
 
     @threaded
     def rated_titles(self, chat_id: int, user_id: int) -> dict[int, str | None]:
         """Movie id -> the title stored with the rating (None for ratings from before v2)."""
-        rows = self._rows(
-            select(ratings.c.movie_id, ratings.c.title).where(
-                self._key(ratings, chat_id=chat_id, user_id=user_id)
-            )
-        )
+        rows = self._rows(_TITLES, chat_id=chat_id, user_id=user_id)
         return {movie: title for movie, title in rows}
 
     @threaded
     def chat_ratings(self, chat_id: int) -> dict[int, dict[int, float]]:
         """Every member's ratings in a chat: user id -> movie id -> value, oldest first."""
         members_: dict[int, dict[int, float]] = {}
-        for user, movie, value in self._rows(
-            select(ratings.c.user_id, ratings.c.movie_id, ratings.c.value)
-            .where(ratings.c.chat_id == chat_id)
-            .order_by(ratings.c.rated_at)
-        ):
+        for user, movie, value in self._rows(_CHAT_RATINGS, chat_id=chat_id):
             members_.setdefault(user, {})[movie] = value
         return members_
 
@@ -362,9 +536,7 @@ class ChatStore:
     def stored_titles(self, outside: Iterable[int]) -> dict[int, str | None]:
         """Every rated movie id that is not in `outside` (e.g. the catalogue), with a title."""
         known = set(outside)
-        rows = self._rows(
-            select(ratings.c.movie_id, func.max(ratings.c.title)).group_by(ratings.c.movie_id)
-        )
+        rows = self._rows(_STORED_TITLES)
         return {movie: title for movie, title in rows if movie not in known}
 
     @threaded
@@ -394,42 +566,37 @@ class ChatStore:
     @threaded
     def reset(self, chat_id: int, user_id: int) -> int:
         """Forget a person's ratings and hidden films in one chat; returns how many ratings."""
+        key = {"chat_id": chat_id, "user_id": user_id}
         with self._write() as db:
-            result = db.execute(
-                delete(ratings).where(self._key(ratings, chat_id=chat_id, user_id=user_id))
-            )
-            db.execute(delete(hidden).where(self._key(hidden, chat_id=chat_id, user_id=user_id)))
-        return result.rowcount
+            forgot = [db.execute(statement, key).rowcount for statement in _RESET]
+        return forgot[0]
 
     # --------------------------------------------------------------- hidden films
     @threaded
     def hide(self, chat_id: int, user_id: int, movie_id: int) -> None:
         with self._write() as db:
-            db.execute(
-                self._insert(hidden)
-                .values(chat_id=chat_id, user_id=user_id, movie_id=movie_id)
-                .on_conflict_do_nothing()
-            )
+            self._add(db, hidden, chat_id=chat_id, user_id=user_id, movie_id=movie_id)
 
     @threaded
     def unhide(self, chat_id: int, user_id: int, movie_id: int) -> bool:
-        where = self._key(hidden, chat_id=chat_id, user_id=user_id, movie_id=movie_id)
+        key = {"chat_id": chat_id, "user_id": user_id, "movie_id": movie_id}
         with self._write() as db:
-            return db.execute(delete(hidden).where(where)).rowcount > 0
+            return db.execute(_UNHIDE, key).rowcount > 0
 
     @threaded
     def hidden(self, chat_id: int, user_id: int | None = None) -> set[int]:
         """Films hidden by one person in a chat, or by anyone in it (user_id None)."""
-        query = select(hidden.c.movie_id).where(hidden.c.chat_id == chat_id)
-        if user_id is not None:
-            query = query.where(hidden.c.user_id == user_id)
-        return {movie for (movie,) in self._rows(query)}
+        if user_id is None:
+            rows = self._rows(_HIDDEN_HERE, chat_id=chat_id)
+        else:
+            rows = self._rows(_HIDDEN, chat_id=chat_id, user_id=user_id)
+        return {movie for (movie,) in rows}
 
     # --------------------------------------------------------------- taste, in one read
     @threaded
     def taste(self, chat_id: int, user_id: int) -> Taste:
         """A person's ratings, hidden and saved films in one chat: one query."""
-        return self._tastes(chat_id, [user_id], private=False)[user_id]
+        return self._tastes(_TASTE, chat_id, [user_id])[user_id]
 
     @threaded
     def tastes(self, chat_id: int, user_ids: Iterable[int]) -> dict[int, Taste]:
@@ -437,40 +604,18 @@ class ChatStore:
         (their private chat's ratings, then this chat's on top: a film rated in both counts as
         rated here, where it first stood in the private list), and their hidden and saved films
         in this chat."""
-        return self._tastes(chat_id, list(dict.fromkeys(user_ids)), private=True)
+        return self._tastes(_TASTES, chat_id, list(dict.fromkeys(user_ids)))
 
-    def _tastes(self, chat_id: int, users: list[int], private: bool) -> dict[int, Taste]:
+    def _tastes(self, query: Executable, chat_id: int, users: list[int]) -> dict[int, Taste]:
         found = {user: Taste() for user in users}
         if not users:
             return found
-        here = ratings.c.chat_id == chat_id
-        where = or_(here, ratings.c.chat_id == ratings.c.user_id) if private else here
-        layer = case((here, 1), else_=0)  # private ratings first, this chat's on top
-        query = union_all(
-            select(
-                literal_column("'r'").label("kind"),
-                ratings.c.user_id,
-                ratings.c.movie_id,
-                ratings.c.value,
-                layer.label("layer"),
-                ratings.c.rated_at.label("at"),
-            ).where(where, ratings.c.user_id.in_(users)),
-            *(
-                select(
-                    literal_column(f"'{kind}'"), t.c.user_id, t.c.movie_id, null(), null(), null()
-                ).where(t.c.chat_id == chat_id, t.c.user_id.in_(users))
-                for kind, t in (("h", hidden), ("s", watchlist))
-            ),
-        )
-        rows = self._rows(query)
-        rated = sorted((r for r in rows if r.kind == "r"), key=lambda r: (r.layer, r.at))
-        for row in rated:
-            found[row.user_id].ratings[row.movie_id] = row.value
-        for row in rows:
-            if row.kind != "r":
-                (found[row.user_id].hidden if row.kind == "h" else found[row.user_id].saved).add(
-                    row.movie_id
-                )
+        for kind, user, movie, value, *_ in self._rows(query, chat_id=chat_id, users=users):
+            taste = found[user]
+            if kind == "r":
+                taste.ratings[movie] = value
+            else:
+                (taste.hidden if kind == "h" else taste.saved).add(movie)
         return found
 
     # --------------------------------------------------------------- messages with buttons
@@ -493,20 +638,6 @@ class ChatStore:
                 extra=info.extra,
             )
 
-    _LIST = (
-        lists.c.owner_id,
-        lists.c.kind,
-        lists.c.start,
-        lists.c.movie_ids,
-        lists.c.value,
-        lists.c.shown,
-        lists.c.extra,
-        lists.c.created_at,
-    )
-
-    def _list_query(self, chat_id: int, message_id: int) -> Select[Any]:
-        return select(*self._LIST).where(self._key(lists, chat_id=chat_id, message_id=message_id))
-
     @staticmethod
     def _list_info(row: Any) -> ListRow | None:
         if row is None or row.created_at < time.time() - LIST_DAYS * 86400:
@@ -515,7 +646,7 @@ class ChatStore:
         return ListRow(row.owner_id, row.kind, row.start, ids, row.value, row.shown, row.extra)
 
     def _read_list(self, chat_id: int, message_id: int) -> ListRow | None:
-        rows = self._rows(self._list_query(chat_id, message_id))
+        rows = self._rows(_LIST, chat_id=chat_id, message_id=message_id)
         return self._list_info(rows[0] if rows else None)
 
     @threaded
@@ -533,27 +664,21 @@ class ChatStore:
             return self._read_list(chat_id, message_id)
         with self._write() as db:
             self._upsert(db, members, chat_id=chat_id, user_id=user_id, name=name[:64])
-            row = db.execute(self._list_query(chat_id, message_id)).first()
+            row = db.execute(_LIST, {"chat_id": chat_id, "message_id": message_id}).first()
         return self._list_info(row)
 
     @threaded
     def set_shown(self, chat_id: int, message_id: int, shown: str) -> None:
         """The keyboard last sent to a message (nothing happens for an unknown message)."""
         with self._write() as db:
-            db.execute(
-                update(lists)
-                .where(self._key(lists, chat_id=chat_id, message_id=message_id))
-                .values(shown=shown)
-            )
+            db.execute(_SET_SHOWN, {"chat": chat_id, "message": message_id, "shown": shown})
 
     @threaded
     def prune_lists(self, days: float = LIST_DAYS) -> int:
         """Forget messages older than `days` (their buttons then answer as stale)."""
         with self._write() as db:
-            result = db.execute(
-                delete(lists).where(lists.c.created_at < time.time() - days * 86400)
-            )
-        return result.rowcount
+            before = time.time() - days * 86400
+            return db.execute(_PRUNE_LISTS, {"before": before}).rowcount
 
     # --------------------------------------------------------------- what a message recorded
     @threaded
@@ -563,29 +688,21 @@ class ChatStore:
         """What a person's /like message recorded (so that editing the message can replace it)."""
         if not entries:
             return
-        insert = self._insert(sources)
-        statement = insert.on_conflict_do_update(
-            index_elements=[c.name for c in sources.primary_key],
-            set_={"value": insert.excluded.value},
-        )
         rows = [
             {"chat_id": chat_id, "message_id": message_id, "user_id": user_id, "movie_id": m}
             | {"value": v}
             for m, v in entries.items()
         ]
         with self._write() as db:
-            db.execute(statement, rows)
+            db.execute(_upsert(self._dialect, sources, tuple(rows[0])), rows)
 
     @threaded
     def take_source(self, chat_id: int, message_id: int, user_id: int) -> dict[int, float]:
         """What a person's message recorded, forgotten as it is returned (one statement: two
         replicas handling the same edit cannot both take it)."""
-        where = self._key(sources, chat_id=chat_id, message_id=message_id, user_id=user_id)
+        key = {"chat_id": chat_id, "message_id": message_id, "user_id": user_id}
         with self._write() as db:
-            result = db.execute(
-                delete(sources).where(where).returning(sources.c.movie_id, sources.c.value)
-            )
-            return {movie: value for movie, value in result.all()}
+            return {movie: value for movie, value in db.execute(_TAKE_SOURCE, key).all()}
 
     # --------------------------------------------------------------- people and chats
     @threaded
@@ -596,10 +713,7 @@ class ChatStore:
 
     @threaded
     def member_names(self, chat_id: int) -> dict[int, str]:
-        rows = self._rows(
-            select(members.c.user_id, members.c.name).where(members.c.chat_id == chat_id)
-        )
-        return {user: name for user, name in rows}
+        return {user: name for user, name in self._rows(_MEMBER_NAMES, chat_id=chat_id)}
 
     @threaded
     def set_chat_status(self, chat_id: int, status: str) -> None:
@@ -608,7 +722,7 @@ class ChatStore:
 
     @threaded
     def chat_status(self, chat_id: int) -> str | None:
-        rows = self._rows(select(chats.c.status).where(chats.c.chat_id == chat_id))
+        rows = self._rows(_CHAT_STATUS, chat_id=chat_id)
         return rows[0][0] if rows else None
 
     @threaded
@@ -653,28 +767,20 @@ class ChatStore:
     @threaded
     def save_for_later(self, chat_id: int, user_id: int, movie_id: int) -> bool:
         """Add a film to a person's watchlist; False when it was there already."""
+        key = {"chat_id": chat_id, "user_id": user_id, "movie_id": movie_id}
         with self._write() as db:
-            return self._inserted(
-                db,
-                self._insert(watchlist)
-                .values(chat_id=chat_id, user_id=user_id, movie_id=movie_id, added_at=time.time())
-                .on_conflict_do_nothing(),
-            )
+            return self._add(db, watchlist, **key, added_at=time.time())
 
     @threaded
     def unsave(self, chat_id: int, user_id: int, movie_id: int) -> bool:
-        where = self._key(watchlist, chat_id=chat_id, user_id=user_id, movie_id=movie_id)
+        key = {"chat_id": chat_id, "user_id": user_id, "movie_id": movie_id}
         with self._write() as db:
-            return db.execute(delete(watchlist).where(where)).rowcount > 0
+            return db.execute(_UNSAVE, key).rowcount > 0
 
     @threaded
     def watchlist(self, chat_id: int, user_id: int) -> list[int]:
         """Saved films, newest first."""
-        rows = self._rows(
-            select(watchlist.c.movie_id)
-            .where(self._key(watchlist, chat_id=chat_id, user_id=user_id))
-            .order_by(watchlist.c.added_at.desc(), watchlist.c.movie_id)
-        )
+        rows = self._rows(_WATCHLIST, chat_id=chat_id, user_id=user_id)
         return [movie for (movie,) in rows]
 
     # --------------------------------------------------------------- per-person settings
@@ -685,7 +791,7 @@ class ChatStore:
 
     @threaded
     def language(self, user_id: int) -> str | None:
-        rows = self._rows(select(people.c.language).where(people.c.user_id == user_id))
+        rows = self._rows(_LANGUAGE, user_id=user_id)
         return rows[0][0] if rows else None
 
     # --------------------------------------------------------------- movie nights
@@ -701,9 +807,7 @@ class ChatStore:
     @threaded
     def night_query(self, chat_id: int, message_id: int) -> str | None:
         """The filter words of a roster, or None when there is no such roster."""
-        rows = self._rows(
-            select(nights.c.query).where(self._key(nights, chat_id=chat_id, message_id=message_id))
-        )
+        rows = self._rows(_NIGHT_QUERY, chat_id=chat_id, message_id=message_id)
         return rows[0][0] if rows else None
 
     @threaded
@@ -712,23 +816,13 @@ class ChatStore:
         key = {"chat_id": chat_id, "message_id": message_id, "user_id": user_id}
         with self._write() as db:
             if joined:
-                return self._inserted(
-                    db,
-                    self._insert(night_members)
-                    .values(**key, joined_at=time.time())
-                    .on_conflict_do_nothing(),
-                )
-            result = db.execute(delete(night_members).where(self._key(night_members, **key)))
-            return result.rowcount > 0
+                return self._add(db, night_members, **key, joined_at=time.time())
+            return db.execute(_LEAVE_NIGHT, key).rowcount > 0
 
     @threaded
     def night_members(self, chat_id: int, message_id: int) -> list[int]:
         """Who is in, in the order they joined."""
-        rows = self._rows(
-            select(night_members.c.user_id)
-            .where(self._key(night_members, chat_id=chat_id, message_id=message_id))
-            .order_by(night_members.c.joined_at, night_members.c.user_id)
-        )
+        rows = self._rows(_NIGHT_MEMBERS, chat_id=chat_id, message_id=message_id)
         return [user for (user,) in rows]
 
     @threaded
@@ -736,34 +830,21 @@ class ChatStore:
         """Store a movie night's vote; False (storing nothing) when that night already has one,
         open or closed: a unique index, so replicas racing to start one get exactly one True."""
         with self._write() as db:
-            return self._inserted(
+            return self._add(
                 db,
-                self._insert(polls)
-                .values(
-                    poll_id=poll.poll_id,
-                    chat_id=poll.chat_id,
-                    message_id=poll.message_id,
-                    night_id=poll.night_id,
-                    movie_ids=json.dumps(list(poll.movie_ids)),
-                    scores=json.dumps(list(poll.scores)),
-                    closed=int(poll.closed),
-                    created_at=time.time(),
-                )
-                .on_conflict_do_nothing(),
+                polls,
+                poll_id=poll.poll_id,
+                chat_id=poll.chat_id,
+                message_id=poll.message_id,
+                night_id=poll.night_id,
+                movie_ids=json.dumps(list(poll.movie_ids)),
+                scores=json.dumps(list(poll.scores)),
+                closed=int(poll.closed),
+                created_at=time.time(),
             )
 
-    _POLL = select(
-        polls.c.poll_id,
-        polls.c.chat_id,
-        polls.c.message_id,
-        polls.c.night_id,
-        polls.c.movie_ids,
-        polls.c.scores,
-        polls.c.closed,
-    )
-
-    def _poll(self, query: Select[Any]) -> PollInfo | None:
-        rows = self._rows(query.limit(1))
+    def _poll(self, query: Executable, **key: Any) -> PollInfo | None:
+        rows = self._rows(query, **key)
         if not rows:
             return None
         pid, chat, message, night, ids, scores, closed = rows[0]
@@ -779,81 +860,61 @@ class ChatStore:
 
     @threaded
     def poll(self, poll_id: str) -> PollInfo | None:
-        return self._poll(self._POLL.where(polls.c.poll_id == poll_id))
+        return self._poll(_POLL_BY_ID, poll_id=poll_id)
 
     @threaded
     def poll_of_message(self, chat_id: int, message_id: int) -> PollInfo | None:
-        return self._poll(
-            self._POLL.where(self._key(polls, chat_id=chat_id, message_id=message_id)).order_by(
-                polls.c.created_at.desc()
-            )
-        )
+        return self._poll(_POLL_OF_MESSAGE, chat_id=chat_id, message_id=message_id)
 
     @threaded
     def night_poll(self, chat_id: int, night_id: int) -> PollInfo | None:
         """The vote of a roster, open or closed (there is at most one)."""
-        return self._poll(self._POLL.where(self._key(polls, chat_id=chat_id, night_id=night_id)))
+        return self._poll(_POLL_OF_NIGHT, chat_id=chat_id, night_id=night_id)
 
     @threaded
     def vote(self, poll_id: str, user_id: int, option: int | None) -> None:
         """A person's vote (None: they retracted it)."""
         with self._write() as db:
             if option is None:
-                db.execute(delete(votes).where(self._key(votes, poll_id=poll_id, user_id=user_id)))
+                db.execute(_UNVOTE, {"poll_id": poll_id, "user_id": user_id})
             else:
                 self._upsert(db, votes, poll_id=poll_id, user_id=user_id, option=option)
 
     @threaded
     def votes(self, poll_id: str) -> dict[int, int]:
-        rows = self._rows(select(votes.c.user_id, votes.c.option).where(votes.c.poll_id == poll_id))
-        return {user: option for user, option in rows}
+        return {user: option for user, option in self._rows(_VOTES, poll_id=poll_id)}
 
     @threaded
     def attach_poll(self, chat_id: int, night_id: int, poll_id: str, message_id: int) -> None:
         """Give a night's reserved vote (`save_poll` before the poll was sent) the poll that
         Telegram made: its id and its message."""
+        values = {"chat": chat_id, "night": night_id, "poll_id": poll_id, "message_id": message_id}
         with self._write() as db:
-            db.execute(
-                update(polls)
-                .where(self._key(polls, chat_id=chat_id, night_id=night_id))
-                .values(poll_id=poll_id, message_id=message_id)
-            )
+            db.execute(_ATTACH_POLL, values)
 
     @threaded
     def drop_poll(self, poll_id: str) -> None:
         """Forget a reserved vote whose poll could not be sent (the night may vote again)."""
         with self._write() as db:
-            db.execute(delete(polls).where(polls.c.poll_id == poll_id))
+            db.execute(_DROP_POLL, {"poll_id": poll_id})
 
     @threaded
     def close_poll(self, poll_id: str) -> bool:
         """Mark a vote closed; True only for the one caller that closed it (announce once): a
         concurrent second UPDATE waits for the first, re-checks `closed=0` and changes nothing."""
         with self._write() as db:
-            result = db.execute(
-                update(polls).where(self._key(polls, poll_id=poll_id, closed=0)).values(closed=1)
-            )
-        return result.rowcount > 0
+            return db.execute(_CLOSE_POLL, {"poll": poll_id}).rowcount > 0
 
     @threaded
     def add_history(self, chat_id: int, movie_id: int) -> None:
         """A film a group chose (the first time it was chosen stays)."""
         with self._write() as db:
-            db.execute(
-                self._insert(history)
-                .values(chat_id=chat_id, movie_id=movie_id, watched_at=time.time())
-                .on_conflict_do_nothing()
-            )
+            self._add(db, history, chat_id=chat_id, movie_id=movie_id, watched_at=time.time())
 
     @threaded
     def history(self, chat_id: int) -> list[tuple[int, float]]:
         """What a group chose, newest first: (movie id, when)."""
-        rows = self._rows(
-            select(history.c.movie_id, history.c.watched_at)
-            .where(history.c.chat_id == chat_id)
-            .order_by(history.c.watched_at.desc())
-        )
-        return [(movie, when) for movie, when in rows]
+        return [(movie, when) for movie, when in self._rows(_HISTORY, chat_id=chat_id)]
 
     # --------------------------------------------------------------- updates, flood limit
     @threaded
@@ -863,17 +924,10 @@ class ChatStore:
         Lapsed claims are dropped now and then (the first call, then every CLAIM_PRUNE_EVERY)."""
         with self._write() as db:
             if self._claims % CLAIM_PRUNE_EVERY == 0:
-                db.execute(delete(updates).where(updates.c.expires_at < now))
+                db.execute(_LAPSED_CLAIMS, {"now": now})
             self._claims += 1
-            insert = self._insert(updates).values(update_id=update_id, expires_at=now + ttl)
-            return self._inserted(
-                db,
-                insert.on_conflict_do_update(
-                    index_elements=["update_id"],
-                    set_={"expires_at": insert.excluded.expires_at},
-                    where=updates.c.expires_at <= now,  # a lapsed claim can be taken again
-                ),
-            )
+            claim = {"update_id": update_id, "expires_at": now + ttl, "now": now}
+            return db.execute(_claim(self._dialect), claim).first() is not None
 
     @threaded
     def take_token(self, user_id: int, now: float, burst: float, rate: float) -> tuple[bool, bool]:
@@ -881,32 +935,21 @@ class ChatStore:
         the transaction (`FOR UPDATE` on PostgreSQL, the write lock on SQLite), so concurrent
         callers take turns and no token is spent twice. A new bucket starts full; if another
         replica creates it first, this call then locks that row instead."""
-        row_of = select(buckets.c.tokens, buckets.c.updated, buckets.c.warned).where(
-            buckets.c.user_id == user_id
-        )
+        key = {"user_id": user_id}
         with self._write() as db:
-            row: Any = db.execute(row_of.with_for_update()).first()
+            row: Any = db.execute(_BUCKET, key).first()
             if row is None:
-                created = self._inserted(
-                    db,
-                    self._insert(buckets)
-                    .values(user_id=user_id, tokens=burst, updated=now, warned=0)
-                    .on_conflict_do_nothing(),
-                )
-                row = (burst, now, 0) if created else db.execute(row_of.with_for_update()).one()
+                created = self._add(db, buckets, **key, tokens=burst, updated=now, warned=0)
+                row = (burst, now, 0) if created else db.execute(_BUCKET, key).one()
             tokens, warned, allowed, warn = take_from_bucket(*row, now=now, burst=burst, rate=rate)
-            db.execute(
-                update(buckets)
-                .where(buckets.c.user_id == user_id)
-                .values(tokens=tokens, updated=now, warned=warned)
-            )
+            spent = {"user": user_id, "tokens": tokens, "updated": now, "warned": warned}
+            db.execute(_SPEND, spent)
         return allowed, warn
 
     @threaded
     def forget_idle_buckets(self, before: float) -> int:
         with self._write() as db:
-            result = db.execute(delete(buckets).where(buckets.c.updated < before))
-        return result.rowcount
+            return db.execute(_IDLE_BUCKETS, {"before": before}).rowcount
 
     # --------------------------------------------------------------- deletion
     @threaded
