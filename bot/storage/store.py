@@ -37,6 +37,7 @@ import asyncio
 import contextlib
 import functools
 import json
+import operator
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
@@ -200,8 +201,8 @@ def _claim(dialect: str) -> Executable:
 
 def _tastes(private: bool) -> Executable:
     """Ratings, hidden and saved films of the people in :users, in one query: (kind, user,
-    movie, value, ...), ratings oldest first; with `private` each person's private-chat ratings
-    come first and :chat_id's on top."""
+    movie, value, layer, rated_at). With `private` a person's private-chat ratings count too,
+    in layer 0 (under :chat_id's, layer 1)."""
     here = ratings.c.chat_id == bindparam("chat_id")
     users: BindParameter[int] = bindparam("users", expanding=True)
     rated = select(
@@ -221,10 +222,11 @@ def _tastes(private: bool) -> Executable:
         ).where(t.c.chat_id == bindparam("chat_id"), t.c.user_id.in_(users))
         for kind, t in (("h", hidden), ("s", watchlist))
     )
-    return union_all(rated, *others).order_by("kind", "layer", "rated_at")
+    return union_all(rated, *others)
 
 
 _TASTE, _TASTES = _tastes(private=False), _tastes(private=True)
+_LAYER_THEN_TIME = operator.itemgetter(4, 5)
 
 _RATING = select(ratings.c.value).where(_match(ratings, "chat_id", "user_id", "movie_id"))
 _UNHIDE = delete(hidden).where(_match(hidden, "chat_id", "user_id", "movie_id"))
@@ -610,12 +612,13 @@ class ChatStore:
         found = {user: Taste() for user in users}
         if not users:
             return found
-        for kind, user, movie, value, *_ in self._rows(query, chat_id=chat_id, users=users):
-            taste = found[user]
-            if kind == "r":
-                taste.ratings[movie] = value
-            else:
-                (taste.hidden if kind == "h" else taste.saved).add(movie)
+        rows = self._rows(query, chat_id=chat_id, users=users)
+        rated = sorted((row for row in rows if row[0] == "r"), key=_LAYER_THEN_TIME)
+        for _, user, movie, value, *_ in rated:  # private ratings first, this chat's on top
+            found[user].ratings[movie] = value
+        for kind, user, movie, *_ in rows:
+            if kind != "r":
+                (found[user].hidden if kind == "h" else found[user].saved).add(movie)
         return found
 
     # --------------------------------------------------------------- messages with buttons
