@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -115,6 +116,25 @@ def test_every_method_of_the_store_is_async() -> None:
     methods = {n for n in dir(ChatStore) if not n.startswith("_")} - {"shared"}
     assert {"rate", "taste", "tastes", "claim_update", "migrate_chat", "open_press"} <= methods
     assert [n for n in methods if not asyncio.iscoroutinefunction(getattr(ChatStore, n))] == []
+
+
+async def test_calls_run_in_the_stores_own_threads_and_closing_twice_is_harmless(
+    engine: Engine,
+) -> None:
+    from sqlalchemy import event
+
+    store = await engine.open()
+    threads: list[str] = []
+    event.listen(
+        store.engine,
+        "before_cursor_execute",
+        lambda *_: threads.append(threading.current_thread().name),
+    )
+    await store.rate(GROUP, ANN, 1, 1.0)
+    assert await store.ratings(GROUP, ANN) == {1: 1.0}
+    assert threads and all(name.startswith("chatstore") for name in threads)  # not the loop's
+    await store.close()
+    await store.close()
 
 
 # ------------------------------------------------------------------ ratings
@@ -662,6 +682,8 @@ async def test_a_reserved_vote_gets_its_poll_or_is_dropped(store: ChatStore) -> 
     await store.drop_poll("sent")
     assert await store.night_poll(GROUP, 71) is None
     assert await store.save_poll(reserved) is True  # the night may vote again
+
+
 async def test_a_night_has_one_poll_open_or_closed(store: ChatStore) -> None:
     first = PollInfo("p1", GROUP, 80, 70, (5, 6), (1.0, 0.0), False)
     assert await store.save_poll(first) is True

@@ -374,6 +374,7 @@ class ChatStore:
             contextlib.nullcontext() if self._postgres else threading.Lock()
         )
         self._claims = 0
+        self._closed = False
 
     @classmethod
     async def open_sqlite(cls, path: Path) -> ChatStore:
@@ -446,6 +447,10 @@ class ChatStore:
         return self._postgres
 
     async def close(self) -> None:
+        """Close the connections and stop the threads (closing again does nothing)."""
+        if self._closed:
+            return
+        self._closed = True
         await asyncio.get_running_loop().run_in_executor(self._executor, self.engine.dispose)
         self._executor.shutdown()
 
