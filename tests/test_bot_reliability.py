@@ -68,8 +68,8 @@ async def test_an_old_confirmation_in_a_group_has_expired(harness: Harness) -> N
     ask = await harness.say(GROUP, ANN, "/reset", first_name=ANN_NAME)
     await harness.say(GROUP, ANN, "/like Alien")
     # a prompt from before ownership was stored: no owner is known for it
-    async with harness.storage.engine.begin() as db:
-        await db.exec_driver_sql("DELETE FROM lists")
+    with harness.storage.engine.begin() as db:
+        db.exec_driver_sql("DELETE FROM lists")
     answer = await harness.press(GROUP, ANN, ask, "z:y")
     assert answer["text"] == ui_texts.expired() and (await harness.storage.ratings(GROUP, ANN))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -56,8 +57,8 @@ class Engine:
 
     async def rows(self, store: ChatStore, sql: str) -> list[tuple[Any, ...]]:
         """Raw SQL underneath the interface, committed (literal values only: no placeholders)."""
-        async with store.engine.begin() as db:
-            result = await db.exec_driver_sql(sql)
+        with store.engine.begin() as db:
+            result = db.exec_driver_sql(sql)
             return [tuple(row) for row in result.all()] if result.returns_rows else []
 
     async def tables(self, store: ChatStore) -> dict[str, list[str]]:
@@ -115,6 +116,25 @@ def test_every_method_of_the_store_is_async() -> None:
     methods = {n for n in dir(ChatStore) if not n.startswith("_")} - {"shared"}
     assert {"rate", "taste", "tastes", "claim_update", "migrate_chat", "open_press"} <= methods
     assert [n for n in methods if not asyncio.iscoroutinefunction(getattr(ChatStore, n))] == []
+
+
+async def test_calls_run_in_the_stores_own_threads_and_closing_twice_is_harmless(
+    engine: Engine,
+) -> None:
+    from sqlalchemy import event
+
+    store = await engine.open()
+    threads: list[str] = []
+    event.listen(
+        store.engine,
+        "before_cursor_execute",
+        lambda *_: threads.append(threading.current_thread().name),
+    )
+    await store.rate(GROUP, ANN, 1, 1.0)
+    assert await store.ratings(GROUP, ANN) == {1: 1.0}
+    assert threads and all(name.startswith("chatstore") for name in threads)  # not the loop's
+    await store.close()
+    await store.close()
 
 
 # ------------------------------------------------------------------ ratings
@@ -772,7 +792,7 @@ async def test_sqlite_connections_are_durable_and_writes_take_the_lock_at_once(
         words = statement.upper().split()
         seen.append(" ".join(words[:2]) if words[0] == "BEGIN" else words[0])
 
-    event.listen(store.engine.sync_engine, "before_cursor_execute", record)
+    event.listen(store.engine, "before_cursor_execute", record)
     try:
         await asyncio.gather(*(store.rate(GROUP, ANN, m, 1.0) for m in range(5)))
         await store.ratings(GROUP, ANN)
@@ -782,9 +802,9 @@ async def test_sqlite_connections_are_durable_and_writes_take_the_lock_at_once(
         other = sqlite3.connect(path)
         assert other.execute("SELECT count(*) FROM ratings").fetchone()[0] == 5
         other.close()
-        async with store.engine.connect() as db:
+        with store.engine.connect() as db:
             settings = [
-                (await db.exec_driver_sql(f"PRAGMA {name}")).scalar()
+                db.exec_driver_sql(f"PRAGMA {name}").scalar()
                 for name in ("journal_mode", "synchronous", "secure_delete", "busy_timeout")
             ]
         assert settings == ["wal", 2, 1, 5000]  # 2: FULL

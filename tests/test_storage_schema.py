@@ -69,8 +69,8 @@ def _reflected(inspector: Inspector) -> dict[str, Shape]:
 
 
 async def _assert_declared_schema(store: ChatStore) -> None:
-    async with store.engine.connect() as db:
-        reflected = await db.run_sync(lambda sync: _reflected(inspect(sync)))
+    with store.engine.connect() as db:
+        reflected = _reflected(inspect(db))
     declared = {name: _declared(metadata.tables[name]) for name in TABLES}
     assert set(reflected) == set(declared)
     for name in TABLES:

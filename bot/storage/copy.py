@@ -21,9 +21,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import URL, func, select
+from sqlalchemy import URL, Engine, create_engine, func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.storage import database_secrets, is_postgres_url
 from bot.storage.schema import TABLES, metadata
@@ -41,17 +40,24 @@ async def copy_to_postgres(
     """
     await (await ChatStore.open_sqlite(source)).close()  # the file at the latest schema first
     target = await ChatStore.open_postgres(url, pool_size=1, max_overflow=0, timeout=timeout)
-    lite = create_async_engine(
+    try:
+        return await asyncio.to_thread(_copy, source, target.engine)
+    finally:
+        await target.close()
+
+
+def _copy(source: Path, target: Engine) -> dict[str, tuple[int, int]]:
+    lite = create_engine(
         URL.create(
-            "sqlite+aiosqlite",
+            "sqlite+pysqlite",
             database=source.resolve().as_uri(),
             query={"mode": "ro", "uri": "true"},
         )
     )
     counts: dict[str, tuple[int, int]] = {}
     try:
-        async with lite.connect() as snapshot, target.engine.begin() as db:
-            await snapshot.exec_driver_sql("BEGIN")  # one read transaction: one snapshot
+        with lite.connect() as snapshot, target.begin() as db:
+            snapshot.exec_driver_sql("BEGIN")  # one read transaction: one snapshot
             for name in TABLES:
                 table = metadata.tables[name]
                 keys = [c.name for c in table.primary_key]
@@ -63,15 +69,14 @@ async def copy_to_postgres(
                     else upsert.on_conflict_do_nothing(index_elements=keys)
                 )
                 read = 0
-                rows = await snapshot.stream(select(table))
-                async for chunk in rows.mappings().partitions(CHUNK):
-                    await db.execute(statement, [dict(row) for row in chunk])
+                rows = snapshot.execution_options(yield_per=CHUNK).execute(select(table))
+                for chunk in rows.mappings().partitions():
+                    db.execute(statement, [dict(row) for row in chunk])
                     read += len(chunk)
-                total = await db.scalar(select(func.count()).select_from(table))
+                total = db.scalar(select(func.count()).select_from(table))
                 counts[name] = (read, int(total or 0))
     finally:
-        await lite.dispose()
-        await target.close()
+        lite.dispose()
     return counts
 
 

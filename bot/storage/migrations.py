@@ -26,8 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, text
 
 
 @dataclass(frozen=True)
@@ -244,41 +243,35 @@ PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-async def current(db: AsyncConnection) -> int:
+def current(db: Connection) -> int:
     """The schema version of the database `db` is connected to (0: nothing there yet)."""
     if db.dialect.name == "postgresql":
-        exists = await db.scalar(text("SELECT to_regclass('schema_version') IS NOT NULL"))
-        return (
-            int(await db.scalar(text("SELECT max(version) FROM schema_version")) or 0)
-            if (exists)
-            else 0
-        )
-    version = int(await db.scalar(text("PRAGMA user_version")) or 0)
+        exists = db.scalar(text("SELECT to_regclass('schema_version') IS NOT NULL"))
+        return int(db.scalar(text("SELECT max(version) FROM schema_version")) or 0) if exists else 0
+    version = int(db.scalar(text("PRAGMA user_version")) or 0)
     if version == 0:  # the first release's file: its tables, no version set
-        columns = (await db.execute(text("PRAGMA table_info(ratings)"))).all()
+        columns = db.execute(text("PRAGMA table_info(ratings)")).all()
         if columns and "title" not in {c[1] for c in columns}:
             return 1
     return version
 
 
-async def next_step(db: AsyncConnection) -> bool:
+def next_step(db: Connection) -> bool:
     """Run the next schema step inside the caller's write transaction; False when the database
     is at SCHEMA_VERSION already. On PostgreSQL replicas take turns on an advisory lock (SQLite's
     BEGIN IMMEDIATE serialises by itself), so none runs a step twice."""
     postgres = db.dialect.name == "postgresql"
     if postgres:
-        await db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
-        await db.execute(
-            text("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        )
-    version = await current(db)
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
+        db.execute(text("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"))
+    version = current(db)
     if version >= SCHEMA_VERSION:
         return False
     for statement in STEPS[version].statements(db.dialect.name):
-        await db.exec_driver_sql(statement)
+        db.exec_driver_sql(statement)
     if postgres:
-        await db.execute(text("DELETE FROM schema_version"))
-        await db.execute(text("INSERT INTO schema_version VALUES (:v)"), {"v": version + 1})
+        db.execute(text("DELETE FROM schema_version"))
+        db.execute(text("INSERT INTO schema_version VALUES (:v)"), {"v": version + 1})
     else:
-        await db.exec_driver_sql(f"PRAGMA user_version={version + 1}")
+        db.exec_driver_sql(f"PRAGMA user_version={version + 1}")
     return True
