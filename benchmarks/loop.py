@@ -4,9 +4,9 @@
 
 The bot's SQLite store commits every write with an fsync (`synchronous=FULL`). A ticker coroutine
 wakes every millisecond and records how late it woke; meanwhile `--writes` ratings are stored at
-once, two ways: through the store the bot uses (`ChatStore`: aiosqlite runs each connection's
-calls in its own thread), and the way the first release did it (synchronous sqlite3 calls with
-the same settings, made on the event loop itself). The longest stall is how long every other chat
+once, two ways: through the store the bot uses (`ChatStore`: each call runs in one of the
+store's own threads), and synchronous sqlite3 calls with the same settings made on the event
+loop itself. The longest stall is how long every other chat
 would have waited for any answer.
 """
 

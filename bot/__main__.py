@@ -34,7 +34,7 @@ log = logging.getLogger("bot")
 
 
 # The `bot` extra's modules: without them, one sentence instead of an ImportError's traceback.
-BOT_EXTRA = ("telegram", "aiohttp", "babel", "cachetools", "sqlalchemy", "aiosqlite")
+BOT_EXTRA = ("telegram", "aiohttp", "babel", "cachetools", "sqlalchemy")
 POSTGRES_EXTRA_MISSING = (
     "DATABASE_URL names PostgreSQL, which needs the postgres extra: "
     "pip install 'movierec[bot,postgres]'"

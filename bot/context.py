@@ -88,6 +88,12 @@ class BotData:
     heartbeat_task: asyncio.Task | None = None
     webhook: bool = False  # updates come by webhook (several replicas may get copies)
     busy: set[int] = field(default_factory=set)  # updates another replica is handling now
+    leases: dict[int, asyncio.Task] = field(default_factory=dict)  # claims renewed while handled
+    # Updates this process is handling (a copy arriving meanwhile is dropped); an entry whose
+    # `finish` never came (a handler stopped the update) expires with the claim's lease.
+    in_flight: TTLCache[int, bool] = field(
+        default_factory=lambda: TTLCache(maxsize=100_000, ttl=60.0)
+    )
     # Inline mode: the pages of title searches, by (text, offset, language).
     inline_pages: TTLCache[tuple[str, int, str], tuple[list[InlineQueryResultArticle], str]] = (
         field(default_factory=lambda: TTLCache(maxsize=512, ttl=300.0))

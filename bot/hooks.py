@@ -10,12 +10,15 @@ marked handled after everything else (`finish`, the last group):
 * a copy of an update already handled is dropped (the webhook answers 200: Telegram stops);
 * a copy of an update another replica is handling right now is refused (the webhook answers
   503, `BotData.busy`): Telegram sends it again later, and then it is handled or dropped;
-* a claim whose handler died with its replica lapses after `LEASE_SECONDS`, and the next copy
-  takes it over, so a crash loses nothing. Polling, there is one process: an unfinished claim
-  can only be a dead predecessor's, and is taken over at once."""
+* a claim is a lease of `LEASE_SECONDS`, renewed while its handler runs (a send can wait
+  seconds behind a group's rate limit); when the replica dies, the lease lapses and the next
+  copy takes the update over, in time to answer a button press before Telegram gives up on it,
+  so a crash loses nothing. Polling, there is one process: an unfinished claim can only be a
+  dead predecessor's, and is taken over at once."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import random
 import time
@@ -26,33 +29,53 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot import i18n
 from bot.context import BotContext, BotData
-from bot.storage import Claim
 from bot.logs import person
+from bot.storage import Claim
 from bot.ui import texts
 from bot.ui.messages import log
 
 HANDLED_SECONDS = 24 * 3600  # Telegram keeps an undelivered update for a day
-LEASE_SECONDS = 60.0  # a handler still running after this long is taken for dead
+LEASE_SECONDS = 8.0  # a claim not renewed for this long is its dead replica's
+RENEW_SECONDS = 2.0  # how often a running handler renews its claim
 
 
 async def claim(update: Update, context: BotContext) -> None:
     """Handle each update once: a copy already handled, or being handled elsewhere, stops."""
     data: BotData = context.bot_data
     storage = context.services.storage
+    if update.update_id in data.in_flight:  # a copy of one this process is handling now
+        raise ApplicationHandlerStop
+    data.in_flight[update.update_id] = True  # before the await: a copy arriving meanwhile stops
     state = await storage.claim_update(
         update.update_id, time.time(), LEASE_SECONDS, take_unfinished=not data.webhook
     )
     if state is Claim.TAKEN:
+        if data.webhook:
+            data.leases[update.update_id] = asyncio.create_task(_renew(context, update.update_id))
         return
+    data.in_flight.pop(update.update_id, None)
     if state is Claim.BUSY:
         data.busy.add(update.update_id)  # the webhook answers 503: Telegram tries again later
     log.info("duplicate update dropped", extra={"update_id": update.update_id, "state": state})
     raise ApplicationHandlerStop
 
 
+async def _renew(context: BotContext, update_id: int) -> None:
+    """Keep a running handler's claim from lapsing (cancelled by `finish`)."""
+    while True:
+        await asyncio.sleep(RENEW_SECONDS)
+        await context.services.storage.renew_update(update_id, time.time(), LEASE_SECONDS)
+
+
 async def finish(update: Update, context: BotContext) -> None:
-    """After every handler (the last group): the update is handled, copies are dropped."""
+    """After every handler (the last group), or when the flood limit refused the update: it is
+    handled, its copies are dropped."""
+    data: BotData = context.bot_data
+    renewing = data.leases.pop(update.update_id, None)
+    if renewing is not None:
+        renewing.cancel()
     await context.services.storage.finish_update(update.update_id, time.time(), HANDLED_SECONDS)
+    data.in_flight.pop(update.update_id, None)
 
 
 async def use_language(update: Update, context: BotContext) -> None:
@@ -91,6 +114,7 @@ async def throttle(update: Update, context: BotContext) -> None:
         await update.callback_query.answer(texts.slow_down())
     elif warn and update.effective_message is not None:
         await update.effective_message.reply_text(texts.slow_down(), do_quote=False)
+    await finish(update, context)
     raise ApplicationHandlerStop
 
 

@@ -100,11 +100,11 @@ async def _rows(harness: Harness, chat_id: int) -> dict[str, int]:
     from sqlalchemy import func, select
 
     counts = {}
-    async with harness.storage.engine.connect() as db:
+    with harness.storage.engine.connect() as db:
         for table in metadata.tables.values():
             if "chat_id" in table.c:
                 query = select(func.count()).where(table.c.chat_id == chat_id)
-                counts[table.name] = (await db.execute(query)).scalar_one()
+                counts[table.name] = db.execute(query).scalar_one()
     return counts
 
 

@@ -31,7 +31,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 FIRST_PARTY = {"movierec", "bot", "tests", "benchmarks", "__future__"}
 
 # Import names of the packages only the bot needs (the `bot` and `postgres` extras).
-CHAT = ("telegram", "aiohttp", "babel", "cachetools", "sqlalchemy", "aiosqlite", "psycopg")
+CHAT = ("telegram", "aiohttp", "babel", "cachetools", "sqlalchemy", "psycopg")
 # ...and of those only `movierec evaluate` needs (the `eval` extra).
 EVALUATION = ("matplotlib", "implicit", "threadpoolctl")
 
@@ -118,7 +118,7 @@ def test_the_audit_sees_an_undeclared_import() -> None:
 
 def test_the_core_requires_no_chat_or_evaluation_package() -> None:
     core = requirement_names(())
-    extras = {"python-telegram-bot", "aiohttp", "babel", "sqlalchemy", "aiosqlite", "psycopg"}
+    extras = {"python-telegram-bot", "aiohttp", "babel", "sqlalchemy", "psycopg"}
     extras |= {"cachetools", "matplotlib", "implicit", "threadpoolctl"}
     assert core & extras == set()
     assert extras <= requirement_names(("bot", "postgres", "eval"))

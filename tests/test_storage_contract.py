@@ -25,6 +25,7 @@ from bot.storage import (
     MIGRATIONS,
     SCHEMA_VERSION,
     ChatStore,
+    Claim,
     ListRow,
     PollInfo,
     Taste,
@@ -599,10 +600,16 @@ async def test_two_processes_opening_an_old_sqlite_file_together(tmp_path: Path)
 
 # ------------------------------------------------------------------ claimed updates
 async def test_an_update_is_claimed_once_and_a_lapsed_claim_again(store: ChatStore) -> None:
-    assert await store.claim_update(501, 1000.0, ttl=60) is True
-    assert await store.claim_update(501, 1030.0, ttl=60) is False  # delivered twice
-    assert await store.claim_update(502, 1030.0, ttl=60) is True
-    assert await store.claim_update(501, 1061.0, ttl=60) is True  # the claim lapsed
+    assert await store.claim_update(501, 1000.0, 60) is Claim.TAKEN
+    assert await store.claim_update(501, 1030.0, 60) is Claim.BUSY  # a copy while it is handled
+    assert await store.claim_update(502, 1030.0, 60) is Claim.TAKEN
+    await store.renew_update(502, 1080.0, 60)  # still being handled
+    assert await store.claim_update(502, 1100.0, 60) is Claim.BUSY
+    assert await store.claim_update(501, 1061.0, 60) is Claim.TAKEN  # its handler died
+    await store.finish_update(501, 1062.0, 86400)
+    assert await store.claim_update(501, 1070.0, 60) is Claim.DONE  # a copy once handled
+    assert await store.claim_update(501, 1070.0, 60, take_unfinished=True) is Claim.DONE
+    assert await store.claim_update(502, 1031.0, 60, take_unfinished=True) is Claim.TAKEN
 
 
 async def test_concurrent_claims_from_two_replicas_give_exactly_one(
@@ -612,16 +619,17 @@ async def test_concurrent_claims_from_two_replicas_give_exactly_one(
     now = time.time()
     for update_id in range(20):
         results = await asyncio.gather(
-            *(s.claim_update(update_id, now) for _ in range(3) for s in (store, other))
+            *(s.claim_update(update_id, now, 60) for _ in range(3) for s in (store, other))
         )
-        assert results.count(True) == 1, update_id
+        assert results.count(Claim.TAKEN) == 1, update_id
+        assert results.count(Claim.BUSY) == 5, update_id
 
 
 async def test_lapsed_claims_are_pruned(engine: Engine, store: ChatStore) -> None:
     for update_id in range(5):
-        await store.claim_update(update_id, 1000.0, ttl=10)
+        await store.claim_update(update_id, 1000.0, 10)
     later = await engine.open()  # a store prunes on its first claim
-    assert await later.claim_update(99, 2000.0, ttl=10) is True
+    assert await later.claim_update(99, 2000.0, 10) is Claim.TAKEN
     assert await engine.rows(store, "SELECT update_id FROM updates") == [(99,)]
 
 
@@ -773,9 +781,9 @@ async def test_open_press_remembers_the_member_and_reads_the_message(store: Chat
 
 
 async def test_claims_hold_nothing_about_a_person(store: ChatStore) -> None:
-    await store.claim_update(ANN, time.time())  # even an id equal to a person's
+    await store.claim_update(ANN, time.time(), 60)  # even an id equal to a person's
     assert await store.delete_user(ANN) == 0
-    assert await store.claim_update(ANN, time.time()) is False
+    assert await store.claim_update(ANN, time.time(), 60) is Claim.BUSY
 
 
 # ------------------------------------------------------------------ SQLite's settings

@@ -19,6 +19,7 @@ The semantics it keeps on both engines:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 LIST_DAYS = 90  # buttons older than this act as stale ones
 
@@ -48,6 +49,14 @@ class ListRow:
     value: float = 0.0  # the rating an ambiguous-title question asks for
     shown: str | None = None  # the keyboard last sent, to skip edits that change nothing
     extra: str = ""  # the kind's payload as text (see bot.ui.lists.to_row)
+
+
+class Claim(StrEnum):
+    """What `ChatStore.claim_update` found for an update."""
+
+    TAKEN = "taken"  # this caller handles it (new, lapsed, or taken over)
+    DONE = "done"  # handled already: drop the copy
+    BUSY = "busy"  # being handled elsewhere right now: ask for it again later
 
 
 @dataclass(frozen=True)

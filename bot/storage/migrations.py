@@ -195,7 +195,8 @@ STEPS: list[Migration] = [
         """
     CREATE TABLE IF NOT EXISTS updates (
         update_id INTEGER PRIMARY KEY,
-        expires_at REAL NOT NULL
+        expires_at REAL NOT NULL,
+        done INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX IF NOT EXISTS updates_by_expiry ON updates (expires_at);
     DELETE FROM votes WHERE poll_id IN (SELECT p.poll_id FROM polls AS p WHERE EXISTS (

@@ -175,7 +175,8 @@ updates = Table(  # Telegram updates claimed by one replica (no personal data: j
     "updates",
     metadata,
     _id("update_id", key=True),
-    _time("expires_at"),
+    _time("expires_at"),  # a lease while it is handled, then a day after it was handled
+    Column("done", Id, nullable=False, server_default=text("0")),  # 1 once handled
     Index("updates_by_expiry", "expires_at"),
 )
 

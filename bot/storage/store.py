@@ -47,6 +47,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import (
     URL,
+    Boolean,
     ColumnElement,
     Connection,
     Engine,
@@ -74,7 +75,7 @@ from sqlalchemy.sql.elements import BindParameter
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
 
 from bot.storage import migrations
-from bot.storage.base import LIST_DAYS, ListRow, PollInfo, Taste, take_from_bucket
+from bot.storage.base import LIST_DAYS, Claim, ListRow, PollInfo, Taste, take_from_bucket
 from bot.storage.migrations import PERSON_COLUMNS, PG_REMAP_LOCK
 from bot.storage.schema import (
     TABLES,
@@ -190,12 +191,15 @@ def _rate(dialect: str) -> Executable:
 
 @functools.cache
 def _claim(dialect: str) -> Executable:
-    """A claim on an update, returning its id when this call took it (new, or lapsed)."""
+    """A claim on an update, returning its id when this call took it: new, lapsed, or (with
+    :take_unfinished) one nobody finished."""
     insert = _INSERT[dialect](updates)
+    lapsed = updates.c.expires_at <= bindparam("now")
+    unfinished = and_(updates.c.done == 0, bindparam("take_unfinished", type_=Boolean))
     return insert.on_conflict_do_update(
         index_elements=["update_id"],
-        set_={"expires_at": insert.excluded.expires_at},
-        where=updates.c.expires_at <= bindparam("now"),  # a lapsed claim can be taken again
+        set_={"expires_at": insert.excluded.expires_at, "done": 0},
+        where=or_(lapsed, unfinished),
     ).returning(updates.c.update_id)
 
 
@@ -342,6 +346,17 @@ _HISTORY = (
 )
 
 _LAPSED_CLAIMS = delete(updates).where(updates.c.expires_at < bindparam("now"))
+_CLAIM_DONE = select(updates.c.done).where(_match(updates, "update_id"))
+_RENEW = (
+    update(updates)
+    .where(and_(updates.c.update_id == bindparam("handled"), updates.c.done == 0))
+    .values(expires_at=bindparam("until"))
+)
+_FINISH = (
+    update(updates)
+    .where(updates.c.update_id == bindparam("handled"))
+    .values(done=1, expires_at=bindparam("until"))
+)
 
 _BUCKET = (
     select(buckets.c.tokens, buckets.c.updated, buckets.c.warned)
@@ -926,16 +941,41 @@ class ChatStore:
 
     # --------------------------------------------------------------- updates, flood limit
     @threaded
-    def claim_update(self, update_id: int, now: float, ttl: float = 86400) -> bool:
-        """True for exactly one caller per Telegram update (across processes and replicas), so
-        an update delivered twice is handled once; a claim lapses `ttl` seconds after `now`.
-        Lapsed claims are dropped now and then (the first call, then every CLAIM_PRUNE_EVERY)."""
+    def claim_update(
+        self, update_id: int, now: float, lease: float, *, take_unfinished: bool = False
+    ) -> Claim:
+        """Claim a Telegram update for this caller (across processes and replicas): TAKEN for
+        exactly one caller at a time, DONE once it was handled (`finish_update`), BUSY while
+        another caller's lease (`lease` seconds from its claim) runs. A lapsed lease (its
+        handler died) is taken over; `take_unfinished` takes over any unfinished claim at once
+        (one polling process: it can only be a dead predecessor's). Lapsed claims are dropped
+        now and then (the first call, then every CLAIM_PRUNE_EVERY)."""
         with self._write() as db:
             if self._claims % CLAIM_PRUNE_EVERY == 0:
                 db.execute(_LAPSED_CLAIMS, {"now": now})
             self._claims += 1
-            claim = {"update_id": update_id, "expires_at": now + ttl, "now": now}
-            return db.execute(_claim(self._dialect), claim).first() is not None
+            claim = {
+                "update_id": update_id,
+                "expires_at": now + lease,
+                "now": now,
+                "take_unfinished": take_unfinished,
+            }
+            if db.execute(_claim(self._dialect), claim).first() is not None:
+                return Claim.TAKEN
+            done = db.execute(_CLAIM_DONE, {"update_id": update_id}).scalar()
+            return Claim.DONE if done else Claim.BUSY
+
+    @threaded
+    def renew_update(self, update_id: int, now: float, lease: float) -> None:
+        """A claimed update still being handled: its lease runs `lease` seconds from `now`."""
+        with self._write() as db:
+            db.execute(_RENEW, {"handled": update_id, "until": now + lease})
+
+    @threaded
+    def finish_update(self, update_id: int, now: float, ttl: float) -> None:
+        """An update handled: copies that arrive in the next `ttl` seconds are dropped."""
+        with self._write() as db:
+            db.execute(_FINISH, {"handled": update_id, "until": now + ttl})
 
     @threaded
     def take_token(self, user_id: int, now: float, burst: float, rate: float) -> tuple[bool, bool]:
