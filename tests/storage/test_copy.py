@@ -15,7 +15,7 @@ import pytest
 from bot.storage import SCHEMA_VERSION, ListRow, PollInfo, open_storage
 from bot.storage.copy import main
 from bot.storage.schema import TABLES
-from tests.test_storage_contract import ANN, BEN, GROUP, _first_release_file
+from tests.storage.test_contract import ANN, BEN, GROUP, _first_release_file
 
 
 async def _populate(path: Path) -> None:

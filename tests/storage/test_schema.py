@@ -18,7 +18,7 @@ from sqlalchemy.engine import Inspector
 from bot.storage import SCHEMA_VERSION, ChatStore, PollInfo, open_storage
 from bot.storage.migrations import STEPS
 from bot.storage.schema import TABLES, metadata
-from tests.test_storage_contract import ANN, BEN, GROUP, _first_release_file
+from tests.storage.test_contract import ANN, BEN, GROUP, _first_release_file
 
 Shape = dict[str, Any]
 

@@ -32,7 +32,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 COMPOSE = ROOT / "docker-compose.yml"
@@ -49,7 +49,7 @@ K8S_VERSION = "1.32.0"
 NAMESPACE = "movierec"
 # Everything `kubectl apply -k` can be pointed at.
 KUSTOMIZATIONS = sorted(p.parent for p in K8S.rglob("kustomization.yaml"))
-GOLDEN = Path(__file__).parent / "golden" / "kustomize"
+GOLDEN = ROOT / "tests" / "golden" / "kustomize"
 ROOTS = [p for p in KUSTOMIZATIONS if "components" not in p.relative_to(K8S).parts]
 # Only these reach the image: the build inputs of the wheel.
 RUNTIME_SOURCES = {"pyproject.toml", "README.md", "movierec", "bot"}
@@ -412,7 +412,7 @@ def test_dockerignore_keeps_the_context_to_runtime_sources() -> None:
     included = {p[1:].strip("/") for p in patterns if p.startswith("!")}
     assert included <= RUNTIME_SOURCES
     for path in [
-        "tests/test_deploy.py",
+        "tests/deploy/test_deploy.py",
         "tests/support/fakegram.py",
         ".env",
         ".git/HEAD",

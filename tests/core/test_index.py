@@ -15,7 +15,7 @@ from movierec.data import fingerprint
 from movierec.index import LoadedIndex, build_index, open_index, read_manifest
 from movierec.recommender import Recommender
 from movierec.vectors import RatingStats, build_user_vectors
-from tests.test_data import write_dat
+from tests.core.test_data import write_dat
 
 
 def small_data(folder: Path) -> Path:
