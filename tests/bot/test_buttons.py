@@ -3,19 +3,32 @@ sends; the data of buttons already in people's chats keeps working."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import time
+from pathlib import Path
 
 import pytest
+from telegram import Update
 
 import bot.app  # noqa: F401 - importing the application registers every feature's buttons
+from bot.app import build_application
 from bot.features.account.callbacks import SetLanguage
 from bot.features.movienight.callbacks import GroupMore, JoinNight, StartVote
 from bot.features.onboarding.callbacks import Answer, NextQuestion, Seen, ShowPicks
 from bot.features.picks.callbacks import ChipKind, Chips, Filtered, More
 from bot.features.ratings.callbacks import ConfirmReset, Rate, Remove, Sign, Undo
+from bot.storage import open_storage
+from bot.throttle import Throttle
 from bot.ui.buttons import handled
 from bot.ui.callback_data import CallbackData, decode, kinds
 from movierec.filters import Filter
+from movierec.recommender import Recommender
+from tests.support import presses
+from tests.support.fakegram import FakeTelegram
+from tests.support.harness import Harness
+from tests.support.reading import pick_ids
+from tests.support.scenes import ALICE, ANN, GROUP, group_with_picks
 
 NINETIES_COMEDY = Filter(frozenset({"Comedy"}), 1990, 1999)
 EXAMPLES: list[CallbackData] = [
@@ -104,3 +117,47 @@ def test_buttons_sent_before_this_release_still_work(data: str, expected: Callba
 )
 def test_forged_or_malformed_data_is_refused(data: str | None) -> None:
     assert decode(data) is None
+
+
+@pytest.mark.parametrize(
+    "data", ["r:+:999999", "r:*:1", "m:3", "m:999", "x:1", "zz", "r:+:1:2", "h:-1", "é" * 30]
+)
+async def test_forged_buttons_are_refused_politely(harness: Harness, data: str) -> None:
+    reply = await harness.say(ALICE, ALICE, "/start")
+    answer = await harness.press(ALICE, ALICE, reply, data, forge=True)
+    assert answer["text"] == "That button is no longer valid."
+    assert (await harness.storage.ratings(ALICE, ALICE)) == {}
+
+
+async def test_callbacks_are_answered_before_slow_group_edits(
+    recommender: Recommender, tmp_path: Path
+) -> None:
+    fake = FakeTelegram(callback_deadline=2.0)
+    storage = await open_storage(None, tmp_path / "db.sqlite3")
+    app = build_application(
+        fake.token, recommender, storage, request=fake.request(), throttle=Throttle(burst=1000)
+    )
+    await app.initialize()
+    try:
+        harness = Harness(fake, app, storage)
+        picks = await group_with_picks(harness)
+        ids = pick_ids(picks)
+        updates = []
+        for i in range(24):  # each press changes Ann's own list: an edit, 20 a minute at most
+            movie = ids[i % 5]
+            data = presses.rate(movie, 1) if (i // 5) % 2 == 0 else presses.undo(movie)
+            updates.append(fake.press(GROUP, ANN, picks.message_id, data, forge=True))
+        started = time.monotonic()
+        tasks = [
+            asyncio.create_task(app.process_update(Update.de_json(u, app.bot))) for u in updates
+        ]
+        await fake.wait_for(lambda: not fake.unanswered_callbacks(), timeout=10)
+        assert time.monotonic() - started < 2.0 or not fake.errors
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        assert not [e for e in fake.errors if "too old" in e.description]
+        assert len(fake.callback_answers) >= 24
+    finally:
+        await app.shutdown()
+        await storage.close()

@@ -449,43 +449,6 @@ async def test_rec_with_contradictory_years_answers_in_russian(harness: Harness)
     assert "Комедия" in answer.text and "Comedy" not in answer.text and "since" not in answer.text
 
 
-async def test_language_command_overrides_telegram_and_automatic_restores_it(
-    harness: Harness,
-) -> None:
-    asked = await harness.say(ALICE, ALICE, "/language", language_code="de")
-    assert asked.text.startswith("🌐 Welche Sprache")
-    labels = [t for t, _ in asked.buttons()]
-    assert labels == [  # nothing chosen yet: automatic
-        "English",
-        "Русский",
-        "Español",
-        "Português (Brasil)",
-        "Deutsch",
-        "✅ 🌐 Automatisch (wie Telegram)",
-    ]
-    answer = await harness.press(ALICE, ALICE, asked, presses.language("ru"), language_code="de")
-    assert answer["text"] == "Готово! Язык общения: Русский."
-    assert (await harness.storage.language(ALICE)) == "ru"
-    assert harness.fake.last(ALICE).text == "Готово! Язык общения: Русский."
-    assert "✅ Русский" in [t for t, _ in harness.fake.last(ALICE).buttons()]
-    help_reply = await harness.say(ALICE, ALICE, "/help", language_code="de")
-    assert help_reply.text.startswith("Что я понимаю")
-    # the choice wins over Telegram's language everywhere, buttons and toasts included
-    liked = await harness.say(ALICE, ALICE, "/like heat", language_code="de")
-    toast = await harness.press(ALICE, ALICE, liked, liked.button("↩️"), language_code="de")
-    assert toast["text"] == "Отменил."
-    asked = await harness.say(ALICE, ALICE, "/language", language_code="de")
-    answer = await harness.press(ALICE, ALICE, asked, presses.language(None), language_code="de")
-    assert answer["text"] == "Erledigt: Ich richte mich nach der Sprache deiner Telegram-App."
-    assert (await harness.storage.language(ALICE)) is None
-    assert (await harness.say(ALICE, ALICE, "/help", language_code="de")).text.startswith(
-        "Was ich verstehe"
-    )
-    assert (await harness.say(ALICE, ALICE, "/help", language_code="es")).text.startswith(
-        "Qué entiendo"
-    )
-
-
 async def test_in_a_group_each_person_reads_their_own_language(harness: Harness) -> None:
     bob = ALICE + 1
     await harness.say(GROUP, ALICE, "/like the matrix, toy story", language_code="ru")

@@ -129,10 +129,3 @@ async def test_a_burst_of_inline_queries_is_answered_before_telegram_stops_waiti
     assert fake.unanswered_inline() == []  # every query nobody superseded was answered
     assert report["superseded_skipped"] > 0 and report["p99_ms"] < 10_000
     assert fake.errors == []
-
-
-@pytest.mark.parametrize("offset", ["²", "٣", "-5", "9" * 100, "abc", ""])
-async def test_an_odd_inline_offset_gets_the_first_page(harness: Harness, offset: str) -> None:
-    first = await harness.inline(ANN, "star")
-    answer = await harness.inline(ANN, "star", offset)
-    assert [r["id"] for r in answer["results"]] == [r["id"] for r in first["results"]]

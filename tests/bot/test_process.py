@@ -22,6 +22,7 @@ from movierec.recommender import Recommender
 from tests.support import presses
 from tests.support.botprocess import BotProcess, free_port, seed_home
 from tests.support.fakegram import FakeTelegram, FakeTelegramServer
+from tests.support.reading import pick_ids
 
 ALICE, BOB, CAROL, DARYA = 2001, 2002, 2003, 2004
 SECRET = "wh-S3cret_Token-0123456789"
@@ -54,10 +55,6 @@ def press(bot: BotProcess, chat: int, user: int, message, data: str, **kwargs: o
     query_id = update["callback_query"]["id"]
     bot.fake.wait_for_sync(lambda: query_id in bot.fake.callback_answers)
     return bot.fake.callback_answers[query_id]
-
-
-def pick_ids(message) -> list[int]:
-    return [presses.decode(d).movie_id for t, d in message.buttons() if t.startswith("👍")]
 
 
 def test_private_chat_from_start_to_a_refined_second_recommendation(

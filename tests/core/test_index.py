@@ -15,22 +15,7 @@ from movierec.data import fingerprint
 from movierec.index import LoadedIndex, build_index, open_index, read_manifest
 from movierec.recommender import Recommender
 from movierec.vectors import RatingStats, build_user_vectors
-from tests.core.test_data import write_dat
-
-
-def small_data(folder: Path) -> Path:
-    """A few users with overlapping tastes, in the ml-1m layout (generated, not MovieLens)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = []
-    for user in range(1, 31):
-        for movie in range(1, 21):
-            if (user + movie) % 3:
-                lines.append(f"{user}::{movie}::{1 + (user * movie) % 5}::0")
-    (folder / "ratings.dat").write_text("\n".join(lines) + "\n")
-    (folder / "movies.dat").write_text(
-        "\n".join(f"{m}::Film {m} ({1980 + m})::Drama" for m in range(1, 21)) + "\n"
-    )
-    return folder
+from tests.support.datasets import small_data, write_dat
 
 
 def open_rec(home: Path, data: Path, **kwargs: object) -> Recommender:

@@ -12,8 +12,7 @@ from movierec.config import Settings
 from movierec.data import load_links, load_movies
 from movierec.recommender import MovieLinks, Recommender
 from tests.conftest import ML1M
-from tests.core.test_data import write_csv
-from tests.test_index import small_data
+from tests.support.datasets import small_data, write_csv
 
 SMALL = ML1M.parent / "ml-latest-small"
 

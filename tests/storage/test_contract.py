@@ -21,7 +21,6 @@ import pytest
 
 from bot.storage import (
     LIST_DAYS,
-    MIGRATIONS,
     SCHEMA_VERSION,
     ChatStore,
     ListRow,
@@ -32,10 +31,7 @@ from bot.storage import (
 from bot.storage.migrations import PERSON_COLUMNS, STEPS
 from bot.storage.schema import TABLES
 from bot.throttle import Throttle
-
-ANN, BEN = 7_000_000_001, 7_000_000_002  # ids past 2**32, as Telegram's are
-GROUP = -1_001_234_567_890  # a supergroup
-ANN_NAME = "Annabelle-Zq7"
+from tests.support.storage import ANN, ANN_NAME, BEN, FIRST_RELEASE_ROWS, GROUP, first_release_file
 
 
 @dataclass
@@ -490,26 +486,6 @@ async def test_on_sqlite_a_deleted_name_is_in_no_file(engine: Engine, store: Cha
 
 
 # ------------------------------------------------------------------ schema and migrations
-_FIRST_RELEASE_ROWS = [
-    "INSERT INTO ratings VALUES (-100123, 7000000001, 2571, 1.0, 1700000000.5)",
-    "INSERT INTO ratings VALUES (-100123, 7000000002, 1, -1.0, 1700000001.5)",
-    "INSERT INTO ratings VALUES (7000000001, 7000000001, 260, 1.0, 1700000002.5)",
-    "INSERT INTO hidden VALUES (-100123, 7000000001, 296)",
-    "INSERT INTO members VALUES (-100123, 7000000001, 'Ann')",
-    "INSERT INTO members VALUES (-100123, 7000000002, 'Ben')",
-    "INSERT INTO chats VALUES (-100123, 'member', 1700000003.0)",
-]
-
-
-def _first_release_file(path: Path) -> None:
-    """A file as the first release left it: MIGRATIONS[0]'s tables, no user_version set."""
-    db = sqlite3.connect(path)
-    db.executescript(MIGRATIONS[0])
-    for row in _FIRST_RELEASE_ROWS:
-        db.execute(row)
-    db.commit()
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 0
-    db.close()
 
 
 async def _check_first_release_rows(store: ChatStore) -> None:
@@ -528,7 +504,7 @@ async def _check_first_release_rows(store: ChatStore) -> None:
 
 async def test_a_first_release_sqlite_file_is_upgraded_in_place(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    _first_release_file(path)
+    first_release_file(path)
     store = await open_storage(None, path)
     try:
         await _check_first_release_rows(store)
@@ -547,7 +523,7 @@ async def test_a_first_release_postgres_database_is_upgraded_in_place(
             db.execute(statement)
         db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
         db.execute("INSERT INTO schema_version VALUES (1)")
-        for row in _FIRST_RELEASE_ROWS:
+        for row in FIRST_RELEASE_ROWS:
             db.execute(row)
     store = await open_storage(database_url, tmp_path)
     try:
@@ -567,7 +543,7 @@ async def test_replicas_starting_together_migrate_once(database_url: str, tmp_pa
 
 async def test_two_processes_opening_an_old_sqlite_file_together(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    _first_release_file(path)
+    first_release_file(path)
     stores = await asyncio.gather(*(open_storage(None, path) for _ in range(3)))
     try:
         assert [await s.version() for s in stores] == [SCHEMA_VERSION] * 3

@@ -15,7 +15,7 @@ import pytest
 from bot.storage import SCHEMA_VERSION, ListRow, PollInfo, open_storage
 from bot.storage.copy import main
 from bot.storage.schema import TABLES
-from tests.storage.test_contract import ANN, BEN, GROUP, _first_release_file
+from tests.support.storage import ANN, BEN, GROUP, first_release_file
 
 
 async def _populate(path: Path) -> None:
@@ -106,7 +106,7 @@ async def test_a_first_release_file_is_upgraded_then_copied(
     tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "bot.sqlite3"
-    _first_release_file(path)
+    first_release_file(path)
     assert (await _migrate("--from", str(path), "--to", database_url)) == 0
     assert "ratings" in capsys.readouterr().out
     store = await open_storage(database_url, tmp_path)

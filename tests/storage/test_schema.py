@@ -18,7 +18,7 @@ from sqlalchemy.engine import Inspector
 from bot.storage import SCHEMA_VERSION, ChatStore, PollInfo, open_storage
 from bot.storage.migrations import STEPS
 from bot.storage.schema import TABLES, metadata
-from tests.storage.test_contract import ANN, BEN, GROUP, _first_release_file
+from tests.support.storage import ANN, BEN, GROUP, first_release_file
 
 Shape = dict[str, Any]
 
@@ -81,7 +81,7 @@ async def _assert_declared_schema(store: ChatStore) -> None:
 def _sqlite_at(path: Path, version: int) -> None:
     """A file as the code of schema `version` left it (0: the first release, no version set)."""
     if version == 0:
-        _first_release_file(path)
+        first_release_file(path)
         return
     db = sqlite3.connect(path)
     for step in STEPS[:version]:

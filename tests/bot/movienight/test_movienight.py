@@ -8,65 +8,22 @@ from bot.features.movienight import views as movienight_views
 from bot.ui import html
 from movierec.recommender import Recommender
 from tests.support import presses
-from tests.support.fakegram import Message
+from tests.support.fakegram import Message, utf16_len
 from tests.support.harness import Harness
-
-ANN, BEN, CAT = 4001, 4002, 4003
-GROUP = -4500
-
-
-async def _inline(harness: Harness, user: int, query: str, offset: str = "") -> dict:
-    return await harness.inline(user, query, offset)
-
-
-def pick_ids(message: Message) -> list[int]:
-    return [presses.decode(d).movie_id for t, d in message.buttons() if t.startswith("👍")]
-
+from tests.support.reading import genres_of, pick_ids
+from tests.support.scenes import (
+    ALICE,
+    ANN,
+    BEN,
+    BOB,
+    CAROL,
+    CAT,
+    GROUP,
+    group_with_picks,
+    like_five_films,
+)
 
 # ------------------------------------------------------------------ inline mode
-async def test_inline_search_pages_and_shares_a_card_with_a_deep_link(harness: Harness) -> None:
-    answer = await _inline(harness, ANN, "star")
-    results = answer["results"]
-    assert 1 <= len(results) <= 10 and answer["is_personal"] is False
-    assert answer["cache_time"] > 0
-    assert all(len(r["id"].encode()) <= 64 for r in results)
-    first = results[0]
-    assert first["input_message_content"]["message_text"].startswith("🎬 <b>")
-    url = first["reply_markup"]["inline_keyboard"][0][0]["url"]
-    assert url.startswith(f"https://t.me/{harness.fake.bot_username}?start=film_")
-    if answer.get("next_offset"):
-        more = await _inline(harness, ANN, "star", answer["next_offset"])
-        assert {r["id"] for r in more["results"]}.isdisjoint({r["id"] for r in results})
-    # the deep link: /start film_<id> in the private chat offers the film to rate
-    film = int(url.rsplit("_", 1)[1])
-    card = await harness.say(ANN, ANN, f"/start film_{film}")
-    assert "Seen it?" in card.text
-    await harness.press(ANN, ANN, card, presses.rate(film, 1))
-    assert (await harness.storage.ratings(ANN, ANN)) == {film: 1.0}
-
-
-async def test_inline_with_no_query_offers_my_own_picks(harness: Harness) -> None:
-    empty = await _inline(harness, BEN, "")
-    assert empty["results"] == [] and empty["is_personal"] is True
-    assert empty["button"]["start_parameter"] == "rate"
-    await harness.say(BEN, BEN, "/like Alien, Heat, Fargo")
-    mine = await _inline(harness, BEN, "")
-    assert len(mine["results"]) == 10 and mine["is_personal"] is True
-    assert mine["cache_time"] <= 60
-    rated = {f"m{m}" for m in (1214, 6, 608)}
-    assert not rated & {r["id"] for r in mine["results"]}
-
-
-async def test_odd_inline_queries_are_answered_within_the_rules(harness: Harness) -> None:
-    for query in ("x" * 256, "🎬🍿", "\u202e", "'; drop table", "a"):
-        answer = await _inline(harness, ANN, query, "abc")
-        assert len(answer["results"]) <= 10
-
-
-async def test_a_forged_deep_link_is_just_the_welcome(harness: Harness) -> None:
-    for payload in ("film_99999999", "film_٣", "film_", "zzz"):
-        reply = await harness.say(ANN, ANN, f"/start {payload}")
-        assert "Question 1:" in reply.text or "don't know that film" in reply.text
 
 
 # ------------------------------------------------------------------ movie night v2
@@ -161,3 +118,73 @@ async def test_pick_for_us_needs_someone_in(harness: Harness) -> None:
     roster = await _roster(harness)
     answer = await harness.press(GROUP, ANN, roster, presses.night("p"), forge=True)
     assert answer["text"] == movienight_views.roster_empty_toast()
+
+
+async def test_group_movie_night_with_bot_suffix_separate_tastes_and_veto(
+    harness: Harness,
+) -> None:
+    await harness.say(
+        GROUP,
+        ALICE,
+        "/like@movierec_test_bot Star Wars 1977, Return of the Jedi",
+        first_name="Alice",
+    )
+    await harness.say(
+        GROUP, BOB, "/like Star Wars 1977, Return of the Jedi, Matrix", first_name="Bob"
+    )
+    assert (await harness.storage.ratings(GROUP, ALICE)) == {260: 1.0, 1210: 1.0}
+    night = await harness.movie_night(GROUP, [BOB, ALICE])
+    assert "Empire Strikes Back" in night.text and "Alice" in night.text
+    await harness.say(GROUP, CAROL, "/dislike empire strikes back", first_name="Carol")
+    night = await harness.movie_night(GROUP, [CAROL, ALICE, BOB])
+    assert "Empire Strikes Back" not in night.text and night.text.count("\nfits ") == 5
+    # Bob presses 👍 under the picks Carol asked for: it is Bob's rating
+    pick = presses.decode(night.buttons()[0][1]).movie_id
+    await harness.press(GROUP, BOB, night, night.buttons()[0][1])
+    assert pick in (await harness.storage.ratings(GROUP, BOB))
+    assert pick not in (await harness.storage.ratings(GROUP, CAROL))
+    assert "@" not in night.text  # no usernames leak into the message
+
+
+async def test_movienight_in_private_and_empty_group(harness: Harness) -> None:
+    reply = await harness.say(ALICE, ALICE, "/movienight")
+    assert "works in groups" in reply.text
+    roster = await harness.say(GROUP, ALICE, "/movienight")
+    await harness.press(GROUP, ALICE, roster, "n:i")
+    await harness.press(GROUP, ALICE, roster, "n:p")
+    assert "Nobody here" in harness.fake.last(GROUP).text
+
+
+async def test_movienight_with_a_filter(harness: Harness, recommender: Recommender) -> None:
+    await like_five_films(harness, GROUP, ANN)
+    await harness.say(GROUP, BEN, "/like Jaws, Psycho")
+    night = await harness.movie_night(GROUP, [BEN, ANN], "horror")
+    ids = pick_ids(night)
+    assert len(ids) == 5 and all("Horror" in g for g in genres_of(recommender, ids))
+
+
+async def test_movie_night_picks_are_never_rewritten(harness: Harness) -> None:
+    await group_with_picks(harness)
+    night = await harness.movie_night(GROUP, [BEN, ANN])
+    ids = pick_ids(night)
+    await harness.press(GROUP, ANN, night, presses.rate(ids[0], 1))
+    await harness.press(GROUP, BEN, night, presses.rate(ids[1], -1))
+    assert night.edits == 0
+    assert (await harness.storage.ratings(GROUP, ANN))[ids[0]] == 1.0
+    assert (await harness.storage.ratings(GROUP, BEN))[ids[1]] == -1.0
+
+
+async def test_movienight_with_many_long_and_html_special_names(harness: Harness) -> None:
+    """25 members (their names and ratings stored as the bot would: sending 25 /like messages
+    and 25 roster edits through the real 20-a-minute group limit would take minutes)."""
+    names = ["&" * 64, "<b>" * 20, "😀" * 60, "\u202eevil", "A" * 64] * 5
+    likes = [260, 1214, 6, 608, 1]
+    roster = await harness.say(GROUP, 9000, "/movienight", first_name=names[0])
+    for i, first_name in enumerate(names):
+        await harness.storage.remember_member(GROUP, 9000 + i, first_name)
+        await harness.storage.rate(GROUP, 9000 + i, likes[i % 5], 1.0, None)
+        await harness.storage.join_night(GROUP, roster.message_id, 9000 + i, True)
+    await harness.press(GROUP, 9000, roster, "n:p", forge=True)
+    night = harness.fake.last(GROUP)
+    assert "Movie night picks" in night.text and utf16_len(night.text) <= 4096
+    assert "\u202e" not in night.text and "fits " in night.text

@@ -3,31 +3,21 @@ that enforces the Bot API's limits (message size, HTML, callback data, "not modi
 
 from __future__ import annotations
 
-import pytest
 from telegram import Update
 
-from bot.app import _post_init, build_application
-from bot.storage import open_storage
-from bot.throttle import Throttle
-from movierec.recommender import Recommender
+from bot.features.ratings import views as ratings_views
+from bot.ui import texts as ui_texts
 from tests.support import presses
-from tests.support.fakegram import FakeTelegram
 from tests.support.harness import Harness
-
-ALICE, BOB, CAROL = 1001, 1002, 1003
-GROUP = -5001
-
-
-async def test_start_asks_a_first_question_and_registers_commands(harness: Harness) -> None:
-    reply = await harness.say(ALICE, ALICE, "/start")
-    assert "recommend" in reply.text and "Question 1: have you seen any of these" in reply.text
-    kinds = [type(presses.decode(data)).__name__ for _, data in reply.buttons()]
-    assert kinds == ["Answer"] * 6 + [
-        "NextQuestion"
-    ]  # three films, none of these; no picks before an answer
-    await _post_init(harness.app)
-    names = [c["command"] for c in next(iter(harness.fake.commands.values()))]
-    assert {"like", "dislike", "recommend", "movienight", "deletemydata"} <= set(names)
+from tests.support.reading import pick_ids
+from tests.support.scenes import (
+    ALICE,
+    ANN,
+    ANN_NAME,
+    BEN,
+    GROUP,
+    group_with_picks,
+)
 
 
 async def test_like_records_confirms_and_undo_removes(harness: Harness) -> None:
@@ -85,30 +75,6 @@ async def test_plain_text_in_private_is_a_search_with_buttons(harness: Harness) 
     assert harness.fake.last(ALICE).buttons()[0] == ("👍 The Matrix (1999)", "r:+:2571")
 
 
-async def test_recommend_rate_hide_and_more_refine_the_picks(harness: Harness) -> None:
-    cold = await harness.say(ALICE, ALICE, "/recommend")
-    assert "haven't rated" in cold.text and cold.buttons()
-    await harness.say(ALICE, ALICE, "/like Star Wars 1977, Raiders of the Lost Ark")
-    picks = await harness.say(ALICE, ALICE, "/rec")
-    assert picks.text.count("people with your taste") == 5
-    ids = [presses.decode(d).movie_id for t, d in picks.buttons() if t.startswith("👍")]
-    assert len(ids) == 5 and len(picks.buttons()) == 23  # 5 × (👍 👎 🙈 🔖), More, 🎭, 📅
-    answer = await harness.press(ALICE, ALICE, picks, presses.rate(ids[0], 1))
-    assert answer["text"].startswith("Noted: you like")
-    await harness.press(ALICE, ALICE, picks, presses.hide(ids[1]))
-    edited = harness.fake.last(ALICE)
-    assert edited.edits == 2 and edited.buttons()[0][1] == presses.undo(ids[0])
-    assert (await harness.storage.ratings(ALICE, ALICE))[ids[0]] == 1.0
-    assert (await harness.storage.hidden(ALICE, ALICE)) == {ids[1]}
-    again = await harness.say(ALICE, ALICE, "/recommend")
-    new_ids = [presses.decode(d).movie_id for t, d in again.buttons() if t.startswith("👍")]
-    assert ids[0] not in new_ids and ids[1] not in new_ids
-    await harness.press(ALICE, ALICE, again, again.button("More"))
-    more = harness.fake.last(ALICE)
-    more_ids = [presses.decode(d).movie_id for t, d in more.buttons() if t.startswith("👍")]
-    assert "<b>6." in more.html and not set(more_ids) & set(new_ids)
-
-
 async def test_ratings_list_paginates_and_removes(harness: Harness) -> None:
     popular = harness.app.bot_data.services.rec.catalogue.popular(230, min_mean=0)
     for movie in popular:
@@ -125,160 +91,11 @@ async def test_ratings_list_paginates_and_removes(harness: Harness) -> None:
     assert len(await harness.storage.ratings(ALICE, ALICE)) == 229
 
 
-async def test_forget_reset_and_delete_my_data(harness: Harness) -> None:
-    await harness.say(ALICE, ALICE, "/like Toy Story, Heat")
-    reply = await harness.say(ALICE, ALICE, "/forget heat")
-    assert "Forgotten" in reply.text and set(await harness.storage.ratings(ALICE, ALICE)) == {1}
-    reply = await harness.say(ALICE, ALICE, "/forget titanic")
-    assert "haven't rated" in reply.text
-    ask = await harness.say(ALICE, ALICE, "/reset")
-    await harness.press(ALICE, ALICE, ask, "z:n")
-    assert (await harness.storage.ratings(ALICE, ALICE)) == {1: 1.0}
-    ask = await harness.say(ALICE, ALICE, "/reset")
-    await harness.press(ALICE, ALICE, ask, "z:y")
-    assert (await harness.storage.ratings(ALICE, ALICE)) == {}
-    await harness.say(ALICE, ALICE, "/like heat")
-    await harness.say(GROUP, ALICE, "/like alien")
-    await harness.say(GROUP, BOB, "/like alien")
-    ask = await harness.say(ALICE, ALICE, "/deletemydata")
-    await harness.press(ALICE, ALICE, ask, "d:y")
-    assert "Deleted" in harness.fake.last(ALICE).text
-    assert (
-        await harness.storage.ratings(ALICE, ALICE)
-        == {}
-        == (await harness.storage.ratings(GROUP, ALICE))
-    )
-    assert (await harness.storage.ratings(GROUP, BOB)) == {1214: 1.0}
-    assert ALICE not in (await harness.storage.member_names(GROUP))
-
-
-async def test_group_movie_night_with_bot_suffix_separate_tastes_and_veto(
-    harness: Harness,
-) -> None:
-    await harness.say(
-        GROUP,
-        ALICE,
-        "/like@movierec_test_bot Star Wars 1977, Return of the Jedi",
-        first_name="Alice",
-    )
-    await harness.say(
-        GROUP, BOB, "/like Star Wars 1977, Return of the Jedi, Matrix", first_name="Bob"
-    )
-    assert (await harness.storage.ratings(GROUP, ALICE)) == {260: 1.0, 1210: 1.0}
-    night = await harness.movie_night(GROUP, [BOB, ALICE])
-    assert "Empire Strikes Back" in night.text and "Alice" in night.text
-    await harness.say(GROUP, CAROL, "/dislike empire strikes back", first_name="Carol")
-    night = await harness.movie_night(GROUP, [CAROL, ALICE, BOB])
-    assert "Empire Strikes Back" not in night.text and night.text.count("\nfits ") == 5
-    # Bob presses 👍 under the picks Carol asked for: it is Bob's rating
-    pick = presses.decode(night.buttons()[0][1]).movie_id
-    await harness.press(GROUP, BOB, night, night.buttons()[0][1])
-    assert pick in (await harness.storage.ratings(GROUP, BOB))
-    assert pick not in (await harness.storage.ratings(GROUP, CAROL))
-    assert "@" not in night.text  # no usernames leak into the message
-
-
-async def test_movienight_in_private_and_empty_group(harness: Harness) -> None:
-    reply = await harness.say(ALICE, ALICE, "/movienight")
-    assert "works in groups" in reply.text
-    roster = await harness.say(GROUP, ALICE, "/movienight")
-    await harness.press(GROUP, ALICE, roster, "n:i")
-    await harness.press(GROUP, ALICE, roster, "n:p")
-    assert "Nobody here" in harness.fake.last(GROUP).text
-
-
 async def test_plain_text_in_groups_is_ignored(harness: Harness) -> None:
     before = len(harness.fake.messages(GROUP))
     update = harness.fake.send(GROUP, ALICE, "anyone up for a film?")
     await harness.app.process_update(Update.de_json(update, harness.app.bot))
     assert len(harness.fake.messages(GROUP)) == before
-
-
-@pytest.mark.parametrize(
-    "data", ["r:+:999999", "r:*:1", "m:3", "m:999", "x:1", "zz", "r:+:1:2", "h:-1", "é" * 30]
-)
-async def test_forged_buttons_are_refused_politely(harness: Harness, data: str) -> None:
-    reply = await harness.say(ALICE, ALICE, "/start")
-    answer = await harness.press(ALICE, ALICE, reply, data, forge=True)
-    assert answer["text"] == "That button is no longer valid."
-    assert (await harness.storage.ratings(ALICE, ALICE)) == {}
-
-
-async def test_a_flood_is_refused_with_one_warning(recommender: Recommender, tmp_path) -> None:
-    fake = FakeTelegram()
-    storage = await open_storage(None, tmp_path / "db.sqlite3")
-    app = build_application(
-        fake.token,
-        recommender,
-        storage,
-        request=fake.request(),
-        throttle=Throttle(burst=5, rate=0.01),
-    )
-    await app.initialize()
-    for _ in range(12):
-        await app.process_update(Update.de_json(fake.send(ALICE, ALICE, "/help"), app.bot))
-    texts = [m.text for m in fake.messages(ALICE)]
-    assert len(texts) == 6 and sum("Slow down" in t for t in texts) == 1
-    await app.process_update(Update.de_json(fake.send(BOB, BOB, "/help"), app.bot))
-    assert fake.messages(BOB)  # one person's flood does not silence the others
-    await app.shutdown()
-    await storage.close()
-
-
-async def test_blocked_user_and_removed_bot_are_noted_not_fatal(harness: Harness) -> None:
-    await harness.say(ALICE, ALICE, "/like heat")
-    harness.fake.block(ALICE)
-    update = harness.fake.send(ALICE, ALICE, "/recommend")
-    await harness.app.process_update(Update.de_json(update, harness.app.bot))
-    assert (await harness.storage.chat_status(ALICE)) == "blocked"
-    assert (await harness.storage.ratings(ALICE, ALICE)) == {6: 1.0}  # nothing lost
-    assert [e.code for e in harness.fake.errors] == [403]
-    harness.fake.errors.clear()
-    await harness.say(GROUP, BOB, "/like heat")
-    update = harness.fake.my_chat_member(GROUP, BOB, "kicked")
-    await harness.app.process_update(Update.de_json(update, harness.app.bot))
-    assert (await harness.storage.chat_status(GROUP)) == "removed"
-    assert (await harness.storage.ratings(GROUP, BOB)) == {6: 1.0}
-
-
-async def test_help_and_privacy_are_valid_html(harness: Harness) -> None:
-    assert "/movienight" in (await harness.say(ALICE, ALICE, "/help")).text
-    privacy = (await harness.say(ALICE, ALICE, "/privacy")).text
-    assert "/deletemydata" in privacy and "watchlist" in privacy and "keyed hashes" in privacy
-
-
-async def test_channel_posts_and_other_updates_are_ignored_quietly(harness: Harness) -> None:
-    channel = {"id": -100777, "type": "channel", "title": "News"}
-    updates = [
-        {
-            "update_id": 90001,
-            "channel_post": {"message_id": 1, "date": 0, "chat": channel, "text": "hello"},
-        },
-        {
-            "update_id": 90002,
-            "channel_post": {
-                "message_id": 2,
-                "date": 0,
-                "chat": channel,
-                "text": "/recommend",
-                "entities": [{"type": "bot_command", "offset": 0, "length": 10}],
-            },
-        },
-        {
-            "update_id": 90004,
-            "message": {
-                "message_id": 9,
-                "date": 0,
-                "chat": {"id": ALICE, "type": "private"},
-                "from": {"id": ALICE, "is_bot": False, "first_name": "A"},
-                "photo": [{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}],
-            },
-        },
-    ]
-    calls = len(harness.fake.calls)
-    for update in updates:
-        await harness.app.process_update(Update.de_json(update, harness.app.bot))
-    assert harness.fake.calls[calls:] == []  # nothing sent anywhere, nothing crashed
 
 
 async def test_an_edited_command_is_acted_on(harness: Harness) -> None:
@@ -299,16 +116,95 @@ async def test_an_edited_command_is_acted_on(harness: Harness) -> None:
     assert (await harness.storage.ratings(ALICE, ALICE)) == {6: 1.0}
 
 
-async def test_someone_with_more_ratings_than_are_scored_still_gets_new_picks(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch
+async def test_an_old_confirmation_in_a_group_has_expired(harness: Harness) -> None:
+    ask = await harness.say(GROUP, ANN, "/reset", first_name=ANN_NAME)
+    await harness.say(GROUP, ANN, "/like Alien")
+    # a prompt from before ownership was stored: no owner is known for it
+    async with harness.storage.engine.begin() as db:
+        await db.exec_driver_sql("DELETE FROM lists")
+    answer = await harness.press(GROUP, ANN, ask, "z:y")
+    assert answer["text"] == ui_texts.expired() and (await harness.storage.ratings(GROUP, ANN))
+
+
+async def test_owner_only_buttons_under_a_ratings_list_refuse_others(harness: Harness) -> None:
+    await group_with_picks(harness)
+    listing = await harness.say(GROUP, ANN, "/ratings")
+    before = listing.html
+    for data in (listing.button("❌ 1"),):
+        answer = await harness.press(GROUP, BEN, listing, data)
+        assert answer["text"] == ui_texts.not_yours()
+    assert listing.html == before and listing.edits == 0
+    assert len(await harness.storage.ratings(GROUP, ANN)) == 3
+    answer = await harness.press(GROUP, ANN, listing, listing.button("❌ 1"))
+    assert (
+        answer["text"] == ratings_views.removed()
+        and len(await harness.storage.ratings(GROUP, ANN)) == 2
+    )
+
+
+async def test_a_rating_of_a_film_no_longer_in_the_catalogue_breaks_nothing(
+    harness: Harness,
 ) -> None:
-    """Past `MAX_PREFERENCES` stored ratings, picks come from the newest ones, and none of the
-    films rated long ago comes back as a pick (the limit is lowered here: ml-1m has too few
-    films to pass 5,000)."""
-    monkeypatch.setattr("movierec.recommender.MAX_PREFERENCES", 40)
-    popular = harness.app.bot_data.services.rec.catalogue.popular(60, min_mean=0)
-    for movie in popular:  # oldest first
-        await harness.storage.rate(ALICE, ALICE, movie.movie_id, 1.0)
-    picks = await harness.say(ALICE, ALICE, "/recommend")
-    ids = [presses.decode(d).movie_id for t, d in picks.buttons() if t.startswith("👍")]
-    assert len(ids) == 5 and not set(ids) & {m.movie_id for m in popular}
+    await group_with_picks(harness)
+    await harness.storage.rate(GROUP, ANN, 9_999_991, 1.0, "Gone Film (2031)")
+    await harness.storage.rate(GROUP, BEN, 9_999_992, -1.0, None)
+    await harness.storage.rate(ANN, ANN, 9_999_991, 1.0, "Gone Film (2031)")
+    assert len(pick_ids(await harness.say(GROUP, ANN, "/rec"))) == 5
+    assert len(pick_ids(await harness.movie_night(GROUP, [BEN, ANN]))) == 5
+    assert "Nothing" not in (await harness.say(ANN, ANN, "/rec")).text  # only unknown: starters
+    listing = await harness.say(GROUP, ANN, "/ratings")
+    assert "Gone Film (2031) (no longer in the catalogue)" in listing.text
+    removed = next(d for _, d in listing.buttons() if d.startswith("x:9999991"))
+    assert (await harness.press(GROUP, ANN, listing, removed))["text"] == ratings_views.removed()
+    assert 9_999_991 not in (await harness.storage.ratings(GROUP, ANN))
+    reply = await harness.say(ANN, ANN, "/forget gone film")
+    assert "Forgotten: Gone Film" in reply.text and (await harness.storage.ratings(ANN, ANN)) == {}
+
+
+async def test_many_titles_are_capped_with_a_note_and_repeats_recorded_once(
+    harness: Harness,
+) -> None:
+    reply = await harness.say(ANN, ANN, "/like " + ", ".join(["Alien"] * 500))
+    notes = [m.text for m in harness.fake.messages(ANN)]
+    assert sum("Alien" in n for n in notes) == 1 and "490 more were not read" in reply.text
+    confirmation = next(m for m in harness.fake.messages(ANN) if m.text.startswith("Noted"))
+    assert confirmation.text.count("Alien") == 1
+    assert (await harness.storage.ratings(ANN, ANN)) == {1214: 1.0}
+
+
+async def test_an_edited_like_replaces_what_it_recorded(harness: Harness) -> None:
+    sent = harness.fake.send(ANN, ANN, "/like Titanic")
+    await harness.app.process_update(Update.de_json(sent, harness.app.bot))
+    assert (await harness.storage.ratings(ANN, ANN)) == {1721: 1.0}
+    edited = {
+        "update_id": 99_001,
+        "edited_message": {**sent["message"], "text": "/like Alien", "edit_date": 1},
+    }
+    await harness.app.process_update(Update.de_json(edited, harness.app.bot))
+    assert (await harness.storage.ratings(ANN, ANN)) == {1214: 1.0}
+
+
+async def test_edits_that_change_nothing_are_not_sent(harness: Harness) -> None:
+    for movie in harness.app.bot_data.services.rec.catalogue.popular(15, min_mean=0):
+        await harness.storage.rate(ANN, ANN, movie.movie_id, 1.0)
+    listing = await harness.say(ANN, ANN, "/ratings")
+    await harness.press(ANN, ANN, listing, presses.page(1))
+    await harness.press(ANN, ANN, listing, presses.page(1), forge=True)  # a stale ▶
+    await harness.press(ANN, ANN, listing, presses.page(7), forge=True)  # past the end
+    assert listing.edits == 1
+    confirmation = await harness.say(ANN, ANN, "/like Heat")
+    await harness.press(ANN, ANN, confirmation, confirmation.button("Undo"))
+    answer = await harness.press(ANN, ANN, confirmation, presses.undo(6), forge=True)
+    assert answer["text"] == ratings_views.nothing_to_undo() and confirmation.edits == 1
+
+
+async def test_control_characters_are_not_echoed_and_foreign_digits_refused(
+    harness: Harness,
+) -> None:
+    reply = await harness.say(ANN, ANN, "/like \u202eqwxzy\u200f")
+    assert "\u202e" not in reply.text and "\u200f" not in reply.text and "qwxzy" in reply.text
+    start = await harness.say(ANN, ANN, "/start")
+    for data in ("r:+:٢٥٧١", "m:５", "p:１"):
+        answer = await harness.press(ANN, ANN, start, data, forge=True)
+        assert answer["text"] == ui_texts.stale_button()
+    assert (await harness.storage.ratings(ANN, ANN)) == {}
