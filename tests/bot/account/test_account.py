@@ -1,7 +1,5 @@
-"""The breaks an attack on the running bot found, each with the test that would have
-caught it: buttons in groups act only for whoever is entitled, deletion leaves nothing in any
-file, long names never break a message, films that left the catalogue never break a list,
-callbacks are answered before slow edits, concurrent presses lose no keyboard update."""
+"""The account: /language, /help and /privacy, /forget and /reset, /deletemydata (confirmed only
+by who asked, and leaving nothing in any file or the log)."""
 
 from __future__ import annotations
 
@@ -26,7 +24,6 @@ from tests.support.scenes import (
 )
 
 
-# ------------------------------------------------------------------ 2. confirmations
 @pytest.mark.parametrize("command, kind", [("/deletemydata", "d"), ("/reset", "z")])
 @pytest.mark.parametrize("yes", [True, False])
 async def test_a_confirmation_refuses_anyone_but_who_asked(
@@ -47,10 +44,6 @@ async def test_a_confirmation_refuses_anyone_but_who_asked(
     )
 
 
-# ------------------------------------------------------------------ 3. group keyboards
-
-
-# ------------------------------------------------------------------ 4. deletion
 async def test_deleted_data_is_gone_from_every_file_and_the_log(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -75,27 +68,6 @@ async def test_deleted_data_is_gone_from_every_file_and_the_log(
     again = await open_storage(None, db)
     assert await again.ratings(GROUP, BEN) == {1: 1.0} and await again.ratings(GROUP, ANN) == {}
     harness.storage = again  # for the fixture's own clean-up
-
-
-# ------------------------------------------------------------------ 5. secrets in logs
-
-
-# ------------------------------------------------------------------ 6. long and odd names
-
-
-# ------------------------------------------------------------------ 7. films that left
-
-
-# ------------------------------------------------------------------ 8. answers before edits
-
-
-# ------------------------------------------------------------------ 9. concurrent presses
-
-
-# ------------------------------------------------------------------ low
-
-
-# ------------------------------------------------------------------ the flood limit
 
 
 async def test_forget_reset_and_delete_my_data(harness: Harness) -> None:

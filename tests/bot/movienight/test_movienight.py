@@ -1,4 +1,5 @@
-"""Telegram-native: inline mode with deep links, and movie nights that end in a vote."""
+"""Movie nights: the roster, the picks for everyone in (vetoes, filters, long names), a vote that
+ends with a winner never proposed again."""
 
 from __future__ import annotations
 
@@ -23,10 +24,7 @@ from tests.support.scenes import (
     like_five_films,
 )
 
-# ------------------------------------------------------------------ inline mode
 
-
-# ------------------------------------------------------------------ movie night v2
 async def _roster(harness: Harness) -> Message:
     await harness.say(GROUP, ANN, "/like Star Wars 1977, Alien", first_name="Ann")
     await harness.say(GROUP, BEN, "/like Heat, Fargo", first_name="Ben")

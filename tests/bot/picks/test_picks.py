@@ -1,4 +1,5 @@
-"""Picks people can steer: filters in words and buttons, a watchlist, links."""
+"""Picks: /recommend with rate, hide and More; filters in words and chips; the reasons; links on a
+modern catalogue; presses under someone else's picks."""
 
 from __future__ import annotations
 

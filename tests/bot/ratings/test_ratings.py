@@ -1,5 +1,5 @@
-"""The bot's handlers through the real python-telegram-bot Application and a Telegram stand-in
-that enforces the Bot API's limits (message size, HTML, callback data, "not modified")."""
+"""Ratings: /like and /dislike with one title or many, ambiguous and unknown titles, search by
+plain text, the /ratings list, edited commands, films no longer in the catalogue."""
 
 from __future__ import annotations
 
