@@ -12,7 +12,7 @@ import pytest
 from bot.features.picks import views as picks_views
 from movierec.recommender import Recommender
 from movierec.scoring import SCORINGS, Scoring, aggregate
-from tests.conftest import SEED_PREFERENCES
+from tests.conftest import SEED_PREFERENCES, SEED_TABLE
 
 STAR_WARS = (260, 1196, 1210)  # A New Hope, The Empire Strikes Back, Return of the Jedi
 TOY_STORY = 1
@@ -117,6 +117,10 @@ def test_only_dislikes_give_no_reasons(recommender: Recommender) -> None:
 
 def test_seed_picks_keep_their_scores_and_cite_seed_likes(recommender: Recommender) -> None:
     picks = recommender.recommend(SEED_PREFERENCES, limit=5, scoring="seed")
+    assert [p.title for p in picks] == [title for title, _ in SEED_TABLE]
+    assert all(
+        abs(p.score - score) <= 1e-6 for p, (_, score) in zip(picks, SEED_TABLE, strict=True)
+    )
     assert all(p.because and set(p.because) <= likes_of(SEED_PREFERENCES) for p in picks)
 
 

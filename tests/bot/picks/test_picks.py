@@ -99,6 +99,7 @@ async def test_genre_and_decade_chips_rerun_the_list(
 async def test_ml1m_picks_carry_no_links(harness: Harness) -> None:
     await like_five_films(harness)
     picks = await harness.say(ANN, ANN, "/rec")
+    assert len(pick_ids(picks)) == 5
     assert "<a href" not in picks.html  # ml-1m has no links.csv: no broken link
 
 
