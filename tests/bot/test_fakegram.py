@@ -159,7 +159,7 @@ async def test_unknown_chat_blocked_kicked_flood(pair: tuple[FakeTelegram, Bot])
 async def test_wrong_token_is_unauthorized(pair: tuple[FakeTelegram, Bot]) -> None:
     fake, bot = pair
     wrong = Bot(
-        "999:WRONG", base_url=bot.base_url.replace(fake.token, "999:WRONG"), request=bot._request[1]
+        "999:WRONG", base_url=bot.base_url.replace(fake.token, "999:WRONG"), request=bot.request
     )
     with pytest.raises(InvalidToken):
         await wrong.get_me()

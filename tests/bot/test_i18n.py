@@ -13,7 +13,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot import i18n
-from bot.app import MENU, _post_init, command_menu
+from bot.app import MENU, command_menu
 from bot.features.account import views as account_views
 from bot.features.account.callbacks import ConfirmDelete, SetLanguage
 from bot.features.inline import views as inline_views
@@ -462,7 +462,7 @@ async def test_in_a_group_each_person_reads_their_own_language(harness: Harness)
 
 
 async def test_the_command_menu_is_registered_in_every_language(harness: Harness) -> None:
-    await _post_init(harness.app)
+    await harness.app.post_init(harness.app)
     menus = {key.rsplit("}", 1)[1]: v for key, v in harness.fake.commands.items()}
     assert set(menus) == {"", "ru", "es", "pt", "de"}
     assert [c["command"] for c in menus[""]] == list(MENU)

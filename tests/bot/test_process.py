@@ -330,7 +330,7 @@ def test_webhook_mode_checks_the_secret_and_serves_healthz(
     )
     bot.start(wait_for_polling=False)
     try:
-        fake.wait_for_sync(lambda: fake.webhook is not None or bot._died(), timeout=60)
+        fake.wait_for_sync(lambda: fake.webhook is not None or bot.died(), timeout=60)
         assert fake.webhook == {
             "url": "https://bot.example.org/telegram",
             "secret_token": SECRET,

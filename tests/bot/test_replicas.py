@@ -68,8 +68,8 @@ def test_two_replicas_and_a_kill_lose_nothing(
         bot.start(wait_for_polling=False)
     urls = [f"http://127.0.0.1:{bot.port}/telegram" for bot in replicas]  # type: ignore[attr-defined]
     for bot, url in zip(replicas, urls, strict=True):
-        fake.wait_for_sync(lambda b=bot, u=url: _healthy(u) or b._died(), timeout=90)
-        assert not bot._died(), bot.log()
+        fake.wait_for_sync(lambda b=bot, u=url: _healthy(u) or b.died(), timeout=90)
+        assert not bot.died(), bot.log()
     delivery = WebhookDelivery(fake, urls, SECRET).start()
     people = list(range(60_001, 60_001 + PEOPLE))
     try:
@@ -98,7 +98,7 @@ def test_two_replicas_and_a_kill_lose_nothing(
     finally:
         delivery.stop()
         for bot in replicas:
-            if not bot._died():
+            if not bot.died():
                 bot.stop()
         server.stop()
     assert delivery.per_target.get(urls[0], 0) > 0 and delivery.per_target.get(urls[1], 0) > 0

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from movierec.cli import _settings, build_parser, main
+from movierec.cli import build_parser, main, settings_from_args
 from movierec.config import Settings, StoreKind
 from movierec.recommender import Recommender
 from tests.conftest import SEED_PREFERENCES, SEED_TABLE
@@ -141,7 +141,7 @@ def test_store_flag_accepts_server_and_its_old_name_qdrant(
     cli_env: Path, flag: str, kind: StoreKind
 ) -> None:
     args = build_parser().parse_args(["index", "--store", flag])
-    assert _settings(args).store is kind
+    assert settings_from_args(args).store is kind
 
 
 def test_unknown_store_flag_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

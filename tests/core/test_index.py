@@ -145,7 +145,7 @@ def test_a_sampled_graph_is_built_in_a_child_process_like_the_exact_one(tmp_path
     """Over the product budget the graph comes from `python -m movierec.graph` reading the saved
     vectors; with a budget above the data it is the exact graph, built in this process."""
     from movierec.graph import ItemGraph, build_graph, products
-    from movierec.index import _graph_builder
+    from movierec.index import graph_builder
 
     rng = np.random.default_rng(3)
     rows = [(u, m, float(rng.integers(1, 6))) for u in range(1, 60) for m in rng.choice(80, 25)]
@@ -156,10 +156,10 @@ def test_a_sampled_graph_is_built_in_a_child_process_like_the_exact_one(tmp_path
     vectors.save(tmp_path / "exact" / "vectors")
     vectors.save(tmp_path / "sampled" / "vectors")
     total = products(vectors)
-    with _graph_builder(vectors, 80, tmp_path / "exact", budget=total) as built:
+    with graph_builder(vectors, 80, tmp_path / "exact", budget=total) as built:
         exact_params = built()
     assert not exact_params.sampled and exact_params.ratings == vectors.nnz
-    with _graph_builder(vectors, 80, tmp_path / "sampled", budget=total / 4) as built:
+    with graph_builder(vectors, 80, tmp_path / "sampled", budget=total / 4) as built:
         sampled_params = built()
     assert sampled_params.sampled and sampled_params.ratings < vectors.nnz
     exact = ItemGraph.load(tmp_path / "exact" / "graph")
@@ -171,7 +171,7 @@ def test_a_sampled_graph_is_built_in_a_child_process_like_the_exact_one(tmp_path
     assert here.params == sampled_params  # seeded: the child's sample is the one made here
     assert np.array_equal(here.indices, sampled.indices)
     (tmp_path / "broken").mkdir()  # no vectors: the child fails, the build says why
-    broken = _graph_builder(vectors, 80, tmp_path / "broken", budget=total / 4)
+    broken = graph_builder(vectors, 80, tmp_path / "broken", budget=total / 4)
     with pytest.raises(RuntimeError, match="item graph failed"), broken as built:
         built()
 

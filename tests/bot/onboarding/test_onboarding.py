@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.app import _post_init
 from bot.features.onboarding import views as onboarding_views
 from bot.ui import texts as ui_texts
 from tests.support import presses
@@ -24,7 +23,7 @@ async def test_start_asks_a_first_question_and_registers_commands(harness: Harne
     assert kinds == ["Answer"] * 6 + [
         "NextQuestion"
     ]  # three films, none of these; no picks before an answer
-    await _post_init(harness.app)
+    await harness.app.post_init(harness.app)
     names = [c["command"] for c in next(iter(harness.fake.commands.values()))]
     assert {"like", "dislike", "recommend", "movienight", "deletemydata"} <= set(names)
 
