@@ -110,8 +110,8 @@ def test_reasons_are_always_among_the_likes_and_never_change_the_scores(
                 assert set(pick.because) <= likes_of(prefs) and len(pick.because) <= 2
 
 
-def test_only_dislikes_give_no_reasons(recommender: Recommender) -> None:
-    picks = recommender.recommend({2858: -1, 1: -1, 296: -1}, limit=5)
+def test_only_dislikes_give_no_reasons(tiny_recommender: Recommender) -> None:
+    picks = tiny_recommender.recommend({2858: -1, 1: -1, 296: -1}, limit=5)
     assert len(picks) == 5 and all(p.because == () for p in picks)
 
 

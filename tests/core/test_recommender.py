@@ -75,18 +75,20 @@ def test_stores_agree_on_random_preference_sets(
             assert [p.score for p in edge] == pytest.approx([p.score for p in server], abs=1e-5)
 
 
-def test_picks_never_include_rated_or_excluded_films(recommender: Recommender) -> None:
-    first = recommender.recommend(SEED_PREFERENCES, scoring="seed")
+def test_picks_never_include_rated_or_excluded_films(tiny_recommender: Recommender) -> None:
+    first = tiny_recommender.recommend(SEED_PREFERENCES, scoring="seed")
     excluded = {first[0].movie_id, first[2].movie_id}
-    again = recommender.recommend(SEED_PREFERENCES, scoring="seed", exclude=excluded)
+    again = tiny_recommender.recommend(SEED_PREFERENCES, scoring="seed", exclude=excluded)
     ids = {p.movie_id for p in again}
     assert not ids & excluded and not ids & set(SEED_PREFERENCES)
     assert again[0].movie_id == first[1].movie_id
 
 
-def test_offset_pages_through_the_same_ranking(recommender: Recommender) -> None:
-    ten = recommender.recommend(SEED_PREFERENCES, limit=10)
-    first, second = (recommender.recommend(SEED_PREFERENCES, limit=5, offset=o) for o in (0, 5))
+def test_offset_pages_through_the_same_ranking(tiny_recommender: Recommender) -> None:
+    ten = tiny_recommender.recommend(SEED_PREFERENCES, limit=10)
+    first, second = (
+        tiny_recommender.recommend(SEED_PREFERENCES, limit=5, offset=o) for o in (0, 5)
+    )
     assert [p.movie_id for p in first + second] == [p.movie_id for p in ten]
     assert len({p.movie_id for p in ten}) == 10
 
@@ -114,10 +116,10 @@ def test_default_scoring_differs_from_seed_but_is_sane(recommender: Recommender)
     ],
 )
 def test_bad_preferences_get_a_clear_error(
-    recommender: Recommender, preferences: dict, message: str
+    tiny_recommender: Recommender, preferences: dict, message: str
 ) -> None:
     with pytest.raises(PreferencesError, match=message):
-        recommender.recommend(preferences)
+        tiny_recommender.recommend(preferences)
 
 
 def test_a_huge_valid_preference_dict_still_works(recommender: Recommender) -> None:
@@ -145,9 +147,9 @@ def test_one_member_can_veto_a_film_the_others_would_love(recommender: Recommend
     assert 1196 not in [p.movie_id for p in vetoed]
 
 
-def test_group_without_any_ratings_is_refused(recommender: Recommender) -> None:
+def test_group_without_any_ratings_is_refused(tiny_recommender: Recommender) -> None:
     with pytest.raises(PreferencesError, match="nobody"):
-        recommender.recommend_group({"alice": {}, "bob": {}})
+        tiny_recommender.recommend_group({"alice": {}, "bob": {}})
 
 
 def test_catalogue_lookup_and_popular_films(recommender: Recommender) -> None:
@@ -190,7 +192,7 @@ def test_filters_by_years_and_no_filter(recommender: Recommender) -> None:
 
 
 def test_a_filters_mask_is_computed_once_and_the_cache_is_bounded(
-    recommender: Recommender, monkeypatch: pytest.MonkeyPatch
+    tiny_recommender: Recommender, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = []
     original = Filter.mask
@@ -202,12 +204,12 @@ def test_a_filters_mask_is_computed_once_and_the_cache_is_bounded(
     monkeypatch.setattr(Filter, "mask", counted)
     monkeypatch.setattr("movierec.recommender.MAX_MASKS", 3)
     wanted = Filter(frozenset({"Comedy"}), year_from=1990)
-    first = recommender.recommend(SEED_PREFERENCES, filter=wanted)
-    assert recommender.recommend(SEED_PREFERENCES, filter=wanted) == first
+    first = tiny_recommender.recommend(SEED_PREFERENCES, filter=wanted)
+    assert tiny_recommender.recommend(SEED_PREFERENCES, filter=wanted) == first
     assert calls == [wanted]  # the second request reused the mask
     for year in range(1950, 1960):
-        recommender.recommend(SEED_PREFERENCES, filter=Filter(year_from=year))
-    assert len(recommender._masks) <= 3
+        tiny_recommender.recommend(SEED_PREFERENCES, filter=Filter(year_from=year))
+    assert len(tiny_recommender._masks) <= 3
 
 
 def test_group_picks_honour_the_filter(recommender: Recommender) -> None:
@@ -225,20 +227,25 @@ def test_catalogue_titles_latest_year_and_filter_like_titles(recommender: Recomm
     assert {"scary movie", "the kid"} <= catalogue.filter_like_titles()
 
 
-def test_known_keeps_what_can_still_be_scored(recommender: Recommender) -> None:
-    assert recommender.known({999_999: 1, 2571: 1, 260: 0, 1721: -1}) == {2571: 1.0, 1721: -1.0}
-    assert recommender.known({999_999: 1}) == {}
+def test_known_keeps_what_can_still_be_scored(tiny_recommender: Recommender) -> None:
+    assert tiny_recommender.known({999_999: 1, 2571: 1, 260: 0, 1721: -1}) == {
+        2571: 1.0,
+        1721: -1.0,
+    }
+    assert tiny_recommender.known({999_999: 1}) == {}
     with pytest.raises(PreferencesError, match="between -1"):
-        recommender.known({2571: 7})  # malformed input is still refused
+        tiny_recommender.known({2571: 7})  # malformed input is still refused
 
 
-def test_strict_false_ignores_films_that_left_the_catalogue(recommender: Recommender) -> None:
+def test_strict_false_ignores_films_that_left_the_catalogue(tiny_recommender: Recommender) -> None:
     stored = {**SEED_PREFERENCES, 999_999: 1, 999_998: -1}
     with pytest.raises(PreferencesError, match="unknown movie id"):
-        recommender.recommend(stored)  # the CLI and Python API default
-    assert recommender.recommend(stored, strict=False) == recommender.recommend(SEED_PREFERENCES)
+        tiny_recommender.recommend(stored)  # the CLI and Python API default
+    assert tiny_recommender.recommend(stored, strict=False) == tiny_recommender.recommend(
+        SEED_PREFERENCES
+    )
     with pytest.raises(PreferencesError, match="at least one film"):
-        recommender.recommend({999_999: 1}, strict=False)
+        tiny_recommender.recommend({999_999: 1}, strict=False)
 
 
 def test_a_member_with_only_vanished_films_does_not_fail_the_group(
