@@ -36,7 +36,7 @@ class CliError(Exception):
         self.code = code
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def settings_from_args(args: argparse.Namespace) -> Settings:
     overrides = {
         "store": getattr(args, "store", None),
         "qdrant_shards": getattr(args, "shards", None),
@@ -49,13 +49,13 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _open(args: argparse.Namespace, rebuild: bool = False) -> Recommender:
     from movierec.recommender import Recommender
 
-    return Recommender.open(_settings(args), progress=sys.stderr.isatty(), rebuild=rebuild)
+    return Recommender.open(settings_from_args(args), progress=sys.stderr.isatty(), rebuild=rebuild)
 
 
 def cmd_download(args: argparse.Namespace) -> int:
     from movierec.download import download
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     path = download(args.dataset, dest=settings.downloads_dir, progress=True)
     print(f"MovieLens {args.dataset} is ready in {path}")
     return 0
@@ -67,7 +67,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         manifest = rec.manifest
         elapsed = time.perf_counter() - started
         print(
-            f"Index ready ({_settings(args).store} store): {manifest.users:,} users, "
+            f"Index ready ({settings_from_args(args).store} store): {manifest.users:,} users, "
             f"{manifest.ratings:,} ratings of {len(rec.catalogue):,} films "
             f"from {manifest.dataset} in {elapsed:.2f} s"
         )

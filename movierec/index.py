@@ -147,7 +147,7 @@ def build_local(
         )
         np.save(staging / "popularity.npy", counts)
         np.save(staging / "mean_rating.npy", np.divide(sums, np.maximum(counts, 1)))
-        with _graph_builder(vectors, columns, staging) as graph_built:
+        with graph_builder(vectors, columns, staging) as graph_built:
             if with_edge:
                 store = EdgeStore.create(staging / "shard")
                 try:
@@ -165,7 +165,7 @@ def build_local(
 
 
 @contextmanager
-def _graph_builder(
+def graph_builder(
     vectors: UserVectors, columns: int, staging: Path, budget: float = PRODUCT_BUDGET
 ) -> Iterator[Callable[[], GraphParams]]:
     """The item graph of `staging`'s saved vectors, being built while the caller goes on; the

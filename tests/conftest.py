@@ -86,6 +86,19 @@ def recommender(settings: Settings) -> Iterator[Recommender]:
 
 
 @pytest.fixture(scope="session")
+def tiny_recommender(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recommender]:
+    """The embedded recommender over the generated catalogue (tests/support/catalogue.py): the
+    mechanics that hold for any data set, without ml-1m's index."""
+    from tests.support.catalogue import write_catalogue
+
+    data = write_catalogue(tmp_path_factory.mktemp("tiny-data"))
+    home = tmp_path_factory.mktemp("movierec-tiny")
+    rec = Recommender.open(Settings(home=home, movielens_dir=data, store="edge"), data_dir=data)
+    yield rec
+    rec.close()
+
+
+@pytest.fixture(scope="session")
 def latest_recommender(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recommender]:
     """ml-latest-small (real titles up to 2018, with links): the modern-catalogue checks."""
     data = ML1M.parent / "ml-latest-small"

@@ -72,12 +72,11 @@ class BotProcess:
         if wait_for_polling:
             self.fake.wait_for_sync(
                 lambda: (
-                    any(m == "getUpdates" for m, _ in self.fake.calls[calls_before:])
-                    or self._died()
+                    any(m == "getUpdates" for m, _ in self.fake.calls[calls_before:]) or self.died()
                 ),
                 timeout=60,
             )
-            assert not self._died(), self.log()
+            assert not self.died(), self.log()
         return self
 
     def healthcheck(self, cwd: Path | None = None, **env: str) -> int:
@@ -90,7 +89,7 @@ class BotProcess:
             check=False,
         ).returncode
 
-    def _died(self) -> bool:
+    def died(self) -> bool:
         return self.process is not None and self.process.poll() is not None
 
     def kill(self) -> None:

@@ -1,0 +1,188 @@
+"""Movie nights: the roster, the picks for everyone in (vetoes, filters, long names), a vote that
+ends with a winner never proposed again."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.features.movienight import views as movienight_views
+from bot.ui import html
+from movierec.recommender import Recommender
+from tests.support import presses
+from tests.support.fakegram import Message, utf16_len
+from tests.support.harness import Harness
+from tests.support.reading import genres_of, pick_ids
+from tests.support.scenes import (
+    ALICE,
+    ANN,
+    BEN,
+    BOB,
+    CAROL,
+    CAT,
+    GROUP,
+    group_with_picks,
+    like_five_films,
+)
+
+
+async def _roster(harness: Harness) -> Message:
+    await harness.say(GROUP, ANN, "/like Star Wars 1977, Alien", first_name="Ann")
+    await harness.say(GROUP, BEN, "/like Heat, Fargo", first_name="Ben")
+    return await harness.say(GROUP, ANN, "/movienight")
+
+
+async def test_roster_picks_vote_winner_and_never_again(
+    harness: Harness, recommender: Recommender
+) -> None:
+    roster = await _roster(harness)
+    assert "Who's in tonight" in roster.text and not any("Pick" in t for t, _ in roster.buttons())
+    links = [b["url"] for row in roster.reply_markup["inline_keyboard"] for b in row if "url" in b]
+    assert links == [
+        f"https://t.me/{harness.fake.bot_username}?start=rate"
+    ]  # rate first, privately
+    answer = await harness.press(GROUP, ANN, roster, presses.night("i"))
+    assert answer["text"] == movienight_views.roster_joined()
+    await harness.press(GROUP, BEN, roster, presses.night("i"))
+    await harness.press(GROUP, CAT, roster, presses.night("i"))  # has rated nothing anywhere
+    assert "Ann" in roster.text and "Ben" in roster.text and "rate a few films first" in roster.text
+    await harness.press(GROUP, CAT, roster, presses.night("o"))
+    assert roster.text.count("•") == 2
+    await harness.press(GROUP, BEN, roster, presses.night("p"))
+    picks = harness.fake.last(GROUP)
+    ids = pick_ids(picks)
+    assert len(ids) == 5 and "fits" in picks.text
+    await harness.press(GROUP, ANN, picks, presses.vote("v"))
+    poll_message = harness.fake.last(GROUP)
+    poll_id, poll = next(iter(harness.fake.polls.items()))
+    assert poll["is_anonymous"] is False and len(poll["options"]) == 5
+    assert (await harness.press(GROUP, BEN, picks, presses.vote("v")))[
+        "text"
+    ] == movienight_views.vote_open()
+    # Cat is not in tonight: cannot close the vote
+    answer = await harness.press(GROUP, CAT, poll_message, presses.vote("c"))
+    assert answer["text"] == movienight_views.not_in_roster() and not poll["is_closed"]
+    for user, option in ((ANN, 2), (BEN, 2)):
+        update = harness.fake.vote(poll_id, user, [option])
+        await harness.app.process_update(Update.de_json(update, harness.app.bot))
+    assert poll["is_closed"]  # everyone in tonight voted
+    announcement = harness.fake.last(GROUP)
+    winner = recommender.catalogue.get(ids[2])
+    assert "Tonight:" in announcement.text and "2 of 2" in announcement.text
+    assert html.title_plain(winner.title, 200).split(" (")[0] in announcement.text
+    history = await harness.say(GROUP, BEN, "/history")
+    assert html.title_plain(winner.title, 200).split(" (")[0] in history.text
+    # never proposed to this group again
+    again = await harness.say(GROUP, ANN, "/movienight")
+    await harness.press(GROUP, ANN, again, presses.night("i"))
+    await harness.press(GROUP, BEN, again, presses.night("i"))
+    await harness.press(GROUP, ANN, again, presses.night("p"))
+    assert ids[2] not in pick_ids(harness.fake.last(GROUP))
+
+
+async def test_close_vote_button_and_ties_go_to_the_better_pick(harness: Harness) -> None:
+    roster = await _roster(harness)
+    for user in (ANN, BEN):
+        await harness.press(GROUP, user, roster, presses.night("i"))
+    await harness.press(GROUP, ANN, roster, presses.night("p"))
+    picks = harness.fake.last(GROUP)
+    ids = pick_ids(picks)
+    await harness.press(GROUP, ANN, picks, presses.vote("v"))
+    poll_message = harness.fake.last(GROUP)
+    poll_id = next(iter(harness.fake.polls))
+    update = harness.fake.vote(poll_id, ANN, [4])
+    await harness.app.process_update(Update.de_json(update, harness.app.bot))
+    update = harness.fake.vote(poll_id, ANN, [])  # Ann retracts
+    await harness.app.process_update(Update.de_json(update, harness.app.bot))
+    update = harness.fake.vote(poll_id, ANN, [3])
+    await harness.app.process_update(Update.de_json(update, harness.app.bot))
+    await harness.press(GROUP, BEN, poll_message, presses.vote("c"))
+    assert harness.fake.polls[poll_id]["is_closed"]
+    assert ids[3] in {m for m, _ in (await harness.storage.history(GROUP))}
+    answer = await harness.press(GROUP, BEN, poll_message, presses.vote("c"), forge=True)
+    assert answer["text"] == movienight_views.vote_closed()
+
+
+async def test_private_ratings_count_in_the_group(harness: Harness) -> None:
+    await harness.say(CAT, CAT, "/like Toy Story, Babe")  # only in the private chat
+    roster = await harness.say(GROUP, CAT, "/movienight", first_name="Cat")
+    await harness.press(GROUP, CAT, roster, presses.night("i"))
+    assert "rate a few films first" not in roster.text
+    await harness.press(GROUP, CAT, roster, presses.night("p"))
+    picks = harness.fake.last(GROUP)
+    assert len(pick_ids(picks)) == 5 and 1 not in pick_ids(picks)  # Toy Story: rated, skipped
+
+
+async def test_pick_for_us_needs_someone_in(harness: Harness) -> None:
+    roster = await _roster(harness)
+    answer = await harness.press(GROUP, ANN, roster, presses.night("p"), forge=True)
+    assert answer["text"] == movienight_views.roster_empty_toast()
+
+
+async def test_group_movie_night_with_bot_suffix_separate_tastes_and_veto(
+    harness: Harness,
+) -> None:
+    await harness.say(
+        GROUP,
+        ALICE,
+        "/like@movierec_test_bot Star Wars 1977, Return of the Jedi",
+        first_name="Alice",
+    )
+    await harness.say(
+        GROUP, BOB, "/like Star Wars 1977, Return of the Jedi, Matrix", first_name="Bob"
+    )
+    assert (await harness.storage.ratings(GROUP, ALICE)) == {260: 1.0, 1210: 1.0}
+    night = await harness.movie_night(GROUP, [BOB, ALICE])
+    assert "Empire Strikes Back" in night.text and "Alice" in night.text
+    await harness.say(GROUP, CAROL, "/dislike empire strikes back", first_name="Carol")
+    night = await harness.movie_night(GROUP, [CAROL, ALICE, BOB])
+    assert "Empire Strikes Back" not in night.text and night.text.count("\nfits ") == 5
+    # Bob presses 👍 under the picks Carol asked for: it is Bob's rating
+    pick = presses.decode(night.buttons()[0][1]).movie_id
+    await harness.press(GROUP, BOB, night, night.buttons()[0][1])
+    assert pick in (await harness.storage.ratings(GROUP, BOB))
+    assert pick not in (await harness.storage.ratings(GROUP, CAROL))
+    assert "@" not in night.text  # no usernames leak into the message
+
+
+async def test_movienight_in_private_and_empty_group(harness: Harness) -> None:
+    reply = await harness.say(ALICE, ALICE, "/movienight")
+    assert "works in groups" in reply.text
+    roster = await harness.say(GROUP, ALICE, "/movienight")
+    await harness.press(GROUP, ALICE, roster, "n:i")
+    await harness.press(GROUP, ALICE, roster, "n:p")
+    assert "Nobody here" in harness.fake.last(GROUP).text
+
+
+async def test_movienight_with_a_filter(harness: Harness, recommender: Recommender) -> None:
+    await like_five_films(harness, GROUP, ANN)
+    await harness.say(GROUP, BEN, "/like Jaws, Psycho")
+    night = await harness.movie_night(GROUP, [BEN, ANN], "horror")
+    ids = pick_ids(night)
+    assert len(ids) == 5 and all("Horror" in g for g in genres_of(recommender, ids))
+
+
+async def test_movie_night_picks_are_never_rewritten(harness: Harness) -> None:
+    await group_with_picks(harness)
+    night = await harness.movie_night(GROUP, [BEN, ANN])
+    ids = pick_ids(night)
+    await harness.press(GROUP, ANN, night, presses.rate(ids[0], 1))
+    await harness.press(GROUP, BEN, night, presses.rate(ids[1], -1))
+    assert night.edits == 0
+    assert (await harness.storage.ratings(GROUP, ANN))[ids[0]] == 1.0
+    assert (await harness.storage.ratings(GROUP, BEN))[ids[1]] == -1.0
+
+
+async def test_movienight_with_many_long_and_html_special_names(harness: Harness) -> None:
+    """25 members (their names and ratings stored as the bot would: sending 25 /like messages
+    and 25 roster edits through the real 20-a-minute group limit would take minutes)."""
+    names = ["&" * 64, "<b>" * 20, "😀" * 60, "\u202eevil", "A" * 64] * 5
+    likes = [260, 1214, 6, 608, 1]
+    roster = await harness.say(GROUP, 9000, "/movienight", first_name=names[0])
+    for i, first_name in enumerate(names):
+        await harness.storage.remember_member(GROUP, 9000 + i, first_name)
+        await harness.storage.rate(GROUP, 9000 + i, likes[i % 5], 1.0, None)
+        await harness.storage.join_night(GROUP, roster.message_id, 9000 + i, True)
+    await harness.press(GROUP, 9000, roster, "n:p", forge=True)
+    night = harness.fake.last(GROUP)
+    assert "Movie night picks" in night.text and utf16_len(night.text) <= 4096
+    assert "\u202e" not in night.text and "fits " in night.text

@@ -1,0 +1,104 @@
+"""/start and the first questions: adaptive, answered only by who asked, ending in picks."""
+
+from __future__ import annotations
+
+from bot.features.onboarding import views as onboarding_views
+from bot.ui import texts as ui_texts
+from tests.support import presses
+from tests.support.fakegram import Message
+from tests.support.harness import Harness
+from tests.support.reading import pick_ids
+from tests.support.scenes import (
+    ALICE,
+    ANN,
+    BEN,
+    GROUP,
+)
+
+
+async def test_start_asks_a_first_question_and_registers_commands(harness: Harness) -> None:
+    reply = await harness.say(ALICE, ALICE, "/start")
+    assert "recommend" in reply.text and "Question 1: have you seen any of these" in reply.text
+    kinds = [type(presses.decode(data)).__name__ for _, data in reply.buttons()]
+    assert kinds == ["Answer"] * 6 + [
+        "NextQuestion"
+    ]  # three films, none of these; no picks before an answer
+    await harness.app.post_init(harness.app)
+    names = [c["command"] for c in next(iter(harness.fake.commands.values()))]
+    assert {"like", "dislike", "recommend", "movienight", "deletemydata"} <= set(names)
+
+
+def _films(question: Message) -> list[int]:
+    """The films a first question's 👍 buttons ask about, in order."""
+    return [presses.decode(d).movie_id for _, d in question.buttons() if d.startswith("o:+")]
+
+
+async def test_first_questions_adapt_and_end_in_picks(harness: Harness) -> None:
+    question = await harness.say(ANN, ANN, "/start")
+    first = _films(question)
+    assert "Question 1: have you seen any of these?" in question.text and len(first) == 3
+    assert presses.show_picks() not in [d for _, d in question.buttons()]  # nothing answered
+    await harness.press(ANN, ANN, question, presses.skip())  # none of these
+    second = _films(question)
+    assert "Question 2: have you seen any of these?" in question.text
+    assert len(second) == 3 and not set(first) & set(second)
+    assert presses.show_picks() not in [d for _, d in question.buttons()]  # still nothing
+    await harness.press(ANN, ANN, question, presses.answer(second[0], 1.0))
+    assert "Question 2:" in question.text and "— 👍" in question.text  # the same question, marked
+    assert _films(question) == second[1:]
+    assert (onboarding_views.next_question(), presses.skip()) in question.buttons()
+    assert (onboarding_views.show_my_picks(), presses.show_picks()) in question.buttons()
+    await harness.press(ANN, ANN, question, presses.answer(second[1], -1.0))
+    await harness.press(ANN, ANN, question, presses.answer(second[2], 1.0))
+    assert "Question 3: have you seen" in question.text  # every film answered: one film now
+    asked = first + second
+    for turn, answer in enumerate(["0", "+", "-"]):
+        data = next(d for _, d in question.buttons() if d.startswith(f"o:{answer}"))
+        film = presses.decode(data).movie_id
+        assert film not in asked and len(_films(question)) == 1  # a new film every time
+        asked.append(film)
+        await harness.press(ANN, ANN, question, data)
+        assert f"Question {turn + 4}:" in question.text
+    stale = presses.answer(second[0], -1.0)  # an earlier question's button
+    answer = await harness.press(ANN, ANN, question, stale, forge=True)
+    assert answer["text"] == ui_texts.stale_button()
+    expected = {second[0]: 1.0, second[1]: -1.0, second[2]: 1.0, asked[7]: 1.0, asked[8]: -1.0}
+    assert (await harness.storage.ratings(ANN, ANN)) == expected
+    await harness.press(ANN, ANN, question, presses.show_picks())
+    picks = harness.fake.last(ANN)
+    assert len(pick_ids(picks)) == 5 and not set(pick_ids(picks)) & set(expected)
+    assert "Thanks!" in question.text and not question.buttons()
+
+
+async def test_next_question_leaves_the_rest_of_a_list_as_not_seen(harness: Harness) -> None:
+    question = await harness.say(BEN, BEN, "/start")
+    shown = _films(question)
+    await harness.press(BEN, BEN, question, presses.answer(shown[1], -1.0))
+    await harness.press(BEN, BEN, question, presses.skip())  # "next question"
+    assert len(_films(question)) == 1 and "Question 2: have you seen" in question.text
+    assert (await harness.storage.ratings(BEN, BEN)) == {shown[1]: -1.0}
+    assert not set(_films(question)) & set(shown)  # one new film: something was seen
+    gone = await harness.press(BEN, BEN, question, presses.answer(shown[0], 1.0), forge=True)
+    assert gone["text"] == ui_texts.stale_button()  # the list's other films are behind us
+
+
+async def test_someone_else_cannot_answer_a_first_question(harness: Harness) -> None:
+    question = await harness.say(GROUP, ANN, "/start", first_name="Ann")
+    before = question.text
+    film = _films(question)[0]
+    toast = await harness.press(GROUP, BEN, question, presses.answer(film, 1.0))
+    assert toast["text"] != "" and question.text == before and question.edits == 0
+    assert (await harness.storage.ratings(GROUP, BEN)) == {}
+    assert (await harness.storage.ratings(GROUP, ANN)) == {}
+
+
+async def test_the_tenth_answer_shows_the_picks(harness: Harness) -> None:
+    question = await harness.say(BEN, BEN, "/start")
+    numbers = []
+    while "Thanks!" not in question.text:
+        numbers.append(int(question.text.split("Question ", 1)[1].split(":", 1)[0]))
+        data = next(d for _, d in question.buttons() if d.startswith("o:+"))
+        await harness.press(BEN, BEN, question, data)
+    assert sorted(set(numbers)) == list(range(1, 11))  # ten questions, then the picks
+    assert len(pick_ids(harness.fake.last(BEN))) == 5
+    assert len(await harness.storage.ratings(BEN, BEN)) == 3 + 9  # a list of three, then one each

@@ -1,0 +1,266 @@
+"""Several bot replicas in webhook mode, one PostgreSQL, one token.
+
+The stand-in delivers updates the way Telegram does: it POSTs each one with the secret header, to
+the replicas in turn (a round-robin load balancer), and sends it again to the next replica until
+one answers 2xx. 200 people like a film, ask for picks and press 👍 on the first; one replica is
+killed with SIGKILL in the middle. Afterwards every rating the bot confirmed is in the database,
+once, and the stand-in refused nothing but the second answer to a press whose first answer went out
+from the killed replica just before it died (Telegram would refuse that too).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+
+from bot.features.movienight import views as night_views
+from movierec.recommender import Recommender
+from tests.support import presses
+from tests.support.botprocess import BotProcess, free_port, seed_home
+from tests.support.delivery import WebhookDelivery
+from tests.support.fakegram import FakeTelegram, FakeTelegramServer, Message
+
+SECRET = "replicas-S3cret_0123456789"
+PEOPLE = int(os.environ.get("MOVIEREC_TEST_REPLICA_PEOPLE", "200"))
+TITLES = ["Alien", "Heat", "Fargo", "Toy Story", "Casablanca", "Jaws", "Vertigo", "Babe"]
+FILM_IDS = {"Alien": 1214, "Heat": 6, "Fargo": 608, "Toy Story": 1, "Casablanca": 912}
+FILM_IDS |= {"Jaws": 1387, "Vertigo": 903, "Babe": 34}
+GROUP = -9100
+ANN, BEN, CAT = 71_001, 71_002, 71_003
+
+
+def _replica(fake: FakeTelegram, home: Path, ml1m: Path, shipped: Path, url: str) -> BotProcess:
+    port = free_port()
+    bot = BotProcess(
+        fake,
+        "http://unused.invalid/bot",  # replaced below: the stand-in's HTTP address
+        home,
+        ml1m,
+        shipped,
+        WEBHOOK_URL="https://bot.example.org/telegram",
+        WEBHOOK_SECRET=SECRET,
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+        DATABASE_URL=url,
+    )
+    bot.port = port  # type: ignore[attr-defined]
+    return bot
+
+
+def test_two_replicas_and_a_kill_lose_nothing(
+    recommender: Recommender,
+    session_home: Path,
+    ml1m_dir: Path,
+    shipped: Path,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    fake = FakeTelegram()
+    server = FakeTelegramServer(fake)
+    base_url = server.start()
+    home = seed_home(tmp_path / "home", session_home)
+    replicas, urls = _start_replicas(fake, base_url, home, ml1m_dir, shipped, database_url)
+    delivery = WebhookDelivery(fake, urls, SECRET).start()
+    people = list(range(60_001, 60_001 + PEOPLE))
+    try:
+        for i, person in enumerate(people):
+            fake.send(person, person, f"/like {TITLES[i % len(TITLES)]}")
+        _wait(fake, lambda: all(_said(fake, p, "Noted") for p in people), 120, delivery, replicas)
+        for person in people:
+            fake.send(person, person, "/rec")
+        _wait(fake, lambda: all(_picks(fake, p) for p in people), 120, delivery, replicas)
+        firsts = {}
+        for i, person in enumerate(people):
+            if i == PEOPLE // 2:
+                replicas[0].kill()  # a crash while the presses are being delivered
+            picks = _picks(fake, person)
+            assert picks is not None
+            first = _first_pick(picks)
+            firsts[person] = first
+            fake.press(person, person, picks.message_id, presses.rate(first, 1))
+        _wait(
+            fake,
+            lambda: not fake.unanswered_callbacks() and not fake.pending_updates(),
+            120,
+            delivery,
+            replicas,
+        )
+    finally:
+        delivery.stop()
+        for bot in replicas:
+            if not bot.died():
+                bot.stop()
+        server.stop()
+    assert delivery.per_target.get(urls[0], 0) > 0 and delivery.per_target.get(urls[1], 0) > 0
+    assert delivery.refused > 0  # the dead replica's turns went to the other one
+    with psycopg.connect(database_url) as db:
+        rows = db.execute("SELECT chat_id, movie_id, value FROM ratings").fetchall()
+    stored: dict[int, dict[int, float]] = {}
+    for chat, movie, value in rows:
+        assert movie not in stored.setdefault(chat, {}), "a rating stored twice"
+        stored[chat][movie] = value
+    for i, person in enumerate(people):
+        liked = FILM_IDS[TITLES[i % len(TITLES)]]
+        assert stored[person].get(liked) == 1.0, f"confirmed like of {person} lost"
+        assert stored[person].get(firsts[person]) == 1.0, f"confirmed press of {person} lost"
+    twice = [e for e in fake.errors if "query ID is invalid" in e.description]
+    assert len(fake.errors) == len(twice) and len(twice) <= delivery.refused
+
+
+def test_copies_of_an_update_on_both_replicas_are_handled_once(
+    recommender: Recommender,
+    session_home: Path,
+    ml1m_dir: Path,
+    shipped: Path,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    fake = FakeTelegram()
+    server = FakeTelegramServer(fake)
+    base_url = server.start()
+    home = seed_home(tmp_path / "home", session_home)
+    replicas, (a, b) = _start_replicas(fake, base_url, home, ml1m_dir, shipped, database_url)
+    delivery = WebhookDelivery(fake, [a, b], SECRET)  # by hand (`at_once`), no threads
+    copies: list[int | None] = []
+    busy: list[int] = []  # the 503s: a copy that came while the other replica handled it
+
+    def until_delivered(update: dict, url: str, status: int | None) -> int | None:
+        """Telegram sends a copy that got 503 again after a while, until it gets a 2xx."""
+        for _ in range(50):
+            if status != 503:
+                break
+            busy.append(update["update_id"])
+            time.sleep(0.2)
+            (status,) = delivery.at_once((update, url))
+        return status
+
+    def thrice(update: dict) -> list[Message]:
+        """Telegram's copies of one update: to both replicas at the same moment, then once more
+        later; what the bot sent to the group for them."""
+        before = len(fake.messages(GROUP))
+        for url, status in zip((a, b), delivery.at_once((update, a), (update, b)), strict=True):
+            copies.append(until_delivered(update, url, status))
+        copies.extend(delivery.at_once((update, b)))  # the answer got lost: sent again
+        return fake.messages(GROUP)[before:]
+
+    def once(update: dict, url: str) -> list[Message]:
+        before = len(fake.messages(GROUP))
+        assert delivery.at_once((update, url)) == [200]
+        return fake.messages(GROUP)[before:]
+
+    def night(starter: int) -> tuple[Message, Message]:
+        """A movie night with Ann and Ben in: its roster and picks (one copy of each update)."""
+        (roster,) = once(fake.send(GROUP, starter, "/movienight"), a)
+        for who, url in ((ANN, a), (BEN, b)):
+            once(fake.press(GROUP, who, roster.message_id, presses.night("i")), url)
+        (picks,) = once(fake.press(GROUP, starter, roster.message_id, presses.night("p")), b)
+        return roster, picks
+
+    try:
+        noted = thrice(fake.send(GROUP, ANN, "/like Heat", first_name="Ann"))
+        once(fake.send(GROUP, BEN, "/like Fargo, Toy Story", first_name="Ben"), b)
+        mine = thrice(fake.send(GROUP, ANN, "/rec"))
+        rosters = thrice(fake.send(GROUP, ANN, "/movienight"))
+        first_roster, first = night(ANN)
+        polls = thrice(fake.press(GROUP, BEN, first.message_id, presses.vote("v")))
+        # Another night: six people press 📊 Vote at the same moment, three on each replica.
+        second_roster, second = night(BEN)
+        vote = presses.vote("v")
+        pressing = (ANN, BEN, CAT, *range(CAT + 1, CAT + 4))
+        raced = [fake.press(GROUP, who, second.message_id, vote) for who in pressing]
+        before = len(fake.messages(GROUP))
+        raced_status = delivery.at_once(*((u, (a, b)[i % 2]) for i, u in enumerate(raced)))
+        raced_polls, raced_sent = len(fake.polls), fake.messages(GROUP)[before:]
+        poll_message = raced_sent[-1]
+        (announced,) = once(fake.press(GROUP, ANN, poll_message.message_id, presses.vote("c")), b)
+        late = fake.press(GROUP, CAT, second.message_id, vote)
+        after_winner = once(late, a)
+    finally:
+        for bot in replicas:
+            bot.stop()
+        server.stop()
+    logs = replicas[0].log()  # both replicas run from one home: one log file
+    assert copies == [200] * 12, logs  # every copy answered 2xx in the end: Telegram stops
+    assert len(busy) <= 8  # a 503 only for a copy that came while its twin was being handled
+    assert [m.text.startswith("Noted") for m in noted] == [True]
+    assert len(mine) == 1 and "picks" in mine[0].text.lower()
+    assert len(rosters) == 1 and "Who's in tonight" in rosters[0].text
+    assert len(polls) == 1 and polls[0].text == night_views.vote_question()
+    dropped = [json.loads(line) for line in logs.splitlines() if "duplicate update dropped" in line]
+    per_update = Counter(e["update_id"] for e in dropped)
+    assert len(per_update) == 4 and all(n == 2 + busy.count(u) for u, n in per_update.items())
+    assert raced_status == [200] * 6 and raced_polls == 2 and len(raced_sent) == 1  # one poll
+    toasts = sorted(fake.callback_answers[u["callback_query"]["id"]]["text"] for u in raced)
+    assert toasts == sorted([night_views.vote_started(), *[night_views.vote_open()] * 5])
+    assert "Tonight:" in announced.text
+    assert after_winner == [] and len(fake.polls) == 2
+    assert fake.callback_answers[late["callback_query"]["id"]]["text"] == night_views.vote_done()
+    assert fake.errors == [] and fake.unanswered_callbacks() == []
+    with psycopg.connect(database_url) as db:
+        ratings = db.execute("SELECT user_id, movie_id FROM ratings WHERE chat_id = %s", (GROUP,))
+        assert sorted(ratings.fetchall()) == [(ANN, 6), (BEN, 1), (BEN, 608)]
+        nights = db.execute("SELECT night_id FROM polls WHERE chat_id = %s", (GROUP,)).fetchall()
+        assert sorted(nights) == [(first_roster.message_id,), (second_roster.message_id,)]
+
+
+def _start_replicas(
+    fake: FakeTelegram, base_url: str, home: Path, ml1m: Path, shipped: Path, database_url: str
+) -> tuple[list[BotProcess], list[str]]:
+    """Two webhook replicas on one database, both answering /healthz; and their webhook URLs."""
+    replicas = [_replica(fake, home, ml1m, shipped, database_url) for _ in range(2)]
+    for bot in replicas:
+        bot.env["TELEGRAM_BASE_URL"] = base_url
+        bot.start(wait_for_polling=False)
+    urls = [f"http://127.0.0.1:{bot.port}/telegram" for bot in replicas]  # type: ignore[attr-defined]
+    for bot, url in zip(replicas, urls, strict=True):
+        fake.wait_for_sync(lambda b=bot, u=url: _healthy(u) or b.died(), timeout=90)
+        assert not bot.died(), bot.log()
+    return replicas, urls
+
+
+def _healthy(url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url.replace("/telegram", "/healthz"), timeout=2) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
+def _said(fake: FakeTelegram, chat: int, words: str) -> bool:
+    return any(words in m.text for m in fake.messages(chat))
+
+
+def _picks(fake: FakeTelegram, chat: int):  # -> Message | None
+    return next((m for m in fake.messages(chat) if "Your picks" in m.text), None)
+
+
+def _first_pick(message) -> int:  # message: Message
+    data = next(d for t, d in message.buttons() if t.startswith("👍"))
+    return presses.decode(data).movie_id
+
+
+def _wait(
+    fake: FakeTelegram,
+    done: Callable[[], bool],
+    timeout: float,
+    delivery: WebhookDelivery,
+    replicas: list[BotProcess],
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            logs = "\n".join(bot.log()[-3000:] for bot in replicas)
+            raise AssertionError(
+                f"the replicas did not catch up: {delivery.delivered} delivered, "
+                f"{delivery.refused} refused, {fake.pending_updates()} pending, "
+                f"errors {fake.errors[:3]}\n{logs}"
+            )
+        time.sleep(0.05)
