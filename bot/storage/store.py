@@ -286,7 +286,6 @@ _TAKE_SOURCE = (
 
 _MEMBER_NAMES = select(members.c.user_id, members.c.name).where(_match(members, "chat_id"))
 
-_CHAT_STATUS = select(chats.c.status).where(_match(chats, "chat_id"))
 
 _UNSAVE = delete(watchlist).where(_match(watchlist, "chat_id", "user_id", "movie_id"))
 
@@ -742,11 +741,6 @@ class ChatStore:
     def set_chat_status(self, chat_id: int, status: str) -> None:
         with self._write() as db:
             self._upsert(db, chats, chat_id=chat_id, status=status, changed_at=time.time())
-
-    @threaded
-    def chat_status(self, chat_id: int) -> str | None:
-        rows = self._rows(_CHAT_STATUS, chat_id=chat_id)
-        return rows[0][0] if rows else None
 
     @threaded
     def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> int:

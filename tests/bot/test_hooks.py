@@ -16,6 +16,7 @@ from tests.support.scenes import (
     BOB,
     GROUP,
 )
+from tests.support.storage import chat_status
 
 
 async def test_a_flood_is_refused_with_one_warning(recommender: Recommender, tmp_path) -> None:
@@ -44,14 +45,14 @@ async def test_blocked_user_and_removed_bot_are_noted_not_fatal(harness: Harness
     harness.fake.block(ALICE)
     update = harness.fake.send(ALICE, ALICE, "/recommend")
     await harness.app.process_update(Update.de_json(update, harness.app.bot))
-    assert (await harness.storage.chat_status(ALICE)) == "blocked"
+    assert (await chat_status(harness.storage, ALICE)) == "blocked"
     assert (await harness.storage.ratings(ALICE, ALICE)) == {6: 1.0}  # nothing lost
     assert [e.code for e in harness.fake.errors] == [403]
     harness.fake.errors.clear()
     await harness.say(GROUP, BOB, "/like heat")
     update = harness.fake.my_chat_member(GROUP, BOB, "kicked")
     await harness.app.process_update(Update.de_json(update, harness.app.bot))
-    assert (await harness.storage.chat_status(GROUP)) == "removed"
+    assert (await chat_status(harness.storage, GROUP)) == "removed"
     assert (await harness.storage.ratings(GROUP, BOB)) == {6: 1.0}
 
 

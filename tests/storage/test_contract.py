@@ -33,7 +33,15 @@ from bot.storage import (
 from bot.storage.migrations import PERSON_COLUMNS, STEPS
 from bot.storage.schema import TABLES
 from bot.throttle import Throttle
-from tests.support.storage import ANN, ANN_NAME, BEN, FIRST_RELEASE_ROWS, GROUP, first_release_file
+from tests.support.storage import (
+    ANN,
+    ANN_NAME,
+    BEN,
+    FIRST_RELEASE_ROWS,
+    GROUP,
+    chat_status,
+    first_release_file,
+)
 
 
 @dataclass
@@ -260,10 +268,10 @@ async def test_member_names_and_chat_status(store: ChatStore) -> None:
     names = await store.member_names(GROUP)
     assert names == {ANN: ("Ann B." + "x" * 100)[:64], BEN: "Ben"}
     assert await store.member_names(-5) == {}
-    assert await store.chat_status(GROUP) is None
+    assert await chat_status(store, GROUP) is None
     await store.set_chat_status(GROUP, "removed")
     await store.set_chat_status(GROUP, "member")
-    assert await store.chat_status(GROUP) == "member"
+    assert await chat_status(store, GROUP) == "member"
 
 
 async def test_watchlist_newest_first_and_language(store: ChatStore) -> None:
@@ -379,7 +387,7 @@ async def test_every_write_is_visible_to_another_connection_on_return(
     await store.remember_member(GROUP, ANN, "Ann")
     assert await reader.member_names(GROUP) == {ANN: "Ann"}
     await store.set_chat_status(GROUP, "member")
-    assert await reader.chat_status(GROUP) == "member"
+    assert await chat_status(reader, GROUP) == "member"
     await store.save_for_later(GROUP, ANN, 4)
     assert await reader.watchlist(GROUP, ANN) == [4]
     await store.set_language(ANN, "ru")
@@ -516,7 +524,7 @@ async def _check_first_release_rows(store: ChatStore) -> None:
     assert await store.rated_titles(-100123, ANN) == {2571: None}
     assert await store.hidden(-100123) == {296}
     assert await store.member_names(-100123) == {ANN: "Ann", BEN: "Ben"}
-    assert await store.chat_status(-100123) == "member"
+    assert await chat_status(store, -100123) == "member"
     await store.rate(-100123, ANN, 2571, -1.0, "Matrix, The (1999)")  # the new columns work
     assert await store.rated_titles(-100123, ANN) == {2571: "Matrix, The (1999)"}
     await store.save_for_later(ANN, ANN, 1)

@@ -37,7 +37,7 @@ async def _populate(path: Path) -> None:
     await lite.save_poll(PollInfo("p", GROUP, 13, 12, (1, 2), (1.5, 0.25), False))
     await lite.vote("p", BEN, 1)
     await lite.add_history(GROUP, 1)
-    await lite.claim_update(77, time.time())
+    await lite.claim_update(77, time.time(), 60)
     await lite.close()
 
 

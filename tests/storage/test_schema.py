@@ -18,7 +18,7 @@ from sqlalchemy.engine import Inspector
 from bot.storage import SCHEMA_VERSION, ChatStore, PollInfo, open_storage
 from bot.storage.migrations import STEPS
 from bot.storage.schema import TABLES, metadata
-from tests.support.storage import ANN, BEN, GROUP, first_release_file
+from tests.support.storage import ANN, BEN, GROUP, chat_status, first_release_file
 
 Shape = dict[str, Any]
 
@@ -207,7 +207,7 @@ async def test_an_upgraded_database_keeps_every_row(
         assert await store.rated_titles(GROUP, ANN) == {1: "Toy Story (1995)"}
         assert await store.hidden(GROUP) == {2} and await store.watchlist(GROUP, ANN) == [3]
         assert await store.member_names(GROUP) == {ANN: "Ann"}
-        assert await store.chat_status(GROUP) == "member" and await store.language(ANN) == "de"
+        assert await chat_status(store, GROUP) == "member" and await store.language(ANN) == "de"
         assert await store.take_source(GROUP, 11, ANN) == {1: 1.0}
         assert await store.night_query(GROUP, 12) == "q"
         assert await store.night_members(GROUP, 12) == [ANN]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.storage import MIGRATIONS
+from bot.storage import MIGRATIONS, ChatStore
 
 ANN, BEN = 7_000_000_001, 7_000_000_002  # ids past 2**32, as Telegram's are
 GROUP = -1_001_234_567_890  # a supergroup
@@ -33,3 +33,15 @@ def first_release_file(path: Path) -> None:
     db.commit()
     assert db.execute("PRAGMA user_version").fetchone()[0] == 0
     db.close()
+
+
+async def chat_status(store: ChatStore, chat_id: int) -> str | None:
+    """What the store recorded about the bot in a chat (active, blocked, removed): the product
+    only writes it, for whoever runs the bot, so the tests read the table itself."""
+    from sqlalchemy import select
+
+    from bot.storage.schema import chats
+
+    with store.engine.connect() as db:
+        query = select(chats.c.status).where(chats.c.chat_id == chat_id)
+        return db.execute(query).scalar()
