@@ -10,7 +10,11 @@ to call from several threads at once (it guards its own caches, the Edge store i
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -37,10 +41,18 @@ class Services:
     rec: Recommender
     storage: ChatStore
     _edit_locks: dict[tuple[int, int], asyncio.Lock] = field(default_factory=dict, repr=False)
+    _workers: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(os.cpu_count() or 1, "recommender"),
+        repr=False,
+    )
 
     async def core(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """A recommender call in a worker thread."""
-        return await asyncio.to_thread(call, *args, **kwargs)
+        """A recommender call in one of as many threads as there are CPUs: the work is CPU-bound
+        (NumPy, the Edge shard), so more threads would only take turns at the GIL; the
+        language of the update goes along (`contextvars`)."""
+        context = contextvars.copy_context()
+        bound = functools.partial(context.run, call, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._workers, bound)
 
     @property
     def latest_year(self) -> int:
@@ -89,6 +101,10 @@ class BotData:
     webhook: bool = False  # updates come by webhook (several replicas may get copies)
     busy: set[int] = field(default_factory=set)  # updates another replica is handling now
     leases: dict[int, asyncio.Task] = field(default_factory=dict)  # claims renewed while handled
+    # Updates this process handled, when it polls alone on SQLite (see bot.hooks.claim).
+    handled: TTLCache[int, bool] = field(
+        default_factory=lambda: TTLCache(maxsize=100_000, ttl=24 * 3600.0)
+    )
     # Updates this process is handling (a copy arriving meanwhile is dropped); an entry whose
     # `finish` never came (a handler stopped the update) expires with the claim's lease.
     in_flight: TTLCache[int, bool] = field(

@@ -46,6 +46,12 @@ async def claim(update: Update, context: BotContext) -> None:
     if update.update_id in data.in_flight:  # a copy of one this process is handling now
         raise ApplicationHandlerStop
     data.in_flight[update.update_id] = True  # before the await: a copy arriving meanwhile stops
+    if not (storage.shared or data.webhook):
+        if update.update_id not in data.handled:
+            return
+        data.in_flight.pop(update.update_id, None)
+        log.info("duplicate update dropped", extra={"update_id": update.update_id})
+        raise ApplicationHandlerStop
     state = await storage.claim_update(
         update.update_id, time.time(), LEASE_SECONDS, take_unfinished=not data.webhook
     )
@@ -74,7 +80,11 @@ async def finish(update: Update, context: BotContext) -> None:
     renewing = data.leases.pop(update.update_id, None)
     if renewing is not None:
         renewing.cancel()
-    await context.services.storage.finish_update(update.update_id, time.time(), HANDLED_SECONDS)
+    storage = context.services.storage
+    if storage.shared or data.webhook:
+        await storage.finish_update(update.update_id, time.time(), HANDLED_SECONDS)
+    else:
+        data.handled[update.update_id] = True
     data.in_flight.pop(update.update_id, None)
 
 
