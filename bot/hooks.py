@@ -14,7 +14,12 @@ marked handled after everything else (`finish`, the last group):
   seconds behind a group's rate limit); when the replica dies, the lease lapses and the next
   copy takes the update over, in time to answer a button press before Telegram gives up on it,
   so a crash loses nothing. Polling, there is one process: an unfinished claim can only be a
-  dead predecessor's, and is taken over at once."""
+  dead predecessor's, and is taken over at once.
+
+Polling alone on SQLite (the embedded default: one process, nobody to share with), the handled
+updates are remembered in the process instead: Telegram confirms an update with the next
+getUpdates, so a copy can only come from the one batch fetched before a crash, and a store write
+per update cost more CPU per reply than the whole bot's storage had before (benchmarks/bot.py)."""
 
 from __future__ import annotations
 
