@@ -9,6 +9,11 @@ the moment the reply reaches the stand-in: the bot's HTTP round trips, the handl
 SQLite. Three runs: spread and burst with the outgoing rate limiter off (the bot's own speed), and
 the burst at Telegram's 30 messages a second (what people see if 50 chats ask at once).
 
+`--compare DIR` runs another checkout of the bot (e.g. `git worktree add /tmp/old <commit>`)
+against the same stand-in, alternating with this one run by run (`--repeat` times each), and
+prints both and the ratio of their per-reply CPU: on a shared machine only such a ratio, taken
+within one run, means anything.
+
 `cpu_ms_per_reply` is the bot process's own CPU time (user + system, its threads included) over
 the rounds, divided by the replies: what a reply costs the bot, whatever else the shared machine
 is doing (wall-clock latency is not).
@@ -59,6 +64,7 @@ def run(
     max_rate: str,
     spread: float,
     writers: int = 0,
+    code: Path | None = None,
 ) -> dict:
     """`writers` more chats send a /like (a committed, fsynced write) in the same instant as
     each burst: if disk writes blocked the event loop, /recommend would queue behind them."""
@@ -75,6 +81,7 @@ def run(
             Path(sys.executable).parent,  # movierec-bot of this venv
             TELEGRAM_MAX_RATE=max_rate,
             LOG_LEVEL="WARNING",
+            **({"PYTHONPATH": str(code)} if code else {}),
         ).start()
         try:
             ids = list(range(10_001, 10_001 + chats))
@@ -127,20 +134,40 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data/ml-1m")
     parser.add_argument("--chats", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--compare", type=Path, help="another checkout of the bot to run against")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each, with --compare")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         built = Path(tmp) / "built"
         Recommender.open(Settings(home=built, movielens_dir=args.data), data_dir=args.data).close()
-        results = [
-            run(args.data, built, args.chats, args.rounds, rate, spread, writers)
-            for rate, spread, writers in (
-                ("0", 1.0, 0),
-                ("0", 0.0, 0),
-                ("0", 0.0, 50),
-                ("30", 0.0, 0),
-            )
-        ]
+        configs = (("0", 1.0, 0), ("0", 0.0, 0), ("0", 0.0, 50), ("30", 0.0, 0))
+        if args.compare is None:
+            results = [run(args.data, built, args.chats, args.rounds, *c) for c in configs]
+        else:
+            results = [compare(args, built, config) for config in configs]
     print(json.dumps(results, indent=2))
+
+
+def compare(args: argparse.Namespace, built: Path, config: tuple[str, float, int]) -> dict:
+    """This checkout and `--compare`'s, alternately: medians of each and their CPU ratio."""
+    runs: dict[str, list[dict]] = {"this": [], "other": []}
+    for _ in range(args.repeat):
+        for name, code in (("other", args.compare.resolve()), ("this", None)):
+            runs[name].append(run(args.data, built, args.chats, args.rounds, *config, code))
+    medians = {
+        name: {key: float(np.median([r[key] for r in rs])) for key in ("p50_ms", "p99_ms")}
+        | {"cpu_ms_per_reply": float(np.median([r["cpu_ms_per_reply"] for r in rs]))}
+        for name, rs in runs.items()
+    }
+    ratio = medians["this"]["cpu_ms_per_reply"] / medians["other"]["cpu_ms_per_reply"]
+    first = runs["this"][0]
+    return {
+        "max_rate": first["max_rate"],
+        "arrivals": first["arrivals"],
+        "writers": first["writers"],
+        **{name: m for name, m in medians.items()},
+        "cpu_ratio_this_to_other": ratio,
+    }
 
 
 if __name__ == "__main__":

@@ -46,6 +46,28 @@ class Services:
         repr=False,
     )
 
+    _languages: TTLCache[int, str | None] = field(
+        default_factory=lambda: TTLCache(maxsize=100_000, ttl=3600.0), repr=False
+    )
+
+    async def language(self, user_id: int) -> str | None:
+        """A person's chosen language, read on every update: kept in memory when this process
+        is the store's only user (SQLite), where nobody else can change it."""
+        if self.storage.shared:
+            return await self.storage.language(user_id)
+        if user_id not in self._languages:
+            self._languages[user_id] = await self.storage.language(user_id)
+        return self._languages[user_id]
+
+    async def set_language(self, user_id: int, code: str | None) -> None:
+        await self.storage.set_language(user_id, code)
+        self._languages.pop(user_id, None)
+
+    async def delete_user(self, user_id: int) -> int:
+        """Everything about a person, from the store and from this process's memory."""
+        self._languages.pop(user_id, None)
+        return await self.storage.delete_user(user_id)
+
     async def core(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """A recommender call in one of as many threads as there are CPUs: the work is CPU-bound
         (NumPy, the Edge shard), so more threads would only take turns at the GIL; the

@@ -102,7 +102,7 @@ async def use_language(update: Update, context: BotContext) -> None:
         i18n.activate(i18n.DEFAULT)
         return
     svc = context.services
-    chosen = i18n.supported(await svc.storage.language(user.id))
+    chosen = i18n.supported(await svc.language(user.id))
     i18n.activate(chosen or i18n.from_telegram(user.language_code))
 
 

@@ -28,7 +28,7 @@ async def privacy(update: Update, context: BotContext) -> None:
 async def language(update: Update, context: BotContext) -> None:
     """/language: buttons for each language and "automatic" (Telegram's language)."""
     message, _, user = who(update)
-    chosen = i18n.supported(await context.services.storage.language(user.id))
+    chosen = i18n.supported(await context.services.language(user.id))
     info = ListInfo(user.id, ListKind.LANGUAGE)
     text = views.choose_language(i18n.NATIVE_NAMES[i18n.current()])
     await reply(context, message, text, views.languages_keyboard(chosen), info)
@@ -47,7 +47,7 @@ async def _delete(press: Press[ConfirmDelete]) -> Reply:
     if not press.data.yes:
         return cancelled(press)
     context, user = press.context, press.user
-    count = await context.services.storage.delete_user(user.id)
+    count = await context.services.delete_user(user.id)
     log.info("deleted a person's data", extra={"count": count})  # no id: it is gone
     done = views.delete_done(count)
     return views.toast_deleted(), lambda: _say_deleted(press, done)
@@ -65,7 +65,7 @@ async def _language(press: Press[SetLanguage]) -> Reply:
     next update starts in the new one (`bot.hooks.use_language`)."""
     svc, user = press.context.services, press.user
     code = i18n.supported(press.data.language)
-    await svc.storage.set_language(user.id, code)
+    await svc.set_language(user.id, code)
     log.info("language set", extra={**person(press.chat.id, user.id), "language": code or "auto"})
     spoken = code or i18n.from_telegram(user.language_code)
     with i18n.using(spoken):
