@@ -72,10 +72,15 @@ async def claim(update: Update, context: BotContext) -> None:
 
 
 async def _renew(context: BotContext, update_id: int) -> None:
-    """Keep a running handler's claim from lapsing (cancelled by `finish`)."""
+    """Keep a running handler's claim from lapsing (cancelled by `finish`). A renewal that fails
+    (the database away for a moment) is logged and tried again: the worst case is that another
+    replica takes the update over once the lease lapses."""
     while True:
         await asyncio.sleep(RENEW_SECONDS)
-        await context.services.storage.renew_update(update_id, time.time(), LEASE_SECONDS)
+        try:
+            await context.services.storage.renew_update(update_id, time.time(), LEASE_SECONDS)
+        except Exception:
+            log.warning("could not renew an update's claim", extra={"update_id": update_id})
 
 
 async def finish(update: Update, context: BotContext) -> None:
