@@ -119,7 +119,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     row = await svc.storage.open_press(
         chat.id, message.message_id, user.id, member_name(chat, user) if data.remembers else None
     )
-    info = from_row(row) if row is not None else None
+    info = from_row(row)
     owner = info.owner_id if info else (chat.id if chat.type == Chat.PRIVATE else None)
     press = Press(context, query, data, message, chat, user, info, owner)
     answer, follow_up = await handler(press)

@@ -105,9 +105,11 @@ def to_row(info: ListInfo, shown: str | None = None) -> ListRow:
     return ListRow(info.owner_id, info.kind.value, info.start, info.movie_ids, value, shown, extra)
 
 
-def from_row(row: ListRow) -> ListInfo | None:
-    """Typed state from a stored row; None for a kind this release does not know (a row
-    written by a newer replica during a rolling upgrade acts as a stale button)."""
+def from_row(row: ListRow | None) -> ListInfo | None:
+    """Typed state from a stored row; None for no row, or for a kind this release does not know
+    (a row written by a newer replica during a rolling upgrade acts as a stale button)."""
+    if row is None:
+        return None
     try:
         kind = ListKind(row.kind)
     except ValueError:

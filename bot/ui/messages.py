@@ -77,12 +77,17 @@ async def remember(context: BotContext, chat: Chat, user: User) -> None:
 
 
 async def stored_list(context: BotContext, chat_id: int, message_id: int) -> ListInfo | None:
-    row = await context.services.storage.get_list(chat_id, message_id)
-    return from_row(row) if row is not None else None
+    return from_row(await context.services.storage.get_list(chat_id, message_id))
 
 
 async def store_list(context: BotContext, chat_id: int, message_id: int, info: ListInfo) -> None:
     await context.services.storage.save_list(chat_id, message_id, to_row(info))
+
+
+def shown_as(text: str, markup: InlineKeyboardMarkup | None) -> str:
+    """What a message edited as a whole shows (its fitted text and its keyboard), stored to tell
+    whether an edit would change anything."""
+    return text + "\n" + fingerprint(markup)
 
 
 async def reply(
@@ -93,12 +98,12 @@ async def reply(
     info: ListInfo | None = None,
 ) -> Message:
     """Answer in the chat (HTML by default); a message with buttons is stored with `info`."""
-    sent = await message.reply_text(html.fit(text), reply_markup=markup, do_quote=False)
+    text = html.fit(text)
+    sent = await message.reply_text(text, reply_markup=markup, do_quote=False)
     if info is not None:
         keyboard = markup if isinstance(markup, InlineKeyboardMarkup) else None
-        shown = fingerprint(keyboard)
-        if info.kind in TEXT_KINDS:  # edited as a whole: compare the text too
-            shown = html.fit(text) + "\n" + shown
+        # edited as a whole: compare the text too
+        shown = shown_as(text, keyboard) if info.kind in TEXT_KINDS else fingerprint(keyboard)
         storage = context.services.storage
         await storage.save_list(sent.chat_id, sent.message_id, to_row(info, shown))
     return sent
@@ -164,14 +169,13 @@ async def send_edit(
     """`edit_text` for a caller that holds the message's edit lock; False when skipped
     (the message shows this already)."""
     svc = context.services
-    shown = html.fit(text) + "\n" + fingerprint(markup)
+    text = html.fit(text)
+    shown = shown_as(text, markup)
     current = await svc.storage.get_list(chat_id, message_id)
     if current is not None and current.shown == shown:
         return False
     try:
-        await context.bot.edit_message_text(
-            html.fit(text), chat_id, message_id, reply_markup=markup
-        )
+        await context.bot.edit_message_text(text, chat_id, message_id, reply_markup=markup)
     except BadRequest as error:
         if "not modified" not in error.message.lower():
             raise
