@@ -1,7 +1,12 @@
 """The schema as declared (`bot.storage.schema`) is the schema the migrations leave, on both
 engines: a fresh database, and one upgraded in place from every older version (the first
 release's SQLite file included), reflect to the same tables, columns, keys and indexes. And an
-upgraded database keeps its rows."""
+upgraded database keeps its rows.
+
+The migrations stay hand-written (they carry data: duplicate votes reduced, SQLite tables
+rebuilt), and are checked against the one definition twice: by the reflection below, and by
+Alembic's autogenerate comparison (`compare_metadata`, what `alembic revision --autogenerate`
+diffs), which also compares types and server defaults."""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from typing import Any
 
 import psycopg
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import Float, Integer, String, Table, inspect
 from sqlalchemy.engine import Inspector
 
@@ -68,9 +75,35 @@ def _reflected(inspector: Inspector) -> dict[str, Shape]:
     return found
 
 
+def _alembic_differences(db: Any) -> list[Any]:
+    """What Alembic's autogenerate would change to make the database the declared schema, less
+    two things that are not differences: PostgreSQL's `schema_version` record (SQLite keeps the
+    version in `PRAGMA user_version`), and SQLite's nullable flag on a single-column primary
+    key (SQLite reports such a key as nullable unless declared NOT NULL; the store never writes
+    a NULL key, and the key's uniqueness is what counts)."""
+    context = MigrationContext.configure(
+        db, opts={"compare_type": True, "compare_server_default": True}
+    )
+    found = []
+    for change in compare_metadata(context, metadata):
+        ops = change if isinstance(change, list) else [change]
+        for op in ops:
+            if op[0] == "remove_table" and op[1].name == "schema_version":
+                continue
+            if (
+                op[0] == "modify_nullable"
+                and db.dialect.name == "sqlite"
+                and metadata.tables[op[2]].c[op[3]].primary_key
+            ):
+                continue
+            found.append(op)
+    return found
+
+
 async def _assert_declared_schema(store: ChatStore) -> None:
     with store.engine.connect() as db:
         reflected = _reflected(inspect(db))
+        assert _alembic_differences(db) == []
     declared = {name: _declared(metadata.tables[name]) for name in TABLES}
     assert set(reflected) == set(declared)
     for name in TABLES:
@@ -223,3 +256,15 @@ async def test_an_upgraded_database_keeps_every_row(
         assert await store.take_token(ANN, 10.5, 3, 1) == (True, False)
     finally:
         await store.close()
+
+
+async def test_the_comparison_sees_a_column_the_schema_does_not_declare(tmp_path: Path) -> None:
+    store = await open_storage(None, tmp_path / "bot.sqlite3")
+    try:
+        with store.engine.begin() as db:
+            db.exec_driver_sql("ALTER TABLE ratings ADD COLUMN stray TEXT")
+        with store.engine.connect() as db:
+            changes = _alembic_differences(db)
+    finally:
+        await store.close()
+    assert [(op[0], op[2], op[3].name) for op in changes] == [("remove_column", "ratings", "stray")]
