@@ -28,14 +28,14 @@ import contextlib
 import random
 import time
 
-from telegram import ChatMember, Update
+from telegram import Chat, ChatMember, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.ext import ApplicationHandlerStop
 
 from bot import i18n
 from bot.context import BotContext, BotData
 from bot.logs import person
-from bot.storage import Claim
+from bot.storage import ChatStatus, Claim
 from bot.ui import texts
 from bot.ui.messages import log
 
@@ -146,10 +146,15 @@ async def membership(update: Update, context: BotContext) -> None:
     status = change.new_chat_member.status
     gone = status in (ChatMember.LEFT, ChatMember.BANNED)
     chat = change.chat
-    state = ("blocked" if chat.type == chat.PRIVATE else "removed") if gone else "active"
+    state = _gone_status(chat) if gone else ChatStatus.ACTIVE
     svc = context.services
     await svc.storage.set_chat_status(chat.id, state)
     log.info("membership changed", extra={**person(chat.id), "status": state})
+
+
+def _gone_status(chat: Chat) -> ChatStatus:
+    """A private chat whose person blocked the bot, or a group it was removed from."""
+    return ChatStatus.BLOCKED if chat.type == chat.PRIVATE else ChatStatus.REMOVED
 
 
 async def migrated(update: Update, context: BotContext) -> None:
@@ -185,8 +190,7 @@ async def on_error(update: object, context: BotContext) -> None:
         )
         if chat is not None:
             svc = context.services
-            status = "blocked" if chat.type == chat.PRIVATE else "removed"
-            await svc.storage.set_chat_status(chat.id, status)
+            await svc.storage.set_chat_status(chat.id, _gone_status(chat))
         return
     if isinstance(error, BadRequest) and "not modified" in error.message.lower():
         return

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.storage.base import LIST_DAYS, Claim, ListRow, PollInfo, Taste
+from bot.storage.base import LIST_DAYS, ChatStatus, Claim, ListRow, Opinion, PollInfo, Taste
 from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 from bot.storage.store import ChatStore
 
@@ -27,9 +27,11 @@ __all__ = [
     "LIST_DAYS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "ChatStatus",
     "ChatStore",
     "Claim",
     "ListRow",
+    "Opinion",
     "PollInfo",
     "Taste",
     "database_secrets",

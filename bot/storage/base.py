@@ -19,9 +19,11 @@ The semantics it keeps on both engines:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 LIST_DAYS = 90  # buttons older than this act as stale ones
+_RESERVED = "pending:"  # the id of a reserved vote (Telegram's poll ids are digits)
+_NO_MESSAGE = 0  # the message id of a reserved vote (Telegram's message ids start at 1)
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,21 @@ class PollInfo:
     scores: tuple[float, ...]
     closed: bool
 
+    @classmethod
+    def reserve(
+        cls, chat_id: int, night_id: int, movie_ids: tuple[int, ...], scores: tuple[float, ...]
+    ) -> PollInfo:
+        """A night's vote before its poll is sent: `save_poll` of it claims the night's one vote
+        (a unique index), `attach_poll` then gives it the poll Telegram made. Until then its id
+        is a placeholder no Telegram poll id looks like, and it has no message."""
+        placeholder = f"{_RESERVED}{chat_id}:{night_id}"
+        return cls(placeholder, chat_id, _NO_MESSAGE, night_id, movie_ids, scores, closed=False)
+
+    @property
+    def reserved(self) -> bool:
+        """True while the vote is reserved and its poll not yet sent (or never sent)."""
+        return self.poll_id.startswith(_RESERVED)
+
 
 @dataclass(frozen=True)
 class ListRow:
@@ -49,6 +66,27 @@ class ListRow:
     value: float = 0.0  # the rating an ambiguous-title question asks for
     shown: str | None = None  # the keyboard last sent, to skip edits that change nothing
     extra: str = ""  # the kind's payload as text (see bot.ui.lists.to_row)
+
+
+class Opinion(float, Enum):
+    """What a rating says, as the store keeps it and the recommender reads it (a film's
+    preference: +1 liked, -1 disliked). A float, so it goes to the store and the core as is."""
+
+    LIKE = 1.0
+    DISLIKE = -1.0
+
+    @classmethod
+    def of(cls, value: float) -> Opinion:
+        """The opinion a stored value says (anything above zero is a like)."""
+        return cls.LIKE if value > 0 else cls.DISLIKE
+
+
+class ChatStatus(StrEnum):
+    """Whether the bot can still write to a chat (kept by `ChatStore.set_chat_status`)."""
+
+    ACTIVE = "active"  # the bot is in the chat (or was never told otherwise)
+    BLOCKED = "blocked"  # a person blocked the bot in their private chat
+    REMOVED = "removed"  # the bot was removed from a group
 
 
 class Claim(StrEnum):

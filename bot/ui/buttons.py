@@ -28,7 +28,7 @@ from telegram import CallbackQuery, Chat, Message, Update, User
 from bot.context import BotContext
 from bot.ui import html, texts
 from bot.ui.callback_data import CallbackData, decode
-from bot.ui.lists import ListInfo, ListKind, from_row
+from bot.ui.lists import ListInfo, from_row
 from bot.ui.messages import log, member_name, refresh
 
 B = TypeVar("B", bound=CallbackData)
@@ -56,7 +56,7 @@ class Press(Generic[B]):
     def refresh(self) -> FollowUp:
         """Rebuild the owner's keyboard after the answer, when there is one to rebuild."""
         info = self.info
-        if info is None or not self.by_owner or info.kind == ListKind.NIGHT:
+        if info is None or not self.by_owner or info.kind.shared:
             return None
         owner, chat_id, message_id = self.user.id, self.chat.id, self.message.message_id
         return lambda: refresh(self.context, chat_id, message_id, info, owner)

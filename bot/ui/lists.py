@@ -5,75 +5,78 @@ Every message with buttons is stored with its owner and the films it lists, so a
 whose the message is (in a group only the owner's presses change it) and can rebuild its keyboard
 from stored state. The chat store keeps a row of plain columns (`ListRow`); this module is the
 one place that turns a row into typed state and back, so no handler ever splits a string.
+
+The kinds themselves belong to the features that send them: a feature declares each of its
+kinds, with its payload type, in its own `lists.py` (`PICKS = ListKind.declare("picks",
+PicksPayload)`), as it registers its button kinds and its keyboard rebuilders. A payload says how
+it is stored (`encode`) and read back (`decode`), so a new kind touches one feature folder.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from typing import ClassVar, Protocol, Self
 
 from bot.storage import ListRow
-from bot.ui.callback_data import decode_filter, filter_code
-from movierec.filters import Filter
 
 
-class ListKind(StrEnum):
-    """What a message with buttons shows (stored with it)."""
+class Payload(Protocol):
+    """The facts of one kind of message beyond owner, films and start, as the row stores them:
+    `extra` (text) and `value` (a float column)."""
 
-    PICKS = "picks"  # a person's picks: 👍 n | 👎 n | 🙈 n, More
-    NIGHT = "night"  # a group's movie-night picks (everyone's; never rewritten)
-    FILMS = "films"  # films to rate: 👍 Title | 👎 (welcome, search results)
-    CHOOSE = "choose"  # an ambiguous title: one button per candidate
-    RECORDED = "recorded"  # a confirmation: Undo per film, Recommend
-    RATINGS = "ratings"  # a page of /ratings: ❌ n, ◀️ ▶️
-    RESET = "reset"  # /reset confirmation
-    DELETE = "delete"  # /deletemydata confirmation
-    ASK_LIKE = "ask-like"  # "Which film do you like?" (a reply records likes)
-    ASK_DISLIKE = "ask-dislike"
-    CHIPS = "chips"  # genre or decade chips that re-run the picks with a filter
-    ROSTER = "roster"  # /movienight: who is in tonight
-    WATCHLIST = "watchlist"  # a page of /watchlist: ✅ n, ❌ n, ◀️ ▶️
-    LANGUAGE = "language"  # /language: one button per language, and "automatic"
-    QUESTION = "question"  # the first questions: liked / didn't / haven't seen, show my picks
+    def encode(self) -> tuple[str, float]: ...
+
+    @classmethod
+    def decode(cls, extra: str, value: float) -> Self: ...
 
 
 @dataclass(frozen=True)
 class NoPayload:
     """Most kinds need nothing beyond owner, films and start."""
 
+    def encode(self) -> tuple[str, float]:
+        return "", 0.0
 
-@dataclass(frozen=True)
-class PicksPayload:
-    """A person's picks list: the filter it was made with (More and the chips keep it)."""
-
-    filter: Filter = field(default_factory=Filter)
-
-
-@dataclass(frozen=True)
-class NightPayload:
-    """Movie-night picks: their filter and the roster they came from (None: from before
-    rosters, everyone who rated something in the group)."""
-
-    filter: Filter = field(default_factory=Filter)
-    night_id: int | None = None
+    @classmethod
+    def decode(cls, extra: str, value: float) -> NoPayload:
+        return cls()
 
 
-@dataclass(frozen=True)
-class QuestionPayload:
-    """The first questions: how many films the question now shown asks about (the last ones
-    of `ListInfo.movie_ids`)."""
+@dataclass(frozen=True, eq=False)
+class ListKind:
+    """What a message with buttons shows, stored with it by `name`; declared once, by the
+    feature that sends it, so each kind is one object and compares by identity.
 
-    size: int = 1
+    `whole`: the message is edited as a whole (text and keyboard), so its stored fingerprint
+    has the text. `shared`: the message is everyone's (a group's movie-night picks), never
+    rewritten for whoever presses."""
 
+    name: str
+    payload: type[Payload] = NoPayload
+    whole: bool = False
+    shared: bool = False
 
-@dataclass(frozen=True)
-class ChoosePayload:
-    """An ambiguous title: the rating the question asks for (+1 like, -1 dislike)."""
+    _declared: ClassVar[dict[str, ListKind]] = {}
 
-    value: float = 1.0
+    @classmethod
+    def declare(
+        cls, name: str, payload: type[Payload] = NoPayload, *, whole: bool = False,
+        shared: bool = False,
+    ) -> ListKind:  # fmt: skip
+        """A new kind; its name is what the table stores, so it is unique and never reused."""
+        if name in cls._declared:
+            raise ValueError(f"list kind {name!r} is declared twice")
+        kind = cls(name, payload, whole, shared)
+        cls._declared[name] = kind
+        return kind
 
+    @classmethod
+    def named(cls, name: str) -> ListKind | None:
+        """The kind stored as `name`, or None for one this release does not declare."""
+        return cls._declared.get(name)
 
-Payload = NoPayload | PicksPayload | NightPayload | QuestionPayload | ChoosePayload
+    def __str__(self) -> str:
+        return self.name
 
 
 @dataclass(frozen=True)
@@ -84,25 +87,15 @@ class ListInfo:
     kind: ListKind
     start: int = 0  # the number of the first film minus one (the offset of a picks list, a page)
     movie_ids: tuple[int, ...] = ()
-    payload: Payload = NoPayload()
+    payload: Payload = field(default_factory=NoPayload)
     shown: str | None = None  # the message last sent (keyboard, and text where edited whole)
 
 
 def to_row(info: ListInfo, shown: str | None = None) -> ListRow:
     """The stored columns of a message: the payload as the compact text the table keeps."""
-    extra, value = "", 0.0
-    payload = info.payload
-    if isinstance(payload, PicksPayload):
-        extra = filter_code(payload.filter)
-    elif isinstance(payload, NightPayload):
-        code = filter_code(payload.filter)
-        extra = code if payload.night_id is None else f"{code}|{payload.night_id}"
-    elif isinstance(payload, QuestionPayload):
-        extra = str(payload.size)
-    elif isinstance(payload, ChoosePayload):
-        value = payload.value
+    extra, value = info.payload.encode()
     shown = info.shown if shown is None else shown
-    return ListRow(info.owner_id, info.kind.value, info.start, info.movie_ids, value, shown, extra)
+    return ListRow(info.owner_id, info.kind.name, info.start, info.movie_ids, value, shown, extra)
 
 
 def from_row(row: ListRow | None) -> ListInfo | None:
@@ -110,20 +103,8 @@ def from_row(row: ListRow | None) -> ListInfo | None:
     (a row written by a newer replica during a rolling upgrade acts as a stale button)."""
     if row is None:
         return None
-    try:
-        kind = ListKind(row.kind)
-    except ValueError:
+    kind = ListKind.named(row.kind)
+    if kind is None:
         return None
-    payload: Payload = NoPayload()
-    if kind is ListKind.PICKS:
-        payload = PicksPayload(decode_filter(row.extra) or Filter())
-    elif kind is ListKind.NIGHT:
-        code, _, night = row.extra.partition("|")
-        night_id = int(night) if night.isascii() and night.isdigit() else None
-        payload = NightPayload(decode_filter(code) or Filter(), night_id)
-    elif kind is ListKind.QUESTION:
-        size = int(row.extra) if row.extra.isascii() and row.extra.isdigit() else 1
-        payload = QuestionPayload(max(size, 1))
-    elif kind is ListKind.CHOOSE:
-        payload = ChoosePayload(row.value)
+    payload = kind.payload.decode(row.extra, row.value)
     return ListInfo(row.owner_id, kind, row.start, row.movie_ids, payload, row.shown)

@@ -26,15 +26,6 @@ from bot.ui.lists import ListInfo, ListKind, from_row, to_row
 
 log = logging.getLogger("bot")
 
-# Kinds whose message is edited as a whole (text and keyboard): their fingerprint has the text.
-TEXT_KINDS = (
-    ListKind.RATINGS,
-    ListKind.RESET,
-    ListKind.DELETE,
-    ListKind.WATCHLIST,
-    ListKind.QUESTION,
-    ListKind.ROSTER,
-)
 View = tuple[str, InlineKeyboardMarkup | None]  # a message's text and keyboard
 
 Rebuild = Callable[[BotContext, ListInfo, Taste], InlineKeyboardMarkup | None]
@@ -103,7 +94,7 @@ async def reply(
     if info is not None:
         keyboard = markup if isinstance(markup, InlineKeyboardMarkup) else None
         # edited as a whole: compare the text too
-        shown = shown_as(text, keyboard) if info.kind in TEXT_KINDS else fingerprint(keyboard)
+        shown = shown_as(text, keyboard) if info.kind.whole else fingerprint(keyboard)
         storage = context.services.storage
         await storage.save_list(sent.chat_id, sent.message_id, to_row(info, shown))
     return sent

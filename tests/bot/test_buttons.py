@@ -16,12 +16,13 @@ from bot.app import build_application
 from bot.features.account.callbacks import SetLanguage
 from bot.features.movienight.callbacks import GroupMore, JoinNight, StartVote
 from bot.features.onboarding.callbacks import Answer, NextQuestion, Seen, ShowPicks
-from bot.features.picks.callbacks import ChipKind, Chips, Filtered, More
+from bot.features.picks.callbacks import ChipKind, Chips, Filtered
 from bot.features.ratings.callbacks import ConfirmReset, Rate, Remove, Sign, Undo
 from bot.storage import open_storage
 from bot.throttle import Throttle
 from bot.ui.buttons import handled
 from bot.ui.callback_data import CallbackData, decode, kinds
+from bot.ui.more import More
 from movierec.filters import Filter
 from movierec.recommender import Recommender
 from tests.support import presses

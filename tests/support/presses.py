@@ -12,10 +12,11 @@ from bot.features.movienight.callbacks import (
     StartVote,
 )
 from bot.features.onboarding.callbacks import Answer, NextQuestion, Seen, ShowPicks
-from bot.features.picks.callbacks import Hide, More
+from bot.features.picks.callbacks import Hide
 from bot.features.ratings.callbacks import ConfirmReset, Rate, RatingsPage, Sign, Undo
 from bot.features.watchlist.callbacks import Save, Unsave, Watched
 from bot.ui.callback_data import decode, decode_filter
+from bot.ui.more import More
 
 __all__ = ["decode", "decode_filter"]
 

@@ -8,11 +8,12 @@ from bot import i18n
 from bot.context import BotContext
 from bot.features.account import views
 from bot.features.account.callbacks import ConfirmDelete, SetLanguage
+from bot.features.account.lists import DELETE, LANGUAGE
 from bot.features.ratings.handlers import cancelled
 from bot.logs import person
 from bot.ui.buttons import Press, Reply, on, owner_only
 from bot.ui.keyboards import confirm
-from bot.ui.lists import ListInfo, ListKind
+from bot.ui.lists import ListInfo
 from bot.ui.messages import edit_text, log, reply, who
 
 
@@ -29,7 +30,7 @@ async def language(update: Update, context: BotContext) -> None:
     """/language: buttons for each language and "automatic" (Telegram's language)."""
     message, _, user = who(update)
     chosen = i18n.supported(await context.services.language(user.id))
-    info = ListInfo(user.id, ListKind.LANGUAGE)
+    info = ListInfo(user.id, LANGUAGE)
     text = views.choose_language(i18n.NATIVE_NAMES[i18n.current()])
     await reply(context, message, text, views.languages_keyboard(chosen), info)
 
@@ -37,7 +38,7 @@ async def language(update: Update, context: BotContext) -> None:
 async def delete_my_data(update: Update, context: BotContext) -> None:
     message, _, user = who(update)
     markup = confirm(ConfirmDelete(True), ConfirmDelete(False), views.yes_delete())
-    info = ListInfo(user.id, ListKind.DELETE)
+    info = ListInfo(user.id, DELETE)
     await reply(context, message, views.delete_ask(), markup, info)
 
 

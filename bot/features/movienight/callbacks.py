@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.features.picks.callbacks import MAX_OFFSET, STEP
 from bot.ui.callback_data import CallbackData
+from bot.ui.more import MAX_OFFSET, STEP
 from movierec.filters import Filter
 
 

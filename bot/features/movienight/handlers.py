@@ -32,12 +32,13 @@ from bot.features.movienight.callbacks import (
     PickForUs,
     StartVote,
 )
-from bot.features.picks.handlers import PICKS, filter_words
+from bot.features.movienight.lists import NIGHT, ROSTER, NightPayload
+from bot.features.picks.handlers import PICK_COUNT, filter_words
 from bot.logs import person
 from bot.storage import PollInfo
 from bot.ui import html, texts
 from bot.ui.buttons import Press, Reply, on
-from bot.ui.lists import ListInfo, ListKind, NightPayload
+from bot.ui.lists import ListInfo
 from bot.ui.messages import View, edit_view, is_group, log, remember, reply, who
 from movierec.filters import Filter
 from movierec.recommender import GroupPick
@@ -65,7 +66,7 @@ async def movienight(update: Update, context: BotContext) -> None:
     svc = context.services
     markup = views.roster_keyboard(False, rate_first_url(context))
     text = views.roster([], await _label(svc, words))
-    sent = await reply(context, message, text, markup, ListInfo(None, ListKind.ROSTER))
+    sent = await reply(context, message, text, markup, ListInfo(None, ROSTER))
     await svc.storage.start_night(chat.id, sent.message_id, words)
     log.info("movie night started", extra=person(chat.id))
 
@@ -196,7 +197,7 @@ async def send_night_picks(
     items = await svc.core(
         svc.rec.recommend_group,
         tastes,
-        limit=PICKS,
+        limit=PICK_COUNT,
         offset=offset,
         exclude=hidden | chosen | rated,
         filter=wanted,
@@ -217,7 +218,7 @@ async def send_night_picks(
         message,
         views.night_picks(items, offset, names, _reasons(svc, items)),
         markup,
-        ListInfo(None, ListKind.NIGHT, offset, ids, NightPayload(wanted, night_id)),
+        ListInfo(None, NIGHT, offset, ids, NightPayload(wanted, night_id)),
     )
 
 
@@ -253,7 +254,7 @@ async def _start_vote(press: Press[StartVote]) -> Reply:
         return texts.nothing_left(), None
     ids = tuple(m.movie_id for m in movies)
     scores = tuple(float(-rank) for rank in range(len(ids)))  # picks come best first
-    reserved = PollInfo(f"pending:{chat.id}:{night_id}", chat.id, 0, night_id, ids, scores, False)
+    reserved = PollInfo.reserve(chat.id, night_id, ids, scores)
     if not await svc.storage.save_poll(reserved):
         return views.vote_open(), None  # another press (or replica) started it just now
     try:

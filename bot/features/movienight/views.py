@@ -15,11 +15,11 @@ from bot.features.movienight.callbacks import (
     PickForUs,
     StartVote,
 )
-from bot.features.picks.callbacks import MAX_OFFSET
 from bot.features.picks.views import pick_rows
 from bot.i18n import _, ngettext
 from bot.ui import html, texts
 from bot.ui.keyboards import button
+from bot.ui.more import MAX_OFFSET
 from movierec.filters import Filter
 from movierec.recommender import GroupPick
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.storage import Opinion
 from bot.ui.callback_data import CallbackData
 
 
@@ -14,8 +15,9 @@ class Seen(StrEnum):
     NOT_SEEN = "0"
 
     @property
-    def rating(self) -> float | None:
-        return {Seen.LIKED: 1.0, Seen.DISLIKED: -1.0}.get(self)
+    def rating(self) -> Opinion | None:
+        """What the answer records (nothing for a film not seen)."""
+        return {Seen.LIKED: Opinion.LIKE, Seen.DISLIKED: Opinion.DISLIKE}.get(self)
 
     @staticmethod
     def of(value: float | None) -> Seen:

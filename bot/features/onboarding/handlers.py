@@ -12,11 +12,12 @@ from bot.features import argument_text
 from bot.features.inline.handlers import film_from_payload
 from bot.features.onboarding import views
 from bot.features.onboarding.callbacks import Answer, NextQuestion, ShowPicks
+from bot.features.onboarding.lists import QUESTION, QuestionPayload
 from bot.features.picks.handlers import send_picks
 from bot.features.ratings.handlers import send_film, send_starters
 from bot.ui import texts
 from bot.ui.buttons import Press, Reply, on, owner_only
-from bot.ui.lists import ListInfo, ListKind, QuestionPayload
+from bot.ui.lists import ListInfo
 from bot.ui.messages import reply, send_edit, store_list, stored_list, who
 from movierec.recommender import Movie
 
@@ -54,7 +55,7 @@ async def send_questions(message: Message, context: BotContext, user: User) -> N
         return
     text, markup = question_view(1, films, rated, bool(rated))
     ids = tuple(m.movie_id for m in films)
-    info = ListInfo(user.id, ListKind.QUESTION, 0, ids, QuestionPayload(len(films)))
+    info = ListInfo(user.id, QUESTION, 0, ids, QuestionPayload(len(films)))
     await reply(context, message, f"{views.welcome_intro()}\n\n{text}", markup, info)
 
 
@@ -140,7 +141,7 @@ async def _finish(press: Press, answered: bool, more: bool) -> None:
     chat_id, message_id = chat.id, message.message_id
     async with context.services.edit_lock(chat_id, message_id):
         info = await stored_list(context, chat_id, message_id)
-        if info is None or info.kind != ListKind.QUESTION or info.start != asked.start:
+        if info is None or info.kind != QUESTION or info.start != asked.start:
             return
         if answered and await show_question(context, chat_id, message_id, user, info):
             return
@@ -153,7 +154,7 @@ async def _finish(press: Press, answered: bool, more: bool) -> None:
 
 def _question_of(press: Press) -> ListInfo | None:
     info = press.info
-    return info if info is not None and info.kind == ListKind.QUESTION else None
+    return info if info is not None and info.kind == QUESTION else None
 
 
 @on(Answer)

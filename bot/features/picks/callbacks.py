@@ -1,4 +1,5 @@
-"""The picks feature's buttons: 🙈 hide, More, the genre / decade chips and "any film"."""
+"""The picks feature's buttons: 🙈 hide, the genre / decade chips and "any film" (More, which
+other features show too, is `bot.ui.more`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,6 @@ from enum import StrEnum
 from bot.ui.callback_data import CallbackData
 from movierec.filters import Filter
 
-MAX_OFFSET = 200
-STEP = 5  # picks come five at a time
-
 
 @dataclass(frozen=True)
 class Hide(CallbackData):
@@ -19,19 +17,6 @@ class Hide(CallbackData):
     prefix = "h"
     film_field = "movie_id"
     movie_id: int
-
-
-@dataclass(frozen=True)
-class More(CallbackData):
-    """More of a person's picks from `offset`, with the list's filter (`m:5`, `m:5:4..`).
-    Offset 0 ("Recommend" under a confirmation) gives the presser their own picks."""
-
-    prefix = "m"
-    offset: int
-    filter: Filter = field(default_factory=Filter)
-
-    def valid(self) -> bool:
-        return self.offset <= MAX_OFFSET and self.offset % STEP == 0
 
 
 @dataclass(frozen=True)

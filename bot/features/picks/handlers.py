@@ -8,19 +8,21 @@ from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
 from bot.context import BotContext, Services
 from bot.features import argument_text
 from bot.features.picks import views
-from bot.features.picks.callbacks import ChipKind, Chips, Filtered, Hide, More
+from bot.features.picks.callbacks import ChipKind, Chips, Filtered, Hide
+from bot.features.picks.lists import CHIPS, PICKS, PicksPayload
 from bot.features.ratings import handlers as ratings
 from bot.logs import person
 from bot.storage import Taste
 from bot.ui import texts
 from bot.ui.buttons import Press, Reply, on, send
 from bot.ui.keyboards import marks
-from bot.ui.lists import ListInfo, ListKind, PicksPayload
+from bot.ui.lists import ListInfo
 from bot.ui.messages import is_group, log, rebuilds, remember, reply, who
+from bot.ui.more import More
 from movierec.filters import Filter, Parsed
 from movierec.recommender import PreferencesError
 
-PICKS = 5
+PICK_COUNT = 5  # picks per list
 
 
 def known_ratings(svc: Services, taste: Taste) -> tuple[dict[int, float], set[int]]:
@@ -82,7 +84,7 @@ async def send_picks(
         items = await svc.core(
             svc.rec.recommend,
             preferences,
-            limit=PICKS,
+            limit=PICK_COUNT,
             offset=offset,
             exclude=taste.hidden | taste.saved | rated,
             filter=wanted,
@@ -108,7 +110,7 @@ async def send_picks(
         message,
         f"{note}\n\n{body}" if note else body,
         views.picks_keyboard(ids, offset, wanted=wanted),
-        ListInfo(user.id, ListKind.PICKS, offset, ids, PicksPayload(wanted)),
+        ListInfo(user.id, PICKS, offset, ids, PicksPayload(wanted)),
     )
 
 
@@ -180,11 +182,11 @@ async def _chips(press: Press[Chips]) -> Reply:
     else:
         latest = context.services.latest_year
         text, markup = views.choose_decade(), views.decade_chips(current, latest)
-    info = ListInfo(user.id, ListKind.CHIPS)
+    info = ListInfo(user.id, CHIPS)
     return "", lambda: send(reply(context, message, text, markup, info))
 
 
-@rebuilds(ListKind.PICKS)
+@rebuilds(PICKS)
 def _rebuild(context: BotContext, info: ListInfo, taste: Taste) -> InlineKeyboardMarkup | None:
     done = marks(taste.ratings, taste.hidden, taste.saved)
     wanted = info.payload.filter if isinstance(info.payload, PicksPayload) else Filter()

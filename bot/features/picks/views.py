@@ -8,13 +8,14 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.features.picks.callbacks import MAX_OFFSET, ChipKind, Chips, Filtered, Hide, More
+from bot.features.picks.callbacks import ChipKind, Chips, Filtered, Hide
 from bot.features.ratings.callbacks import Rate, Sign
 from bot.features.ratings.views import undo_row
 from bot.features.watchlist.callbacks import Save
 from bot.i18n import _, ngettext
 from bot.ui import html, texts
 from bot.ui.keyboards import Marks, button
+from bot.ui.more import MAX_OFFSET, More
 from movierec.filters import GENRES, Filter
 from movierec.recommender import Pick
 

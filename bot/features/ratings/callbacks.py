@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.storage import Opinion
 from bot.ui.callback_data import CallbackData
 
 MAX_PAGE = 1_000
@@ -15,8 +16,8 @@ class Sign(StrEnum):
     DISLIKE = "-"
 
     @property
-    def value_float(self) -> float:
-        return 1.0 if self is Sign.LIKE else -1.0
+    def opinion(self) -> Opinion:
+        return Opinion.LIKE if self is Sign.LIKE else Opinion.DISLIKE
 
     @staticmethod
     def of(value: float) -> Sign:

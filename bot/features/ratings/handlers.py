@@ -9,12 +9,22 @@ from bot.context import BotContext, Services
 from bot.features import argument_text
 from bot.features.ratings import views
 from bot.features.ratings.callbacks import ConfirmReset, Rate, RatingsPage, Remove, Undo
+from bot.features.ratings.lists import (
+    ASK_DISLIKE,
+    ASK_LIKE,
+    CHOOSE,
+    FILMS,
+    RATINGS,
+    RECORDED,
+    RESET,
+    ChoosePayload,
+)
 from bot.logs import person
-from bot.storage import Taste
+from bot.storage import Opinion, Taste
 from bot.ui import texts
 from bot.ui.buttons import FollowUp, Press, Reply, on, owner_only
 from bot.ui.keyboards import confirm, marks, paginate
-from bot.ui.lists import ChoosePayload, ListInfo, ListKind
+from bot.ui.lists import ListInfo
 from bot.ui.messages import (
     View,
     edit_text,
@@ -33,16 +43,16 @@ from movierec.titles import MAX_TITLES, MatchStatus, split_titles
 # ------------------------------------------------------------------ /like and /dislike
 async def like(update: Update, context: BotContext) -> None:
     edited = update.edited_message is not None
-    await record_titles(update, context, argument_text(update), 1.0, edited)
+    await record_titles(update, context, argument_text(update), Opinion.LIKE, edited)
 
 
 async def dislike(update: Update, context: BotContext) -> None:
     edited = update.edited_message is not None
-    await record_titles(update, context, argument_text(update), -1.0, edited)
+    await record_titles(update, context, argument_text(update), Opinion.DISLIKE, edited)
 
 
 async def record_titles(
-    update: Update, context: BotContext, text: str, value: float, edited: bool = False
+    update: Update, context: BotContext, text: str, value: Opinion, edited: bool = False
 ) -> None:
     """Record confident matches (each film once), ask about ambiguous ones, suggest others.
 
@@ -54,7 +64,7 @@ async def record_titles(
     every = split_titles(text, limit=None)
     titles = every[:MAX_TITLES]
     if not titles:
-        kind = ListKind.ASK_LIKE if value > 0 else ListKind.ASK_DISLIKE
+        kind = ASK_LIKE if value > 0 else ASK_DISLIKE
         prompt = views.ask_like() if value > 0 else views.ask_dislike()
         sent = await message.reply_text(prompt, reply_markup=ForceReply(selective=True))
         await store_list(context, chat.id, sent.message_id, ListInfo(user.id, kind))
@@ -80,7 +90,7 @@ async def record_titles(
                 message,
                 views.ambiguous(title, value),
                 views.choose_keyboard(entries, value),
-                ListInfo(user.id, ListKind.CHOOSE, 0, ids, ChoosePayload(value)),
+                ListInfo(user.id, CHOOSE, 0, ids, ChoosePayload(value)),
             )
         else:
             entries = [(c.movie_id, c.title) for c in result.candidates[:3]]
@@ -89,9 +99,7 @@ async def record_titles(
                 message,
                 views.no_match(title, result.candidates[:3]),
                 views.films_keyboard(entries) if entries else None,
-                ListInfo(user.id, ListKind.FILMS, 0, tuple(m for m, _ in entries))
-                if entries
-                else None,
+                ListInfo(user.id, FILMS, 0, tuple(m for m, _ in entries)) if entries else None,
             )
     if recorded:
         await svc.storage.save_source(
@@ -104,7 +112,7 @@ async def record_titles(
             message,
             views.recorded([(t, value) for t in recorded.values()]),
             views.recorded_keyboard(ids),
-            ListInfo(user.id, ListKind.RECORDED, 0, ids),
+            ListInfo(user.id, RECORDED, 0, ids),
         )
     if len(every) > len(titles):
         await reply(context, message, views.too_many_titles(len(titles), len(every) - len(titles)))
@@ -128,9 +136,9 @@ async def answer_to_question(update: Update, context: BotContext, replied_to: in
     its wording, which changes between releases and languages)."""
     message, chat, _ = who(update)
     info = await stored_list(context, chat.id, replied_to)
-    if info is None or info.kind not in (ListKind.ASK_LIKE, ListKind.ASK_DISLIKE):
+    if info is None or info.kind not in (ASK_LIKE, ASK_DISLIKE):
         return False
-    value = 1.0 if info.kind == ListKind.ASK_LIKE else -1.0
+    value = Opinion.LIKE if info.kind is ASK_LIKE else Opinion.DISLIKE
     edited = update.edited_message is not None
     await record_titles(update, context, (message.text or "").strip(), value, edited)
     return True
@@ -153,7 +161,7 @@ async def search(update: Update, context: BotContext, text: str) -> None:
     if not entries:
         await reply(context, message, reply_text)
         return
-    info = ListInfo(user.id, ListKind.FILMS, 0, tuple(m for m, _ in entries))
+    info = ListInfo(user.id, FILMS, 0, tuple(m for m, _ in entries))
     await reply(context, message, reply_text, views.films_keyboard(entries), info)
 
 
@@ -164,7 +172,7 @@ async def send_starters(
     svc = context.services
     popular = await svc.core(svc.rec.catalogue.popular, 6, exclude=exclude)
     entries = [(m.movie_id, m.title) for m in popular]
-    info = ListInfo(user.id, ListKind.FILMS, 0, tuple(m for m, _ in entries))
+    info = ListInfo(user.id, FILMS, 0, tuple(m for m, _ in entries))
     await reply(context, message, text, views.films_keyboard(entries), info)
 
 
@@ -175,7 +183,7 @@ async def send_film(
     movie = context.services.rec.catalogue.get(movie_id)
     if movie is None:
         return
-    info = ListInfo(user.id, ListKind.FILMS, 0, (movie_id,))
+    info = ListInfo(user.id, FILMS, 0, (movie_id,))
     await reply(context, message, text, views.films_keyboard([(movie_id, movie.title)]), info)
 
 
@@ -200,7 +208,7 @@ async def ratings_view(
 async def ratings(update: Update, context: BotContext) -> None:
     message, _, user = who(update)
     text, markup, page = await ratings_view(context, message.chat_id, user.id, 0)
-    info = ListInfo(user.id, ListKind.RATINGS, page) if markup else None
+    info = ListInfo(user.id, RATINGS, page) if markup else None
     await reply(context, message, text, markup, info)
 
 
@@ -235,7 +243,7 @@ def _stored_match(query: str, stored: dict[int, str | None]) -> int | None:
 async def reset(update: Update, context: BotContext) -> None:
     message, _, user = who(update)
     markup = confirm(ConfirmReset(True), ConfirmReset(False), views.yes_reset())
-    info = ListInfo(user.id, ListKind.RESET)
+    info = ListInfo(user.id, RESET)
     await reply(context, message, views.reset_ask(), markup, info)
 
 
@@ -245,7 +253,7 @@ async def _rate(press: Press[Rate]) -> Reply:
     svc, chat, user, data = press.context.services, press.chat, press.user, press.data
     movie = svc.rec.catalogue.get(data.movie_id)
     title = movie.title if movie else None
-    value = data.sign.value_float
+    value = data.sign.opinion
     await svc.storage.rate(chat.id, user.id, data.movie_id, value, title)
     log.info("rated", extra={**person(chat.id, user.id), "count": 1})
     if press.by_owner:
@@ -316,15 +324,15 @@ async def _reset(press: Press[ConfirmReset]) -> Reply:
     return views.toast_done(), lambda: edit_text(context, chat.id, message_id, done)
 
 
-@rebuilds(ListKind.FILMS, ListKind.CHOOSE, ListKind.RECORDED)
+@rebuilds(FILMS, CHOOSE, RECORDED)
 def _rebuild(context: BotContext, info: ListInfo, taste: Taste) -> InlineKeyboardMarkup | None:
     """Films to rate, candidates of an ambiguous title, a confirmation: marks where done."""
     ids = info.movie_ids
-    if info.kind == ListKind.RECORDED:
+    if info.kind == RECORDED:
         return views.recorded_keyboard(ids, still=set(taste.ratings) & set(ids))
     done = marks(taste.ratings, taste.hidden)
     catalogue = context.services.rec.catalogue
     entries = [(m, movie.title) for m in ids if (movie := catalogue.get(m)) is not None]
     if isinstance(info.payload, ChoosePayload):
-        return views.choose_keyboard(entries, info.payload.value, done)
+        return views.choose_keyboard(entries, info.payload.opinion, done)
     return views.films_keyboard(entries, done)

@@ -6,11 +6,11 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.features.picks.callbacks import More
 from bot.features.ratings.callbacks import Rate, RatingsPage, Remove, Sign, Undo
 from bot.i18n import _, ngettext
 from bot.ui import html, texts
 from bot.ui.keyboards import ROW, Marks, button, paging
+from bot.ui.more import More
 from movierec.recommender import Movie
 from movierec.titles import Candidate
 

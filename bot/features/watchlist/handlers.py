@@ -8,10 +8,11 @@ from bot.context import BotContext
 from bot.features.ratings.handlers import send_film
 from bot.features.watchlist import views
 from bot.features.watchlist.callbacks import Save, Unsave, Watched, WatchPage
+from bot.features.watchlist.lists import WATCHLIST
 from bot.ui import texts
 from bot.ui.buttons import Press, Reply, on, owner_only
 from bot.ui.keyboards import paginate
-from bot.ui.lists import ListInfo, ListKind
+from bot.ui.lists import ListInfo
 from bot.ui.messages import View, edit_view, reply, who
 
 
@@ -33,7 +34,7 @@ async def watchlist_view(
 async def watchlist(update: Update, context: BotContext) -> None:
     message, _, user = who(update)
     text, markup, page = await watchlist_view(context, message.chat_id, user.id, 0)
-    info = ListInfo(user.id, ListKind.WATCHLIST, page) if markup else None
+    info = ListInfo(user.id, WATCHLIST, page) if markup else None
     await reply(context, message, text, markup, info)
 
 

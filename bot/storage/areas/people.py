@@ -7,6 +7,7 @@ import time
 
 from sqlalchemy import delete, exists, or_, select, update
 
+from bot.storage.base import ChatStatus
 from bot.storage.engine import StoreEngine, match, threaded
 from bot.storage.migrations import PERSON_COLUMNS
 from bot.storage.schema import TABLES, chats, members, metadata, people, polls, votes
@@ -31,7 +32,8 @@ class People(StoreEngine):
         return {user: name for user, name in self._rows(_MEMBER_NAMES, chat_id=chat_id)}
 
     @threaded
-    def set_chat_status(self, chat_id: int, status: str) -> None:
+    def set_chat_status(self, chat_id: int, status: ChatStatus) -> None:
+        """Whether the bot can still write to a chat (everyone's data stays either way)."""
         with self._write() as db:
             self._upsert(db, chats, chat_id=chat_id, status=status, changed_at=time.time())
 
