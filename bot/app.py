@@ -115,8 +115,9 @@ def commands() -> list[Command]:
 
 
 def add_handlers(app: Application) -> None:
-    app.add_handler(TypeHandler(Update, hooks.claim), group=-3)
-    app.add_handler(TypeHandler(Update, hooks.use_language), group=-2)
+    app.add_handler(TypeHandler(Update, hooks.claim), group=-4)
+    app.add_handler(TypeHandler(Update, hooks.use_language), group=-3)
+    app.add_handler(TypeHandler(Update, hooks.note_active), group=-2)
     app.add_handler(TypeHandler(Update, hooks.throttle), group=-1)
     for command in commands():
         app.add_handler(

@@ -132,6 +132,11 @@ class BotData:
     in_flight: TTLCache[int, bool] = field(
         default_factory=lambda: TTLCache(maxsize=100_000, ttl=60.0)
     )
+    # Chats this process has seen write to it since it started (their status is "active" in the
+    # store): the first update of any other chat marks it active again (see bot.hooks).
+    active_chats: TTLCache[int, bool] = field(
+        default_factory=lambda: TTLCache(maxsize=100_000, ttl=24 * 3600.0)
+    )
     # Inline mode: the pages of title searches, by (text, offset, language).
     inline_pages: TTLCache[tuple[str, int, str], tuple[list[InlineQueryResultArticle], str]] = (
         field(default_factory=lambda: TTLCache(maxsize=512, ttl=300.0))

@@ -4,7 +4,7 @@ unexpected errors.
 
 Telegram delivers an update again when a webhook answer is slow or lost (or, polling, when the bot
 died before confirming it); behind a load balancer the copies reach different replicas. Each
-update is claimed in the chat store before anything else runs (`claim`, handler group -3) and
+update is claimed in the chat store before anything else runs (`claim`, handler group -4) and
 marked handled after everything else (`finish`, the last group):
 
 * a copy of an update already handled is dropped (the webhook answers 200: Telegram stops);
@@ -99,7 +99,7 @@ async def finish(update: Update, context: BotContext) -> None:
 
 
 async def use_language(update: Update, context: BotContext) -> None:
-    """Runs first for every update (group -2, before the flood limit, whose "slow down" is
+    """Runs first for every update (group -3, before the flood limit, whose "slow down" is
     translated too): speak the person's chosen language, else their Telegram app's. The choice
     holds for every later handler of this update (see `bot.i18n`)."""
     user = update.effective_user
@@ -111,11 +111,26 @@ async def use_language(update: Update, context: BotContext) -> None:
     i18n.activate(chosen or i18n.from_telegram(user.language_code))
 
 
+async def note_active(update: Update, context: BotContext) -> None:
+    """A chat the bot was blocked in or removed from writes again (the person unblocked it, the
+    group added it back): it is active again. One conditional write per chat per process (the
+    first update seen from it), not one per update."""
+    chat = update.effective_chat
+    data: BotData = context.bot_data
+    if chat is None or chat.id in data.active_chats:
+        return
+    await context.services.storage.reactivate_chat(chat.id)
+    data.active_chats[chat.id] = True
+
+
 async def throttle(update: Update, context: BotContext) -> None:
     """Runs before every handler: refuse a person's flood, politely, once per flood (a refused
-    button press still gets its answer, a "slow down" toast)."""
+    button press still gets its answer, a "slow down" toast). Inline queries are not actions: a
+    person typing a search sends one per keystroke, and only the newest is answered anyway
+    (`bot.features.inline.handlers.NewestInlineFirst` skips the ones overtaken), so they never
+    spend the bucket and the search the person stopped typing at is always answered."""
     user = update.effective_user
-    if user is None:
+    if user is None or update.inline_query is not None:
         return
     throttle = context.bot_data.throttle
     storage = context.services.storage
@@ -147,8 +162,9 @@ async def membership(update: Update, context: BotContext) -> None:
     gone = status in (ChatMember.LEFT, ChatMember.BANNED)
     chat = change.chat
     state = _gone_status(chat) if gone else ChatStatus.ACTIVE
-    svc = context.services
-    await svc.storage.set_chat_status(chat.id, state)
+    if gone:
+        context.bot_data.active_chats.pop(chat.id, None)
+    await context.services.storage.set_chat_status(chat.id, state)
     log.info("membership changed", extra={**person(chat.id), "status": state})
 
 
@@ -189,8 +205,8 @@ async def on_error(update: object, context: BotContext) -> None:
             extra={**person(getattr(chat, "id", None)), "reason": error.message},
         )
         if chat is not None:
-            svc = context.services
-            await svc.storage.set_chat_status(chat.id, _gone_status(chat))
+            context.bot_data.active_chats.pop(chat.id, None)
+            await context.services.storage.set_chat_status(chat.id, _gone_status(chat))
         return
     if isinstance(error, BadRequest) and "not modified" in error.message.lower():
         return

@@ -9,13 +9,18 @@ A button kind is a frozen dataclass deriving from `CallbackData` with a `prefix`
 that no other kind uses, checked at import) and typed fields. The encoding is the prefix, then
 each field, separated by ":" (`r:+:2571`). Field types and their forms:
 
-    int            ASCII digits, at most 8 (`[0-9]`, not `\\d`: other scripts' digits never come
-                   from our buttons)
+    int            ASCII digits, at most 8, no leading zero (`[0-9]`, not `\\d`: other scripts'
+                   digits never come from our buttons)
     bool           "y" / "n"
     a StrEnum      its values
     str            letters, digits and "-" (a language code), at most 8
     Filter         genre bitmask (hex, over movierec.filters.GENRES), first year, last year:
-                   `4.1990.1999`; "" is no filter, and a trailing empty filter is left out
+                   `4.1990.1999`; "" is no filter, and a trailing empty filter is left out; the
+                   first year is not after the last
+
+Parsing is strict: data is accepted only in the one form our own buttons encode (`decode`
+re-encodes what it parsed and compares), so `r:+:00002571` or a filter with a leading zero is
+refused like any forged data, never read as something else.
 
 A kind checks its own ranges in `valid()`. Each feature defines its kinds next to its handlers,
 so adding a button touches one feature folder.
@@ -136,8 +141,16 @@ def decode(data: str | None) -> CallbackData | None:
     for size in range(min(len(parts), 3), 0, -1):
         kind = _KINDS.get(":".join(parts[:size]))
         if kind is not None:
-            return kind.parse(parts[size:])
+            button = kind.parse(parts[size:])
+            return button if button is not None and _canonical(button, data) else None
     return None
+
+
+def _canonical(button: CallbackData, data: str) -> bool:
+    """`data` is the button as our own buttons write it (earlier releases kept a trailing ":"
+    for an empty filter, which is still read)."""
+    encoded = button.encode()
+    return data == encoded or data == encoded + ":"
 
 
 def kinds() -> dict[str, type[CallbackData]]:
@@ -166,4 +179,7 @@ def decode_filter(code: str) -> Filter | None:
     if mask >> len(GENRES):
         return None
     genres = frozenset(g for i, g in enumerate(GENRES) if mask >> i & 1)
-    return Filter(genres, int(first) if first else None, int(last) if last else None)
+    year_from, year_to = int(first) if first else None, int(last) if last else None
+    if year_from is not None and year_to is not None and year_from > year_to:
+        return None  # no film is from after it was made: not a filter our buttons carry
+    return Filter(genres, year_from, year_to)

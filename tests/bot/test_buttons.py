@@ -114,6 +114,13 @@ def test_buttons_sent_before_this_release_still_work(data: str, expected: Callba
         "o:+",
         "zz:1",
         "r:+:1" + "0" * 70,
+        "r:+:00002571",  # leading zeros: not how our buttons write a film
+        "r:+:02571",
+        "m:05",
+        "x:1:01",
+        "f:01.1990.1999",
+        "f:1.2030.1990",  # the first year after the last: no film, so no filter of ours
+        "m:5:4.1990.1999:",
     ],
 )
 def test_forged_or_malformed_data_is_refused(data: str | None) -> None:
@@ -121,7 +128,11 @@ def test_forged_or_malformed_data_is_refused(data: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "data", ["r:+:999999", "r:*:1", "m:3", "m:999", "x:1", "zz", "r:+:1:2", "h:-1", "é" * 30]
+    "data",
+    [
+        *("r:+:999999", "r:*:1", "m:3", "m:999", "x:1", "zz", "r:+:1:2", "h:-1", "é" * 30),
+        *("r:+:00002571", "f:1.2030.1990"),
+    ],
 )
 async def test_forged_buttons_are_refused_politely(harness: Harness, data: str) -> None:
     reply = await harness.say(ALICE, ALICE, "/start")

@@ -102,3 +102,37 @@ def test_a_fast_real_session_is_never_throttled_but_a_flood_is() -> None:
     assert 30 <= allowed <= 32 and sum(warn for _, warn in refused) == 1
     assert limiter.check(2, 60.0) == (True, False)  # a minute later, welcome back
     assert limiter.forget_idle(1000.0) == 2 and len(limiter) == 0
+
+
+async def test_a_person_who_unblocks_the_bot_is_active_again(harness: Harness) -> None:
+    await harness.say(ALICE, ALICE, "/like heat")
+    harness.fake.block(ALICE)
+    update = harness.fake.send(ALICE, ALICE, "/recommend")
+    await harness.app.process_update(Update.de_json(update, harness.app.bot))
+    assert (await chat_status(harness.storage, ALICE)) == "blocked"
+    harness.fake.errors.clear()
+    harness.fake.unblock(ALICE)
+    await harness.say(ALICE, ALICE, "/help")
+    assert (await chat_status(harness.storage, ALICE)) == "active"
+
+
+async def test_typing_an_inline_search_is_not_a_flood(recommender: Recommender, tmp_path) -> None:
+    """One inline query per keystroke of a 60-letter search, at the default flood limit: the
+    search the person stopped typing at is answered, and nothing is refused as a flood."""
+    fake = FakeTelegram()
+    storage = await open_storage(None, tmp_path / "db.sqlite3")
+    app = build_application(fake.token, recommender, storage, request=fake.request())
+    await app.initialize()
+    words = "the good the bad and the ugly star wars empire strikes back!"
+    assert len(words) == 60
+    ids = []
+    for end in range(1, len(words) + 1):
+        update = fake.inline_query(ALICE, words[:end])
+        ids.append(update["inline_query"]["id"])
+        await app.process_update(Update.de_json(update, app.bot))
+    await fake.wait_for(lambda: ids[-1] in fake.inline_answers)
+    assert all(query in fake.inline_answers for query in ids)  # answered in turn, none refused
+    await app.process_update(Update.de_json(fake.send(ALICE, ALICE, "/help"), app.bot))
+    assert "Slow down" not in fake.last(ALICE).text  # the keystrokes spent no actions
+    await app.shutdown()
+    await storage.close()

@@ -505,6 +505,12 @@ class FakeTelegram:
         with self._lock:
             self._blocked.add(user_id)
 
+    def unblock(self, user_id: int) -> None:
+        """The person unblocks the bot (in Telegram's app: Unblock, or Restart): it may write
+        to them again."""
+        with self._lock:
+            self._blocked.discard(user_id)
+
     def kick(self, chat_id: int) -> None:
         with self._lock:
             self._kicked.add(chat_id)

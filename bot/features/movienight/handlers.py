@@ -277,11 +277,18 @@ async def _start_vote(press: Press[StartVote]) -> Reply:
 
 @on(CloseVote)
 async def _close_vote(press: Press[CloseVote]) -> Reply:
-    """🏁 under the poll closes it (people in tonight only)."""
+    """🏁 under the poll closes it (people in tonight only). Pressed under anything else (an old
+    picks message, forged data), it closes that night's vote when there is one, and otherwise
+    says there is none, never that an open vote is closed."""
     context, chat, user = press.context, press.chat, press.user
     svc = context.services
     poll = await svc.storage.poll_of_message(chat.id, press.message.message_id)
-    if poll is None or poll.closed:
+    payload = press.info.payload if press.info is not None else None
+    if poll is None and isinstance(payload, NightPayload) and payload.night_id is not None:
+        poll = await svc.storage.night_poll(chat.id, payload.night_id)
+    if poll is None or poll.reserved:
+        return views.no_vote_yet(), None
+    if poll.closed:
         return views.vote_closed(), None
     roster = await svc.storage.night_members(chat.id, poll.night_id)
     if user.id not in roster:

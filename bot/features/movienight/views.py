@@ -68,6 +68,10 @@ def vote_closed() -> str:
     return _("The vote is closed.")
 
 
+def no_vote_yet() -> str:
+    return _("No vote is open here: 📊 Vote under the picks starts one.")
+
+
 def not_in_roster() -> str:
     return _("Only people who are in tonight can close the vote.")
 

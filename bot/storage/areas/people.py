@@ -38,6 +38,15 @@ class People(StoreEngine):
             self._upsert(db, chats, chat_id=chat_id, status=status, changed_at=time.time())
 
     @threaded
+    def reactivate_chat(self, chat_id: int) -> bool:
+        """A chat marked blocked or removed is active again; True when it was marked (a chat
+        never marked stays without a row)."""
+        with self._write() as db:
+            marked = chats.c.chat_id == chat_id, chats.c.status != ChatStatus.ACTIVE
+            done = update(chats).where(*marked).values(status=ChatStatus.ACTIVE)
+            return db.execute(done.values(changed_at=time.time())).rowcount > 0
+
+    @threaded
     def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> int:
         """Move everything kept under a chat id to a new id (a group that became a supergroup),
         in one transaction; returns how many rows moved (0 when called again). Where the new id

@@ -186,3 +186,19 @@ async def test_movienight_with_many_long_and_html_special_names(harness: Harness
     night = harness.fake.last(GROUP)
     assert "Movie night picks" in night.text and utf16_len(night.text) <= 4096
     assert "\u202e" not in night.text and "fits " in night.text
+
+
+async def test_close_under_the_picks_never_calls_an_open_vote_closed(harness: Harness) -> None:
+    await harness.say(GROUP, ANN, "/like Toy Story, Heat", first_name="Ann")
+    await harness.say(GROUP, BEN, "/like Alien, Fargo", first_name="Ben")
+    picks = await harness.movie_night(GROUP, [ANN, BEN])
+    before = await harness.press(GROUP, ANN, picks, presses.vote("c"), forge=True)
+    assert before["text"] == movienight_views.no_vote_yet()
+    await harness.press(GROUP, ANN, picks, presses.vote("v"))
+    poll_id = next(iter(harness.fake.polls))
+    assert not harness.fake.polls[poll_id]["is_closed"]
+    closing = await harness.press(GROUP, BEN, picks, presses.vote("c"), forge=True)
+    assert closing["text"] != movienight_views.vote_closed()
+    assert harness.fake.polls[poll_id]["is_closed"]  # the night's vote, closed by one who is in
+    after = await harness.press(GROUP, BEN, picks, presses.vote("c"), forge=True)
+    assert after["text"] == movienight_views.vote_closed()
