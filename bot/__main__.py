@@ -181,6 +181,7 @@ async def _serve_webhook(app: Application, settings: BotSettings) -> None:
     server = web.Application(client_max_size=1 << 20)
     server.router.add_post(settings.webhook_path, _receiver(app, settings))
     server.router.add_get("/healthz", _healthz(app))
+    server.router.add_get("/livez", _livez(app))
     runner = web.AppRunner(server, access_log=None)
     async with app:  # initialize, and shut down whatever happens below
         await _hooks(app, starting=True)
@@ -204,13 +205,47 @@ async def _serve_webhook(app: Application, settings: BotSettings) -> None:
             await _hooks(app, starting=False)
 
 
+READY_SECONDS = 1.0  # a readiness answer is reused this long (probes and balancers poll often)
+PING_SECONDS = 2.0  # how long readiness waits for the database
+
+
 def _healthz(app: Application) -> Handler:
+    """Readiness: 200 while this replica can handle updates (running, and its chat store
+    answers); 503 while the store is away, so that traffic goes elsewhere (bot.outage)."""
+    import time
+
     from aiohttp import web
 
+    from bot.storage import StoreUnavailable
+
+    last: dict[str, float | bool] = {"at": 0.0, "store": False}
+
     async def healthz(request: web.Request) -> web.Response:
-        return web.json_response({"ok": app.running}, status=200 if app.running else 503)
+        now = time.monotonic()
+        if now - float(last["at"]) >= READY_SECONDS:
+            data: BotData = app.bot_data
+            assert data.services is not None
+            try:
+                await asyncio.wait_for(data.services.storage.ping(), PING_SECONDS)
+                store = True
+            except (StoreUnavailable, TimeoutError):
+                store = False
+            last.update(at=now, store=store)
+        ready = app.running and bool(last["store"])
+        body = {"ok": ready, "running": app.running, "store": bool(last["store"])}
+        return web.json_response(body, status=200 if ready else 503)
 
     return healthz
+
+
+def _livez(app: Application) -> Handler:
+    """Liveness: 200 while the process serves (a store outage is not a reason to restart it)."""
+    from aiohttp import web
+
+    async def livez(request: web.Request) -> web.Response:
+        return web.json_response({"ok": app.running}, status=200 if app.running else 503)
+
+    return livez
 
 
 def _receiver(app: Application, settings: BotSettings) -> Handler:

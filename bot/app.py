@@ -9,7 +9,6 @@ from pathlib import Path
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -25,6 +24,7 @@ from telegram.request import BaseRequest
 
 from bot import hooks, i18n
 from bot.context import BotContext, BotData, Services
+from bot.delivery import PatientRateLimiter
 from bot.features import Command
 from bot.features.account import registration as account
 from bot.features.inline import registration as inline
@@ -77,7 +77,8 @@ def build_application(
 ) -> Application:
     """The bot, wired to a recommender and a storage that the caller owns (and closes).
 
-    Outgoing messages go through python-telegram-bot's AIORateLimiter: Telegram allows about 30
+    Outgoing messages go through python-telegram-bot's AIORateLimiter (`bot.delivery`, which
+    keeps a message coming through 429s and Telegram's 5xx): Telegram allows about 30
     messages a second overall and 20 a minute per group (`max_rate` 0 turns the overall limit off,
     e.g. behind a self-hosted Bot API server with its own limits).
     """
@@ -88,7 +89,7 @@ def build_application(
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .rate_limiter(
-            AIORateLimiter(overall_max_rate=max_rate, group_max_rate=group_rate, max_retries=3)
+            PatientRateLimiter(overall_max_rate=max_rate, group_max_rate=group_rate, max_retries=3)
         )
         .concurrent_updates(NewestInlineFirst(16))
         .post_init(_post_init)

@@ -24,6 +24,7 @@ from cachetools import TTLCache
 from telegram import InlineQueryResultArticle
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.outage import Outage
 from bot.storage import ChatStore
 from bot.throttle import Throttle
 from movierec.filters import Parsed, parse_filter
@@ -137,6 +138,13 @@ class BotData:
     active_chats: TTLCache[int, bool] = field(
         default_factory=lambda: TTLCache(maxsize=100_000, ttl=24 * 3600.0)
     )
+    # The store's current outage, if any (bot.outage), the updates held meanwhile (polling: update
+    # id -> when first held), and background retries (kept so they are not collected mid-way).
+    outage: Outage = field(default_factory=Outage)
+    holding: TTLCache[int, float] = field(
+        default_factory=lambda: TTLCache(maxsize=100_000, ttl=2 * 3600.0)
+    )
+    background: set[asyncio.Task] = field(default_factory=set)
     # Inline mode: the pages of title searches, by (text, offset, language).
     inline_pages: TTLCache[tuple[str, int, str], tuple[list[InlineQueryResultArticle], str]] = (
         field(default_factory=lambda: TTLCache(maxsize=512, ttl=300.0))

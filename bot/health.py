@@ -1,8 +1,10 @@
 """`movierec-bot --healthcheck`: cheap (probes run it every few seconds), and reading the same
 settings as the running bot, `.env` included.
 
-Webhook mode asks the running bot's /healthz; polling mode checks that the heartbeat file the bot
-touches every 30 s is fresh.
+Webhook mode asks the running bot's /livez (is the process serving? Docker's restart policies
+read this, and restarting would not cure a database outage; /healthz, readiness, also fails while
+the chat store is away, for load balancers and Kubernetes' readinessProbe); polling mode checks
+that the heartbeat file the bot touches every 30 s is fresh.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def check() -> int:
     if os.environ.get("WEBHOOK_URL", "").strip():
         port = os.environ.get("WEBHOOK_PORT", "").strip() or "8080"
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as reply:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=5) as reply:
                 return 0 if reply.status == 200 else 1
         except OSError:
             return 1

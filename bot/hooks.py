@@ -32,10 +32,10 @@ from telegram import Chat, ChatMember, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.ext import ApplicationHandlerStop
 
-from bot import i18n
+from bot import delivery, i18n, outage
 from bot.context import BotContext, BotData
 from bot.logs import person
-from bot.storage import ChatStatus, Claim
+from bot.storage import ChatStatus, Claim, StoreUnavailable
 from bot.ui import texts
 from bot.ui.messages import log
 
@@ -51,15 +51,18 @@ async def claim(update: Update, context: BotContext) -> None:
     if update.update_id in data.in_flight:  # a copy of one this process is handling now
         raise ApplicationHandlerStop
     data.in_flight[update.update_id] = True  # before the await: a copy arriving meanwhile stops
+    delivery.begin_update()
     if not (storage.shared or data.webhook):
         if update.update_id not in data.handled:
             return
         data.in_flight.pop(update.update_id, None)
         log.info("duplicate update dropped", extra={"update_id": update.update_id})
         raise ApplicationHandlerStop
+    now = time.time()
     state = await storage.claim_update(
-        update.update_id, time.time(), LEASE_SECONDS, take_unfinished=not data.webhook
-    )
+        update.update_id, now, LEASE_SECONDS, take_unfinished=not data.webhook
+    )  # a store away raises StoreUnavailable: `on_error` holds the update (bot.outage)
+    data.outage.recovered(now)
     if state is Claim.TAKEN:
         if data.webhook:
             data.leases[update.update_id] = asyncio.create_task(_renew(context, update.update_id))
@@ -79,6 +82,8 @@ async def _renew(context: BotContext, update_id: int) -> None:
         await asyncio.sleep(RENEW_SECONDS)
         try:
             await context.services.storage.renew_update(update_id, time.time(), LEASE_SECONDS)
+        except StoreUnavailable as error:
+            context.bot_data.outage.failed(error.kind, time.time())
         except Exception:
             log.warning("could not renew an update's claim", extra={"update_id": update_id})
 
@@ -91,8 +96,14 @@ async def finish(update: Update, context: BotContext) -> None:
     if renewing is not None:
         renewing.cancel()
     storage = context.services.storage
+    outage.handled(context, update.update_id)
     if storage.shared or data.webhook:
-        await storage.finish_update(update.update_id, time.time(), HANDLED_SECONDS)
+        try:
+            await storage.finish_update(update.update_id, time.time(), HANDLED_SECONDS)
+        except StoreUnavailable as error:  # handled all the same: say so when the store is back
+            data.outage.failed(error.kind, time.time())
+            outage.finish_later(context, update.update_id, HANDLED_SECONDS)
+            return
     else:
         data.handled[update.update_id] = True
     data.in_flight.pop(update.update_id, None)
@@ -107,7 +118,11 @@ async def use_language(update: Update, context: BotContext) -> None:
         i18n.activate(i18n.DEFAULT)
         return
     svc = context.services
-    chosen = i18n.supported(await svc.language(user.id))
+    try:
+        chosen = i18n.supported(await svc.language(user.id))
+    except StoreUnavailable as error:  # the Telegram app's language will do meanwhile
+        context.bot_data.outage.failed(error.kind, time.time())
+        chosen = None
     i18n.activate(chosen or i18n.from_telegram(user.language_code))
 
 
@@ -218,7 +233,12 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, RetryAfter):
         log.warning("rate limited by Telegram", extra={"retry_after": str(error.retry_after)})
         return
+    if isinstance(error, StoreUnavailable):  # held, answered 503, or told: never dropped
+        await outage.store_failed(update, context, error)
+        raise ApplicationHandlerStop
     log.error("unhandled error", exc_info=error, extra={"update_id": update_id})
+    if delivery.produced_output():
+        return  # the person has their answer: a "sorry" after it would say it failed
     if isinstance(update, Update):
         if update.callback_query is not None:
             with contextlib.suppress(BadRequest):  # it may have been answered already

@@ -11,7 +11,11 @@ import pytest
 from movierec.config import Settings
 from movierec.recommender import Recommender
 from tests.support.harness import harness  # noqa: F401 - the fixture, for every test module
-from tests.support.postgres import database_url, postgres_server  # noqa: F401 - fixtures
+from tests.support.postgres import (  # noqa: F401 - fixtures
+    database_url,
+    postgres_server,
+    stoppable_postgres,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ML1M = PROJECT_ROOT.parent / "shared" / "data" / "ml-1m"

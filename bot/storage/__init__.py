@@ -20,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.storage.base import LIST_DAYS, ChatStatus, Claim, ListRow, Opinion, PollInfo, Taste
+from bot.storage.engine import StoreUnavailable
 from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 from bot.storage.store import ChatStore
 
@@ -33,6 +34,7 @@ __all__ = [
     "ListRow",
     "Opinion",
     "PollInfo",
+    "StoreUnavailable",
     "Taste",
     "database_secrets",
     "is_postgres_url",

@@ -59,7 +59,8 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
 
 from bot.storage import migrations
@@ -72,17 +73,45 @@ P = ParamSpec("P")
 R = TypeVar("R")
 Store = TypeVar("Store", bound="StoreEngine")
 
+# What the database raises when it cannot take a call now but may later: the server is down or
+# restarting, a connection broke, the pool waited too long, SQLite's disk is full or its lock
+# timed out. A constraint or a programming error is none of these.
+_TRANSIENT = (OperationalError, InterfaceError, PoolTimeout)
+
+
+class StoreUnavailable(Exception):
+    """The chat store could not be reached, or could not write, just now; the same call may
+    succeed later, and nothing of this call was committed. `kind` says what happened in a few
+    words (no data: it is logged)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+    @classmethod
+    def of(cls, error: Exception) -> StoreUnavailable:
+        cause = getattr(error, "orig", None) or error
+        first = (str(cause).strip().splitlines() or [""])[0][:120]
+        return cls(f"{type(cause).__name__}: {first}" if first else type(cause).__name__)
+
 
 def threaded(
     body: Callable[Concatenate[Store, P], R],
 ) -> Callable[Concatenate[Store, P], Coroutine[Any, Any, R]]:
     """`def method(self, ...)`, blocking, as `async def method(self, ...)`: the whole body runs
-    in one of the store's threads while the caller's event loop goes on."""
+    in one of the store's threads while the caller's event loop goes on. A database that is
+    away raises `StoreUnavailable` (and `reachable` turns False until a call succeeds again)."""
 
     @functools.wraps(body)
     async def method(self: Store, *args: P.args, **kwargs: P.kwargs) -> R:
         call = functools.partial(body, self, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        except _TRANSIENT as error:
+            self.reachable = False
+            raise StoreUnavailable.of(error) from error
+        self.reachable = True
+        return result
 
     return method
 
@@ -165,8 +194,9 @@ class StoreEngine:
         self._serial: contextlib.AbstractContextManager[Any] = (
             contextlib.nullcontext() if self._postgres else threading.Lock()
         )
-        self._claims = 0
+        self._claims = 0  # claim_update's calls, for pruning lapsed claims now and then
         self._closed = False
+        self.reachable = True  # False since a call found the database away, until one succeeds
 
     @classmethod
     async def open_sqlite(cls, path: Path) -> Self:
@@ -293,6 +323,12 @@ class StoreEngine:
             with self._write() as db:
                 if not migrations.next_step(db):
                     return
+
+    @threaded
+    def ping(self) -> None:
+        """One round trip to the database (readiness: can this replica use the store now?)."""
+        with self._reader.connect() as db:
+            db.exec_driver_sql("SELECT 1")
 
     @threaded
     def version(self) -> int:

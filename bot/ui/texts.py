@@ -41,6 +41,17 @@ def error() -> str:
     return _("😕 Sorry, something went wrong on my side. Please try again.")
 
 
+def store_away() -> str:
+    return _(
+        "⏳ I can't reach my memory for a moment. Nothing you sent is lost: "
+        "I'll answer as soon as I can."
+    )
+
+
+def store_away_press() -> str:
+    return _("⏳ I can't reach my memory for a moment: press again in a little while.")
+
+
 def no_ratings() -> str:
     return _("You haven't rated anything yet. Try /like <i>title</i>, or /start for ideas.")
 

@@ -14,7 +14,6 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -22,35 +21,24 @@ import psycopg
 from bot.features.movienight import views as night_views
 from movierec.recommender import Recommender
 from tests.support import presses
-from tests.support.botprocess import BotProcess, free_port, seed_home
+from tests.support.botprocess import seed_home
 from tests.support.delivery import WebhookDelivery
 from tests.support.fakegram import FakeTelegram, FakeTelegramServer, Message
+from tests.support.replicas import (
+    SECRET,
+    first_pick,
+    picks_of,
+    said,
+    start_replicas,
+    wait_until,
+)
 
-SECRET = "replicas-S3cret_0123456789"
 PEOPLE = int(os.environ.get("MOVIEREC_TEST_REPLICA_PEOPLE", "200"))
 TITLES = ["Alien", "Heat", "Fargo", "Toy Story", "Casablanca", "Jaws", "Vertigo", "Babe"]
 FILM_IDS = {"Alien": 1214, "Heat": 6, "Fargo": 608, "Toy Story": 1, "Casablanca": 912}
 FILM_IDS |= {"Jaws": 1387, "Vertigo": 903, "Babe": 34}
 GROUP = -9100
 ANN, BEN, CAT = 71_001, 71_002, 71_003
-
-
-def _replica(fake: FakeTelegram, home: Path, ml1m: Path, shipped: Path, url: str) -> BotProcess:
-    port = free_port()
-    bot = BotProcess(
-        fake,
-        "http://unused.invalid/bot",  # replaced below: the stand-in's HTTP address
-        home,
-        ml1m,
-        shipped,
-        WEBHOOK_URL="https://bot.example.org/telegram",
-        WEBHOOK_SECRET=SECRET,
-        WEBHOOK_LISTEN="127.0.0.1",
-        WEBHOOK_PORT=str(port),
-        DATABASE_URL=url,
-    )
-    bot.port = port  # type: ignore[attr-defined]
-    return bot
 
 
 def test_two_replicas_and_a_kill_lose_nothing(
@@ -65,26 +53,28 @@ def test_two_replicas_and_a_kill_lose_nothing(
     server = FakeTelegramServer(fake)
     base_url = server.start()
     home = seed_home(tmp_path / "home", session_home)
-    replicas, urls = _start_replicas(fake, base_url, home, ml1m_dir, shipped, database_url)
+    replicas, urls = start_replicas(fake, base_url, home, ml1m_dir, shipped, database_url)
     delivery = WebhookDelivery(fake, urls, SECRET).start()
     people = list(range(60_001, 60_001 + PEOPLE))
     try:
         for i, person in enumerate(people):
             fake.send(person, person, f"/like {TITLES[i % len(TITLES)]}")
-        _wait(fake, lambda: all(_said(fake, p, "Noted") for p in people), 120, delivery, replicas)
+        wait_until(
+            fake, lambda: all(said(fake, p, "Noted") for p in people), 120, delivery, replicas
+        )
         for person in people:
             fake.send(person, person, "/rec")
-        _wait(fake, lambda: all(_picks(fake, p) for p in people), 120, delivery, replicas)
+        wait_until(fake, lambda: all(picks_of(fake, p) for p in people), 120, delivery, replicas)
         firsts = {}
         for i, person in enumerate(people):
             if i == PEOPLE // 2:
                 replicas[0].kill()  # a crash while the presses are being delivered
-            picks = _picks(fake, person)
+            picks = picks_of(fake, person)
             assert picks is not None
-            first = _first_pick(picks)
+            first = first_pick(picks)
             firsts[person] = first
             fake.press(person, person, picks.message_id, presses.rate(first, 1))
-        _wait(
+        wait_until(
             fake,
             lambda: not fake.unanswered_callbacks() and not fake.pending_updates(),
             120,
@@ -125,7 +115,7 @@ def test_copies_of_an_update_on_both_replicas_are_handled_once(
     server = FakeTelegramServer(fake)
     base_url = server.start()
     home = seed_home(tmp_path / "home", session_home)
-    replicas, (a, b) = _start_replicas(fake, base_url, home, ml1m_dir, shipped, database_url)
+    replicas, (a, b) = start_replicas(fake, base_url, home, ml1m_dir, shipped, database_url)
     delivery = WebhookDelivery(fake, [a, b], SECRET)  # by hand (`at_once`), no threads
     copies: list[int | None] = []
     busy: list[int] = []  # the 503s: a copy that came while the other replica handled it
@@ -207,60 +197,3 @@ def test_copies_of_an_update_on_both_replicas_are_handled_once(
         assert sorted(ratings.fetchall()) == [(ANN, 6), (BEN, 1), (BEN, 608)]
         nights = db.execute("SELECT night_id FROM polls WHERE chat_id = %s", (GROUP,)).fetchall()
         assert sorted(nights) == [(first_roster.message_id,), (second_roster.message_id,)]
-
-
-def _start_replicas(
-    fake: FakeTelegram, base_url: str, home: Path, ml1m: Path, shipped: Path, database_url: str
-) -> tuple[list[BotProcess], list[str]]:
-    """Two webhook replicas on one database, both answering /healthz; and their webhook URLs."""
-    replicas = [_replica(fake, home, ml1m, shipped, database_url) for _ in range(2)]
-    for bot in replicas:
-        bot.env["TELEGRAM_BASE_URL"] = base_url
-        bot.start(wait_for_polling=False)
-    urls = [f"http://127.0.0.1:{bot.port}/telegram" for bot in replicas]  # type: ignore[attr-defined]
-    for bot, url in zip(replicas, urls, strict=True):
-        fake.wait_for_sync(lambda b=bot, u=url: _healthy(u) or b.died(), timeout=90)
-        assert not bot.died(), bot.log()
-    return replicas, urls
-
-
-def _healthy(url: str) -> bool:
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(url.replace("/telegram", "/healthz"), timeout=2) as reply:
-            return reply.status == 200
-    except OSError:
-        return False
-
-
-def _said(fake: FakeTelegram, chat: int, words: str) -> bool:
-    return any(words in m.text for m in fake.messages(chat))
-
-
-def _picks(fake: FakeTelegram, chat: int):  # -> Message | None
-    return next((m for m in fake.messages(chat) if "Your picks" in m.text), None)
-
-
-def _first_pick(message) -> int:  # message: Message
-    data = next(d for t, d in message.buttons() if t.startswith("👍"))
-    return presses.decode(data).movie_id
-
-
-def _wait(
-    fake: FakeTelegram,
-    done: Callable[[], bool],
-    timeout: float,
-    delivery: WebhookDelivery,
-    replicas: list[BotProcess],
-) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            logs = "\n".join(bot.log()[-3000:] for bot in replicas)
-            raise AssertionError(
-                f"the replicas did not catch up: {delivery.delivered} delivered, "
-                f"{delivery.refused} refused, {fake.pending_updates()} pending, "
-                f"errors {fake.errors[:3]}\n{logs}"
-            )
-        time.sleep(0.05)

@@ -286,6 +286,8 @@ class FakeTelegram:
         self.inline_answers: dict[str, dict] = {}
         self.inline_latency: dict[str, float] = {}  # query id -> seconds until its answer came
         self.refused_edits: list[tuple[str, dict, str]] = []  # (method, params, description)
+        self._injected: dict[str, list[BotApiError]] = {}  # method -> failures still to come
+        self.injected_failures: list[tuple[str, int]] = []  # (method, code) as they happened
         self._lock = threading.RLock()
         self._arrived = threading.Condition(self._lock)
 
@@ -580,10 +582,32 @@ class FakeTelegram:
             time.sleep(0.01)
 
     # ------------------------------------------------------------------ the Bot API
+    def inject(
+        self,
+        method: str,
+        code: int,
+        description: str,
+        *,
+        times: int = 1,
+        retry_after: int | None = None,
+    ) -> None:
+        """The next `times` calls of `method` fail as Telegram fails them when it is overloaded
+        (429 "Too Many Requests: retry after N", with `retry_after`) or its gateway fails (502
+        "Bad Gateway", 500 "Internal Server Error"): nothing is done for such a call. Kept apart
+        from `errors`, which are refusals of what the bot asked."""
+        failure = BotApiError(code, description, retry_after=retry_after)
+        with self._lock:
+            self._injected.setdefault(method.lower(), []).extend([failure] * times)
+
     def call(self, method: str, params: dict) -> Any:
         """Answer one Bot API call; raises BotApiError exactly where Telegram would."""
         params = {k: _decode(v) for k, v in params.items()}
         with self._lock:
+            waiting = self._injected.get(method.lower())
+            if waiting:
+                failure = waiting.pop(0)
+                self.injected_failures.append((method, failure.code))
+                raise failure
             self.calls.append((method, params))
             handler = getattr(self, f"_api_{method.lower()}", None)
             try:

@@ -89,3 +89,42 @@ def database_url(postgres_server: str) -> Iterator[str]:
     finally:
         with psycopg.connect(postgres_server, autocommit=True) as db:
             db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+class StoppablePostgres:
+    """A PostgreSQL server of one test's own, which the test stops and starts again (an outage:
+    `pg_ctl stop -m fast` ends every connection, as a crash or failover does to the clients).
+    The server of the session is never stopped: other tests share it."""
+
+    def __init__(self, root: Path) -> None:
+        self.url, self.server = _start_pgserver(root)
+        name = "outage"
+        with psycopg.connect(self.url, autocommit=True) as db:
+            db.execute(f"CREATE DATABASE {name}")
+        self.database_url = with_database(self.url, name)
+
+    def stop(self) -> None:
+        from pgserver._commands import pg_ctl
+
+        pg_ctl(
+            ["-w", "stop", "-m", "fast"], pgdata=self.server.pgdata, user=self.server.system_user
+        )
+
+    def start(self) -> None:
+        with self.server._lock:
+            self.server.ensure_postgres_running()
+
+    def cleanup(self) -> None:
+        self.server.cleanup()
+
+
+@pytest.fixture
+def stoppable_postgres() -> Iterator[StoppablePostgres]:
+    root = Path(tempfile.mkdtemp(prefix="movierec-pg-outage-"))
+    server = StoppablePostgres(root)
+    try:
+        yield server
+    finally:
+        server.start()  # cleanup stops a running server
+        server.cleanup()
+        shutil.rmtree(root, ignore_errors=True)

@@ -35,6 +35,11 @@ _RENEW = (
     .where(and_(updates.c.update_id == bindparam("handled"), updates.c.done == 0))
     .values(expires_at=bindparam("until"))
 )
+_RELEASE = (
+    update(updates)
+    .where(and_(updates.c.update_id == bindparam("handled"), updates.c.done == 0))
+    .values(expires_at=0.0)
+)
 _FINISH = (
     update(updates)
     .where(updates.c.update_id == bindparam("handled"))
@@ -75,6 +80,13 @@ class Claims(StoreEngine):
         """A claimed update still being handled: its lease runs `lease` seconds from `now`."""
         with self._write() as db:
             db.execute(_RENEW, {"handled": update_id, "until": now + lease})
+
+    @threaded
+    def release_update(self, update_id: int) -> None:
+        """A claimed update whose handling failed before it took effect (the store went away):
+        its lease ends now, so the copy Telegram sends again is taken at once."""
+        with self._write() as db:
+            db.execute(_RELEASE, {"handled": update_id})
 
     @threaded
     def finish_update(self, update_id: int, now: float, ttl: float) -> None:
