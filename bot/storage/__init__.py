@@ -20,12 +20,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.storage.base import LIST_DAYS, Claim, ListRow, PollInfo, Taste
-from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION
+from bot.storage.migrations import SCHEMA_VERSION
 from bot.storage.store import ChatStore
 
 __all__ = [
     "LIST_DAYS",
-    "MIGRATIONS",
     "SCHEMA_VERSION",
     "ChatStore",
     "Claim",
