@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from movierec.config import Settings
+from movierec.config import Settings, env_value
 
 BOTFATHER_HELP = (
     "TELEGRAM_BOT_TOKEN is not set. Open Telegram, talk to @BotFather, send /newbot, follow the "
@@ -35,11 +34,6 @@ def check_webhook_secret(secret: str | None) -> None:
         )
 
 
-def _env(name: str, default: str | None = None) -> str | None:
-    value = os.environ.get(name)
-    return value.strip() if value and value.strip() else default
-
-
 @dataclass(frozen=True)
 class BotSettings:
     """Everything `movierec-bot` needs beyond the core's `Settings`."""
@@ -62,25 +56,25 @@ class BotSettings:
     def from_env(cls) -> BotSettings:
         """Read the environment (and `.env`); without a token, exit with instructions."""
         core = Settings.from_env()  # also loads .env
-        token = _env("TELEGRAM_BOT_TOKEN")
+        token = env_value("TELEGRAM_BOT_TOKEN")
         if not token:
             raise SystemExit(BOTFATHER_HELP)
-        webhook_url = _env("WEBHOOK_URL")
-        secret = _env("WEBHOOK_SECRET")
+        webhook_url = env_value("WEBHOOK_URL")
+        secret = env_value("WEBHOOK_SECRET")
         if webhook_url:
             check_webhook_secret(secret)
         return cls(
             core=core,
             token=token,
-            base_url=_env("TELEGRAM_BASE_URL"),
+            base_url=env_value("TELEGRAM_BASE_URL"),
             webhook_url=webhook_url,
             webhook_secret=secret,
-            listen=_env("WEBHOOK_LISTEN", "0.0.0.0") or "0.0.0.0",
-            port=int(_env("WEBHOOK_PORT", "8080") or 8080),
-            log_level=(_env("LOG_LEVEL", "INFO") or "INFO").upper(),
-            log_format=(_env("LOG_FORMAT", "text") or "text").lower(),
-            max_rate=float(_env("TELEGRAM_MAX_RATE", "30") or 30),
-            database_url=_env("DATABASE_URL"),
+            listen=env_value("WEBHOOK_LISTEN", "0.0.0.0") or "0.0.0.0",
+            port=int(env_value("WEBHOOK_PORT", "8080") or 8080),
+            log_level=(env_value("LOG_LEVEL", "INFO") or "INFO").upper(),
+            log_format=(env_value("LOG_FORMAT", "text") or "text").lower(),
+            max_rate=float(env_value("TELEGRAM_MAX_RATE", "30") or 30),
+            database_url=env_value("DATABASE_URL"),
         )
 
     @property

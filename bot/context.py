@@ -1,9 +1,10 @@
 """The typed context every handler receives (as in python-telegram-bot's contexttypesbot example).
 
 `context.bot_data` is a `BotData`, not a dict of string keys, and `context.services` reaches the
-recommender and the storage. Both are blocking (NumPy, Qdrant Edge, SQLite with an fsync per
-commit), so handlers call them through `Services.db` / `Services.core`, which run them in worker
-threads: one slow call never stalls the other chats on the event loop. The recommender is safe
+recommender and the storage, neither of which may block the event loop. The recommender is
+blocking (NumPy, Qdrant Edge), so handlers call it through `Services.core`, which runs it in
+worker threads: one slow call never stalls the other chats. The storage's methods are async
+already (`ChatStore` runs each transaction in one of its own threads). The recommender is safe
 to call from several threads at once (it guards its own caches, the Edge store its shard).
 """
 
@@ -32,7 +33,6 @@ from movierec.onboarding import Onboarding
 from movierec.recommender import Recommender
 
 T = TypeVar("T")
-InlinePage = tuple[list[InlineQueryResultArticle], str]  # the cards, and the next page's offset
 
 
 @dataclass

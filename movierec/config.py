@@ -68,7 +68,9 @@ def _load_dotenv() -> None:
         load_dotenv(path, override=False)
 
 
-def _env(name: str, default: str | None = None) -> str | None:
+def env_value(name: str, default: str | None = None) -> str | None:
+    """An environment variable with surrounding blanks stripped; unset or blank is `default`
+    (the core's settings and the bot's read every variable this way)."""
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
@@ -108,21 +110,22 @@ class Settings:
         `__post_init__` validates the store, the only one with a closed set of values.
         """
         _load_dotenv()
-        home = Path(_env("MOVIEREC_HOME") or user_data_dir(APP_NAME, appauthor=False))
-        movielens_dir = _env("MOVIELENS_DIR")
-        qdrant_url = _env("QDRANT_URL") or _env("QDRANT_HOST")
-        store = _env("MOVIEREC_STORE") or (StoreKind.SERVER if qdrant_url else StoreKind.EDGE)
+        home = Path(env_value("MOVIEREC_HOME") or user_data_dir(APP_NAME, appauthor=False))
+        movielens_dir = env_value("MOVIELENS_DIR")
+        qdrant_url = env_value("QDRANT_URL") or env_value("QDRANT_HOST")
+        store = env_value("MOVIEREC_STORE") or (StoreKind.SERVER if qdrant_url else StoreKind.EDGE)
         values: dict[str, Any] = {
             "home": home.expanduser(),
             "movielens_dir": Path(movielens_dir).expanduser() if movielens_dir else None,
-            "dataset": _env("MOVIELENS_DATASET", DEFAULT_DATASET),
+            "dataset": env_value("MOVIELENS_DATASET", DEFAULT_DATASET),
             "store": StoreKind.parse(store),
             "qdrant_url": qdrant_url,
-            "qdrant_api_key": _env("QDRANT_API_KEY"),
-            "qdrant_shards": int(_env("QDRANT_SHARDS", "1") or 1),
-            "qdrant_replicas": int(_env("QDRANT_REPLICAS", "1") or 1),
-            "qdrant_on_disk": (_env("QDRANT_ON_DISK", "0") or "0").lower() in {"1", "true", "yes"},
-            "collection": _env("QDRANT_COLLECTION", COLLECTION_NAME),
+            "qdrant_api_key": env_value("QDRANT_API_KEY"),
+            "qdrant_shards": int(env_value("QDRANT_SHARDS", "1") or 1),
+            "qdrant_replicas": int(env_value("QDRANT_REPLICAS", "1") or 1),
+            "qdrant_on_disk": (env_value("QDRANT_ON_DISK", "0") or "0").lower()
+            in {"1", "true", "yes"},
+            "collection": env_value("QDRANT_COLLECTION", COLLECTION_NAME),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -18,7 +18,7 @@ rapidfuzz scores only that:
 * the names that are a piece of the query ("day" in "day wife"; see `_inside`).
 
 The best match and the status are then those of scoring every name for whole, partial, mistyped,
-accented and dated titles; tests/test_titles.py checks that against the exhaustive reference on
+accented and dated titles; tests/core/test_titles.py checks that against the exhaustive reference on
 ml-1m and ml-latest-small. One to three typed characters resemble thousands of names equally
 badly; there the candidates and the status may differ from the exhaustive search's.
 """

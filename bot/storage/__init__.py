@@ -21,12 +21,11 @@ from pathlib import Path
 
 from bot.storage.base import LIST_DAYS, ChatStatus, Claim, ListRow, Opinion, PollInfo, Taste
 from bot.storage.engine import StoreUnavailable
-from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION
+from bot.storage.migrations import SCHEMA_VERSION
 from bot.storage.store import ChatStore
 
 __all__ = [
     "LIST_DAYS",
-    "MIGRATIONS",
     "SCHEMA_VERSION",
     "ChatStatus",
     "ChatStore",

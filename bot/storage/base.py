@@ -3,7 +3,7 @@
 The store (`bot.storage.store.ChatStore`) is async so that no database call blocks the event
 loop, whichever engine is behind it: one slow fsync or one network round trip never stalls the
 other chats. It runs on SQLite and on PostgreSQL alike and passes the same contract tests
-(tests/test_storage_contract.py) on both, so a handler cannot tell them apart.
+(tests/storage/test_contract.py) on both, so a handler cannot tell them apart.
 
 The semantics it keeps on both engines:
 

@@ -214,9 +214,6 @@ STEPS: list[Migration] = [
 
 SCHEMA_VERSION = len(STEPS)
 
-# The SQLite scripts under their old name (`bot.storage.MIGRATIONS[0]` is the first release's DDL).
-MIGRATIONS: list[str] = [step.sqlite for step in STEPS]
-
 # The serialising keys on PostgreSQL: replicas that start together take turns
 # (`pg_advisory_xact_lock`), so only one runs each schema step or each catalogue remap.
 PG_MIGRATION_LOCK = 0x6D6F7669  # "movi"

@@ -1,7 +1,7 @@
 """Every table of the chat state, declared once for both engines (SQLAlchemy Core).
 
 The statements in `bot.storage.store` are built from these `Table` objects, and
-tests/test_storage_schema.py checks that a database brought up by `bot.storage.migrations` (fresh,
+tests/storage/test_schema.py checks that a database brought up by `bot.storage.migrations` (fresh,
 or upgraded from any older version) reflects to exactly this: the migrations stay the record of
 how files in the field were made, this module is the one place that says what they look like now.
 

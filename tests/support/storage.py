@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.storage import MIGRATIONS, ChatStore
+from bot.storage import ChatStore, migrations
 
 ANN, BEN = 7_000_000_001, 7_000_000_002  # ids past 2**32, as Telegram's are
 GROUP = -1_001_234_567_890  # a supergroup
@@ -25,9 +25,10 @@ FIRST_RELEASE_ROWS = [
 
 
 def first_release_file(path: Path) -> None:
-    """A file as the first release left it: MIGRATIONS[0]'s tables, no user_version set."""
+    """A file as the first release left it: the first step's tables (`migrations.STEPS[0]`), no
+    user_version set."""
     db = sqlite3.connect(path)
-    db.executescript(MIGRATIONS[0])
+    db.executescript(migrations.STEPS[0].sqlite)
     for row in FIRST_RELEASE_ROWS:
         db.execute(row)
     db.commit()
