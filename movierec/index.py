@@ -395,10 +395,11 @@ def _schema(root: Path) -> object:
 
 
 def _opening_damage(error: BaseException) -> bool:
-    """An error of reading an index's files: what a damaged file causes (a panic included)."""
-    return is_panic(error) or isinstance(
-        error, (OSError, ValueError, TypeError, KeyError, EOFError)
-    )
+    """An error of reading a checked index's files: what a damaged file causes. Only files are
+    read there, so any exception counts, and a panic of the Edge engine
+    (`pyo3_runtime.PanicException`, a BaseException) too; a second failure, on the rebuilt
+    index, is raised as it is."""
+    return is_panic(error) or isinstance(error, Exception)
 
 
 def open_index(
@@ -435,7 +436,7 @@ def open_index(
         if problem is None:
             log.info("building the index of %s (first start or new data)", data_dir.name)
         else:
-            log.warning("the index in %s is damaged: %s; rebuilding it", root, problem)
+            log.warning("the index in %s is damaged: %s", root, problem)
         try:
             dataset = load_dataset(data_dir)
         except (OSError, ValueError) as error:
@@ -453,6 +454,8 @@ def open_index(
             len(dataset.movies),
             dataset.ratings["user_id"].nunique(),
         )
+        if problem is not None:
+            log.info("rebuilding the index of %s", data_dir.name)
         users, movies = dataset.users, dataset.movies
         built = build_local(
             dataset.ratings,
