@@ -30,7 +30,7 @@ import pytest
 from movierec import cli
 from movierec.config import Settings
 from movierec.data import MissingDataError, fingerprint
-from movierec.index import check_index, open_index
+from movierec.index import SCHEMA_VERSION, check_index, open_index
 from movierec.integrity import DAMAGED, IndexDamagedError, read_record, record_files, write_record
 from movierec.recommender import Recommender
 from tests.support.catalogue import write_catalogue
@@ -332,3 +332,46 @@ def test_a_failed_swap_puts_the_old_index_back(
     with open_rec(home, pristine.data) as rec:
         assert rec.manifest.built_at == pristine.built_at
         assert picks_of(rec) == pristine.picks
+
+
+# ------------------------------------------------------------------------- other index states
+def test_an_edge_shard_added_later_is_recorded_and_a_shard_not_recorded_is_damage(
+    pristine: Pristine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An index built for the server store gets its Edge shard on the first Edge open, and
+    files.json then lists it; a shard files.json does not list (a crash between its rename and
+    the record) is rebuilt."""
+    home = tmp_path / "home"
+    server = Settings(home=home, movielens_dir=pristine.data, store="qdrant", qdrant_url=":memory:")
+    Recommender.open(server, data_dir=pristine.data).close()
+    root = index_root(home, pristine.data)
+    recorded = read_record(root)
+    assert recorded is not None and not any(p.startswith("shard/") for p in recorded)
+    with open_rec(home, pristine.data) as rec:
+        built_at = rec.manifest.built_at
+        assert picks_of(rec) == pristine.picks
+    recorded = read_record(root)
+    assert recorded is not None and any(p.startswith("shard/") for p in recorded)
+    assert check_index(root, with_shard=True, sums=True).problem is None
+    write_record(root, {k: v for k, v in recorded.items() if not k.startswith("shard/")})
+    with caplog.at_level(logging.INFO, logger="movierec"), open_rec(home, pristine.data) as rec:
+        assert rec.manifest.built_at > built_at
+        assert picks_of(rec) == pristine.picks
+    (line,) = [m for m in warnings_of(caplog) if "damaged" in m]
+    assert "shard/ is not listed in files.json" in line
+
+
+def test_an_index_of_an_older_schema_is_rebuilt_without_calling_it_damaged(
+    pristine: Pristine, home: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = index_root(home, pristine.data)
+    manifest = root / "manifest.json"
+    text = manifest.read_text()
+    older = text.replace(f'"schema": {SCHEMA_VERSION}', f'"schema": {SCHEMA_VERSION - 1}')
+    assert older != text
+    manifest.write_text(older)
+    (root / "files.json").unlink()  # the schema before files.json
+    with caplog.at_level(logging.INFO, logger="movierec"), open_rec(home, pristine.data) as rec:
+        assert rec.manifest.built_at > pristine.built_at and rec.manifest.schema == SCHEMA_VERSION
+        assert picks_of(rec) == pristine.picks
+    assert not [m for m in warnings_of(caplog) if "damaged" in m]
