@@ -86,10 +86,22 @@ def run() -> int:
     )
     try:
         return _serve(settings)
-    except Exception:
+    except Exception as error:
+        if _refusal(error):  # missing data, a damaged index that cannot be rebuilt: one line
+            log.error("the bot cannot start: %s", error)
+            return 1
         # Logged through the redacting handler; Python's own printout could carry the token.
         log.exception("the bot stopped on an error")
         return 1
+
+
+def _refusal(error: Exception) -> bool:
+    """A start-up failure whose message says it all (no traceback needed)."""
+    from movierec.data import MissingDataError
+    from movierec.download import DownloadError
+    from movierec.integrity import IndexDamagedError
+
+    return isinstance(error, (MissingDataError, DownloadError, IndexDamagedError))
 
 
 def _serve(settings: BotSettings) -> int:

@@ -1,7 +1,8 @@
 """The `movierec` command line: download, index, search, recommend, evaluate.
 
 Human-readable output by default, `--json` for machines. Errors are one clear sentence on stderr
-and a non-zero exit: 2 for input the user can fix (unknown title, bad id), 3 for missing data.
+and a non-zero exit: 2 for input the user can fix (unknown title, bad id), 3 for missing data (a
+damaged index that cannot be rebuilt included).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from movierec.config import STORE_NAMES, Settings
 from movierec.data import MissingDataError
 from movierec.download import DownloadError
+from movierec.integrity import IndexDamagedError
 from movierec.scoring import SCORINGS
 
 if TYPE_CHECKING:  # imported at run time only by the commands that need an index
@@ -425,7 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as error:
         print(f"movierec: {error}", file=sys.stderr)
         return error.code
-    except (MissingDataError, DownloadError) as error:
+    except (MissingDataError, DownloadError, IndexDamagedError) as error:
         print(f"movierec: {error}", file=sys.stderr)
         return EXIT_DATA
     except ValueError as error:  # settings that cannot work, e.g. the qdrant store without URL

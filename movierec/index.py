@@ -10,9 +10,18 @@ A local index directory (`$MOVIEREC_HOME/index/<dataset>-<fingerprint>/`) holds:
   written, so the two use both cores (a thread would not: the shard's engine holds the GIL);
 * `shard/`: the Qdrant Edge shard, when the embedded store is used.
 
-Builds happen in a temporary sibling directory that is renamed into place only when complete, so a
-crash mid-build leaves no half index behind; the next start simply builds again. A Qdrant server
-collection records the fingerprint in its metadata, with a `complete` flag set after the upload.
+* `files.json`: every file above with its size and CRC-32 (`movierec.integrity`), written last.
+
+Builds happen in a temporary sibling directory that is renamed into place only when complete (the
+old build is renamed aside first and removed after), so a crash mid-build leaves the old index or
+none, never a half one; the next start simply builds again. A Qdrant server collection records the
+fingerprint in its metadata, with a `complete` flag set after the upload.
+
+A damaged index is never served: opening one checks its files against `files.json` (sizes always,
+checksums before serving up to `integrity.SYNC_CHECK_BYTES`, else in a background thread), and a
+mismatch, an unreadable file or a panic of the Edge engine while opening is logged with the file
+and what is wrong, and the index is rebuilt from the data (the same build: the same picks). When
+the data cannot be read, `IndexDamagedError` says so in one sentence.
 
 Start-up lives here, not in `Recommender`: `open_index(settings)` builds or reopens the configured
 data set's index (and syncs a server collection), `build_index(ratings, movies, location)` indexes
@@ -42,13 +51,30 @@ from movierec.config import COLLECTION_NAME, Settings, StoreKind
 from movierec.data import fingerprint as data_fingerprint
 from movierec.data import load_dataset, load_movies, load_users
 from movierec.graph import PRODUCT_BUDGET, GraphParams, ItemGraph, build_graph, products
+from movierec.integrity import (
+    SHARD,
+    SYNC_CHECK_BYTES,
+    FileRecord,
+    IndexDamagedError,
+    check_later,
+    check_sizes,
+    check_sums,
+    is_panic,
+    marked_damaged,
+    read_record,
+    record_files,
+    sync_directory,
+    total_bytes,
+    write_record,
+)
 from movierec.vectors import RatingStats, UserVectors, build_user_vectors
 from movierec.vectorstore.base import VectorStore
 from movierec.vectorstore.edge import EdgeStore
 from movierec.vectorstore.server import CollectionOptions, ServerStore, connect
 
 log = logging.getLogger("movierec")
-SCHEMA_VERSION = 3  # 2: Edge shards without a WAL (shareable between processes); 3: item graph
+# 2: Edge shards without a WAL (shareable between processes); 3: item graph; 4: files.json
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -154,14 +180,34 @@ def build_local(
                     store.upload(vectors, user_payloads(users), progress=progress)
                 finally:
                     store.close()
+                EdgeStore.settle(staging / "shard")
             graph_built()
         (staging / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2))
-        shutil.rmtree(root, ignore_errors=True)
-        os.replace(staging, root)
+        write_record(staging, record_files(staging))
+        _swap(staging, root)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return manifest
+
+
+def _swap(staging: Path, root: Path) -> None:
+    """Put the complete build at `staging` in place of `root`: the old build is renamed aside,
+    the new one renamed in (each a directory rename, atomic), then the old one removed. Whatever
+    stops this leaves the old build or the new one at `root`, or (between the two renames only)
+    none; never a mix."""
+    old = root.with_name(f"{root.name}.old-{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    if root.exists():
+        os.replace(root, old)
+    try:
+        os.replace(staging, root)
+    except BaseException:
+        if old.exists() and not root.exists():
+            os.replace(old, root)
+        raise
+    sync_directory(root.parent)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 @contextmanager
@@ -228,7 +274,13 @@ def add_edge_shard(root: Path, users: pd.DataFrame | None, progress: bool = Fals
         )
     finally:
         store.close()
-    os.replace(staging, root / "shard")
+    EdgeStore.settle(staging)
+    shard = record_files(staging, prefix=f"{SHARD}/")
+    others = {k: v for k, v in (read_record(root) or {}).items() if not k.startswith(f"{SHARD}/")}
+    os.replace(staging, root / SHARD)
+    # a crash right here leaves a shard that files.json does not list: `check_index` calls that
+    # damage, and the index is rebuilt
+    write_record(root, {**others, **shard})
 
 
 def sync_server(
@@ -254,7 +306,7 @@ def remove_stale(index_dir: Path, dataset: str, keep: Path) -> None:
     """Delete older builds of the same data set (different fingerprint) once a new one is ready."""
     if not index_dir.is_dir():
         return
-    for path in index_dir.glob(f"{dataset}-*"):
+    for path in index_dir.glob(f"{dataset}-*"):  # older fingerprints, and `.old-` builds
         if path != keep and path.is_dir() and ".building-" not in path.name:
             shutil.rmtree(path, ignore_errors=True)
 
@@ -295,6 +347,61 @@ def _loaded(
     )
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What `check_index` found: a problem (the file and what is wrong with it) or None, and
+    the recorded files whose checksums are still to be verified in the background."""
+
+    problem: str | None
+    later: dict[str, FileRecord] | None = None
+    outdated: bool = False  # a complete index of an older schema: rebuilt, not damaged
+
+
+def check_index(root: Path, *, with_shard: bool, sums: bool | None = None) -> Checked:
+    """Check a local index against its `files.json`: presence and sizes, then the checksums
+    (`sums=None`: now up to `SYNC_CHECK_BYTES`, else left to the caller's background check).
+
+    `with_shard`: the Edge shard's files count too (a server-store index has none, or they are
+    not used); a shard that is there but not recorded is a damage (see `add_edge_shard`).
+    """
+    marked = marked_damaged(root)
+    if marked is not None:
+        return Checked(f"a checksum check found: {marked}")
+    if read_manifest(root) is None:
+        if _schema(root) not in (None, SCHEMA_VERSION):
+            return Checked(None, outdated=True)
+        return Checked("manifest.json is missing or unreadable")
+    records = read_record(root)
+    if records is None:
+        return Checked("files.json is missing or unreadable")
+    recorded_shard = any(path.startswith(f"{SHARD}/") for path in records)
+    if with_shard and not recorded_shard and (root / SHARD).exists():
+        return Checked(f"{SHARD}/ is not listed in files.json")
+    problem = check_sizes(root, records, with_shard)
+    if problem is not None:
+        return Checked(problem)
+    if sums is None:
+        sums = total_bytes(records, with_shard) <= SYNC_CHECK_BYTES
+        if not sums:
+            return Checked(None, later=records)
+    return Checked(check_sums(root, records, with_shard) if sums else None)
+
+
+def _schema(root: Path) -> object:
+    try:
+        return json.loads((root / "manifest.json").read_text()).get("schema")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _opening_damage(error: BaseException) -> bool:
+    """An error of reading a checked index's files: what a damaged file causes. Only files are
+    read there, so any exception counts, and a panic of the Edge engine
+    (`pyo3_runtime.PanicException`, a BaseException) too; a second failure, on the rebuilt
+    index, is raised as it is."""
+    return is_panic(error) or isinstance(error, Exception)
+
+
 def open_index(
     settings: Settings | None = None,
     *,
@@ -308,7 +415,8 @@ def open_index(
     The local index is keyed by the data set's fingerprint, so an edited or replaced data set gets a
     new build (older builds are removed once it is ready). The Edge shard is added when the Edge
     store is wanted and the build was made for the server; a server collection is re-uploaded when
-    its metadata does not describe this build, completed.
+    its metadata does not describe this build, completed. A damaged index is rebuilt (see the
+    module docstring), or refused with `IndexDamagedError` when the data cannot be read.
     """
     settings = settings or Settings.from_env()
     kind = StoreKind.parse(store) if store is not None else settings.store
@@ -319,13 +427,26 @@ def open_index(
     data_dir = Path(data_dir)
     fingerprint = data_fingerprint(data_dir)
     root = settings.index_dir / f"{data_dir.name}-{fingerprint}"
-    manifest = None if rebuild else read_manifest(root)
     users: pd.DataFrame | None = None
     movies: pd.DataFrame | None = None
-    if manifest is None:
+
+    def build(problem: str | None) -> Manifest:
+        nonlocal users, movies
         started = time.monotonic()
-        log.info("building the index of %s (first start or new data)", data_dir.name)
-        dataset = load_dataset(data_dir)
+        if problem is None:
+            log.info("building the index of %s (first start or new data)", data_dir.name)
+        else:
+            log.warning("the index in %s is damaged: %s", root, problem)
+        try:
+            dataset = load_dataset(data_dir)
+        except (OSError, ValueError) as error:
+            if problem is None:
+                raise
+            reason = str(error).rstrip(".")
+            raise IndexDamagedError(
+                f"The index in {root} is damaged ({problem}) and the MovieLens data to rebuild it "
+                f"could not be read ({reason})."
+            ) from None
         log.info(
             "loaded %s: %d ratings of %d films by %d people",
             data_dir.name,
@@ -333,8 +454,10 @@ def open_index(
             len(dataset.movies),
             dataset.ratings["user_id"].nunique(),
         )
+        if problem is not None:
+            log.info("rebuilding the index of %s", data_dir.name)
         users, movies = dataset.users, dataset.movies
-        manifest = build_local(
+        built = build_local(
             dataset.ratings,
             dataset.movies,
             root,
@@ -346,17 +469,53 @@ def open_index(
         )
         remove_stale(settings.index_dir, data_dir.name, keep=root)
         log.info("index of %s built in %.1f s", data_dir.name, time.monotonic() - started)
+        return built
+
+    checked = Checked(None)
+    fresh = rebuild or not root.is_dir()
+    if not fresh:
+        checked = check_index(root, with_shard=kind is StoreKind.EDGE)
+    if fresh or checked.problem is not None or checked.outdated:
+        build(checked.problem)
+        fresh = True
+    if kind is StoreKind.EDGE and not (root / SHARD).is_dir():  # built for the server store
+        add_edge_shard(root, users if users is not None else load_users(data_dir), progress)
+    for attempt in range(2):
+        try:
+            manifest, vectors, arrays, edge = _open_files(root, kind)
+            break
+        except BaseException as error:
+            if fresh or attempt or not _opening_damage(error):
+                raise
+            build(f"opening it failed ({type(error).__name__}: {error})")
+            fresh = True
+    if checked.later is not None and not fresh:
+        check_later(root, checked.later, with_shard=kind is StoreKind.EDGE)
     if movies is None:
         movies = load_movies(data_dir)
-    vectors = UserVectors.load(root / "vectors")
     vector_store: VectorStore
-    if kind is StoreKind.EDGE:
-        if not (root / "shard").is_dir():  # built for the server store earlier
-            add_edge_shard(root, users if users is not None else load_users(data_dir), progress)
-        vector_store = EdgeStore.open(root / "shard")
+    if edge is not None:
+        vector_store = edge
     else:
         vector_store = _open_server(settings, manifest, vectors, data_dir, rebuild, progress)
-    return _loaded(root, vector_store, vectors, movies, manifest)
+    return LoadedIndex(vector_store, vectors, movies, manifest, *arrays)
+
+
+def _open_files(
+    root: Path, kind: StoreKind
+) -> tuple[Manifest, UserVectors, tuple[np.ndarray, np.ndarray, ItemGraph], EdgeStore | None]:
+    """Read a checked local index's files; the Edge shard last, so a failure leaves none open."""
+    manifest = read_manifest(root)
+    if manifest is None:
+        raise ValueError("manifest.json is missing or unreadable")
+    vectors = UserVectors.load(root / "vectors")
+    arrays = (
+        np.load(root / "popularity.npy"),
+        np.load(root / "mean_rating.npy"),
+        ItemGraph.load(root / "graph"),
+    )
+    edge = EdgeStore.open(root / SHARD) if kind is StoreKind.EDGE else None
+    return manifest, vectors, arrays, edge
 
 
 def _open_server(

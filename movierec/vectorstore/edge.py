@@ -74,6 +74,13 @@ class EdgeStore:
     def open(cls, path: Path) -> EdgeStore:
         return cls(EdgeShard.load(str(path), _config()), path)
 
+    @classmethod
+    def settle(cls, path: Path) -> None:
+        """Open a just-built shard once and close it: the first open rewrites some of its files
+        (defaults added to `edge_config.json`, the `tracker_journal.dat` files deleted), so files
+        recorded after this are the ones every later open finds (`movierec.integrity`)."""
+        cls.open(path).close()
+
     def upload(
         self,
         vectors: UserVectors,
