@@ -27,6 +27,7 @@ from bot.context import BotContext, BotData, Services
 from bot.delivery import PatientRateLimiter
 from bot.features import Command
 from bot.features.account import registration as account
+from bot.features.chat import registration as chat
 from bot.features.inline import registration as inline
 from bot.features.inline.handlers import NewestInlineFirst
 from bot.features.movienight import registration as movienight
@@ -40,7 +41,7 @@ from bot.throttle import Throttle
 from bot.ui.buttons import on_button
 from movierec.recommender import Recommender
 
-FEATURES = (onboarding, ratings, picks, watchlist, movienight, account, inline)
+FEATURES = (onboarding, ratings, picks, watchlist, movienight, account, inline, chat)
 # The command menu's order (each command's description is its feature's, translated per language
 # when the menu is registered).
 MENU = (

@@ -43,7 +43,7 @@ from movierec.scoring import (
 if TYPE_CHECKING:  # titles pulls in rapidfuzz, filters builds its word tables: evaluation needs
     # neither, so both are imported where they are used
     from movierec.filters import Filter
-    from movierec.titles import MatchResult, TitleIndex
+    from movierec.titles import Doubt, MatchResult, TitleIndex
 
 MAX_PREFERENCES = 5_000
 MAX_GRAPH_REASONS = 200  # likes read for a graph reason: a few ms even at 800 edges a film
@@ -198,6 +198,11 @@ class Catalogue:
         return {movie_id: row[0] for movie_id, row in self._rows.items()}
 
     @property
+    def most_rated(self) -> int:
+        """How many ratings the most-rated film has (the scale of "rarely rated")."""
+        return int(self._popularity.max()) if len(self._popularity) else 0
+
+    @property
     def latest_year(self) -> int:
         """The newest release year in the catalogue: what "recent" and the decade chips are
         anchored to (`movierec.filters.LATEST_YEAR` for a catalogue without any year)."""
@@ -322,6 +327,18 @@ class Recommender:
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Fuzzy-match what a person typed to catalogue titles (see movierec.titles)."""
         return self.titles.match(text, limit=limit)
+
+    def doubt(self, result: MatchResult) -> Doubt | None:
+        """Whether a confident match should be asked about rather than recorded (another year
+        typed, a film hardly anyone rated: `movierec.titles.doubt`)."""
+        from movierec.titles import doubt
+
+        best = result.best
+        if best is None:
+            return None
+        movie = self.catalogue.get(best.movie_id)
+        count = movie.ratings_count if movie is not None else 0
+        return doubt(result, count, self.catalogue.most_rated)
 
     # ---------------------------------------------------------------- preferences
     def _validated(

@@ -182,6 +182,38 @@ def _postings(keys_per_name: list[set[str]]) -> tuple[list[str], np.ndarray, np.
     return list(uniques), starts, names
 
 
+def query_year(query: str) -> int | None:
+    """The year a query names at its end ("parasite 2019" -> 2019), if any."""
+    return _split_query_year(query)[1]
+
+
+class Doubt(Enum):
+    """Why a confident match should still be asked about rather than recorded."""
+
+    OTHER_YEAR = "other-year"  # the query names a year the film does not have ("parasite 2019")
+    RARELY_RATED = "rarely-rated"  # its name, but a film hardly anyone rated: likely another one
+
+
+RARE_SHARE = 0.005  # a film rated by fewer than this share of the most-rated film's ratings...
+RARE_AT_LEAST = 3  # ...and fewer than this many is rarely rated
+
+
+def doubt(result: MatchResult, ratings_count: int, most_rated: int) -> Doubt | None:
+    """Whether a confident match is only a guess: the person typed another year (off by more
+    than one), or the film is one that hardly anyone rated (on ml-latest-small "parasite" is
+    Parasite (1982), rated twice, while the person almost surely means the 2019 film the
+    catalogue does not have). Asking costs one tap; recording the wrong film costs the picks."""
+    best = result.best
+    if best is None:
+        return None
+    wanted = query_year(result.query)
+    if wanted is not None and best.year is not None and abs(wanted - best.year) > 1:
+        return Doubt.OTHER_YEAR
+    if ratings_count < max(RARE_AT_LEAST, RARE_SHARE * most_rated):
+        return Doubt.RARELY_RATED
+    return None
+
+
 def _split_query_year(query: str) -> tuple[str, int | None]:
     match = _QUERY_YEAR.search(query)
     if not match or not query[: match.start()].strip():

@@ -11,6 +11,8 @@ The rule, lowest first (a feature may import only those listed for it):
 * movienight: a group's roster, picks and vote (picks)
 * onboarding: the first questions, then picks (ratings, picks, inline)
 * account: language, privacy, deletion (ratings: its Cancel)
+* chat: plain messages in a private chat: small talk, picks asked for in words, title search
+  (picks, ratings, account: /help)
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "movienight": {"picks"},
     "onboarding": {"ratings", "picks", "inline"},
     "account": {"ratings"},
+    "chat": {"picks", "ratings", "account"},
 }
 
 

@@ -11,7 +11,14 @@ from bot.features.movienight.callbacks import (
     PickForUs,
     StartVote,
 )
-from bot.features.onboarding.callbacks import Answer, NextQuestion, Seen, ShowPicks
+from bot.features.onboarding.callbacks import (
+    Answer,
+    JustShow,
+    KeepAsking,
+    NextQuestion,
+    Seen,
+    ShowPicks,
+)
 from bot.features.picks.callbacks import Hide
 from bot.features.ratings.callbacks import ConfirmReset, Rate, RatingsPage, Sign, Undo
 from bot.features.watchlist.callbacks import Save, Unsave, Watched
@@ -65,6 +72,14 @@ def answer(movie_id: int, value: float | None) -> str:
 
 def show_picks() -> str:
     return ShowPicks().encode()
+
+
+def just_show() -> str:
+    return JustShow().encode()
+
+
+def keep_asking() -> str:
+    return KeepAsking().encode()
 
 
 def skip() -> str:

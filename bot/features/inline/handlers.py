@@ -38,6 +38,7 @@ from bot.features.inline import views
 from bot.features.picks.handlers import known_ratings
 from bot.ui import html, texts
 from bot.ui.messages import log
+from movierec.filters import Filter
 from movierec.recommender import Movie, Recommender
 
 PAGE = 10
@@ -104,6 +105,10 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
     if not text:
         await _own_picks(update, context)
         return
+    parsed = await context.services.parse(text)
+    if parsed.complete and not parsed.filter.is_empty():  # "horror 80s": picks, not titles
+        await _own_picks(update, context, parsed.filter)
+        return
     offset = page_offset(query.offset)
     key = (text, offset, i18n.current())
     page = context.bot_data.inline_pages.get(key)
@@ -159,7 +164,8 @@ async def _answer(answering: Awaitable[bool]) -> None:
         log.warning("inline answer too late")
 
 
-async def _own_picks(update: Update, context: BotContext) -> None:
+async def _own_picks(update: Update, context: BotContext, wanted: Filter | None = None) -> None:
+    """The person's own picks (within `wanted`, when the query was all filter words)."""
     query = update.inline_query
     assert query is not None
     svc, user = context.services, query.from_user
@@ -178,6 +184,7 @@ async def _own_picks(update: Update, context: BotContext) -> None:
         preferences,
         limit=PAGE,
         exclude=taste.hidden | taste.saved | rated,
+        filter=wanted,
         strict=False,
     )
     await query.answer(

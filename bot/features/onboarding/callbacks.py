@@ -43,6 +43,21 @@ class ShowPicks(CallbackData):
 
 
 @dataclass(frozen=True)
+class JustShow(CallbackData):
+    """🎲 Just show me (`o:j`), for someone who has seen none of the films asked about: films
+    many people love, to rate or not, none of them asked before."""
+
+    prefix = "o:j"
+
+
+@dataclass(frozen=True)
+class KeepAsking(CallbackData):
+    """🔁 Ask me about other films (`o:k`): the questions go on."""
+
+    prefix = "o:k"
+
+
+@dataclass(frozen=True)
 class NextQuestion(CallbackData):
     """The next question (`o:n`): whatever this one showed and got no answer was not seen."""
 

@@ -11,7 +11,7 @@ from bot.context import BotContext, Services
 from bot.features import argument_text
 from bot.features.inline.handlers import film_from_payload
 from bot.features.onboarding import views
-from bot.features.onboarding.callbacks import Answer, NextQuestion, ShowPicks
+from bot.features.onboarding.callbacks import Answer, JustShow, KeepAsking, NextQuestion, ShowPicks
 from bot.features.onboarding.lists import QUESTION, QuestionPayload
 from bot.features.picks.handlers import send_picks
 from bot.features.ratings.handlers import send_film, send_starters
@@ -22,6 +22,7 @@ from bot.ui.messages import reply, send_edit, store_list, stored_list, who
 from movierec.recommender import Movie
 
 QUESTIONS = 10  # then the picks come by themselves
+UNSEEN_RUN = 2  # questions in a row with nothing seen before the other ways are offered
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -121,17 +122,36 @@ async def next_question(
         return False
     asked += [m.movie_id for m in films]
     text, markup = question_view(number, films, ratings, bool(ratings))
-    updated = ListInfo(
-        info.owner_id, info.kind, number - 1, tuple(asked), QuestionPayload(len(films)), info.shown
-    )
+    payload = QuestionPayload(len(films), _offered_at(info))
+    updated = ListInfo(info.owner_id, info.kind, number - 1, tuple(asked), payload, info.shown)
     await store_list(context, chat_id, message_id, updated)
     await send_edit(context, chat_id, message_id, text, markup)
     return True
 
 
+def _offered_at(info: ListInfo) -> int:
+    return info.payload.offered_at if isinstance(info.payload, QuestionPayload) else 0
+
+
+async def offer_other_ways(
+    context: BotContext, chat_id: int, message_id: int, info: ListInfo
+) -> None:
+    """In place of the question: nothing asked so far was seen, so rather than more famous
+    films (or "that's enough" with nothing to go on), the other ways to start."""
+    payload = QuestionPayload(len(current_question(info)), info.start + 1)
+    updated = ListInfo(
+        info.owner_id, info.kind, info.start, info.movie_ids, payload, info.shown
+    )  # fmt: skip
+    await store_list(context, chat_id, message_id, updated)
+    markup = views.other_ways_keyboard()
+    await send_edit(context, chat_id, message_id, views.other_ways(), markup)
+
+
 async def _finish(press: Press, answered: bool, more: bool) -> None:
     """After an answer: redraw a question of a few films, else the next question, else the
-    picks (`more` False: the person asked for the picks now).
+    picks (`more` False: the person asked for the picks now). Someone who has seen none of the
+    films of `UNSEEN_RUN` questions in a row, or who reaches the end with nothing rated, is
+    offered the other ways to start instead (`offer_other_ways`).
 
     One press at a time moves the questions on, from the question stored now: of presses at
     once, only the first acts on the question they were under."""
@@ -145,11 +165,55 @@ async def _finish(press: Press, answered: bool, more: bool) -> None:
             return
         if answered and await show_question(context, chat_id, message_id, user, info):
             return
+        ratings = await context.services.storage.ratings(chat_id, user.id)
+        unseen_run = info.start + 1 - _offered_at(info)
+        if more and not ratings and unseen_run >= UNSEEN_RUN:
+            await offer_other_ways(context, chat_id, message_id, info)
+            return
         if more and await next_question(context, chat_id, message_id, user, info):
+            return
+        if not ratings:
+            await offer_other_ways(context, chat_id, message_id, info)
             return
         if not await send_edit(context, chat_id, message_id, views.questions_done()):
             return  # another press finished the questions already
     await send_picks(message, context, chat, user)
+
+
+@on(JustShow)
+@owner_only
+async def _just_show(press: Press[JustShow]) -> Reply:
+    """Films many people love, none asked before, to rate with one tap."""
+    info = _question_of(press)
+    if info is None:
+        return texts.stale_button(), None
+    context, message, user = press.context, press.message, press.user
+    rated = await context.services.storage.ratings(press.chat.id, user.id)
+    exclude = {*info.movie_ids, *rated}
+    text = views.loved_by_many()
+    return "", lambda: send_starters(message, context, user, text, exclude=exclude)
+
+
+@on(KeepAsking)
+@owner_only
+async def _keep_asking(press: Press[KeepAsking]) -> Reply:
+    """The questions go on in place; when none are left, films many people love."""
+    info = _question_of(press)
+    if info is None:
+        return texts.stale_button(), None
+
+    async def go_on() -> None:
+        context, message, chat, user = press.context, press.message, press.chat, press.user
+        async with context.services.edit_lock(chat.id, message.message_id):
+            current = await stored_list(context, chat.id, message.message_id)
+            if current is None or current.kind != QUESTION:
+                return
+            if await next_question(context, chat.id, message.message_id, user, current):
+                return
+        exclude = set(current.movie_ids)
+        await send_starters(message, context, user, views.loved_by_many(), exclude=exclude)
+
+    return "", go_on
 
 
 def _question_of(press: Press) -> ListInfo | None:

@@ -6,7 +6,14 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup
 
-from bot.features.onboarding.callbacks import Answer, NextQuestion, Seen, ShowPicks
+from bot.features.onboarding.callbacks import (
+    Answer,
+    JustShow,
+    KeepAsking,
+    NextQuestion,
+    Seen,
+    ShowPicks,
+)
 from bot.i18n import _
 from bot.ui import html, texts
 from bot.ui.keyboards import button
@@ -75,6 +82,34 @@ def show_my_picks() -> str:
 
 def questions_done() -> str:
     return _("Thanks! That's enough to start: here are your picks.")
+
+
+def other_ways() -> str:
+    """Instead of yet more famous films, for someone who has seen none of those asked."""
+    return _(
+        "Not your films? No problem, three other ways:\n"
+        "✍️ type a few films you love, just their titles, one message each;\n"
+        "🎲 see films many people love, and rate any you know;\n"
+        "🔁 or let me ask about other films."
+    )
+
+
+def just_show() -> str:
+    return _("🎲 Just show me")
+
+
+def keep_asking() -> str:
+    return _("🔁 Ask me about other films")
+
+
+def loved_by_many() -> str:
+    return _("Films many people love. Tap 👍 or 👎 on any you know, or type a film's title:")
+
+
+def other_ways_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button(just_show(), JustShow())], [button(keep_asking(), KeepAsking())]]
+    )
 
 
 def film_card_not_found() -> str:

@@ -114,29 +114,6 @@ async def send_picks(
     )
 
 
-async def plain_text(update: Update, context: BotContext) -> None:
-    """A message that is not a command: an answer to our question, or (private) a filtered
-    request or a title search."""
-    message, chat, user = who(update)
-    text = (message.text or "").strip()
-    replied = message.reply_to_message
-    if (
-        replied is not None
-        and replied.from_user
-        and replied.from_user.id == context.bot.id
-        and await ratings.answer_to_question(update, context, replied.message_id)
-    ):
-        return
-    if is_group(chat):
-        return  # in groups, only commands and answers to our questions are for us
-    parsed = await context.services.parse(text)
-    if parsed.complete and not parsed.filter.is_empty():
-        note = views.read_as_request(texts.filter_label(parsed.filter))
-        await send_picks(message, context, chat, user, wanted=parsed.filter, note=note)
-        return
-    await ratings.search(update, context, text)
-
-
 # ------------------------------------------------------------------ buttons
 @on(Hide)
 async def _hide(press: Press[Hide]) -> Reply:

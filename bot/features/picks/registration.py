@@ -1,9 +1,7 @@
-"""How the Application reaches this feature: its commands (for the menu and the handlers) and
-any handler beyond commands and buttons. Importing its handlers registers its buttons."""
+"""How the Application reaches this feature: its commands (for the menu and the handlers).
+Importing its handlers registers its buttons."""
 
 from __future__ import annotations
-
-from telegram.ext import Application, MessageHandler, filters
 
 from bot.features import Command
 from bot.features.picks import handlers
@@ -16,10 +14,3 @@ COMMANDS = [
         handlers.recommend,
     ),
 ]
-
-
-def register(app: Application) -> None:
-    """The handlers beyond commands and buttons."""
-    # People's messages only (new or edited), not channel posts, which have no sender to act for.
-    people = filters.UpdateType.MESSAGES
-    app.add_handler(MessageHandler(people & filters.TEXT & ~filters.COMMAND, handlers.plain_text))

@@ -78,7 +78,18 @@ async def record_titles(
     for title in titles:
         result = await svc.core(svc.rec.match, title)
         best = result.best
-        if result.status is MatchStatus.CONFIDENT and best is not None:
+        doubt = svc.rec.doubt(result)
+        if best is not None and doubt is not None:
+            entries = [(best.movie_id, best.title)]
+            latest = svc.rec.catalogue.latest_year
+            await reply(
+                context,
+                message,
+                views.doubtful(title, best.title, doubt, latest),
+                views.choose_keyboard(entries, value),
+                ListInfo(user.id, CHOOSE, 0, (best.movie_id,), ChoosePayload(value)),
+            )
+        elif result.status is MatchStatus.CONFIDENT and best is not None:
             if best.movie_id not in recorded:
                 await svc.storage.rate(chat.id, user.id, best.movie_id, value, best.title)
                 recorded[best.movie_id] = best.title
@@ -97,7 +108,7 @@ async def record_titles(
             await reply(
                 context,
                 message,
-                views.no_match(title, result.candidates[:3]),
+                views.no_match(title, result.candidates[:3], svc.rec.catalogue.latest_year),
                 views.films_keyboard(entries) if entries else None,
                 ListInfo(user.id, FILMS, 0, tuple(m for m, _ in entries)) if entries else None,
             )
@@ -153,7 +164,7 @@ async def search(update: Update, context: BotContext, text: str) -> None:
     log.info("search", extra={**person(chat.id), "status": result.status.value})
     if result.status is MatchStatus.NONE:
         found = result.candidates[:3]
-        reply_text = views.no_match(text, found)
+        reply_text = views.no_match(text, found, svc.rec.catalogue.latest_year)
     else:
         found = [result.best] if result.best is not None else result.candidates
         reply_text = views.search_results(text, len(found))

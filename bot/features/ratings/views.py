@@ -12,7 +12,7 @@ from bot.ui import html, texts
 from bot.ui.keyboards import ROW, Marks, button, paging
 from bot.ui.more import More
 from movierec.recommender import Movie
-from movierec.titles import Candidate
+from movierec.titles import Candidate, Doubt
 
 
 def ask_like() -> str:
@@ -97,14 +97,36 @@ def ambiguous(query: str, value: float) -> str:
     )
 
 
-def no_match(query: str, suggestions: Sequence[Candidate]) -> str:
+def no_match(query: str, suggestions: Sequence[Candidate], latest_year: int) -> str:
+    """Nothing matches: say what the catalogue covers, since a newer film is the likeliest
+    reason (the bot's catalogue may end years ago)."""
     if suggestions:
-        text = _("I couldn't find “{query}”. Did you mean one of these?")
+        text = _(
+            "I couldn't find “{query}”: I know films up to {year}, so a newer one isn't among "
+            "them. Did you mean one of these?"
+        )
     else:
         text = _(
-            "I couldn't find “{query}”. Check the spelling, or try the original English title."
+            "I couldn't find “{query}”: I know films up to {year}. Check the spelling, or try "
+            "the original English title."
         )
-    return text.format(query=html.quote_html(query))
+    return text.format(query=html.quote_html(query), year=latest_year)
+
+
+def doubtful(query: str, title: str, doubt: Doubt, latest_year: int) -> str:
+    """A match that is only a guess (another year typed, a film hardly anyone rated): asked
+    about, with one button, instead of recorded."""
+    if doubt is Doubt.OTHER_YEAR:
+        text = _(
+            "I know films up to {year} and have only <b>{title}</b> for “{query}”. Is it the "
+            "one you mean? Tap it to rate it."
+        )
+    else:
+        text = _(
+            "Did you mean <b>{title}</b>? Few people have rated it, so I'm checking first "
+            "(I know films up to {year}). Tap it to rate it."
+        )
+    return text.format(query=html.quote_html(query), title=html.title_html(title), year=latest_year)
 
 
 def search_results(query: str, count: int) -> str:

@@ -102,3 +102,41 @@ async def test_the_tenth_answer_shows_the_picks(harness: Harness) -> None:
     assert sorted(set(numbers)) == list(range(1, 11))  # ten questions, then the picks
     assert len(pick_ids(harness.fake.last(BEN))) == 5
     assert len(await harness.storage.ratings(BEN, BEN)) == 3 + 9  # a list of three, then one each
+
+
+async def test_seeing_none_of_the_films_asked_is_no_dead_end(harness: Harness) -> None:
+    """Ten "none of these": after two, the other ways to start; never "that's enough" with
+    nothing rated, never "you haven't rated anything", never a film asked twice."""
+    question = await harness.say(BEN, BEN, "/start")
+    asked = _films(question)
+    await harness.press(BEN, BEN, question, presses.skip())
+    asked += _films(question)
+    assert "Question 2:" in question.text
+    await harness.press(BEN, BEN, question, presses.skip())
+    assert question.text == onboarding_views.other_ways()
+    assert [d for _, d in question.buttons()] == [presses.just_show(), presses.keep_asking()]
+    await harness.press(BEN, BEN, question, presses.just_show())
+    loved = harness.fake.last(BEN)
+    shown = [presses.decode(d).movie_id for _, d in loved.buttons() if d.startswith("r:+")]
+    assert loved.text == onboarding_views.loved_by_many()
+    assert len(shown) == 6 and not set(shown) & set(asked)
+    offered, skipped = 1, 2
+    while skipped < 10:  # ten "none of these" in all, asking on whenever the other ways come
+        if question.text == onboarding_views.other_ways():
+            offered += 1
+            before = question.text
+            await harness.press(BEN, BEN, question, presses.keep_asking())
+            if question.text == before:
+                break  # nothing left to ask: films many people love came instead
+            continue
+        films = _films(question) or [
+            presses.decode(d).movie_id for _, d in question.buttons() if d.startswith("o:0")
+        ]
+        assert films and not set(films) & set(asked), "a film asked twice"
+        asked += films
+        await harness.press(BEN, BEN, question, presses.skip())
+        skipped += 1
+    assert skipped == 10 and offered >= 4  # the other ways come back every two questions
+    sent = [m.text for m in harness.fake.messages(BEN)]
+    assert not any("That's enough" in t or "haven't rated anything" in t for t in sent)
+    assert await harness.storage.ratings(BEN, BEN) == {}
