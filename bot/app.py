@@ -26,7 +26,6 @@ from telegram.request import BaseRequest
 from bot import hooks, i18n
 from bot.context import BotContext, BotData, Services
 from bot.features import Command
-from bot.films import FactsCache, Tmdb
 from bot.features.account import registration as account
 from bot.features.inline import registration as inline
 from bot.features.inline.handlers import NewestInlineFirst
@@ -35,6 +34,7 @@ from bot.features.onboarding import registration as onboarding
 from bot.features.picks import registration as picks
 from bot.features.ratings import registration as ratings
 from bot.features.watchlist import registration as watchlist
+from bot.films import FactsCache, Tmdb
 from bot.i18n import _
 from bot.storage import ChatStore
 from bot.throttle import Throttle

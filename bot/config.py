@@ -86,7 +86,8 @@ class BotSettings:
             max_rate=float(_env("TELEGRAM_MAX_RATE", "30") or 30),
             database_url=_env("DATABASE_URL"),
             tmdb_token=_env("TMDB_API_TOKEN"),
-            tmdb_url=_env("TMDB_API_URL", "https://api.themoviedb.org") or "https://api.themoviedb.org",
+            tmdb_url=_env("TMDB_API_URL", "https://api.themoviedb.org")
+            or "https://api.themoviedb.org",
         )
 
     @property

@@ -55,7 +55,7 @@ def _accented(main: str, alternates: Sequence[str]) -> str:
     for alternate in alternates:
         for word in re.findall(r"[^\W\d_]+", alternate):
             if word != main and _fold(word) == wanted:
-                return word[0].upper() + word[1:]
+                return str(word[0].upper() + word[1:])
     return main
 
 

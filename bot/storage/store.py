@@ -21,5 +21,5 @@ from bot.storage.areas.watchlist import Watchlist
 
 class ChatStore(Ratings, Lists, Watchlist, People, Nights, Claims, Buckets, Films):
     """Who rated what, what they hid, who is in which chat, which bot message belongs to whom,
-    movie nights, claimed updates, the shared flood limit and cached film facts (see `bot.storage.base` for the
-    guarantees). Open one with `bot.storage.open_storage`."""
+    movie nights, claimed updates, the shared flood limit and cached film facts (see
+    `bot.storage.base` for the guarantees). Open one with `bot.storage.open_storage`."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from telegram import (
     Chat,
@@ -55,13 +56,14 @@ class Page:
 
 RebuildPage = Callable[[BotContext, int, ListInfo, Taste], Awaitable[Page | None]]
 _PAGES: dict[ListKind, RebuildPage] = {}
+P = TypeVar("P", bound=RebuildPage)
 
 
-def rebuilds_page(*kinds: ListKind) -> Callable[[RebuildPage], RebuildPage]:
+def rebuilds_page(*kinds: ListKind) -> Callable[[P], P]:
     """Register how a kind edited as a whole is rebuilt (text, keyboard, preview) from the
     chat id, what it lists and its owner's stored taste."""
 
-    def register(build: RebuildPage) -> RebuildPage:
+    def register(build: P) -> P:
         for kind in kinds:
             _PAGES[kind] = build
         return build
