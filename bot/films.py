@@ -317,6 +317,11 @@ class FactsCache:
                     found[movie] = task.result()  # type: ignore[assignment]
         return found
 
+    def cached(self, movie_id: int) -> FilmFacts | None:
+        """Facts this process has in memory now (no waiting: inline answers)."""
+        found = self._memory.get(movie_id)
+        return found[0] if found else None
+
     def prefetch(self, wanted: dict[int, int | None]) -> None:
         """Start fetching what `get` would fetch, without waiting (a list's five films)."""
         if self.tmdb is not None and wanted:

@@ -235,8 +235,7 @@ async def test_quick_presses_all_show_in_the_final_keyboard(harness: Harness) ->
     picks = await harness.say(ANN, ANN, "/rec")
     ids = pick_ids(picks)[:3]
     updates = [  # three quick presses (from cards open a moment ago)
-        harness.fake.press(ANN, ANN, picks.message_id, presses.rate(m, 1), forge=True)
-        for m in ids
+        harness.fake.press(ANN, ANN, picks.message_id, presses.rate(m, 1), forge=True) for m in ids
     ]
     await asyncio.gather(
         *(harness.app.process_update(Update.de_json(u, harness.app.bot)) for u in updates)
