@@ -97,7 +97,7 @@ class FakeTmdb:
         if self.refuse > 0:
             self.refuse -= 1
             return 429, {"Retry-After": str(self.retry_after)}, {"status_code": 25}
-        route, _, query = path.partition("?")
+        route = path.partition("?")[0]
         parts = route.strip("/").split("/")
         if len(parts) == 3 and parts[:2] == ["3", "movie"] and parts[2].isdigit():
             movie = int(parts[2])

@@ -148,7 +148,7 @@ async def test_a_slow_tmdb_never_delays_the_card_and_fills_it_in_later(
     tmdb.delay = 1.5
     async for harness in _latest_harness(latest_recommender, tmp_path, tmdb, wait=0.3):
         start = time.monotonic()
-        picks, card = await _matrix_card(harness)
+        _, card = await _matrix_card(harness)
         assert "Directed by" not in card.text  # rendered with what was cached: nothing
         assert time.monotonic() - start < 2.5  # /like, /rec and the card: not 3 × 1.5 s
         await harness.app.bot_data.services.facts.drain()
