@@ -80,6 +80,7 @@ def run() -> int:
             settings.token,
             settings.core.qdrant_api_key,
             settings.webhook_secret,
+            settings.tmdb_token,
             *database_secrets(settings.database_url),
         ],
         key=settings.token,
@@ -122,6 +123,7 @@ async def _serve_async(settings: BotSettings, recommender: Recommender) -> None:
     from bot.app import build_application
     from bot.catalogue_change import adopt_catalogue
     from bot.context import Services
+    from bot.films import Tmdb
     from bot.health import heartbeat_path
     from bot.storage import open_storage
 
@@ -136,6 +138,7 @@ async def _serve_async(settings: BotSettings, recommender: Recommender) -> None:
             base_url=settings.base_url,
             max_rate=settings.max_rate,
             heartbeat=None if settings.webhook_url else heartbeat_path(settings.core),
+            tmdb=Tmdb(settings.tmdb_token, settings.tmdb_url) if settings.tmdb_token else None,
         )
         if settings.webhook_url:
             await _serve_webhook(app, settings)

@@ -35,6 +35,7 @@ from bot.features.onboarding import registration as onboarding
 from bot.features.picks import registration as picks
 from bot.features.ratings import registration as ratings
 from bot.features.watchlist import registration as watchlist
+from bot.films import FactsCache, Tmdb
 from bot.i18n import _
 from bot.storage import ChatStore
 from bot.throttle import Throttle
@@ -75,13 +76,17 @@ def build_application(
     max_rate: float = 30,
     group_rate: float = 20,
     heartbeat: Path | None = None,
+    tmdb: Tmdb | None = None,
+    facts_wait: float = 0.3,
 ) -> Application:
     """The bot, wired to a recommender and a storage that the caller owns (and closes).
 
     Outgoing messages go through python-telegram-bot's AIORateLimiter (`bot.delivery`, which
     keeps a message coming through 429s and Telegram's 5xx): Telegram allows about 30
     messages a second overall and 20 a minute per group (`max_rate` 0 turns the overall limit off,
-    e.g. behind a self-hosted Bot API server with its own limits).
+    e.g. behind a self-hosted Bot API server with its own limits). `tmdb`: film facts for the
+    cards (`TMDB_API_TOKEN`), waited for at most `facts_wait` seconds per reply; the application
+    closes it at shutdown.
     """
     i18n.load()  # every catalog compiled now: a broken one fails at start, not mid-conversation
     builder = (
@@ -102,7 +107,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     data: BotData = app.bot_data
-    data.services = Services(recommender, storage)
+    data.services = Services(recommender, storage, FactsCache(storage, tmdb, wait=facts_wait))
     data.throttle = throttle if throttle is not None else Throttle()
     data.heartbeat = heartbeat
     add_handlers(app)
@@ -155,6 +160,8 @@ async def _post_init(app: Application) -> None:
 
 async def _post_shutdown(app: Application) -> None:
     data: BotData = app.bot_data
+    if data.services is not None:
+        await data.services.facts.close()
     if data.heartbeat_task is not None:
         data.heartbeat_task.cancel()
         data.heartbeat_task = None

@@ -51,6 +51,10 @@ class BotSettings:
     # postgresql://... selects PostgreSQL for the chat state (bot.storage.open_storage); it
     # carries a password, so it stays out of repr() and its password goes to the log redaction.
     database_url: str | None = field(default=None, repr=False)
+    # TMDB (film facts on the cards): a read access token from themoviedb.org, sent as a bearer
+    # token; a secret, out of repr() and in the log redaction. None: cards without facts.
+    tmdb_token: str | None = field(default=None, repr=False)
+    tmdb_url: str = "https://api.themoviedb.org"
 
     @classmethod
     def from_env(cls) -> BotSettings:
@@ -75,6 +79,9 @@ class BotSettings:
             log_format=(env_value("LOG_FORMAT", "text") or "text").lower(),
             max_rate=float(env_value("TELEGRAM_MAX_RATE", "30") or 30),
             database_url=env_value("DATABASE_URL"),
+            tmdb_token=env_value("TMDB_API_TOKEN"),
+            tmdb_url=env_value("TMDB_API_URL", "https://api.themoviedb.org")
+            or "https://api.themoviedb.org",
         )
 
     @property

@@ -25,6 +25,7 @@ from cachetools import TTLCache
 from telegram import InlineQueryResultArticle
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.films import FactsCache
 from bot.outage import Outage
 from bot.storage import ChatStore
 from bot.throttle import Throttle
@@ -41,6 +42,7 @@ class Services:
 
     rec: Recommender
     storage: ChatStore
+    facts: FactsCache = field(default=None)  # type: ignore[assignment]  # set in __post_init__
     _edit_locks: dict[tuple[int, int], asyncio.Lock] = field(default_factory=dict, repr=False)
     _workers: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(os.cpu_count() or 1, "recommender"),
@@ -50,6 +52,10 @@ class Services:
     _languages: TTLCache[int, str | None] = field(
         default_factory=lambda: TTLCache(maxsize=100_000, ttl=3600.0), repr=False
     )
+
+    def __post_init__(self) -> None:
+        if self.facts is None:
+            self.facts = FactsCache(self.storage, None)  # no TMDB token: no facts
 
     async def language(self, user_id: int) -> str | None:
         """A person's chosen language, read on every update: kept in memory when this process

@@ -210,6 +210,18 @@ STEPS: list[Migration] = [
     CREATE UNIQUE INDEX IF NOT EXISTS polls_by_night ON polls (chat_id, night_id);
     """,
     ),
+    Migration(
+        "6: what TMDB says of a film (runtime, director, cast, plot, poster, where to watch, "
+        "titles in other languages), kept with the time it was fetched so that it expires; "
+        "nothing about anyone",
+        """
+    CREATE TABLE IF NOT EXISTS film_facts (
+        movie_id INTEGER PRIMARY KEY,
+        facts TEXT NOT NULL,
+        fetched_at REAL NOT NULL
+    );
+    """,
+    ),
 ]
 
 SCHEMA_VERSION = len(STEPS)

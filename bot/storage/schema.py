@@ -179,6 +179,13 @@ updates = Table(  # Telegram updates claimed by one replica (no personal data: j
     Column("done", Id, nullable=False, server_default=text("0")),  # 1 once handled
     Index("updates_by_expiry", "expires_at"),
 )
+film_facts = Table(  # what TMDB says of a film, as JSON ("" where TMDB has no such film)
+    "film_facts",
+    metadata,
+    _id("movie_id", key=True),
+    Column("facts", Text, nullable=False),
+    _time("fetched_at"),
+)
 
 # Every table, in an order that copies parents before children.
 TABLES: tuple[str, ...] = tuple(metadata.tables)

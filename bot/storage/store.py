@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.storage.areas.buckets import Buckets
 from bot.storage.areas.claims import Claims
+from bot.storage.areas.films import Films
 from bot.storage.areas.lists import Lists
 from bot.storage.areas.nights import Nights
 from bot.storage.areas.people import People
@@ -18,7 +19,7 @@ from bot.storage.areas.ratings import Ratings
 from bot.storage.areas.watchlist import Watchlist
 
 
-class ChatStore(Ratings, Lists, Watchlist, People, Nights, Claims, Buckets):
+class ChatStore(Ratings, Lists, Watchlist, People, Nights, Claims, Buckets, Films):
     """Who rated what, what they hid, who is in which chat, which bot message belongs to whom,
-    movie nights, claimed updates and the shared flood limit (see `bot.storage.base` for the
-    guarantees). Open one with `bot.storage.open_storage`."""
+    movie nights, claimed updates, the shared flood limit and cached film facts (see
+    `bot.storage.base` for the guarantees). Open one with `bot.storage.open_storage`."""

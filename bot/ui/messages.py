@@ -7,15 +7,26 @@ would change nothing is never sent (Telegram refuses it: "message is not modifie
 `shown` fingerprint says what the message shows now, and one lock per message orders the edits.
 
 A feature that shows a list whose keyboard follows its owner's ratings registers how to rebuild
-it (`rebuilds`), so `refresh` needs no knowledge of any feature.
+it (`rebuilds`), so `refresh` needs no knowledge of any feature; a message edited as a whole
+(a film card, whose text says what its owner did) registers its whole page (`rebuilds_page`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
 
-from telegram import Chat, ForceReply, InlineKeyboardMarkup, Message, Update, User
+from telegram import (
+    Chat,
+    ForceReply,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+    User,
+)
 from telegram.error import BadRequest
 
 from bot.context import BotContext
@@ -30,6 +41,34 @@ View = tuple[str, InlineKeyboardMarkup | None]  # a message's text and keyboard
 
 Rebuild = Callable[[BotContext, ListInfo, Taste], InlineKeyboardMarkup | None]
 _REBUILDS: dict[ListKind, Rebuild] = {}
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A message as a whole: its text, keyboard and link preview (a card's poster)."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+    preview: LinkPreviewOptions | None = None
+
+
+RebuildPage = Callable[[BotContext, int, ListInfo, Taste], Awaitable[Page | None]]
+_PAGES: dict[ListKind, RebuildPage] = {}
+P = TypeVar("P", bound=RebuildPage)
+
+
+def rebuilds_page(*kinds: ListKind) -> Callable[[P], P]:
+    """Register how a kind edited as a whole is rebuilt (text, keyboard, preview) from the
+    chat id, what it lists and its owner's stored taste."""
+
+    def register(build: P) -> P:
+        for kind in kinds:
+            _PAGES[kind] = build
+        return build
+
+    return register
 
 
 def rebuilds(*kinds: ListKind) -> Callable[[Rebuild], Rebuild]:
@@ -75,10 +114,13 @@ async def store_list(context: BotContext, chat_id: int, message_id: int, info: L
     await context.services.storage.save_list(chat_id, message_id, to_row(info))
 
 
-def shown_as(text: str, markup: InlineKeyboardMarkup | None) -> str:
-    """What a message edited as a whole shows (its fitted text and its keyboard), stored to tell
-    whether an edit would change anything."""
-    return text + "\n" + fingerprint(markup)
+def shown_as(
+    text: str, markup: InlineKeyboardMarkup | None, preview: LinkPreviewOptions | None = None
+) -> str:
+    """What a message edited as a whole shows (its fitted text, its keyboard and the link it
+    previews), stored to tell whether an edit would change anything."""
+    shown = text + "\n" + fingerprint(markup)
+    return shown + f"\npreview:{preview.url}" if preview is not None and preview.url else shown
 
 
 async def reply(
@@ -87,14 +129,18 @@ async def reply(
     text: str,
     markup: InlineKeyboardMarkup | ForceReply | None = None,
     info: ListInfo | None = None,
+    preview: LinkPreviewOptions | None = None,
 ) -> Message:
-    """Answer in the chat (HTML by default); a message with buttons is stored with `info`."""
+    """Answer in the chat (HTML by default); a message with buttons is stored with `info`;
+    `preview`: the link Telegram previews (a card's poster), else its own choice."""
     text = html.fit(text)
-    sent = await message.reply_text(text, reply_markup=markup, do_quote=False)
+    sent = await message.reply_text(
+        text, reply_markup=markup, do_quote=False, link_preview_options=preview
+    )
     if info is not None:
         keyboard = markup if isinstance(markup, InlineKeyboardMarkup) else None
         # edited as a whole: compare the text too
-        shown = shown_as(text, keyboard) if info.kind.whole else fingerprint(keyboard)
+        shown = shown_as(text, keyboard, preview) if info.kind.whole else fingerprint(keyboard)
         storage = context.services.storage
         await storage.save_list(sent.chat_id, sent.message_id, to_row(info, shown))
     return sent
@@ -107,6 +153,10 @@ async def refresh(
 
     One press at a time per message (a lock), reading state after the press was stored: the last
     edit shows every change."""
+    page = _PAGES.get(info.kind)
+    if page is not None:
+        await _refresh_page(context, chat_id, message_id, info, owner_id, page)
+        return
     build = _REBUILDS.get(info.kind)
     if build is None:
         return
@@ -126,6 +176,34 @@ async def refresh(
             if "not modified" not in error.message.lower():
                 raise
         await svc.storage.set_shown(chat_id, message_id, shown)
+
+
+async def _refresh_page(
+    context: BotContext,
+    chat_id: int,
+    message_id: int,
+    info: ListInfo,
+    owner_id: int,
+    build: RebuildPage,
+) -> None:
+    """`refresh` for a kind edited as a whole, from the list as stored now (a card opened since
+    the press was made shows the card)."""
+    svc = context.services
+    async with svc.edit_lock(chat_id, message_id):
+        stored = await stored_list(context, chat_id, message_id)
+        taste = await svc.storage.taste(chat_id, owner_id)
+        page = await build(context, chat_id, stored or info, taste)
+        if page is not None:
+            await send_edit(context, chat_id, message_id, page.text, page.markup, page.preview)
+
+
+async def edit_page(
+    context: BotContext, chat_id: int, message_id: int, view: Callable[[], Awaitable[Page]]
+) -> None:
+    """`edit_view` for a whole page (text, keyboard and link preview)."""
+    async with context.services.edit_lock(chat_id, message_id):
+        page = await view()
+        await send_edit(context, chat_id, message_id, page.text, page.markup, page.preview)
 
 
 async def edit_text(
@@ -156,17 +234,20 @@ async def send_edit(
     message_id: int,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
+    preview: LinkPreviewOptions | None = None,
 ) -> bool:
     """`edit_text` for a caller that holds the message's edit lock; False when skipped
     (the message shows this already)."""
     svc = context.services
     text = html.fit(text)
-    shown = shown_as(text, markup)
+    shown = shown_as(text, markup, preview)
     current = await svc.storage.get_list(chat_id, message_id)
     if current is not None and current.shown == shown:
         return False
     try:
-        await context.bot.edit_message_text(text, chat_id, message_id, reply_markup=markup)
+        await context.bot.edit_message_text(
+            text, chat_id, message_id, reply_markup=markup, link_preview_options=preview
+        )
     except BadRequest as error:
         if "not modified" not in error.message.lower():
             raise

@@ -425,15 +425,22 @@ async def test_a_first_conversation_in_each_language(harness: Harness, language:
         assert [t for t, _ in liked.buttons()] == [ui_texts.undo(), ui_texts.recommend()]
     picks = await harness.say(ALICE, ALICE, "/rec", language_code=code)
     assert expect(picks_views.picks_intro, 0) in picks.text
-    first = presses.decode(picks.button("👍 1"))
+    first = presses.decode(picks.button("1. "))
     assert first is not None
-    answer = await harness.press(ALICE, ALICE, picks, picks.button("👍 1"), language_code=code)
+    await harness.press(ALICE, ALICE, picks, picks.button("1. "), language_code=code)  # its card
+    with i18n.using(language):
+        assert picks_views.back_button() in [t for t, _ in picks.buttons()]
+    answer = await harness.press(
+        ALICE, ALICE, picks, presses.rate(first.movie_id, 1), language_code=code
+    )
     movie = harness.app.bot_data.services.rec.catalogue.get(first.movie_id)
     assert answer["text"] == expect(ui_texts.noted, 1.0, movie.title)
+    with i18n.using(language):
+        assert picks_views.status("👍") in picks.text
     funny = await harness.say(ALICE, ALICE, "/rec comedy", language_code=code)
     with i18n.using(language):
         assert ui_texts.genre_name("Comedy") in funny.text
-        assert picks_views.genre_button() in [t for t, _ in funny.buttons()]
+        assert picks_views.tune_button() in [t for t, _ in funny.buttons()]
     unknown = await harness.say(ALICE, ALICE, "/like zzqqxx", language_code=code)
     assert unknown.text == expect(ratings_views.no_match, "zzqqxx", [])
 

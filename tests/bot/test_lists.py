@@ -54,6 +54,6 @@ def test_a_kind_is_declared_once() -> None:
 
 
 def test_whole_and_shared_are_the_kinds_own() -> None:
-    assert ROSTER.whole and RATINGS.whole and not PICKS.whole
+    assert ROSTER.whole and RATINGS.whole and PICKS.whole  # a picks list becomes a card
     assert NIGHT.shared and not PICKS.shared
     assert dataclasses.replace(ChoosePayload(), opinion=Opinion.LIKE).encode() == ("", 1.0)

@@ -46,6 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram.request import BaseRequest, RequestData
 
@@ -212,6 +213,7 @@ class Message:
     reply_to: int | None = None
     edits: int = 0
     deleted: bool = False
+    preview: dict | None = None  # link_preview_options as sent (a card's poster)
     sent_at: float = field(default_factory=time.monotonic)  # for latency measurements
 
     def buttons(self) -> list[tuple[str, str]]:
@@ -709,6 +711,21 @@ class FakeTelegram:
         return shown
 
     @staticmethod
+    def _check_preview(options: Any) -> dict | None:
+        """link_preview_options as Telegram reads them: known fields, one media size, a URL
+        Telegram can fetch."""
+        if options is None:
+            return None
+        if not isinstance(options, dict) or set(options) - PREVIEW_FIELDS:
+            raise BotApiError(400, "Bad Request: can't parse link preview options JSON object")
+        if options.get("prefer_small_media") and options.get("prefer_large_media"):
+            raise BotApiError(400, "Bad Request: LINK_PREVIEW_OPTIONS_INVALID")
+        url = options.get("url")
+        if url is not None and not _fetchable(str(url)):
+            raise BotApiError(400, "Bad Request: WEBPAGE_URL_INVALID")
+        return options
+
+    @staticmethod
     def _check_markup(markup: Any) -> dict | None:
         if markup is None:
             return None
@@ -759,6 +776,7 @@ class FakeTelegram:
         chat = self._target(params)
         shown = self._check_text(params)
         markup = self._check_markup(params.get("reply_markup"))
+        preview = self._check_preview(params.get("link_preview_options"))
         self._flood_check(chat.id)
         message_id = chat.next_message_id
         chat.next_message_id += 1
@@ -773,6 +791,7 @@ class FakeTelegram:
             params.get("parse_mode"),
             markup,
             reply_to=reply,
+            preview=preview,
         )
         self._bot_messages[(chat.id, message_id)] = message
         self._by_chat.setdefault(chat.id, []).append(message)
@@ -790,12 +809,15 @@ class FakeTelegram:
         chat, message = self._editable(params)
         shown = self._check_text(params)
         markup = self._check_markup(params.get("reply_markup"))
+        preview = self._check_preview(params.get("link_preview_options"))
         if (
             shown == message.text
             and markup == message.reply_markup
             and (params.get("parse_mode") == message.parse_mode)
+            and preview == message.preview
         ):
             raise BotApiError(400, NOT_MODIFIED)
+        message.preview = preview
         message.html, message.text = str(params["text"]), shown
         message.parse_mode, message.reply_markup = params.get("parse_mode"), markup
         message.edits += 1
@@ -923,6 +945,10 @@ class FakeTelegram:
             self._check_text(
                 {"text": content.get("message_text"), "parse_mode": content.get("parse_mode")}
             )
+            self._check_preview(content.get("link_preview_options"))
+            thumbnail = result.get("thumbnail_url")
+            if thumbnail is not None and not _fetchable(str(thumbnail)):
+                raise BotApiError(400, "Bad Request: THUMBNAIL_URL_INVALID")
             self._check_markup(result.get("reply_markup"))
         del self._pending_inline[query_id]
         self.inline_answers[query_id] = {
@@ -1021,6 +1047,21 @@ class FakeTelegram:
                 body["parameters"] = error.parameters
             return error.code, json.dumps(body).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+PREVIEW_FIELDS = {
+    "is_disabled",
+    "url",
+    "prefer_small_media",
+    "prefer_large_media",
+    "show_above_text",
+}
+
+
+def _fetchable(url: str) -> bool:
+    """A URL Telegram fetches for a preview or a thumbnail: http(s), a host, no spaces."""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
 
 
 def _decode(value: Any) -> Any:

@@ -19,7 +19,7 @@ from bot.features.onboarding.callbacks import (
     Seen,
     ShowPicks,
 )
-from bot.features.picks.callbacks import Hide
+from bot.features.picks.callbacks import BackToList, Hide, OpenCard
 from bot.features.ratings.callbacks import ConfirmReset, Rate, RatingsPage, Sign, Undo
 from bot.features.watchlist.callbacks import Save, Unsave, Watched
 from bot.ui.callback_data import decode, decode_filter
@@ -38,6 +38,14 @@ def undo(movie_id: int) -> str:
 
 def hide(movie_id: int) -> str:
     return Hide(movie_id).encode()
+
+
+def card(movie_id: int) -> str:
+    return OpenCard(movie_id).encode()
+
+
+def back() -> str:
+    return BackToList().encode()
 
 
 def save(movie_id: int) -> str:

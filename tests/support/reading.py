@@ -8,6 +8,11 @@ from tests.support.fakegram import Message
 
 
 def pick_ids(message: Message) -> list[int]:
+    """The films a list offers: its cards' buttons (a person's picks), else its 👍 buttons
+    (movie-night picks, films to rate)."""
+    cards = [presses.decode(d) for _, d in message.buttons() if d.startswith("c:")]
+    if cards:
+        return [c.movie_id for c in cards]
     return [presses.decode(d).movie_id for t, d in message.buttons() if t.startswith("👍")]
 
 

@@ -26,6 +26,7 @@ from telegram import (
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
+    LinkPreviewOptions,
     Update,
 )
 from telegram.constants import ParseMode
@@ -35,9 +36,9 @@ from telegram.ext import BaseUpdateProcessor
 from bot import i18n
 from bot.context import BotContext, Services
 from bot.features.inline import views
-from bot.features.picks.handlers import known_ratings
+from bot.features.picks.handlers import known_ratings, tmdb_ids
 from bot.ui import html, texts
-from bot.ui.messages import log
+from bot.ui.messages import NO_PREVIEW, log
 from movierec.filters import Filter
 from movierec.recommender import Movie, Recommender
 
@@ -47,6 +48,7 @@ SEARCH_CACHE_SECONDS = 300
 PERSONAL_CACHE_SECONDS = 30
 START_FILM = "film_"
 MAX_OFFSET = 4  # digits: offsets are at most MAX_RESULTS
+FACTS_WAIT = 0.2  # seconds an answer waits for posters TMDB has not given yet
 WAITING = 1024  # updates let in to wait for a slot (the rest wait in the application's queue)
 
 
@@ -119,6 +121,7 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
             return
         shown = ids[offset : offset + PAGE]
         following = offset + PAGE if offset + PAGE < len(ids) else None
+        await svc.facts.get(tmdb_ids(svc, shown), wait=FACTS_WAIT)  # posters as thumbnails
         page = (
             [_card(context, svc, m) for m in shown if m in svc.rec.catalogue],
             str(following) if following else "",
@@ -187,6 +190,7 @@ async def _own_picks(update: Update, context: BotContext, wanted: Filter | None 
         filter=wanted,
         strict=False,
     )
+    await svc.facts.get(tmdb_ids(svc, [p.movie_id for p in picks]), wait=FACTS_WAIT)
     await query.answer(
         [_card(context, svc, p.movie_id) for p in picks],
         cache_time=PERSONAL_CACHE_SECONDS,
@@ -198,14 +202,25 @@ def _card(context: BotContext, svc: Services, movie_id: int) -> InlineQueryResul
     movie = svc.rec.catalogue.get(movie_id)
     assert movie is not None
     links = texts.links_html(svc.rec.catalogue, movie_id)
+    facts = svc.facts.cached(movie_id)
+    found = svc.rec.catalogue.links(movie_id)
+    page = (found.tmdb or found.imdb) if found else None
+    poster = (facts.poster() if facts else None) or page
     return InlineQueryResultArticle(
         id=f"m{movie_id}",
         title=html.title_plain(movie.title, 100),
         description=_description(movie),
         input_message_content=InputTextMessageContent(
-            texts.film_card(movie.title, movie.genres, links), parse_mode=ParseMode.HTML
+            texts.film_card(movie.title, movie.genres, links),
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(
+                url=poster, prefer_large_media=True, show_above_text=True
+            )
+            if poster
+            else NO_PREVIEW,
         ),
         reply_markup=views.open_bot_keyboard(deep_link(context, movie_id)),
+        thumbnail_url=facts.poster("w92") if facts else None,
     )
 
 

@@ -1,5 +1,5 @@
-"""The picks feature's buttons: 🙈 hide, the genre / decade chips and "any film" (More, which
-other features show too, is `bot.ui.more`)."""
+"""The picks feature's buttons: a film's card and Back, 🙈 hide, 🎛 the filters, the genre /
+decade chips and "any film" (More, which other features show too, is `bot.ui.more`)."""
 
 from __future__ import annotations
 
@@ -38,4 +38,28 @@ class Chips(CallbackData):
 
     prefix = "k"
     which: ChipKind
+    filter: Filter = field(default_factory=Filter)
+
+
+@dataclass(frozen=True)
+class OpenCard(CallbackData):
+    """A film of a picks list: its card, in place (`c:2571`); Next on a card is the same."""
+
+    prefix = "c"
+    film_field = "movie_id"
+    movie_id: int
+
+
+@dataclass(frozen=True)
+class BackToList(CallbackData):
+    """◀ Back: the list the card was opened from (`b`)."""
+
+    prefix = "b"
+
+
+@dataclass(frozen=True)
+class Tune(CallbackData):
+    """🎛 under a list: the genre / decade chips and "any film", folded into one button (`t:4..`)."""
+
+    prefix = "t"
     filter: Filter = field(default_factory=Filter)

@@ -3,21 +3,37 @@ buttons under a person's picks (🙈, More, 🎭 / 📅 chips, "any film")."""
 
 from __future__ import annotations
 
-from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
+from collections.abc import Iterable
+from dataclasses import replace
 
+from telegram import Chat, LinkPreviewOptions, Message, Update, User
+
+from bot import i18n
 from bot.context import BotContext, Services
 from bot.features import argument_text
 from bot.features.picks import views
-from bot.features.picks.callbacks import ChipKind, Chips, Filtered, Hide
-from bot.features.picks.lists import CHIPS, PICKS, PicksPayload
+from bot.features.picks.callbacks import BackToList, ChipKind, Chips, Filtered, Hide, OpenCard, Tune
+from bot.features.picks.lists import CHIPS, PICKS, PicksPayload, Why
 from bot.features.ratings import handlers as ratings
+from bot.films import COUNTRY_OF_LANGUAGE, tmdb_id
 from bot.logs import person
 from bot.storage import Taste
 from bot.ui import texts
-from bot.ui.buttons import Press, Reply, on, send
-from bot.ui.keyboards import marks
+from bot.ui.buttons import FollowUp, Press, Reply, on, owner_only, send
+from bot.ui.keyboards import Marks, marks
 from bot.ui.lists import ListInfo
-from bot.ui.messages import is_group, log, rebuilds, remember, reply, who
+from bot.ui.messages import (
+    NO_PREVIEW,
+    Page,
+    edit_page,
+    is_group,
+    log,
+    rebuilds_page,
+    remember,
+    reply,
+    store_list,
+    who,
+)
 from bot.ui.more import More
 from movierec.filters import Filter, Parsed
 from movierec.recommender import PreferencesError
@@ -96,22 +112,87 @@ async def send_picks(
         text = texts.nothing_matches(label) if not wanted.is_empty() else texts.nothing_left()
         await reply(context, message, text)
         return
-    shown_label = "" if wanted.is_empty() else label
-    intro = views.picks_intro(offset, user.first_name, group=is_group(chat), wanted=shown_label)
     ids = tuple(p.movie_id for p in items)
-    links = {p.movie_id: texts.links_html(svc.rec.catalogue, p.movie_id) for p in items}
-    reasons = {
-        p.movie_id: [m.title for m in map(svc.rec.catalogue.get, p.because) if m is not None]
-        for p in items
-    }
-    body = views.picks(items, offset, intro, links, reasons)
-    await reply(
-        context,
-        message,
-        f"{note}\n\n{body}" if note else body,
-        views.picks_keyboard(ids, offset, wanted=wanted),
-        ListInfo(user.id, PICKS, offset, ids, PicksPayload(wanted)),
+    why = {p.movie_id: Why(p.because, p.support, p.neighbors) for p in items}
+    info = ListInfo(user.id, PICKS, offset, ids, PicksPayload(wanted, why=why))
+    svc.facts.prefetch(tmdb_ids(svc, ids))  # the cards open warm
+    name = user.first_name if is_group(chat) else None
+    page = list_page(context, chat.id, info, {}, name)
+    text = f"{note}\n\n{page.text}" if note else page.text
+    await reply(context, message, text, page.markup, info, page.preview)
+
+
+def tmdb_ids(svc: Services, movie_ids: Iterable[int]) -> dict[int, int | None]:
+    """TMDB's id of each film, where the catalogue links it."""
+    found = {}
+    for movie_id in movie_ids:
+        links = svc.rec.catalogue.links(movie_id)
+        found[movie_id] = tmdb_id(links.tmdb) if links else None
+    return found
+
+
+def list_page(
+    context: BotContext, chat_id: int, info: ListInfo, done: Marks, name: str | None
+) -> Page:
+    """A picks list: a short line per film and a button per film opening its card."""
+    svc = context.services
+    payload = info.payload if isinstance(info.payload, PicksPayload) else PicksPayload()
+    wanted = payload.filter
+    movies = [m for m in map(svc.rec.catalogue.get, info.movie_ids) if m is not None]
+    shown_label = "" if wanted.is_empty() else texts.filter_label(wanted)
+    intro = views.picks_intro(info.start, name, group=chat_id < 0, wanted=shown_label)
+    reasons = {m.movie_id: _reasons(svc, payload, m.movie_id) for m in movies}
+    text = views.picks(movies, info.start, intro, reasons=reasons)
+    ids = [m.movie_id for m in movies]
+    markup = views.picks_keyboard(ids, info.start, done, wanted, [m.title for m in movies])
+    return Page(text, markup, NO_PREVIEW)
+
+
+def _reasons(svc: Services, payload: PicksPayload, movie_id: int) -> list[str]:
+    why = payload.why.get(movie_id)
+    liked = why.because if why else ()
+    return [m.title for m in map(svc.rec.catalogue.get, liked) if m is not None]
+
+
+async def card_page(
+    context: BotContext, chat_id: int, info: ListInfo, done: Marks, movie_id: int
+) -> Page:
+    """A film's card (see `views.card`), its poster as the link preview: TMDB's poster when the
+    facts are cached, else Telegram's own preview of the film's TMDB or IMDb page."""
+    svc = context.services
+    payload = info.payload if isinstance(info.payload, PicksPayload) else PicksPayload()
+    movie = svc.rec.catalogue.get(movie_id)
+    if movie is None:
+        return list_page(context, chat_id, info, done, None)
+    facts = (await svc.facts.get(tmdb_ids(svc, [movie_id]))).get(movie_id)
+    language = i18n.current()
+    country = COUNTRY_OF_LANGUAGE.get(language, "US")
+    why = payload.why.get(movie_id)
+    mark = done.get(movie_id)
+    links = svc.rec.catalogue.links(movie_id)
+    text = views.card(
+        movie,
+        facts,
+        language,
+        country,
+        _reasons(svc, payload, movie_id),
+        (why.support, why.neighbors) if why else (0, 0),
+        texts.links_html(svc.rec.catalogue, movie_id),
+        mark,
     )
+    ids = list(info.movie_ids)
+    at = ids.index(movie_id) if movie_id in ids else 0
+    after = [m for m in ids[at + 1 :] + ids[:at] if m not in done]
+    markup = views.card_keyboard(
+        movie_id, after[0] if after else None, mark, group=chat_id < 0, alone=payload.alone
+    )
+    poster = (facts.poster() if facts else None) or ((links.tmdb or links.imdb) if links else None)
+    preview = (
+        LinkPreviewOptions(url=poster, prefer_large_media=True, show_above_text=True)
+        if poster
+        else NO_PREVIEW
+    )
+    return Page(text, markup, preview)
 
 
 # ------------------------------------------------------------------ buttons
@@ -163,8 +244,64 @@ async def _chips(press: Press[Chips]) -> Reply:
     return "", lambda: send(reply(context, message, text, markup, info))
 
 
-@rebuilds(PICKS)
-def _rebuild(context: BotContext, info: ListInfo, taste: Taste) -> InlineKeyboardMarkup | None:
+@on(OpenCard)
+async def _open_card(press: Press[OpenCard]) -> Reply:
+    """A film of a list: its card, in place for the list's owner; for anyone else (a group),
+    a card of their own as a new message, leaving the owner's list as it is."""
+    user, movie_id, info = press.user, press.data.movie_id, press.info
+    if info is None or info.kind is not PICKS or not press.by_owner:
+        alone = ListInfo(user.id, PICKS, 0, (movie_id,), PicksPayload(card=movie_id, alone=True))
+        return "", lambda: _send_card(press, alone)
+    payload = info.payload if isinstance(info.payload, PicksPayload) else PicksPayload()
+    return "", _show(press, replace(info, payload=replace(payload, card=movie_id)))
+
+
+@on(BackToList)
+@owner_only
+async def _back(press: Press[BackToList]) -> Reply:
+    info = press.info
+    if info is None or info.kind is not PICKS:
+        return texts.stale_button(), None
+    payload = info.payload if isinstance(info.payload, PicksPayload) else PicksPayload()
+    return "", _show(press, replace(info, payload=replace(payload, card=0)))
+
+
+def _show(press: Press, info: ListInfo) -> FollowUp:
+    """Store what the message shows now (a card, or the list), then edit it to show that."""
+    context, chat_id, message_id = press.context, press.chat.id, press.message.message_id
+
+    async def view() -> Page:
+        await store_list(context, chat_id, message_id, info)
+        taste = await context.services.storage.taste(chat_id, press.user.id)
+        return await _page(context, chat_id, info, taste)
+
+    return lambda: edit_page(context, chat_id, message_id, view)
+
+
+async def _send_card(press: Press, info: ListInfo) -> None:
+    context, chat, user = press.context, press.chat, press.user
+    taste = await context.services.storage.taste(chat.id, user.id)
+    page = await _page(context, chat.id, info, taste)
+    await reply(context, press.message, page.text, page.markup, info, page.preview)
+
+
+@on(Tune)
+async def _tune(press: Press[Tune]) -> Reply:
+    """🎛: the filters (🎭 genre, 📅 decade, any film) as a small message for the presser."""
+    context, message, user, wanted = press.context, press.message, press.user, press.data.filter
+    info = ListInfo(user.id, CHIPS)
+    markup = views.tune_keyboard(wanted)
+    return "", lambda: send(reply(context, message, views.choose_filter(), markup, info))
+
+
+@rebuilds_page(PICKS)
+async def _page(context: BotContext, chat_id: int, info: ListInfo, taste: Taste) -> Page:
+    """A picks message as its owner's stored state has it: the list, or the card open now."""
     done = marks(taste.ratings, taste.hidden, taste.saved)
-    wanted = info.payload.filter if isinstance(info.payload, PicksPayload) else Filter()
-    return views.picks_keyboard(info.movie_ids, info.start, done=done, wanted=wanted)
+    payload = info.payload if isinstance(info.payload, PicksPayload) else PicksPayload()
+    if payload.card:
+        return await card_page(context, chat_id, info, done, payload.card)
+    name = None
+    if chat_id < 0 and info.owner_id is not None:
+        name = (await context.services.storage.member_names(chat_id)).get(info.owner_id)
+    return list_page(context, chat_id, info, done, name)

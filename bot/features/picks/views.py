@@ -8,16 +8,26 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.features.picks.callbacks import ChipKind, Chips, Filtered, Hide
+from bot.features.picks.callbacks import (
+    BackToList,
+    ChipKind,
+    Chips,
+    Filtered,
+    Hide,
+    OpenCard,
+    Tune,
+)
 from bot.features.ratings.callbacks import Rate, Sign
 from bot.features.ratings.views import undo_row
 from bot.features.watchlist.callbacks import Save
+from bot.films import FilmFacts, Providers
 from bot.i18n import _, ngettext
 from bot.ui import html, texts
 from bot.ui.keyboards import Marks, button
 from bot.ui.more import MAX_OFFSET, More
 from movierec.filters import GENRES, Filter
-from movierec.recommender import Pick
+from movierec.recommender import Movie, Pick
+from movierec.short_titles import short_labels, short_title
 
 
 def hidden() -> str:
@@ -83,8 +93,8 @@ def read_as_request(label: str) -> str:
 
 
 def because(titles: Sequence[str]) -> str:
-    """ "because you liked The Matrix and Alien" (escaped), or "" without a reason."""
-    shown = [html.short_title_html(t) for t in titles[:2]]
+    """ "because you liked The Matrix and Alien" (escaped, short titles), or "" without one."""
+    shown = [escape(short_title(t)) for t in titles[:2]]
     if not shown:
         return ""
     if len(shown) == 1:
@@ -92,40 +102,193 @@ def because(titles: Sequence[str]) -> str:
     return _("because you liked {title} and {other}").format(title=shown[0], other=shown[1])
 
 
+def tap_a_film() -> str:
+    return _("Tap a film to see it and rate it.")
+
+
 def picks(
-    items: Sequence[Pick],
+    items: Sequence[Pick | Movie],
     offset: int,
     intro: str | None = None,
     links: Mapping[int, str] | None = None,
     reasons: Mapping[int, Sequence[str]] | None = None,
 ) -> str:
-    """`intro` is HTML (see `picks_intro`; "Your picks" without one); `links` HTML per movie
-    id, where there are any; `reasons` the titles of the person's likes that explain each pick."""
-    links, reasons = links or {}, reasons or {}
-    blocks = [f"🍿 <b>{intro if intro is not None else _('Your picks')}</b>"]
-    for number, pick in enumerate(items, offset + 1):
-        link = f" · {links[pick.movie_id]}" if links.get(pick.movie_id) else ""
+    """A light list: one short line per film (number, title, year, why). `intro` is HTML (see
+    `picks_intro`; "Your picks" without one); `reasons` the titles of the person's likes that
+    explain each pick. The links, the plot and the rest are on each film's card."""
+    reasons = reasons or {}
+    lines = [f"🍿 <b>{intro if intro is not None else _('Your picks')}</b>", ""]
+    labels = short_labels([p.title for p in items])
+    for number, (pick, label) in enumerate(zip(items, labels, strict=True), offset + 1):
+        year = f" ({pick.year})" if pick.year and f"({pick.year})" not in label else ""
         why = because(reasons.get(pick.movie_id, ()))
-        detail = _detail(why, pick)
-        blocks.append(
-            f"\n<b>{number}. {html.title_html(pick.title)}</b>\n"
-            f"<i>{texts.genres_html(pick.genres)}</i>{link}\n" + detail
-        )
-    return html.join_blocks(blocks, "\n" + _("Rate a pick to refine the next list."))
+        lines.append(f"{number}. <b>{escape(label)}</b>{year}" + (f" — {why}" if why else ""))
+    return html.join_blocks(lines, "\n<i>" + tap_a_film() + "</i>")
 
 
-def _detail(why: str, pick: Pick) -> str:
-    """The reason, then how many people of the person's taste liked the pick. A pick that the
-    item graph alone brought in (films like yours, nobody among those people rated it) has no
-    such count: "liked by 0 of 200" would read as a warning."""
-    if not pick.support:
-        return why
-    support = ngettext(
+def support_line(support: int, neighbors: int) -> str:
+    """How many people of the person's taste liked the pick. A pick that the item graph alone
+    brought in (films like yours, nobody among those people rated it) has no such count:
+    "liked by 0 of 200" would read as a warning."""
+    if not support:
+        return ""
+    return ngettext(
         "liked by {support} of {neighbors} person with your taste",
         "liked by {support} of {neighbors} people with your taste",
-        pick.neighbors,
-    ).format(support=pick.support, neighbors=pick.neighbors)
-    return f"{why}\n<i>{support}</i>" if why else support
+        neighbors,
+    ).format(support=support, neighbors=neighbors)
+
+
+def tune_button() -> str:
+    return _("🎛 Filters")
+
+
+def choose_filter() -> str:
+    return _("🎛 Which films?")
+
+
+def back_button() -> str:
+    return _("◀ Back to the list")
+
+
+def next_button() -> str:
+    return _("Next film ▶")
+
+
+def seen_button() -> str:
+    return _("🙈 Seen it")
+
+
+def later_button() -> str:
+    return _("🔖 Later")
+
+
+def runtime(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return _("{minutes} min").format(minutes=rest)
+    return _("{hours} h {minutes} min").format(hours=hours, minutes=rest)
+
+
+def directed_by(names: Sequence[str]) -> str:
+    return _("Directed by {names}").format(names=escape(", ".join(names)))
+
+
+def starring(names: Sequence[str]) -> str:
+    return _("with {names}").format(names=escape(", ".join(names)))
+
+
+def where_to_watch(found: Providers | None) -> str:
+    """ "Stream on Netflix, Mubi · rent on Apple TV" with JustWatch's attribution (TMDB's terms:
+    the data is JustWatch's), or "" where the country has none."""
+    if not found:
+        return ""
+    parts = []
+    if found.stream:
+        parts.append(_("Stream on {names}").format(names=escape(", ".join(found.stream[:3]))))
+    if found.rent:
+        parts.append(_("rent on {names}").format(names=escape(", ".join(found.rent[:3]))))
+    if found.buy and not found.rent:
+        parts.append(_("buy on {names}").format(names=escape(", ".join(found.buy[:3]))))
+    source = f'<a href="{escape(found.link)}">JustWatch</a>' if found.link else "JustWatch"
+    return "📺 " + " · ".join(parts) + " <i>(" + _("data: {source}").format(source=source) + ")</i>"
+
+
+def status(mark: str | None) -> str:
+    """What the person did with the film on its card."""
+    if mark == texts.LIKE_MARK:
+        return _("👍 Noted: you liked it.")
+    if mark == texts.DISLIKE_MARK:
+        return _("👎 Noted: you didn't like it.")
+    if mark == texts.HIDE_MARK:
+        return _("🙈 Seen: I won't suggest it again.")
+    if mark == texts.SAVE_MARK:
+        return _("🔖 Saved for later: it is on your /watchlist.")
+    return ""
+
+
+PLOT = 220  # characters of plot on a card: about two lines on a phone
+
+
+def card(
+    movie: Movie,
+    facts: FilmFacts | None,
+    language: str,
+    country: str,
+    reasons: Sequence[str] = (),
+    support: tuple[int, int] = (0, 0),
+    links: str = "",
+    mark: str | None = None,
+) -> str:
+    """A film's card: title (in the person's language beside the original, where TMDB has it),
+    year, runtime, genres, director and leading actors, two lines of plot, why it was picked,
+    where to watch it, IMDb / TMDB, and what the person did with it."""
+    title = html.title_html(movie.title).removesuffix(f" ({movie.year})")
+    local = facts.title(language) if facts else None
+    local = escape(local) if local and escape(local) != title else None
+    aside = [title] if local else []
+    if movie.year:
+        aside.append(str(movie.year))
+    head = f"🎬 <b>{local or title}</b>" + (f" ({', '.join(aside)})" if aside else "")
+    if facts and facts.runtime:
+        head += " · " + runtime(facts.runtime)
+    lines = [head, f"<i>{texts.genres_html(movie.genres)}</i>"]
+    people = []
+    if facts and facts.directors:
+        people.append(directed_by(facts.directors))
+    if facts and facts.cast:
+        people.append(starring(facts.cast))
+    if people:
+        lines.append(" · ".join(people))
+    plot = facts.plot(language) if facts else ""
+    if plot:
+        lines.append(escape(cut_words(plot, PLOT)))
+    why = " · ".join(filter(None, [because(reasons), support_line(*support)]))
+    if why:
+        lines.append(f"💡 {why}")
+    watch = where_to_watch(facts.providers.get(country)) if facts else ""
+    if watch:
+        lines.append(watch)
+    if links:
+        lines.append(links)
+    done = status(mark)
+    if done:
+        lines.extend(["", f"<b>{done}</b>"])
+    return "\n".join(lines)
+
+
+def cut_words(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def card_keyboard(
+    movie_id: int,
+    next_id: int | None,
+    mark: str | None,
+    group: bool = False,
+    alone: bool = False,
+) -> InlineKeyboardMarkup:
+    """Under a card: 👍 | 👎 | 🙈 Seen it | 🔖 Later (no 🔖 in a group: a watchlist is private),
+    or Undo once done; then ◀ Back to the list and Next film ▶."""
+    if mark is not None:
+        rows = [undo_row(mark, movie_id)]
+    else:
+        row = [
+            button(texts.LIKE_MARK, Rate(Sign.LIKE, movie_id)),
+            button(texts.DISLIKE_MARK, Rate(Sign.DISLIKE, movie_id)),
+            button(seen_button(), Hide(movie_id)),
+        ]
+        if not group:
+            row.append(button(later_button(), Save(movie_id)))
+        rows = [row]
+    nav = [] if alone else [button(back_button(), BackToList())]
+    if next_id is not None and not alone:
+        nav.append(button(next_button(), OpenCard(next_id)))
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
 
 
 CHIP_GENRES = tuple(g for g in GENRES if g != "IMAX")  # IMAX is a format, not a taste
@@ -157,14 +320,22 @@ def picks_keyboard(
     offset: int,
     done: Marks | None = None,
     wanted: Filter | None = None,
+    titles: Sequence[str] | None = None,
 ) -> InlineKeyboardMarkup:
-    """A person's picks: their rows, then More and the filter buttons (🎭 genre, 📅 decade, and
-    "any film" when the list is filtered)."""
-    wanted = wanted or Filter()
-    rows = pick_rows(movie_ids, offset, done or {})
+    """A person's picks, light: one button per film opening its card ("1. The Matrix", or
+    "👍 The Matrix" once done), then More and 🎛 (the filters, folded into one button)."""
+    wanted, done = wanted or Filter(), done or {}
+    labels = short_labels(list(titles)) if titles else [""] * len(movie_ids)
+    rows = []
+    for number, (movie_id, label) in enumerate(zip(movie_ids, labels, strict=True), offset + 1):
+        mark = done.get(movie_id)
+        shown = f"{mark} {label}" if mark else f"{number}. {label}"
+        rows.append([button(shown.strip(), OpenCard(movie_id))])
+    last = []
     if offset + len(movie_ids) < MAX_OFFSET:
-        rows.append([button(texts.more(), More(offset + len(movie_ids), wanted))])
-    rows.append(filter_row(wanted))
+        last.append(button(texts.more(), More(offset + len(movie_ids), wanted)))
+    last.append(button(tune_button(), Tune(wanted)))
+    rows.append(last)
     return InlineKeyboardMarkup(rows)
 
 
@@ -176,6 +347,11 @@ def filter_row(wanted: Filter) -> list[InlineKeyboardButton]:
     if not wanted.is_empty():
         row.append(button(any_film_button(), Filtered()))
     return row
+
+
+def tune_keyboard(wanted: Filter) -> InlineKeyboardMarkup:
+    """🎛's message: 🎭 Genre, 📅 Decade, and "any film" when the list is filtered."""
+    return InlineKeyboardMarkup([filter_row(wanted)])
 
 
 def genre_chips(current: Filter) -> InlineKeyboardMarkup:

@@ -9,6 +9,7 @@ from tests.support.reading import pick_ids
 from tests.support.scenes import (
     ANN,
     like_five_films,
+    rate_from_card,
 )
 
 
@@ -16,10 +17,10 @@ async def test_watchlist_saves_hides_from_picks_and_rates_when_watched(harness: 
     await like_five_films(harness)
     picks = await harness.say(ANN, ANN, "/rec")
     first, second = pick_ids(picks)[:2]
-    answer = await harness.press(ANN, ANN, picks, presses.save(first))
+    answer = await rate_from_card(harness, ANN, ANN, picks, first, presses.save(first))
     assert answer["text"] == watchlist_views.saved()
-    assert harness.fake.messages(ANN)[-1].buttons()[0][0] == "🔖 1 · undo"
-    await harness.press(ANN, ANN, picks, presses.save(second))
+    assert harness.fake.messages(ANN)[-1].buttons()[0] == ("🔖 · undo", presses.undo(first))
+    await rate_from_card(harness, ANN, ANN, picks, second, presses.save(second))
     assert first not in pick_ids(await harness.say(ANN, ANN, "/rec"))  # never picked again
     listing = await harness.say(ANN, ANN, "/watchlist")
     assert listing.text.count("\n") >= 2 and len(listing.buttons()) == 4
