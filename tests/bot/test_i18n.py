@@ -16,6 +16,7 @@ from bot import i18n
 from bot.app import MENU, command_menu
 from bot.features.account import views as account_views
 from bot.features.account.callbacks import ConfirmDelete, SetLanguage
+from bot.features.chat import views as chat_views
 from bot.features.inline import views as inline_views
 from bot.features.movienight import views as movienight_views
 from bot.features.onboarding import views as onboarding_views
@@ -30,7 +31,7 @@ from bot.ui import texts as ui_texts
 from movierec.filters import GENRES, Filter, lexicon, parse_filter
 from movierec.languages import LANGUAGES as CORE_LANGUAGES
 from movierec.recommender import GroupPick, Movie, Pick
-from movierec.titles import Candidate
+from movierec.titles import Candidate, Doubt
 from tests.support import presses
 from tests.support.fakegram import plain_text, utf16_len
 from tests.support.harness import Harness
@@ -186,9 +187,17 @@ def _messages() -> dict[str, str]:
         "ambiguous+": ratings_views.ambiguous("x" * 300, 1.0),
         "ambiguous-": ratings_views.ambiguous("matrix", -1.0),
         "no_match": ratings_views.no_match(
-            "матрица", [Candidate(1, "Matrix, The (1999)", 1999, 90.0)]
+            "матрица", [Candidate(1, "Matrix, The (1999)", 1999, 90.0)], 2000
         ),
-        "no_match_none": ratings_views.no_match("zzz", []),
+        "no_match_none": ratings_views.no_match("zzz", [], 2023),
+        "doubtful_year": ratings_views.doubtful(
+            "parasite 2019", LONG_TITLE, Doubt.OTHER_YEAR, 2018
+        ),
+        "doubtful_rare": ratings_views.doubtful("parasite", LONG_TITLE, Doubt.RARELY_RATED, 2018),
+        "hello": chat_views.hello("Имя" * 30),
+        "thanks": chat_views.welcome_back(),
+        "other_ways": onboarding_views.other_ways(),
+        "store_away": ui_texts.store_away(),
         "search": ratings_views.search_results("star", 5),
         "search_one": ratings_views.search_results("star", 1),
         "not_rated": ratings_views.not_rated("heat"),
@@ -404,6 +413,13 @@ def test_the_help_examples_are_understood_in_that_language(language: str) -> Non
 
 
 # ------------------------------------------------------------------ conversations
+def harness_year(harness: Harness) -> int:
+    """The newest year of the harness's catalogue (what "I know films up to" says)."""
+    services = harness.app.bot_data.services
+    assert services is not None
+    return services.rec.catalogue.latest_year
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_a_first_conversation_in_each_language(harness: Harness, language: str) -> None:
     code = TELEGRAM_CODE[language]
@@ -442,7 +458,7 @@ async def test_a_first_conversation_in_each_language(harness: Harness, language:
         assert ui_texts.genre_name("Comedy") in funny.text
         assert picks_views.tune_button() in [t for t, _ in funny.buttons()]
     unknown = await harness.say(ALICE, ALICE, "/like zzqqxx", language_code=code)
-    assert unknown.text == expect(ratings_views.no_match, "zzqqxx", [])
+    assert unknown.text == expect(ratings_views.no_match, "zzqqxx", [], harness_year(harness))
 
 
 async def test_rec_with_contradictory_years_answers_in_russian(harness: Harness) -> None:
