@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from bot.features.movienight import views as night_views
 from movierec.recommender import Recommender
@@ -25,6 +26,9 @@ from tests.support import presses
 from tests.support.botprocess import BotProcess, free_port, seed_home
 from tests.support.delivery import WebhookDelivery
 from tests.support.fakegram import FakeTelegram, FakeTelegramServer, Message
+
+# Two real bot processes on a real PostgreSQL server, for tens of seconds per test.
+pytestmark = [pytest.mark.process, pytest.mark.slow]
 
 SECRET = "replicas-S3cret_0123456789"
 PEOPLE = int(os.environ.get("MOVIEREC_TEST_REPLICA_PEOPLE", "200"))

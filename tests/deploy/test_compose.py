@@ -107,6 +107,7 @@ class _Readyz(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.process
 def test_compose_qdrant_healthcheck_command_tells_ready_from_not_ready(compose: dict) -> None:
     """The Qdrant image has no curl: the bash /dev/tcp probe is run here against a real server."""
     test = compose["services"]["qdrant"]["healthcheck"]["test"]
@@ -224,6 +225,7 @@ def _compose_binary() -> list[str] | None:
     return None
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     ("profile", "extra", "database_url", "services"),
     [

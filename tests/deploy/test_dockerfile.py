@@ -11,6 +11,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from tests.support.deployfiles import DOCKERFILE, DOCKERIGNORE, ROOT
 
 # Only these reach the image: the build inputs of the wheel.
@@ -66,12 +68,14 @@ def hadolint(path: Path) -> list[dict]:
     return json.loads(result.stdout)
 
 
+@pytest.mark.process
 def test_hadolint_reports_nothing_at_warning_or_above() -> None:
     findings = hadolint(DOCKERFILE)
     serious = [f for f in findings if f["level"] in {"error", "warning"}]
     assert serious == [], "\n".join(f"{f['line']}: {f['code']} {f['message']}" for f in serious)
 
 
+@pytest.mark.process
 def test_hadolint_does_find_problems(tmp_path: Path) -> None:
     """The lint above is only worth something if hadolint really inspects the file."""
     bad = tmp_path / "Dockerfile"

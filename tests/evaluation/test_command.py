@@ -67,6 +67,7 @@ def test_evaluate_refuses_bad_numbers_with_one_line(
     assert "--lambdas must be positive" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_evaluate_quick_on_ml_latest_small_is_ci_sized(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

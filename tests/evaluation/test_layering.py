@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# A fresh interpreter per module of the harness.
+pytestmark = [pytest.mark.process, pytest.mark.slow]
+
 
 def test_the_evaluation_core_imports_neither_the_report_nor_matplotlib() -> None:
     """Each module imported alone, in a fresh interpreter: measuring needs no plotting library

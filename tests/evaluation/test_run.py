@@ -16,6 +16,7 @@ from movierec.evaluation.tuning import grid_scorings
 from movierec.recommender import Recommender
 
 
+@pytest.mark.slow
 def test_run_evaluation_on_two_tastes(
     two_tastes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
