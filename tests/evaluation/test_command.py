@@ -26,6 +26,7 @@ def test_evaluate_help_lists_its_options(capsys: pytest.CaptureFixture[str]) -> 
         assert option in out
 
 
+# Not marked slow (2-3 s here): the inner loop's one whole evaluation, run.py end to end.
 def test_evaluate_command_runs_on_generated_data(
     two_tastes: Path,
     tmp_path: Path,
