@@ -125,3 +125,22 @@ def server_recommender(settings: Settings) -> Iterator[Recommender]:
     rec = Recommender.open(server_settings, data_dir=settings.movielens_dir)
     yield rec
     rec.close()
+
+
+# Fixtures that start something outside this process: a test using one must be marked `process`,
+# so that `pytest -m "not process"` never starts a server or builds a venv.
+PROCESS_FIXTURES = {"postgres_server", "database_url", "shipped", "shipped_core"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    unmarked = [
+        item.nodeid
+        for item in items
+        if PROCESS_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("process") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests start a server or a shipped venv but are not marked `process`: "
+            + ", ".join(unmarked)
+        )

@@ -25,7 +25,7 @@ CHAT = 42
 GROUP = -100
 
 
-@pytest.fixture(params=["inprocess", "http"])
+@pytest.fixture(params=["inprocess", pytest.param("http", marks=pytest.mark.process)])
 async def pair(request: pytest.FixtureRequest) -> AsyncIterator[tuple[FakeTelegram, Bot]]:
     """A fake with a known private chat and group, and a real PTB Bot talking to it."""
     fake = FakeTelegram(flood_limit=5)
@@ -211,6 +211,7 @@ def test_command_entities_count_utf16() -> None:
     assert update["message"]["chat"]["type"] == "group"
 
 
+@pytest.mark.process
 async def test_application_polls_http_and_replies() -> None:
     """A real PTB Application long-polling the HTTP server gets an update and answers it."""
     from telegram.ext import ApplicationBuilder, MessageHandler, filters

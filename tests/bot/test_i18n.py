@@ -478,7 +478,7 @@ async def test_in_a_group_each_person_reads_their_own_language(harness: Harness)
     await harness.say(GROUP, bob, "/like alien, heat", language_code="es")
     roster = await harness.say(GROUP, ALICE, "/movienight", language_code="ru")
     assert "Киновечер" in roster.text and "🙋 Я в деле" in [t for t, _ in roster.buttons()]
-    joined = await harness.press(GROUP, bob, roster, "n:i", language_code="es")
+    joined = await harness.press(GROUP, bob, roster, presses.night("i"), language_code="es")
     assert joined["text"] == "Te apuntaste para esta noche."
     stranger = await harness.say(GROUP, bob, "/ratings", language_code="es")
     assert stranger.text.startswith("Tus valoraciones")

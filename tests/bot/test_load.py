@@ -16,6 +16,7 @@ from bot.app import build_application
 from bot.storage import open_storage
 from bot.throttle import Throttle
 from movierec.recommender import Recommender
+from tests.support import presses
 from tests.support.fakegram import FakeTelegram
 from tests.support.harness import Harness
 
@@ -66,10 +67,10 @@ async def test_a_big_movie_night_announces_exactly_one_winner(running: Harness, 
     await settle(running)
     roster = fake.last(GROUP)
     for member in members:
-        await queue(running, fake.press(GROUP, member, roster.message_id, "n:i"))
+        await queue(running, fake.press(GROUP, member, roster.message_id, presses.night("i")))
     await settle(running)
     assert f"In ({size}):" in roster.text
-    await queue(running, fake.press(GROUP, ANN, roster.message_id, "n:p"))
+    await queue(running, fake.press(GROUP, ANN, roster.message_id, presses.night("p")))
     await settle(running)
     picks = fake.last(GROUP)
     await queue(running, fake.press(GROUP, ANN, picks.message_id, picks.button("Vote")))
@@ -93,14 +94,13 @@ async def test_presses_at_once_on_one_message_send_no_refused_edit(
     await queue(running, fake.send(ANN, ANN, "/start"))
     await settle(running)
     welcome = fake.last(ANN)
-    first = [d for _, d in welcome.buttons() if d.startswith("o:")]
+    first = presses.first_question_buttons(welcome)
     with caplog.at_level(logging.ERROR, logger="bot"):
         for _ in range(3):  # every first-question answer, twice each, and Show my picks
-            presses = [*first, *first]
-            for data in presses:
+            for data in [*first, *first]:
                 await queue(running, fake.press(ANN, ANN, welcome.message_id, data, forge=True))
             await settle(running)
-            first = [d for _, d in fake.last(ANN).buttons() if d.startswith("o:")] or first
+            first = presses.first_question_buttons(fake.last(ANN)) or first
             if not any(d in {x for _, x in welcome.buttons()} for d in first):
                 break
         picks = next(m for m in fake.messages(ANN) if "👍" in " ".join(t for t, _ in m.buttons()))

@@ -24,6 +24,9 @@ from tests.support.botprocess import BotProcess, free_port, seed_home
 from tests.support.fakegram import FakeTelegram, FakeTelegramServer
 from tests.support.reading import pick_ids
 
+# Every test here runs `movierec-bot` from the shipped wheel as a real process.
+pytestmark = pytest.mark.process
+
 ALICE, BOB, CAROL, DARYA = 2001, 2002, 2003, 2004
 SECRET = "wh-S3cret_Token-0123456789"
 GROUP = -7001
@@ -57,6 +60,7 @@ def press(bot: BotProcess, chat: int, user: int, message, data: str, **kwargs: o
     return bot.fake.callback_answers[query_id]
 
 
+@pytest.mark.slow
 def test_private_chat_from_start_to_a_refined_second_recommendation(
     telegram, home: Path, ml1m_dir: Path, shipped: Path
 ) -> None:
@@ -65,7 +69,7 @@ def test_private_chat_from_start_to_a_refined_second_recommendation(
     try:
         welcome = converse(bot, ALICE, ALICE, "/start")
         for _ in range(2):  # like the first two films asked about
-            data = next(d for _, d in welcome.buttons() if d.startswith("o:+"))
+            data = presses.answers(welcome, 1.0)[0]
             edits = welcome.edits
             assert press(bot, ALICE, ALICE, welcome, data)["text"].startswith("Noted")
             fake.wait_for_sync(lambda e=edits: welcome.edits > e)  # the next question
@@ -93,6 +97,7 @@ def test_private_chat_from_start_to_a_refined_second_recommendation(
     assert not any("the matrix" in r["message"].lower() for r in records)  # no message texts
 
 
+@pytest.mark.slow
 def test_three_member_movie_night_with_a_veto_a_vote_and_a_restart(
     telegram, home: Path, ml1m_dir: Path, shipped: Path
 ) -> None:
@@ -168,6 +173,7 @@ def _night(bot: BotProcess, members: list[int]):
     return bot.fake.last(GROUP)
 
 
+@pytest.mark.slow
 def test_inline_card_deep_link_and_rating(
     telegram, home: Path, ml1m_dir: Path, shipped: Path
 ) -> None:
@@ -195,6 +201,7 @@ def test_inline_card_deep_link_and_rating(
     assert fake.errors == []
 
 
+@pytest.mark.slow
 def test_a_russian_speakers_whole_first_conversation(
     telegram, home: Path, ml1m_dir: Path, shipped: Path
 ) -> None:
@@ -213,12 +220,13 @@ def test_a_russian_speakers_whole_first_conversation(
         welcome = say("/start")
         assert welcome.text.startswith("🎬 Привет!") and "Вопрос 1:" in welcome.text
         assert "Вопрос 1: ты видел что-нибудь из этого?" in welcome.text
-        for data in (next(d for _, d in welcome.buttons() if d.startswith("o:+")), "o:n"):
+        for data in (presses.answers(welcome, 1.0)[0], presses.skip()):
             edits = welcome.edits
             toast = press(bot, DARYA, DARYA, welcome, data, language_code="ru")
-            assert data == "o:n" or toast["text"].startswith("Записал: тебе нравится")
+            assert data == presses.skip() or toast["text"].startswith("Записал: тебе нравится")
             fake.wait_for_sync(lambda e=edits: welcome.edits > e)
-            assert data == "o:n" or ("Следующий вопрос ›", "o:n") in welcome.buttons()
+            next_question = ("Следующий вопрос ›", presses.skip())
+            assert data == presses.skip() or next_question in welcome.buttons()
         assert "Вопрос 2: ты видел <b>" in welcome.html  # one film at a time once one was seen
         unknown = say("/like Матрица")
         assert unknown.text.startswith("Не нашёл «Матрица»")
@@ -241,6 +249,7 @@ def test_a_russian_speakers_whole_first_conversation(
     assert fake.errors == [] and fake.unanswered_callbacks() == []
 
 
+@pytest.mark.slow
 def test_sigkill_mid_conversation_loses_no_confirmed_rating(
     telegram, home: Path, ml1m_dir: Path, shipped: Path
 ) -> None:
@@ -289,6 +298,7 @@ def test_a_weak_webhook_secret_is_refused_at_start(
     assert secret not in result.stderr
 
 
+@pytest.mark.slow
 def test_the_token_never_reaches_a_traceback(tmp_path: Path, shipped: Path) -> None:
     """A proxy that repeats the request path in its error page: the path holds the token, and
     the bot dies on it at start. Python's own last-resort printout must not show it either."""
@@ -312,6 +322,7 @@ def test_the_token_never_reaches_a_traceback(tmp_path: Path, shipped: Path) -> N
         assert form.lower() not in output.lower()
 
 
+@pytest.mark.slow
 def test_webhook_mode_checks_the_secret_and_serves_healthz(
     telegram, home: Path, ml1m_dir: Path, shipped: Path
 ) -> None:
@@ -356,6 +367,7 @@ def test_webhook_mode_checks_the_secret_and_serves_healthz(
     assert SECRET not in log and fake.token not in log and "Traceback" not in log
 
 
+@pytest.mark.slow
 def test_polling_healthcheck_follows_the_heartbeat(
     telegram, home: Path, ml1m_dir: Path, shipped: Path
 ) -> None:

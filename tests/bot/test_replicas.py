@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from bot.features.movienight import views as night_views
 from movierec.recommender import Recommender
@@ -33,6 +34,8 @@ from tests.support.replicas import (
     wait_until,
 )
 
+# Two real bot processes on a real PostgreSQL server, for tens of seconds per test.
+pytestmark = [pytest.mark.process, pytest.mark.slow]
 PEOPLE = int(os.environ.get("MOVIEREC_TEST_REPLICA_PEOPLE", "200"))
 TITLES = ["Alien", "Heat", "Fargo", "Toy Story", "Casablanca", "Jaws", "Vertigo", "Babe"]
 FILM_IDS = {"Alien": 1214, "Heat": 6, "Fargo": 608, "Toy Story": 1, "Casablanca": 912}

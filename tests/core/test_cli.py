@@ -118,6 +118,7 @@ def test_missing_data_exits_3_and_says_where_to_put_files(
     assert code == 3 and "MOVIELENS_DIR" in err
 
 
+@pytest.mark.process
 def test_installed_console_script_runs(cli_env: Path) -> None:
     """The entry point a newcomer types, as a real process."""
     script = Path(sys.executable).with_name("movierec")

@@ -40,6 +40,7 @@ def python(code: str, cwd: Path, env: dict[str, str]) -> str:
     return result.stdout
 
 
+@pytest.mark.process
 def test_importing_the_package_and_its_settings_loads_no_heavy_library(tmp_path: Path) -> None:
     """The CLI and the bot's health check import these first; pandas and Qdrant cost ~0.7 s."""
     out = python(
@@ -61,6 +62,7 @@ def test_package_names_resolve_on_first_use() -> None:
         _ = movierec.Recomender  # type: ignore[attr-defined]
 
 
+@pytest.mark.process
 def test_dotenv_is_read_from_the_working_directory_and_real_variables_win(tmp_path: Path) -> None:
     """Run from a folder with a `.env`, as a person with an installed package would."""
     (tmp_path / ".env").write_text(

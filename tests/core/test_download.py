@@ -62,6 +62,7 @@ def pin(monkeypatch: pytest.MonkeyPatch, name: str, data: bytes | None) -> None:
     monkeypatch.setitem(dl.DATASETS, name, dl.Archive(archive.filename, md5, archive.folder))
 
 
+@pytest.mark.process
 def test_download_verifies_extracts_and_loads(grouplens, tmp_path, monkeypatch) -> None:
     base, files, _ = grouplens
     files["ml-1m.zip"] = fake_archive()
@@ -72,6 +73,7 @@ def test_download_verifies_extracts_and_loads(grouplens, tmp_path, monkeypatch) 
     assert not list((tmp_path / "dl").glob("*.zip")) and not list((tmp_path / "dl").glob(".*"))
 
 
+@pytest.mark.process
 def test_existing_download_is_reused_without_network(grouplens, tmp_path, monkeypatch) -> None:
     base, files, requested = grouplens
     files["ml-1m.zip"] = fake_archive()
@@ -82,6 +84,7 @@ def test_existing_download_is_reused_without_network(grouplens, tmp_path, monkey
     assert len(requested) == count
 
 
+@pytest.mark.process
 def test_checksum_mismatch_keeps_nothing(grouplens, tmp_path, monkeypatch) -> None:
     base, files, _ = grouplens
     files["ml-1m.zip"] = fake_archive()
@@ -91,6 +94,7 @@ def test_checksum_mismatch_keeps_nothing(grouplens, tmp_path, monkeypatch) -> No
     assert not (tmp_path / "ml-1m").exists() and not list(tmp_path.glob("*.zip"))
 
 
+@pytest.mark.process
 def test_unpinned_archive_is_checked_against_the_published_md5(
     grouplens, tmp_path, monkeypatch
 ) -> None:
@@ -107,6 +111,7 @@ def test_unpinned_archive_is_checked_against_the_published_md5(
         dl.download("ml-latest-small", dest=tmp_path / "again", base_url=base, progress=False)
 
 
+@pytest.mark.process
 def test_a_zip_without_the_expected_folder_is_refused(grouplens, tmp_path, monkeypatch) -> None:
     base, files, _ = grouplens
     files["ml-1m.zip"] = fake_archive("something-else")
@@ -150,6 +155,7 @@ def test_resolve_data_dir_prefers_movielens_dir_then_downloads(
         dl.resolve_data_dir(explicit)
 
 
+@pytest.mark.process
 def test_a_dropped_connection_is_retried(grouplens, tmp_path, monkeypatch) -> None:
     import requests
 

@@ -141,6 +141,7 @@ def test_the_server_store_without_a_url_says_what_to_set(tmp_path: Path) -> None
         open_index(settings, data_dir=data)
 
 
+@pytest.mark.process
 def test_a_sampled_graph_is_built_in_a_child_process_like_the_exact_one(tmp_path: Path) -> None:
     """Over the product budget the graph comes from `python -m movierec.graph` reading the saved
     vectors; with a budget above the data it is the exact graph, built in this process."""
@@ -176,6 +177,8 @@ def test_a_sampled_graph_is_built_in_a_child_process_like_the_exact_one(tmp_path
         built()
 
 
+@pytest.mark.process
+@pytest.mark.slow
 def test_the_shipped_install_builds_a_sampled_graph_in_its_child_process(
     tmp_path: Path, shipped: Path
 ) -> None:

@@ -64,6 +64,7 @@ def open_small(home: Path) -> Recommender:
     return Recommender.open(Settings(home=home, movielens_dir=SMALL), data_dir=SMALL)
 
 
+@pytest.mark.slow
 def test_ml_latest_small_links_survive_a_reopen(small_home: Path) -> None:
     toy_story = MovieLinks(
         "https://www.imdb.com/title/tt0114709/", "https://www.themoviedb.org/movie/862"

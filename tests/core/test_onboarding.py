@@ -49,6 +49,7 @@ def test_weights_follow_the_answers(recommender: Recommender) -> None:
     assert liked[~seen].max() < liked[seen].max()  # and more once the person saw it too
 
 
+@pytest.mark.slow
 def test_the_evaluation_compares_both_strategies(ml1m_dir: Path, tmp_path: Path) -> None:
     dataset = load_dataset(ml1m_dir)
     rows = evaluate_onboarding(dataset.ratings, dataset.movies, tmp_path / "i", users=40)

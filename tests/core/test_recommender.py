@@ -60,6 +60,7 @@ def test_cut_neighbors_fetches_more_while_a_tie_straddles_the_cut() -> None:
     assert len(asked) > 1  # the first page ended inside the tie, so it asked again
 
 
+@pytest.mark.slow
 def test_stores_agree_on_random_preference_sets(
     recommender: Recommender, server_recommender: Recommender
 ) -> None:

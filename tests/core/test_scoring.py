@@ -183,3 +183,24 @@ def test_rank_by_argmax_orders_like_partition_and_sort(monkeypatch: pytest.Monke
     for scores, mask, limit, offset, by_argmax in cases:
         assert rank(scores, mask, limit, offset).tolist() == by_argmax
         assert all(mask[m] for m in by_argmax)
+
+
+def test_seen_weight_adds_a_per_rater_bonus_and_leaves_support_alone() -> None:
+    """The Scoring parameter this work added: 0 (seed) changes nothing, w adds w per rater."""
+    vectors = UserVectors(
+        user_ids=np.array([10, 20, 30]),
+        indptr=np.array([0, 2, 5, 6]),
+        indices=np.array([1, 2, 1, 3, 4, 4]),
+        values=np.array([1.0, -1.0, 2.0, 0.5, -0.5, 3.0]),
+    )
+    near = Neighbors(np.array([20, 10]), np.array([4.0, 1.0]))
+    plain = aggregate(near, vectors, Scoring(), n_columns=5)
+    assert plain.scores.tolist() == [0.0, 3.0, -1.0, 0.5, -0.5]
+    seen = aggregate(near, vectors, Scoring(seen_weight=1.0), n_columns=5)
+    assert seen.scores.tolist() == [0.0, 5.0, 0.0, 1.5, 0.5]  # + 1 per neighbor who rated it
+    weighted = aggregate(near, vectors, Scoring(similarity_power=1.0, seen_weight=0.5), n_columns=5)
+    assert weighted.scores.tolist() == [0.0, 4 * 2.5 + 1 * 1.5, 1 * -0.5, 4 * 1.0, 4 * 0.0]
+    assert seen.support.tolist() == plain.support.tolist() == [0, 2, 0, 1, 0]
+    assert SCORINGS["seed"].seen_weight == 0.0
+    with pytest.raises(ValueError, match="seen_weight"):
+        Scoring(seen_weight=-1.0)

@@ -288,6 +288,7 @@ def typed_variants(title: str, rng: random.Random) -> list[str]:
     return typed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", [ML1M, ML_LATEST_SMALL], ids=["ml-1m", "ml-latest-small"])
 def test_the_shortlist_finds_what_scoring_every_name_finds(folder) -> None:
     popularity = load_ratings(folder)["movie_id"].value_counts().to_dict()
@@ -331,6 +332,7 @@ def test_recent_titles_of_ml_latest_small() -> None:
 
 
 # ---------------------------------------------------------------- an ml-32m-sized catalogue
+@pytest.mark.slow
 def test_a_generated_ml32m_sized_catalogue_finds_exact_and_mistyped_titles() -> None:
     movies = synthetic(ML32M_TITLES)
     index = TitleIndex(movies)

@@ -144,10 +144,12 @@ def loaded_after(*statements: str) -> list[str]:
     return loaded
 
 
+@pytest.mark.process
 def test_importing_the_core_loads_no_chat_or_evaluation_package() -> None:
     assert loaded_after("import movierec, movierec.cli, movierec.recommender") == []
 
 
+@pytest.mark.process
 def test_importing_every_core_module_loads_no_chat_or_evaluation_package() -> None:
     every = [
         "import pkgutil, importlib, movierec",
@@ -158,6 +160,7 @@ def test_importing_every_core_module_loads_no_chat_or_evaluation_package() -> No
     assert loaded_after(*every) == []
 
 
+@pytest.mark.process
 def test_the_import_probe_sees_the_bots_packages() -> None:
     """The two checks above are only worth something if the probe does see an import."""
     loaded = loaded_after("import bot.app, sqlalchemy.dialects.postgresql.psycopg, psycopg")
@@ -191,6 +194,8 @@ def core_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("core-home")
 
 
+@pytest.mark.process
+@pytest.mark.slow
 def test_the_core_install_recommends_on_ml1m(
     shipped_core: Path, core_home: Path, ml1m_dir: Path
 ) -> None:
@@ -220,6 +225,7 @@ def installed(bin_dir: Path, cwd: Path) -> set[str]:
     return set(json.loads(result.stdout))
 
 
+@pytest.mark.process
 def test_the_core_install_has_no_chat_or_evaluation_package(
     shipped_core: Path, tmp_path: Path
 ) -> None:
@@ -228,6 +234,7 @@ def test_the_core_install_has_no_chat_or_evaluation_package(
     assert result.returncode != 0 and "No module named 'telegram'" in result.stderr
 
 
+@pytest.mark.process
 def test_the_bot_install_has_the_chat_packages_and_not_the_evaluations(
     shipped: Path, tmp_path: Path
 ) -> None:
@@ -235,6 +242,7 @@ def test_the_bot_install_has_the_chat_packages_and_not_the_evaluations(
     assert installed(shipped, tmp_path) == set(CHAT)
 
 
+@pytest.mark.process
 @pytest.mark.parametrize("command", [("movierec-bot",), ("python", "-m", "bot")])
 def test_the_bot_without_its_extra_says_what_to_install(
     shipped_core: Path, tmp_path: Path, command: tuple[str, ...]
@@ -244,12 +252,14 @@ def test_the_bot_without_its_extra_says_what_to_install(
     assert (result.stdout, result.stderr.strip()) == ("", BOT_EXTRA_MISSING)
 
 
+@pytest.mark.process
 def test_the_bot_with_its_extra_starts_past_the_check(shipped: Path, tmp_path: Path) -> None:
     result = run_installed(shipped, "movierec-bot", "--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert BOT_EXTRA_MISSING not in result.stderr and "--healthcheck" in result.stdout
 
 
+@pytest.mark.process
 @pytest.mark.parametrize(
     ("arguments", "missing"),
     [

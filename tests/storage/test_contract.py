@@ -87,7 +87,7 @@ class Engine:
         return found
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.process)])
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Engine]:
     if request.param == "sqlite":
         path = tmp_path / "bot.sqlite3"
@@ -543,6 +543,7 @@ async def test_a_first_release_sqlite_file_is_upgraded_in_place(tmp_path: Path) 
         await store.close()
 
 
+@pytest.mark.process
 async def test_a_first_release_postgres_database_is_upgraded_in_place(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -563,6 +564,7 @@ async def test_a_first_release_postgres_database_is_upgraded_in_place(
         await store.close()
 
 
+@pytest.mark.process
 async def test_replicas_starting_together_migrate_once(database_url: str, tmp_path: Path) -> None:
     stores = await asyncio.gather(*(open_storage(database_url, tmp_path) for _ in range(4)))
     try:

@@ -17,6 +17,9 @@ from bot.storage.copy import main
 from bot.storage.schema import TABLES
 from tests.support.storage import ANN, BEN, GROUP, first_release_file
 
+# Every test here copies into a real PostgreSQL server (and one runs the shipped command).
+pytestmark = pytest.mark.process
+
 
 async def _populate(path: Path) -> None:
     """A file with rows in every table, written through the store."""

@@ -136,7 +136,7 @@ def _postgres_at(url: str, version: int) -> None:
 OpenAt = Callable[[int], Any]
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.process)])
 def at_version(request: pytest.FixtureRequest, tmp_path: Path) -> OpenAt:
     """`await at_version(v)`: a store opened on a database left at schema `v` (None: fresh)."""
     if request.param == "sqlite":

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 
 def write_dat(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
@@ -42,4 +45,34 @@ def small_data(folder: Path) -> Path:
     (folder / "movies.dat").write_text(
         "\n".join(f"{m}::Film {m} ({1980 + m})::Drama" for m in range(1, 21)) + "\n"
     )
+    return folder
+
+
+N_MOVIES = 40
+
+
+def write_two_tastes(folder: Path, users: int = 200, seed: int = 3) -> Path:
+    """A MovieLens-layout CSV data set with two tastes: taste A loves films 1–20 and dislikes 21–40,
+    taste B the opposite. Each person rated 24 random films, a few at 3 stars."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for user in range(1, users + 1):
+        taste_a = user % 2 == 0
+        for movie in rng.choice(np.arange(1, N_MOVIES + 1), 24, replace=False):
+            liked = (movie <= N_MOVIES // 2) == taste_a
+            stars = rng.choice([4, 5]) if liked else rng.choice([1, 2])
+            if rng.random() < 0.1:
+                stars = 3
+            rows.append((user, int(movie), float(stars), 0))
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows, columns=["userId", "movieId", "rating", "timestamp"]).to_csv(
+        folder / "ratings.csv", index=False
+    )
+    pd.DataFrame(
+        {
+            "movieId": range(1, N_MOVIES + 1),
+            "title": [f"Film {i} (2000)" for i in range(1, N_MOVIES + 1)],
+            "genres": ["Drama"] * N_MOVIES,
+        }
+    ).to_csv(folder / "movies.csv", index=False)
     return folder

@@ -79,8 +79,10 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def database_url(postgres_server: str) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, postgres_server: str) -> Iterator[str]:
     """A new, empty database on the session's server, dropped after the test."""
+    if request.node.get_closest_marker("process") is None:  # also when asked for by name
+        pytest.fail(f"{request.node.nodeid} uses PostgreSQL: mark it (or its parameter) `process`")
     name = "t_" + uuid.uuid4().hex[:16]
     with psycopg.connect(postgres_server, autocommit=True) as db:
         db.execute(f"CREATE DATABASE {name} STRATEGY FILE_COPY")

@@ -20,10 +20,11 @@ from bot.features.onboarding.callbacks import (
     ShowPicks,
 )
 from bot.features.picks.callbacks import BackToList, Hide, OpenCard
-from bot.features.ratings.callbacks import ConfirmReset, Rate, RatingsPage, Sign, Undo
+from bot.features.ratings.callbacks import ConfirmReset, Rate, RatingsPage, Remove, Sign, Undo
 from bot.features.watchlist.callbacks import Save, Unsave, Watched
 from bot.ui.callback_data import decode, decode_filter
 from bot.ui.more import More
+from tests.support.fakegram import Message
 
 __all__ = ["decode", "decode_filter"]
 
@@ -56,6 +57,11 @@ def more(offset: int, group: bool = False) -> str:
     return (GroupMore(offset) if group else More(offset)).encode()
 
 
+def remove(movie_id: int, page: int) -> str:
+    """❌ under /ratings, on page `page`."""
+    return Remove(movie_id, page).encode()
+
+
 def page(number: int) -> str:
     return RatingsPage(number).encode()
 
@@ -76,6 +82,23 @@ def language(code: str | None) -> str:
 
 def answer(movie_id: int, value: float | None) -> str:
     return Answer(Seen.of(value), movie_id).encode()
+
+
+def answers(question: Message, value: float | None) -> list[str]:
+    """A first question's answer buttons that say `value` (1.0 liked, -1.0 didn't like, None
+    haven't seen), in the message's order."""
+    seen = Seen.of(value)
+    return [
+        data
+        for _, data in question.buttons()
+        if isinstance(kind := decode(data), Answer) and kind.seen is seen
+    ]
+
+
+def first_question_buttons(question: Message) -> list[str]:
+    """Every button of a first question: its answers, "next question" and "show my picks"."""
+    kinds = (Answer, NextQuestion, ShowPicks)
+    return [data for _, data in question.buttons() if isinstance(decode(data), kinds)]
 
 
 def show_picks() -> str:

@@ -31,13 +31,14 @@ async def test_a_confirmation_refuses_anyone_but_who_asked(
 ) -> None:
     await group_with_picks(harness)
     ask = await harness.say(GROUP, ANN, command)
-    answer = await harness.press(GROUP, BEN, ask, f"{kind}:{'y' if yes else 'n'}")
+    confirm = {"d": presses.delete, "z": presses.reset}[kind]
+    answer = await harness.press(GROUP, BEN, ask, confirm(yes))
     assert answer["text"] == ui_texts.not_yours()
     assert (await harness.storage.ratings(GROUP, BEN)) == {1: 1.0}  # Ben's data untouched
     assert len(await harness.storage.ratings(GROUP, ANN)) == 3  # and Ann's
     prompt = harness.fake.messages(GROUP)[-1]
     assert prompt.message_id == ask.message_id and prompt.edits == 0  # the prompt unchanged
-    answer = await harness.press(GROUP, ANN, ask, f"{kind}:y")
+    answer = await harness.press(GROUP, ANN, ask, confirm(True))
     assert answer["text"] in (account_views.toast_deleted(), ratings_views.toast_done())
     assert (await harness.storage.ratings(GROUP, ANN)) == {} and (
         await harness.storage.ratings(GROUP, BEN)
@@ -55,7 +56,7 @@ async def test_deleted_data_is_gone_from_every_file_and_the_log(
     assert any(name in f.read_bytes() for f in files if f.exists())  # it was there
     ask = await harness.say(ANN, ANN, "/deletemydata")
     with caplog.at_level(logging.INFO, logger="bot"):
-        await harness.press(ANN, ANN, ask, "d:y")
+        await harness.press(ANN, ANN, ask, presses.delete(True))
     for path in files:
         if path.exists():
             content = path.read_bytes()
@@ -77,16 +78,16 @@ async def test_forget_reset_and_delete_my_data(harness: Harness) -> None:
     reply = await harness.say(ALICE, ALICE, "/forget titanic")
     assert "haven't rated" in reply.text
     ask = await harness.say(ALICE, ALICE, "/reset")
-    await harness.press(ALICE, ALICE, ask, "z:n")
+    await harness.press(ALICE, ALICE, ask, presses.reset(False))
     assert (await harness.storage.ratings(ALICE, ALICE)) == {1: 1.0}
     ask = await harness.say(ALICE, ALICE, "/reset")
-    await harness.press(ALICE, ALICE, ask, "z:y")
+    await harness.press(ALICE, ALICE, ask, presses.reset(True))
     assert (await harness.storage.ratings(ALICE, ALICE)) == {}
     await harness.say(ALICE, ALICE, "/like heat")
     await harness.say(GROUP, ALICE, "/like alien")
     await harness.say(GROUP, BOB, "/like alien")
     ask = await harness.say(ALICE, ALICE, "/deletemydata")
-    await harness.press(ALICE, ALICE, ask, "d:y")
+    await harness.press(ALICE, ALICE, ask, presses.delete(True))
     assert "Deleted" in harness.fake.last(ALICE).text
     assert (
         await harness.storage.ratings(ALICE, ALICE)

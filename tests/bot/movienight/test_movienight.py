@@ -148,8 +148,8 @@ async def test_movienight_in_private_and_empty_group(harness: Harness) -> None:
     reply = await harness.say(ALICE, ALICE, "/movienight")
     assert "works in groups" in reply.text
     roster = await harness.say(GROUP, ALICE, "/movienight")
-    await harness.press(GROUP, ALICE, roster, "n:i")
-    await harness.press(GROUP, ALICE, roster, "n:p")
+    await harness.press(GROUP, ALICE, roster, presses.night("i"))
+    await harness.press(GROUP, ALICE, roster, presses.night("p"))
     assert "Nobody here" in harness.fake.last(GROUP).text
 
 
@@ -182,7 +182,7 @@ async def test_movienight_with_many_long_and_html_special_names(harness: Harness
         await harness.storage.remember_member(GROUP, 9000 + i, first_name)
         await harness.storage.rate(GROUP, 9000 + i, likes[i % 5], 1.0, None)
         await harness.storage.join_night(GROUP, roster.message_id, 9000 + i, True)
-    await harness.press(GROUP, 9000, roster, "n:p", forge=True)
+    await harness.press(GROUP, 9000, roster, presses.night("p"), forge=True)
     night = harness.fake.last(GROUP)
     assert "Movie night picks" in night.text and utf16_len(night.text) <= 4096
     assert "\u202e" not in night.text and "fits " in night.text

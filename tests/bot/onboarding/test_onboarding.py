@@ -30,7 +30,7 @@ async def test_start_asks_a_first_question_and_registers_commands(harness: Harne
 
 def _films(question: Message) -> list[int]:
     """The films a first question's 👍 buttons ask about, in order."""
-    return [presses.decode(d).movie_id for _, d in question.buttons() if d.startswith("o:+")]
+    return [presses.decode(d).movie_id for d in presses.answers(question, 1.0)]
 
 
 async def test_first_questions_adapt_and_end_in_picks(harness: Harness) -> None:
@@ -52,8 +52,8 @@ async def test_first_questions_adapt_and_end_in_picks(harness: Harness) -> None:
     await harness.press(ANN, ANN, question, presses.answer(second[2], 1.0))
     assert "Question 3: have you seen" in question.text  # every film answered: one film now
     asked = first + second
-    for turn, answer in enumerate(["0", "+", "-"]):
-        data = next(d for _, d in question.buttons() if d.startswith(f"o:{answer}"))
+    for turn, value in enumerate([None, 1.0, -1.0]):
+        data = presses.answers(question, value)[0]
         film = presses.decode(data).movie_id
         assert film not in asked and len(_films(question)) == 1  # a new film every time
         asked.append(film)
@@ -97,7 +97,7 @@ async def test_the_tenth_answer_shows_the_picks(harness: Harness) -> None:
     numbers = []
     while "Thanks!" not in question.text:
         numbers.append(int(question.text.split("Question ", 1)[1].split(":", 1)[0]))
-        data = next(d for _, d in question.buttons() if d.startswith("o:+"))
+        data = presses.answers(question, 1.0)[0]
         await harness.press(BEN, BEN, question, data)
     assert sorted(set(numbers)) == list(range(1, 11))  # ten questions, then the picks
     assert len(pick_ids(harness.fake.last(BEN))) == 5

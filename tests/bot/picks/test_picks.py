@@ -124,6 +124,7 @@ async def test_every_pick_says_why(harness: Harness) -> None:
     assert "fits " in night.text and " (" in night.text.split("fits ", 1)[1]
 
 
+@pytest.mark.slow
 async def test_a_modern_catalogue_finds_recent_films_with_links(
     latest_recommender: Recommender, tmp_path
 ) -> None:

@@ -65,14 +65,15 @@ async def test_bare_like_asks_and_the_reply_is_recorded(harness: Harness) -> Non
 
 
 async def test_plain_text_in_private_is_a_search_with_buttons(harness: Harness) -> None:
+    like, undo = presses.rate(2571, 1.0), presses.undo(2571)
     reply = await harness.say(ALICE, ALICE, "the matrix")
-    assert reply.buttons()[0] == ("👍 The Matrix (1999)", "r:+:2571")
-    await harness.press(ALICE, ALICE, reply, "r:+:2571")
+    assert reply.buttons()[0] == ("👍 The Matrix (1999)", like)
+    await harness.press(ALICE, ALICE, reply, like)
     assert (await harness.storage.ratings(ALICE, ALICE)) == {2571: 1.0}
     row = harness.fake.last(ALICE).buttons()[0]
-    assert row == ("👍 The Matrix (1999) · undo", "u:2571")
-    await harness.press(ALICE, ALICE, harness.fake.last(ALICE), "u:2571")
-    assert harness.fake.last(ALICE).buttons()[0] == ("👍 The Matrix (1999)", "r:+:2571")
+    assert row == ("👍 The Matrix (1999) · undo", undo)
+    await harness.press(ALICE, ALICE, harness.fake.last(ALICE), undo)
+    assert harness.fake.last(ALICE).buttons()[0] == ("👍 The Matrix (1999)", like)
 
 
 async def test_ratings_list_paginates_and_removes(harness: Harness) -> None:
@@ -122,7 +123,7 @@ async def test_an_old_confirmation_in_a_group_has_expired(harness: Harness) -> N
     # a prompt from before ownership was stored: no owner is known for it
     with harness.storage.engine.begin() as db:
         db.exec_driver_sql("DELETE FROM lists")
-    answer = await harness.press(GROUP, ANN, ask, "z:y")
+    answer = await harness.press(GROUP, ANN, ask, presses.reset(True))
     assert answer["text"] == ui_texts.expired() and (await harness.storage.ratings(GROUP, ANN))
 
 
@@ -154,7 +155,8 @@ async def test_a_rating_of_a_film_no_longer_in_the_catalogue_breaks_nothing(
     assert "Nothing" not in (await harness.say(ANN, ANN, "/rec")).text  # only unknown: starters
     listing = await harness.say(GROUP, ANN, "/ratings")
     assert "Gone Film (2031) (no longer in the catalogue)" in listing.text
-    removed = next(d for _, d in listing.buttons() if d.startswith("x:9999991"))
+    removed = presses.remove(9_999_991, 0)
+    assert removed in [d for _, d in listing.buttons()]
     assert (await harness.press(GROUP, ANN, listing, removed))["text"] == ratings_views.removed()
     assert 9_999_991 not in (await harness.storage.ratings(GROUP, ANN))
     reply = await harness.say(ANN, ANN, "/forget gone film")
