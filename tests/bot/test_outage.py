@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from bot.ui import texts
 from movierec.recommender import Recommender
@@ -27,6 +28,9 @@ from tests.support.delivery import WebhookDelivery
 from tests.support.fakegram import FakeTelegram, FakeTelegramServer
 from tests.support.postgres import StoppablePostgres
 from tests.support.replicas import SECRET, start_replicas, wait_until
+
+# Two real bot processes on a PostgreSQL server of the test's own, stopped and started: a minute.
+pytestmark = [pytest.mark.process, pytest.mark.slow]
 
 TITLES = {"Alien": 1214, "Heat": 6, "Fargo": 608, "Toy Story": 1, "Casablanca": 912}
 OUTAGE_SECONDS = 20.0

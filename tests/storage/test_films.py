@@ -12,7 +12,7 @@ from bot.storage import ChatStore, open_storage
 from tests.support.storage import ANN
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.process)])
 async def stores(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[tuple[ChatStore, ChatStore]]:
