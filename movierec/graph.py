@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
@@ -92,24 +92,20 @@ class ItemGraph:
         weights = np.concatenate([self.weights[a:b] for a, b in bounds])
         return np.bincount(indices, weights=weights, minlength=n_columns)[:n_columns]
 
-    def strongest_source(self, sources: Iterable[int], target: int) -> int | None:
-        """Of `sources` (in the caller's order), the film whose edge to `target` weighs most, or
-        None when none of them leads to it; ties go to the earlier source.
-
-        This is the reason cited for a pick that the graph alone brought in (no neighbor rated
-        it): "because you liked X" names the like whose row put the pick among the candidates.
-        A row is scanned once per source (at most `successors` entries each): callers bound the
-        number of sources.
-        """
-        best = 0.0
-        found: int | None = None
-        for source in sources:
+    def edge_weights(self, sources: Sequence[int], targets: Sequence[int]) -> np.ndarray:
+        """targets x sources: the weight of each source's edge to each target (0 where the
+        source's row does not lead there): what each of a person's likes gave a pick's graph
+        score. A row is scanned once per source: callers bound the number of sources."""
+        found = np.zeros((len(targets), len(sources)))
+        wanted = np.asarray(targets, np.int64)
+        at = {int(t): j for j, t in enumerate(targets)}
+        for i, source in enumerate(sources):
             if not 0 <= source < self.columns:
                 continue
-            start, stop = self.indptr[source], self.indptr[source + 1]
-            hits = np.flatnonzero(self.indices[start:stop] == target)
-            if len(hits) and self.weights[start + hits[0]] > best:
-                best, found = float(self.weights[start + hits[0]]), int(source)
+            start, stop = int(self.indptr[source]), int(self.indptr[source + 1])
+            row = self.indices[start:stop]
+            for hit in np.flatnonzero(np.isin(row, wanted)):
+                found[at[int(row[hit])], i] = self.weights[start + hit]
         return found
 
     def save(self, directory: Path) -> None:

@@ -32,10 +32,11 @@ from movierec.scoring import (
     Scoring,
     aggregate,
     blend,
+    cite_apart,
     combine_group,
-    explain,
     get_scoring,
     idf,
+    people_credit,
     rank,
     without,
 )
@@ -48,6 +49,13 @@ if TYPE_CHECKING:  # titles pulls in rapidfuzz, filters builds its word tables: 
 MAX_PREFERENCES = 5_000
 MAX_GRAPH_REASONS = 200  # likes read for a graph reason: a few ms even at 800 edges a film
 MAX_MASKS = 256  # filters whose catalogue mask is kept: a few are common, each is a catalogue pass
+
+
+def _shares(credit: np.ndarray) -> np.ndarray:
+    """Each row divided by its sum (rows without credit stay zero)."""
+    totals = credit.sum(axis=1, keepdims=True)
+    shares: np.ndarray = np.divide(credit, totals, out=np.zeros_like(credit), where=totals > 0)
+    return shares
 
 
 def _likes(preferences: Mapping[int, float]) -> list[int]:
@@ -93,10 +101,10 @@ class MovieLinks:
 class Pick:
     """One recommended film. `support` of the `neighbors` similar users rated it above average.
 
-    `because`: one or two of the person's own likes (movie ids, best first) that most of those
-    supporters also liked, so a person can judge the pick ("because you liked Alien"); empty when
-    the person liked nothing (only dislikes) or no supporter shares any of their likes. See
-    `movierec.scoring.explain`.
+    `because`: the one like of the person's (a movie id) that contributed most to this pick, the
+    five picks' reasons spread over the likes, so a person can judge each pick ("because you liked
+    Alien"); empty when the person liked nothing (only dislikes) or none of their likes explains
+    the pick. See `Recommender._explained`.
     """
 
     movie_id: int
@@ -524,41 +532,42 @@ class Recommender:
             theirs = [movie_id for movie_id, _, matches in ranked if key in matches]
             if not theirs:
                 continue
-            found, _ = self._explained(scores, _likes(preferences[key]), theirs, most=1)
+            found, _ = self._explained(scores, _likes(preferences[key]), theirs)
             reasons.update({(key, m): because for m, because in zip(theirs, found, strict=True)})
         return reasons
 
     def _explained(
-        self, scores: MovieScores, likes: list[int], picks: list[int], most: int = 2
+        self, scores: MovieScores, likes: list[int], picks: list[int]
     ) -> tuple[list[tuple[int, ...]], list[int]]:
-        """(reasons, support) of a person's picks, both read in one pass over the neighbors'
-        ratings (`movierec.scoring.explain`); no likes, no reasons. Up to `most` likes are cited;
-        a pick that no neighbor rated at all (the graph alone brought it in) cites the like with
-        the strongest graph edge to it, one the neighbors rated but none liked cites nothing."""
+        """(reasons, support) of a person's picks: for each pick the one like that contributed
+        most to it, spread over the likes (`movierec.scoring.cite_apart`); no likes, no reasons.
+
+        A like's contribution to a pick is its share of each signal, weighed by what that signal
+        gave the pick: of the people part, the share of the pick's supporters who liked it too
+        (`people_credit`); of the graph part, the share of the pick's graph score that came
+        through the like's own edge (`ItemGraph.edge_weights`). So a pick the graph brought in
+        cites the like that leads to it, one the neighbors brought in the like they share."""
         if scores.rows is None or not likes:  # no reasons: a bincount counts support for less
             return [() for _ in picks], [int(scores.support[m]) for m in picks]
-        found, support = explain(scores.rows, likes, picks, most)
-        return self._graph_reasons(scores, likes, picks, found), support
+        credit, support = people_credit(scores.rows, likes, picks)
+        return cite_apart(self._contributions(scores, likes, picks, credit), likes), support
 
-    def _graph_reasons(
-        self,
-        scores: MovieScores,
-        likes: list[int],
-        picks: list[int],
-        found: list[tuple[int, ...]],
-    ) -> list[tuple[int, ...]]:
-        """`found`, with a graph reason (`ItemGraph.strongest_source` among the first
-        `MAX_GRAPH_REASONS` likes) for each pick no neighbor rated (in a blend)."""
-        if scores.reach is None or not likes:
-            return found
+    def _contributions(
+        self, scores: MovieScores, likes: list[int], picks: list[int], credit: np.ndarray
+    ) -> np.ndarray:
+        """picks x likes: each like's part of each pick's score (see `_explained`); the people
+        credit alone when the scores are not a blend."""
+        if scores.people is None or scores.graph is None:
+            return credit
         sources = likes[:MAX_GRAPH_REASONS]
-        reasons = []
-        for because, movie_id in zip(found, picks, strict=True):
-            if not because and not scores.raters[movie_id]:
-                source = self.graph.strongest_source(sources, movie_id)
-                because = () if source is None else (source,)
-            reasons.append(because)
-        return reasons
+        edges = np.zeros_like(credit)
+        edges[:, : len(sources)] = self.graph.edge_weights(sources, picks)
+        ids = np.asarray(picks, np.int64)
+        people_scale, graph_scale = scores.scales
+        people = np.maximum(scores.people[ids] * people_scale, 0.0)[:, None]
+        graph = np.maximum(scores.graph[ids] * graph_scale, 0.0)[:, None]
+        contributions: np.ndarray = people * _shares(credit) + graph * _shares(edges)
+        return contributions
 
     def _pick(
         self, movie_id: int, scores: MovieScores, support: int, because: tuple[int, ...] = ()

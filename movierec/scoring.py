@@ -35,12 +35,13 @@ with that member's taste clearly dislike it. A pick "matches" a member whose sha
 
 Reasons ("because you liked Alien"): a pick's supporters are the neighbors who rated it above their
 mean (positive z, the same people `support` counts). Each of the person's likes is credited with
-the summed scoring weights of the supporters who also liked it (positive z), and the best one or
-two likes are cited. This reads the neighbors' CSR rows that `aggregate` already sliced and keeps
-in `MovieScores.rows`, only for the handful of films that were picked, so it needs no extra
-search and no store query; see `explain`. A pick that no neighbor supports (the graph brought it)
-cites the like with the strongest graph edge to it (`ItemGraph.strongest_source`), never an
-invented one.
+the summed scoring weights of the supporters who also liked it (positive z: `people_credit`).
+This reads the neighbors' CSR rows that `aggregate` already sliced and keeps in
+`MovieScores.rows`, only for the handful of films that were picked, so it needs no extra search
+and no store query. In a blend each like's credit is weighed with its graph edge to the pick by
+what each signal gave the pick (`Recommender._explained`), and one like is cited per pick,
+spread over the likes (`cite_apart`); a like with no credit is never cited, so a pick nothing
+explains cites nothing rather than an invented reason.
 """
 
 from __future__ import annotations
@@ -57,18 +58,14 @@ from movierec.vectorstore.base import Neighbors
 
 VETO_SHARE = 0.25
 MATCH_SHARE = 0.25
-# A second like is cited only when its credit is at least this share of the first one's: "because
-# you liked A and B" should not lean on a B that only a few of the supporters liked.
-SECOND_REASON_SHARE = 0.5
-# Credits are sums of float weights whose order of summation may differ; ties are judged after
-# rounding the credit relative to the best one, so that equal support goes to the person's order.
-REASON_DECIMALS = 9
+# A pick cites a like no earlier pick cites when that like has at least this share of the best
+# like's credit for it (`cite_apart`): specific reasons over one repeated line.
+APART_SHARE = 0.3
 # `rank` finds up to this many picks by repeated argmax (one pass each over the scores) on arrays
 # up to this long (ml-1m, ml-latest: 4,000-200,000 ids), and by partition + sort otherwise;
 # measured on ml-1m: 11 µs against 37 µs for five picks.
 FEW_PICKS = 10
 FEW_PICKS_COLUMNS = 250_000
-CITE_IN_PYTHON = 64  # `cite` in plain Python up to this many likes, NumPy past it
 
 # Whatever identifies a group member (the bot: Telegram user ids); picks name members by it.
 Member = TypeVar("Member", bound=Hashable)
@@ -140,14 +137,14 @@ def get_scoring(scoring: str | Scoring, neighbors: int | None = None) -> Scoring
 @dataclass(frozen=True)
 class NeighborRows:
     """The consulted neighbors' ratings as CSR arrays, with the weight each neighbor had in the
-    scores; kept by `aggregate` (the arrays exist anyway) so that `explain` can read them later
-    without asking the store or the matrix again."""
+    scores; kept by `aggregate` (the arrays exist anyway) so that `people_credit` can read them
+    later without asking the store or the matrix again."""
 
     indptr: np.ndarray  # len(weights) + 1 offsets into movie_ids / values
     movie_ids: np.ndarray
     values: np.ndarray  # z-normalised ratings, before `seen_weight`
     weights: np.ndarray  # per neighbor: max(similarity, 0) ** power, or 1 when power is 0
-    columns: int = 0  # one past the largest movie id (sizes `explain`'s lookup table)
+    columns: int = 0  # one past the largest movie id (sizes `people_credit`'s lookup table)
 
 
 @dataclass(frozen=True)
@@ -155,8 +152,8 @@ class MovieScores:
     """Dense per-movie-id arrays for one person: summed score, neighbors who rated it, and
     neighbors who rated it above the global mean (the "support" shown to people).
 
-    `rows` are the neighbors' ratings behind these sums, for `explain`; None when the scores were
-    made some other way (tests, combined groups), and then picks simply carry no reasons.
+    `rows` are the neighbors' ratings behind these sums, for `people_credit`; None when the
+    scores were made some other way (tests, combined groups), and then picks carry no reasons.
     """
 
     scores: np.ndarray
@@ -164,11 +161,16 @@ class MovieScores:
     neighbors: int
     rows: NeighborRows | None = None
     reach: np.ndarray | None = None  # films the item graph scored (a blend), else None
+    # A blend's two signals before they were added (per film: people x people_scale, graph x
+    # graph_scale): what each contributed to a pick, for its reason. None when not a blend.
+    people: np.ndarray | None = None
+    graph: np.ndarray | None = None
+    scales: tuple[float, float] = (1.0, 0.0)
 
     @cached_property
     def support(self) -> np.ndarray:
         """Per film, the neighbors who rated it above their mean, counted from `rows` on first
-        use: a recommendation needs it for its few picks only, which `explain` gets from the
+        use: a recommendation needs it for its few picks only, which `people_credit` gets from the
         pass it makes anyway (one bincount over every neighbor rating saved)."""
         if self.rows is None:
             return np.zeros(len(self.scores), np.int64)
@@ -197,9 +199,18 @@ def blend(user: MovieScores, graph: np.ndarray, weight: float, allowed: np.ndarr
     candidates |= reach
     candidates &= allowed
     # (1 - w) · scores / best + w · graph / best', in place: two passes instead of six
-    combined = user.scores * ((1.0 - weight) / _best(user.scores, candidates))
-    combined += graph * (weight / _best(graph, candidates))
-    return replace(user, scores=combined, reach=reach)
+    people_scale = (1.0 - weight) / _best(user.scores, candidates)
+    graph_scale = weight / _best(graph, candidates)
+    combined = user.scores * people_scale
+    combined += graph * graph_scale
+    return replace(
+        user,
+        scores=combined,
+        reach=reach,
+        people=user.scores,
+        graph=graph,
+        scales=(people_scale, graph_scale),
+    )
 
 
 def unit(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -267,78 +278,41 @@ def _liked_by(rows: NeighborRows, targets: np.ndarray) -> np.ndarray:
     return matrix[:, [index[int(t)] for t in targets]]
 
 
-def explain(
-    rows: NeighborRows, likes: Sequence[int], picks: Sequence[int], most: int = 2
-) -> tuple[list[tuple[int, ...]], list[int]]:
-    """(reasons, support) of the picks, from one pass over the neighbors' ratings: who liked each
-    pick is what both are read from.
-
-    Reasons: for every pick, up to `most` of `likes` (movie ids, in the person's order) that the
-    pick's supporters also liked, best first. A like's credit is the summed scoring weight of the
-    pick's supporters (positive z on the pick) who rated the like above their mean too. The
-    best-credited like is cited; the next ones when their credit is at least
-    `SECOND_REASON_SHARE` of the best. Ties go to the like earlier in `likes` (the person's order;
-    positions are unique, so no further key is needed). A like nobody among the supporters liked
-    is never cited: a pick without supporters, or whose supporters share none of the likes, gets
-    `()` rather than an invented reason. No likes (or `most` < 1): every pick gets `()`.
-
-    Support: per pick, the neighbors who rated it above their mean.
-
-    Cost: one pass over the neighbors' ratings (already in memory) and a picks x neighbors x likes
-    product, i.e. independent of the catalogue's size.
-    """
-    if not len(picks):
-        return [], []
-    like_ids = np.asarray(likes if most >= 1 else (), np.int64)
+def people_credit(
+    rows: NeighborRows, likes: Sequence[int], picks: Sequence[int]
+) -> tuple[np.ndarray, list[int]]:
+    """(credit, support) of the picks before any like is cited: credit is picks x likes, the
+    summed weight of each pick's supporters who liked each like too; support per pick."""
+    like_ids = np.asarray(likes, np.int64)
     liked = _liked_by(rows, np.concatenate((np.asarray(picks, np.int64), like_ids)))
     supporters, fans = liked[:, : len(picks)], liked[:, len(picks) :]
     support = supporters.sum(axis=0).astype(np.int64).tolist()
     if not len(like_ids):
-        return [() for _ in picks], support
-    credit = (supporters * rows.weights[:, None]).T @ fans  # picks x likes
-    return cite(credit, likes, most), support
+        return np.zeros((len(picks), 0)), support
+    return (supporters * rows.weights[:, None]).T @ fans, support
 
 
-def cite(credit: np.ndarray, likes: Sequence[int], most: int = 2) -> list[tuple[int, ...]]:
-    """The rule of `explain` given the credits (picks x likes, non-negative): per pick, the
-    best-credited like, then the next ones with at least `SECOND_REASON_SHARE` of its credit, ties
-    to the earlier like.
-
-    A person has a handful of likes, where a dozen NumPy calls cost more than the arithmetic, so
-    this runs in plain Python (measured 58 -> ~10 µs); past `CITE_IN_PYTHON` likes it is NumPy
-    (`_cite_arrays`, same result), so that thousands of likes never cost a Python sort each."""
-    if credit.shape[1] > CITE_IN_PYTHON:
-        return _cite_arrays(credit, likes, most)
+def cite_apart(credit: np.ndarray, likes: Sequence[int]) -> list[tuple[int, ...]]:
+    """One like per pick (rows in rank order, non-negative credits), spread over the likes: each
+    pick cites its best-credited like, unless an earlier pick cites that one already and
+    another like not yet cited has at least `APART_SHARE` of the best credit, which it cites
+    instead. So five picks cite one film only when nothing else explains them (the same line
+    under every pick tells a person nothing); a pick without credit cites nothing."""
     reasons: list[tuple[int, ...]] = []
+    cited: set[int] = set()
     for row in credit.tolist():
         best = max(row, default=0.0)
         if best <= 0:
             reasons.append(())
             continue
-        share = [round(c / best, REASON_DECIMALS) for c in row]
-        order = sorted(range(len(row)), key=lambda i: -share[i])[:most]  # stable: earlier first
-        reasons.append(
-            tuple(
-                int(likes[i])
-                for n, i in enumerate(order)
-                if share[i] > 0 and (n == 0 or share[i] >= SECOND_REASON_SHARE)
-            )
-        )
+        order = sorted(range(len(row)), key=lambda i: -row[i])  # stable: earlier like first
+        choice = order[0]
+        if likes[choice] in cited:
+            fresh = [i for i in order if likes[i] not in cited and row[i] >= APART_SHARE * best]
+            choice = fresh[0] if fresh else choice
+        cited.add(int(likes[choice]))
+        reasons.append((int(likes[choice]),))
     return reasons
-
-
-def _cite_arrays(credit: np.ndarray, likes: Sequence[int], most: int) -> list[tuple[int, ...]]:
-    """`cite` with NumPy, for many likes."""
-    like_ids = np.asarray(likes, np.int64)
-    best = credit.max(axis=1, initial=0.0)
-    share = np.round(credit / np.where(best > 0, best, 1.0)[:, None], REASON_DECIMALS)
-    order = np.argsort(-share, axis=1, kind="stable")[:, :most]  # ties: the earlier like
-    top = np.take_along_axis(share, order, axis=1)
-    first = np.arange(order.shape[1]) == 0
-    keep = (top > 0) & (first | (top >= SECOND_REASON_SHARE))
-    return [
-        tuple(like_ids[chosen[kept]].tolist()) for chosen, kept in zip(order, keep, strict=True)
-    ]
 
 
 def candidate_mask(raters: np.ndarray, exclude: Iterable[int], min_support: int = 1) -> np.ndarray:

@@ -82,7 +82,7 @@ def test_over_budget_the_graph_is_built_from_a_seeded_sample(tmp_path: Path) -> 
     assert np.allclose(loaded.scores([1, 2], 50), sampled.scores([1, 2], 50))
 
 
-def test_strongest_source_is_the_heaviest_edge_to_the_target_ties_to_the_earlier() -> None:
+def test_edge_weights_are_each_likes_edge_to_each_pick() -> None:
     # film 1 -> 2 (0.5), 1 -> 3 (0.2); film 2 -> 3 (0.9); film 3 -> 2 (0.5); film 0: no edges
     graph = ItemGraph(
         indptr=np.array([0, 0, 2, 3, 4]),
@@ -90,9 +90,7 @@ def test_strongest_source_is_the_heaviest_edge_to_the_target_ties_to_the_earlier
         weights=np.array([0.5, 0.2, 0.9, 0.5], np.float32),
         params=GraphParams(),
     )
-    assert graph.strongest_source([1, 2], 3) == 2  # 0.9 beats 0.2
-    assert graph.strongest_source([1], 3) == 1  # a weak edge is still a reason
-    assert graph.strongest_source([3, 1], 2) == 3 and graph.strongest_source([1, 3], 2) == 1
-    assert graph.strongest_source([1, 2, 3], 1) is None  # nobody leads to film 1
-    assert graph.strongest_source([0, 99, -1], 2) is None  # no row, unknown films
-    assert graph.strongest_source([], 2) is None
+    found = graph.edge_weights([1, 2, 3], [3, 2])  # picks x likes
+    assert np.allclose(found, [[0.2, 0.9, 0.0], [0.5, 0.0, 0.5]])
+    assert not graph.edge_weights([0, 99, -1], [2]).any()  # no row, unknown films
+    assert graph.edge_weights([], [2]).shape == (1, 0)

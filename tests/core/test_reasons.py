@@ -61,7 +61,11 @@ def test_a_pick_cites_the_like_its_supporters_share(camps: Recommender, scoring:
     assert picks[P].support == 5
     assert picks[P].because == (A,)  # four A fans against one B fan: B is not worth citing
     assert picks[Q].because == (B,)
-    assert picks[F].because == ()  # nobody liked F: no supporters, no invented reason
+    if scoring == "seed":
+        assert picks[F].because == ()  # nobody liked F: no supporters, no invented reason
+    else:  # the graph brought F in (everyone who saw A and B saw F): the like whose edge did
+        (source,) = picks[F].because
+        assert source in (A, B) and camps.graph.edge_weights([source], [F])[0, 0] > 0
 
 
 def test_group_reasons_name_each_matching_members_own_like(camps: Recommender) -> None:

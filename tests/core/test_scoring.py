@@ -6,19 +6,18 @@ import numpy as np
 import pytest
 
 from movierec.scoring import (
-    CITE_IN_PYTHON,
+    APART_SHARE,
     SCORINGS,
     VETO_SHARE,
     MovieScores,
     NeighborRows,
     Scoring,
-    _cite_arrays,
     aggregate,
     candidate_mask,
-    cite,
+    cite_apart,
     combine_group,
-    explain,
     get_scoring,
+    people_credit,
     rank,
 )
 from movierec.vectors import UserVectors
@@ -121,13 +120,12 @@ def neighbor_rows(ratings: list[dict[int, float]], weights: list[float]) -> Neig
     )
 
 
-def reasons(
-    rows: NeighborRows, likes: list[int], picks: list[int], most: int = 2
-) -> list[tuple[int, ...]]:
-    return explain(rows, likes, picks, most)[0]
+def reasons(rows: NeighborRows, likes: list[int], picks: list[int]) -> list[tuple[int, ...]]:
+    credit, _ = people_credit(rows, likes, picks)
+    return cite_apart(credit, likes)
 
 
-def test_explain_cites_the_likes_the_supporters_share() -> None:
+def test_a_pick_cites_the_like_its_supporters_share() -> None:
     # Pick 9: supporters are neighbors 0-2 (neighbor 3 rated it below the mean).
     rows = neighbor_rows(
         [
@@ -138,35 +136,27 @@ def test_explain_cites_the_likes_the_supporters_share() -> None:
         ],
         [1, 1, 1, 1],
     )
-    # Credits: 1 -> 3 supporters, 3 -> 2, 2 -> 1 (a third of the best: not cited).
-    assert reasons(rows, [2, 3, 1], [9]) == [(1, 3)]
-    assert reasons(rows, [2, 3, 1], [9], most=1) == [(1,)]
+    credit, support = people_credit(rows, [2, 3, 1], [9])
+    assert credit.tolist() == [[1.0, 2.0, 3.0]] and support == [3]  # 1 -> 3 supporters, ...
+    assert reasons(rows, [2, 3, 1], [9]) == [(1,)]
     assert reasons(rows, [2], [9]) == [(2,)]  # one supporter is enough for the only like
     assert reasons(rows, [4], [9]) == [()]  # no supporter rated it: no reason
     assert reasons(rows, [1], [7, 9]) == [(), (1,)]  # 7: nobody supports it
-    assert reasons(rows, [], [9]) == [()] and reasons(rows, [1], [9], most=0) == [()]
-    assert explain(rows, [], [7, 9])[1] == [0, 3]  # support: the neighbors above their mean
+    assert reasons(rows, [], [9]) == [()]
+    assert people_credit(rows, [], [7, 9])[1] == [0, 3]  # support: the neighbors above the mean
 
 
-def test_explain_weighs_supporters_and_breaks_ties_by_the_persons_order() -> None:
+def test_reasons_are_spread_over_the_likes_and_ties_go_to_the_persons_order() -> None:
     rows = neighbor_rows([{1: 1.0, 9: 1.0}, {2: 1.0, 9: 1.0}, {3: 1.0, 9: 1.0}], [1, 1, 1])
-    assert reasons(rows, [3, 1, 2], [9]) == [(3, 1)]  # all equal: the person's order decides
-    assert reasons(rows, [2, 1, 3], [9]) == [(2, 1)]
-    heavy = neighbor_rows([{1: 1.0, 9: 1.0}, {2: 1.0, 9: 1.0}, {2: 1.0, 9: 1.0}], [9, 1, 1])
-    assert reasons(heavy, [2, 1], [9]) == [(1,)]  # weight 9 against 2: 2 is under half of 1
-
-
-def test_citing_in_python_and_with_arrays_agree_on_ties_and_thresholds() -> None:
-    """`cite` answers small cases in plain Python and large ones with NumPy: the same rule."""
-    rng = np.random.default_rng(3)
-    for likes in (1, 2, 5, 40):
-        credit = rng.integers(0, 4, size=(6, likes)).astype(float)  # many ties, some zero rows
-        credit[:, : likes // 2] *= 0.5  # shares of exactly one half (the second reason's floor)
-        ids = list(range(100, 100 + likes))
-        for most in (1, 2, 3):
-            assert cite(credit, ids, most) == _cite_arrays(credit, ids, most)
-    many = np.ones((5, CITE_IN_PYTHON + 1))
-    assert cite(many, list(range(CITE_IN_PYTHON + 1))) == [(0, 1)] * 5  # ties: earliest likes
+    assert reasons(rows, [3, 1, 2], [9]) == [(3,)]  # all equal: the person's order decides
+    assert reasons(rows, [2, 1, 3], [9]) == [(2,)]
+    likes = [100, 200, 300]
+    credit = np.array([[9.0, 4.0, 0.0], [9.0, 4.0, 1.0], [9.0, 1.0, 2.0], [0.0, 0.0, 0.0]])
+    # the second pick's runner-up has 4/9 of the best (over APART_SHARE): cited instead; the
+    # third pick's best alternative (2/9) is under it, so it cites the best like again
+    assert APART_SHARE < 4 / 9 and APART_SHARE > 2 / 9
+    assert cite_apart(credit, likes) == [(100,), (200,), (100,), ()]
+    assert cite_apart(np.ones((5, 1)), [7]) == [(7,)] * 5  # one like: the same reason, rightly
 
 
 def test_rank_by_argmax_orders_like_partition_and_sort(monkeypatch: pytest.MonkeyPatch) -> None:

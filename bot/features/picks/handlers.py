@@ -142,7 +142,8 @@ def list_page(
     shown_label = "" if wanted.is_empty() else texts.filter_label(wanted)
     intro = views.picks_intro(info.start, name, group=chat_id < 0, wanted=shown_label)
     reasons = {m.movie_id: _reasons(svc, payload, m.movie_id) for m in movies}
-    text = views.picks(movies, info.start, intro, reasons=reasons)
+    support = {m: why.support for m, why in payload.why.items()}
+    text = views.picks(movies, info.start, intro, reasons=reasons, support=support)
     ids = [m.movie_id for m in movies]
     markup = views.picks_keyboard(ids, info.start, done, wanted, [m.title for m in movies])
     return Page(text, markup, NO_PREVIEW)

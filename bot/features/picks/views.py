@@ -102,6 +102,15 @@ def because(titles: Sequence[str]) -> str:
     return _("because you liked {title} and {other}").format(title=shown[0], other=shown[1])
 
 
+def taste_reason(support: int) -> str:
+    """The reason of a pick none of the person's likes explains (only dislikes rated, say):
+    never an empty line, never an invented "because you liked". `support`: how many people of
+    the person's taste liked it (0: the films the person rated led to it)."""
+    if support:
+        return _("liked by people with your taste")
+    return _("close to the films you rated")
+
+
 def tap_a_film() -> str:
     return _("Tap a film to see it and rate it.")
 
@@ -112,16 +121,21 @@ def picks(
     intro: str | None = None,
     links: Mapping[int, str] | None = None,
     reasons: Mapping[int, Sequence[str]] | None = None,
+    support: Mapping[int, int] | None = None,
 ) -> str:
     """A light list: one short line per film (number, title, year, why). `intro` is HTML (see
     `picks_intro`; "Your picks" without one); `reasons` the titles of the person's likes that
-    explain each pick. The links, the plot and the rest are on each film's card."""
+    explain each pick, `support` (of picks) how many people of their taste liked it, for the
+    reason of a pick no like explains. The links, the plot and the rest are on each card."""
     reasons = reasons or {}
+    support = support or {}
     lines = [f"🍿 <b>{intro if intro is not None else _('Your picks')}</b>", ""]
     labels = short_labels([p.title for p in items])
     for number, (pick, label) in enumerate(zip(items, labels, strict=True), offset + 1):
         year = f" ({pick.year})" if pick.year and f"({pick.year})" not in label else ""
         why = because(reasons.get(pick.movie_id, ()))
+        if not why and (isinstance(pick, Pick) or pick.movie_id in support):
+            why = taste_reason(pick.support if isinstance(pick, Pick) else support[pick.movie_id])
         lines.append(f"{number}. <b>{escape(label)}</b>{year}" + (f" — {why}" if why else ""))
     return html.join_blocks(lines, "\n<i>" + tap_a_film() + "</i>")
 
