@@ -25,6 +25,7 @@ from cachetools import TTLCache
 from telegram import InlineQueryResultArticle
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot import i18n
 from bot.films import FactsCache
 from bot.outage import Outage
 from bot.storage import ChatStore
@@ -52,6 +53,9 @@ class Services:
     _languages: TTLCache[int, str | None] = field(
         default_factory=lambda: TTLCache(maxsize=100_000, ttl=3600.0), repr=False
     )
+    _group_languages: TTLCache[int, tuple[str, bool] | None] = field(
+        default_factory=lambda: TTLCache(maxsize=100_000, ttl=3600.0), repr=False
+    )
 
     def __post_init__(self) -> None:
         if self.facts is None:
@@ -69,6 +73,26 @@ class Services:
     async def set_language(self, user_id: int, code: str | None) -> None:
         await self.storage.set_language(user_id, code)
         self._languages.pop(user_id, None)
+
+    async def group_language(self, chat_id: int) -> tuple[str, bool] | None:
+        """A group's language for its shared messages and whether an admin chose it (see
+        `ChatStore.chat_language`), kept in memory like a person's when nobody else can
+        change it."""
+        if self.storage.shared:
+            return await self.storage.chat_language(chat_id)
+        if chat_id not in self._group_languages:
+            self._group_languages[chat_id] = await self.storage.chat_language(chat_id)
+        return self._group_languages[chat_id]
+
+    async def set_group_language(self, chat_id: int, code: str | None, chosen: bool) -> None:
+        await self.storage.set_chat_language(chat_id, code, chosen)
+        self._group_languages.pop(chat_id, None)
+
+    async def shared_language(self, chat_id: int) -> str:
+        """The language of a message everyone in a group shares: the group's, else whatever
+        this update speaks (a private chat's messages are its person's)."""
+        found = await self.group_language(chat_id) if chat_id < 0 else None
+        return found[0] if found else i18n.current()
 
     async def delete_user(self, user_id: int) -> int:
         """Everything about a person, from the store and from this process's memory."""

@@ -222,6 +222,18 @@ STEPS: list[Migration] = [
     );
     """,
     ),
+    Migration(
+        "7: a group's language, for the messages everyone in it shares (rosters, picks, polls, "
+        "winners): chosen by a group admin, or else the latest movie-night starter's",
+        """
+    CREATE TABLE IF NOT EXISTS chat_languages (
+        chat_id INTEGER PRIMARY KEY,
+        language TEXT NOT NULL,
+        chosen INTEGER NOT NULL DEFAULT 0,
+        changed_at REAL NOT NULL
+    );
+    """,
+    ),
 ]
 
 SCHEMA_VERSION = len(STEPS)

@@ -187,5 +187,14 @@ film_facts = Table(  # what TMDB says of a film, as JSON ("" where TMDB has no s
     _time("fetched_at"),
 )
 
+chat_languages = Table(  # a group's language for its shared messages (bot.features.account)
+    "chat_languages",
+    metadata,
+    _id("chat_id", key=True),
+    Column("language", Text, nullable=False),
+    Column("chosen", Integer, nullable=False, server_default=text("0")),  # 1: an admin chose it
+    _time("changed_at"),
+)
+
 # Every table, in an order that copies parents before children.
 TABLES: tuple[str, ...] = tuple(metadata.tables)

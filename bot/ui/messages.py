@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from telegram import (
     Chat,
+    ChatMember,
     ForceReply,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -91,6 +92,12 @@ def who(update: Update) -> tuple[Message, Chat, User]:
 
 def is_group(chat: Chat) -> bool:
     return chat.type in (Chat.GROUP, Chat.SUPERGROUP)
+
+
+async def is_admin(context: BotContext, chat_id: int, user_id: int) -> bool:
+    """Whether a person administers a group (its creator or an admin), as Telegram says now."""
+    member = await context.bot.get_chat_member(chat_id, user_id)
+    return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
 
 def member_name(chat: Chat, user: User) -> str | None:

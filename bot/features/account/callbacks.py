@@ -36,3 +36,23 @@ class SetLanguage(CallbackData):
     @staticmethod
     def of(code: str | None) -> SetLanguage:
         return SetLanguage(code or AUTOMATIC)
+
+
+@dataclass(frozen=True)
+class SetGroupLanguage(CallbackData):
+    """A group admin's choice of the group's language for its shared messages (`yg:de`), or
+    none (`yg:auto`: each night's starter's)."""
+
+    prefix = "yg"
+    code: str
+
+    def valid(self) -> bool:
+        return self.code == AUTOMATIC or self.code in i18n.LOCALES
+
+    @property
+    def language(self) -> str | None:
+        return None if self.code == AUTOMATIC else self.code
+
+    @staticmethod
+    def of(code: str | None) -> SetGroupLanguage:
+        return SetGroupLanguage(code or AUTOMATIC)

@@ -7,14 +7,14 @@ from telegram import Update
 from bot import i18n
 from bot.context import BotContext
 from bot.features.account import views
-from bot.features.account.callbacks import ConfirmDelete, SetLanguage
+from bot.features.account.callbacks import ConfirmDelete, SetGroupLanguage, SetLanguage
 from bot.features.account.lists import DELETE, LANGUAGE
 from bot.features.ratings.handlers import cancelled
 from bot.logs import person
 from bot.ui.buttons import Press, Reply, on, owner_only
 from bot.ui.keyboards import confirm
 from bot.ui.lists import ListInfo
-from bot.ui.messages import edit_text, log, reply, who
+from bot.ui.messages import edit_text, is_admin, is_group, log, reply, who
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -27,9 +27,19 @@ async def privacy(update: Update, context: BotContext) -> None:
 
 
 async def language(update: Update, context: BotContext) -> None:
-    """/language: buttons for each language and "automatic" (Telegram's language)."""
-    message, _, user = who(update)
-    chosen = i18n.supported(await context.services.language(user.id))
+    """/language: buttons for each language and "automatic" (Telegram's language). A group
+    admin's /language in a group chooses the group's language instead (its shared messages)."""
+    message, chat, user = who(update)
+    svc = context.services
+    if is_group(chat) and await is_admin(context, chat.id, user.id):
+        found = await svc.group_language(chat.id)
+        chosen_here = found[0] if found and found[1] else None
+        current = i18n.NATIVE_NAMES[found[0] if found else i18n.current()]
+        text = views.choose_group_language(current)
+        markup = views.languages_keyboard(chosen_here, group=True)
+        await reply(context, message, text, markup, ListInfo(None, LANGUAGE))
+        return
+    chosen = i18n.supported(await svc.language(user.id))
     info = ListInfo(user.id, LANGUAGE)
     text = views.choose_language(i18n.NATIVE_NAMES[i18n.current()])
     await reply(context, message, text, views.languages_keyboard(chosen), info)
@@ -57,6 +67,28 @@ async def _delete(press: Press[ConfirmDelete]) -> Reply:
 async def _say_deleted(press: Press, done: str) -> None:
     """The prompt's stored owner went with the data: edit it directly."""
     await press.context.bot.edit_message_text(done, press.chat.id, press.message.message_id)
+
+
+@on(SetGroupLanguage)
+async def _group_language(press: Press[SetGroupLanguage]) -> Reply:
+    """A group admin chooses the group's language (anyone else is told only admins can); the
+    keyboard is redrawn in the new language."""
+    context, chat, user = press.context, press.chat, press.user
+    if not is_group(chat) or not await is_admin(context, chat.id, user.id):
+        return views.admins_only(), None
+    code = i18n.supported(press.data.language)
+    svc = context.services
+    await svc.set_group_language(chat.id, code, chosen=True)
+    log.info("group language set", extra={**person(chat.id), "language": code or "starter"})
+    shown = code or i18n.current()
+    with i18n.using(shown):
+        if code:
+            done = views.group_language_set(i18n.NATIVE_NAMES[code])
+        else:
+            done = views.group_language_by_starter()
+        markup = views.languages_keyboard(code, group=True)
+    message_id = press.message.message_id
+    return done, lambda: edit_text(context, chat.id, message_id, done, markup)
 
 
 @on(SetLanguage)

@@ -7,7 +7,7 @@ from html import escape
 from telegram import InlineKeyboardMarkup
 
 from bot import i18n
-from bot.features.account.callbacks import SetLanguage
+from bot.features.account.callbacks import SetGroupLanguage, SetLanguage
 from bot.i18n import _, ngettext
 from bot.ui.keyboards import button
 
@@ -112,14 +112,40 @@ def language_automatic() -> str:
     return _("Done: I'll follow your Telegram app's language.")
 
 
-def languages_keyboard(chosen: str | None) -> InlineKeyboardMarkup:
+def languages_keyboard(chosen: str | None, group: bool = False) -> InlineKeyboardMarkup:
     """/language: each language named in itself (two per row), then "automatic"; ✅ on the
-    person's stored choice."""
+    stored choice. `group`: the group's language (a group admin's /language in the group)."""
+    kind = SetGroupLanguage if group else SetLanguage
     buttons = [
-        button(("✅ " if code == chosen else "") + native, SetLanguage.of(code))
+        button(("✅ " if code == chosen else "") + native, kind.of(code))
         for code, native in i18n.NATIVE_NAMES.items()
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    automatic = ("✅ " if chosen is None else "") + automatic_language()
-    rows.append([button(automatic, SetLanguage.of(None))])
+    automatic = ("✅ " if chosen is None else "") + (
+        starters_language() if group else automatic_language()
+    )
+    rows.append([button(automatic, kind.of(None))])
     return InlineKeyboardMarkup(rows)
+
+
+def choose_group_language(current: str) -> str:
+    return _(
+        "This group's language is {language}: rosters, picks, polls and winners are written in "
+        "it, whoever presses. Choose another:"
+    ).format(language=current)
+
+
+def starters_language() -> str:
+    return _("Each night's starter's")
+
+
+def group_language_set(language: str) -> str:
+    return _("This group's messages are in {language} now.").format(language=language)
+
+
+def group_language_by_starter() -> str:
+    return _("This group's messages follow each movie night's starter now.")
+
+
+def admins_only() -> str:
+    return _("Only a group admin can choose the group's language.")

@@ -19,9 +19,10 @@ import contextlib
 import time
 from collections.abc import Sequence
 
-from telegram import Chat, Message, Update
+from telegram import Chat, Message, Update, User
 from telegram.error import TelegramError
 
+from bot import i18n
 from bot.context import BotContext, Services
 from bot.features.movienight import views
 from bot.features.movienight.callbacks import (
@@ -49,6 +50,22 @@ def rate_first_url(context: BotContext) -> str:
     return f"https://t.me/{context.bot.username}?start=rate"
 
 
+async def _night_language(context: BotContext, chat_id: int, starter: User) -> str:
+    """The language of a new night's shared messages: the group's when an admin chose one, else
+    the starter's own (which the group keeps until the next night: the roster, picks, vote and
+    winner all speak it, whoever presses)."""
+    svc = context.services
+    found = await svc.group_language(chat_id)
+    if found is not None and found[1]:
+        return found[0]
+    own = i18n.supported(await svc.language(starter.id)) or i18n.from_telegram(
+        starter.language_code
+    )
+    if found is None or found[0] != own:
+        await svc.set_group_language(chat_id, own, chosen=False)
+    return own
+
+
 async def _label(svc: Services, query: str) -> str:
     return "" if not query else texts.filter_label((await svc.parse(query)).filter)
 
@@ -64,9 +81,10 @@ async def movienight(update: Update, context: BotContext) -> None:
     if words and parsed is None:
         return
     svc = context.services
-    markup = views.roster_keyboard(False, rate_first_url(context))
-    text = views.roster([], await _label(svc, words))
-    sent = await reply(context, message, text, markup, ListInfo(None, ROSTER))
+    with i18n.using(await _night_language(context, chat.id, user)):
+        markup = views.roster_keyboard(False, rate_first_url(context))
+        text = views.roster([], await _label(svc, words))
+        sent = await reply(context, message, text, markup, ListInfo(None, ROSTER))
     await svc.storage.start_night(chat.id, sent.message_id, words)
     log.info("movie night started", extra=person(chat.id))
 
@@ -258,13 +276,15 @@ async def _start_vote(press: Press[StartVote]) -> Reply:
     if not await svc.storage.save_poll(reserved):
         return views.vote_open(), None  # another press (or replica) started it just now
     try:
+        with i18n.using(await svc.shared_language(chat.id)):  # the group's poll, not the presser's
+            question, keyboard = views.vote_question(), views.close_vote_keyboard()
         sent = await context.bot.send_poll(
             chat.id,
-            views.vote_question(),
+            question,
             [views.poll_option(m.title) for m in movies],
             is_anonymous=False,
             allows_multiple_answers=False,
-            reply_markup=views.close_vote_keyboard(),
+            reply_markup=keyboard,
         )
     except BaseException:
         await svc.storage.drop_poll(reserved.poll_id)
@@ -336,7 +356,9 @@ async def close(context: BotContext, poll: PollInfo) -> bool:
     best = max(range(len(counts)), key=lambda i: (counts[i], poll.scores[i], -i))
     movie = svc.rec.catalogue.get(poll.movie_ids[best])
     await svc.storage.add_history(poll.chat_id, poll.movie_ids[best])
-    title = movie.title if movie else texts.unknown_film()
-    await context.bot.send_message(poll.chat_id, views.winner(title, counts[best], len(votes)))
+    with i18n.using(await svc.shared_language(poll.chat_id)):  # whoever's vote closed it
+        title = movie.title if movie else texts.unknown_film()
+        winner = views.winner(title, counts[best], len(votes))
+    await context.bot.send_message(poll.chat_id, winner)
     log.info("vote closed", extra={**person(poll.chat_id), "voters": len(votes)})
     return True

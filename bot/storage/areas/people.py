@@ -1,21 +1,55 @@
-"""People and chats: display names, each person's language, whether the bot may still write to a
-chat, a group that became a supergroup, and a person's whole deletion (/deletemydata)."""
+"""People and chats: display names, each person's language and each group's, whether the bot may
+still write to a chat, a group that became a supergroup, and a person's whole deletion
+(/deletemydata)."""
 
 from __future__ import annotations
 
+import functools
 import time
 
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import Executable, bindparam, delete, exists, or_, select, update
 
 from bot.storage.base import ChatStatus
-from bot.storage.engine import StoreEngine, match, threaded
+from bot.storage.engine import StoreEngine, insert_for, match, threaded
 from bot.storage.migrations import PERSON_COLUMNS
-from bot.storage.schema import TABLES, chats, members, metadata, people, polls, votes
+from bot.storage.schema import (
+    TABLES,
+    chat_languages,
+    chats,
+    members,
+    metadata,
+    people,
+    polls,
+    votes,
+)
 
 _MEMBER_NAMES = select(members.c.user_id, members.c.name).where(match(members, "chat_id"))
 
 
 _LANGUAGE = select(people.c.language).where(match(people, "user_id"))
+
+
+_CHAT_LANGUAGE = select(chat_languages.c.language, chat_languages.c.chosen).where(
+    match(chat_languages, "chat_id")
+)
+_FORGET_CHAT_LANGUAGE = delete(chat_languages).where(match(chat_languages, "chat_id"))
+
+
+@functools.cache
+def _set_chat_language(dialect: str, chosen: bool) -> Executable:
+    """A group's language; a starter's (`chosen` False) only where no admin chose one."""
+    insert = insert_for(dialect, chat_languages).values(
+        chat_id=bindparam("chat_id"),
+        language=bindparam("language"),
+        chosen=bindparam("chosen"),
+        changed_at=bindparam("now"),
+    )
+    change = {"language": insert.excluded.language, "chosen": insert.excluded.chosen}
+    return insert.on_conflict_do_update(
+        index_elements=["chat_id"],
+        set_=change | {"changed_at": insert.excluded.changed_at},
+        where=None if chosen else chat_languages.c.chosen == 0,
+    )
 
 
 class People(StoreEngine):
@@ -36,6 +70,25 @@ class People(StoreEngine):
         """Whether the bot can still write to a chat (everyone's data stays either way)."""
         with self._write() as db:
             self._upsert(db, chats, chat_id=chat_id, status=status, changed_at=time.time())
+
+    @threaded
+    def chat_language(self, chat_id: int) -> tuple[str, bool] | None:
+        """A group's language and whether an admin chose it (False: the latest movie-night
+        starter's), or None when it has none."""
+        rows = self._rows(_CHAT_LANGUAGE, chat_id=chat_id)
+        return (rows[0][0], bool(rows[0][1])) if rows else None
+
+    @threaded
+    def set_chat_language(self, chat_id: int, language: str | None, chosen: bool) -> None:
+        """A group admin's choice (`chosen`; None: no choice, back to the starters'), or a
+        night starter's language, which never replaces an admin's choice."""
+        key = {"chat_id": chat_id}
+        with self._write() as db:
+            if language is None:
+                db.execute(_FORGET_CHAT_LANGUAGE, key)
+                return
+            values = key | {"language": language, "chosen": int(chosen), "now": time.time()}
+            db.execute(_set_chat_language(self._dialect, chosen), values)
 
     @threaded
     def reactivate_chat(self, chat_id: int) -> bool:
