@@ -167,8 +167,8 @@ def parse_when(text: str, now: datetime) -> When | None:
             day, n = _RELATIVE_DAYS[word], 1
         elif word in _WEEKDAYS and day is None and weekday is None and _weekday_ok(tokens, i):
             weekday, n = _WEEKDAYS[word], 1
-        elif clock is None and (at := _clock(tokens, i)) is not None:
-            clock, n = at
+        elif clock is None and (found_clock := _clock(tokens, i)) is not None:
+            clock, n = found_clock
         else:
             i += 1
             continue
@@ -185,8 +185,7 @@ def parse_when(text: str, now: datetime) -> When | None:
             used[k] = True
     rest = " ".join(w for w, u in zip(raw, used, strict=True) if not u)
     if delay is not None:
-        at = (now.astimezone(UTC) + delay).astimezone(now.tzinfo)
-        return When(at, rest)
+        return When((now.astimezone(UTC) + delay).astimezone(now.tzinfo), rest)
     zone = now.tzinfo
     today = now.date()
     hour = clock or time(DEFAULT_HOUR, 0)

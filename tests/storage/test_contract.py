@@ -843,7 +843,7 @@ async def test_jobs_are_scheduled_once_claimed_when_due_and_finished_once(
     assert await store.next_due() == 100.0
     assert await store.claim_jobs(now=99.0, real=1.0, lease=30) == []  # not due yet
     (job,) = await store.claim_jobs(now=200.0, real=1.0, lease=30)
-    assert job == Job("remind:%d:12" % GROUP, "remind", GROUP, 12, 100.0, 1)
+    assert job == Job(f"remind:{GROUP}:12", "remind", GROUP, 12, 100.0, 1)
     assert await store.claim_jobs(now=200.0, real=2.0, lease=30) == []  # leased
     (again,) = await store.claim_jobs(now=200.0, real=40.0, lease=30)  # the lease lapsed
     assert again.attempts == 2

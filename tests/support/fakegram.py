@@ -276,6 +276,8 @@ class FakeTelegram:
         self._sent_times: dict[int, list[float]] = {}
         self._names: dict[int, str] = {}
         self.polls: dict[str, dict] = {}  # poll id -> the poll, as the Bot API shows it
+        self.admins: set[tuple[int, int]] = set()  # (chat, person): getChatMember says admin
+        self.left: set[tuple[int, int]] = set()  # (chat, person) who left the group
         self._poll_messages: dict[str, tuple[int, int]] = {}  # poll id -> (chat, message)
         self._poll_ids = itertools.count(1)
         self._inline_ids = itertools.count(1)
@@ -862,7 +864,8 @@ class FakeTelegram:
         }
         message_id = chat.next_message_id
         chat.next_message_id += 1
-        message = Message(message_id, chat.id, question, question, None, markup)
+        reply = (params.get("reply_parameters") or {}).get("message_id")
+        message = Message(message_id, chat.id, question, question, None, markup, reply_to=reply)
         self._bot_messages[(chat.id, message_id)] = message
         self._by_chat.setdefault(chat.id, []).append(message)
         self.polls[poll_id] = poll
@@ -994,6 +997,10 @@ class FakeTelegram:
                 "user": self.bot_user,
                 **({"until_date": 0} if status == "kicked" else {}),
             }
+        if (chat_id, user_id) in self.admins:
+            return {"status": "administrator", "user": self._user(user_id), **_ADMIN_RIGHTS}
+        if (chat_id, user_id) in self.left:
+            return {"status": "left", "user": self._user(user_id)}
         return {"status": "member", "user": self._user(user_id)}
 
     def _api_close(self, params: dict) -> bool:
@@ -1021,6 +1028,25 @@ class FakeTelegram:
                 body["parameters"] = error.parameters
             return error.code, json.dumps(body).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+_ADMIN_RIGHTS = dict.fromkeys(
+    (
+        "can_be_edited",
+        "is_anonymous",
+        "can_manage_chat",
+        "can_delete_messages",
+        "can_manage_video_chats",
+        "can_restrict_members",
+        "can_promote_members",
+        "can_change_info",
+        "can_invite_users",
+        "can_post_stories",
+        "can_edit_stories",
+        "can_delete_stories",
+    ),
+    False,
+)
 
 
 def _decode(value: Any) -> Any:
