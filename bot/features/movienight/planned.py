@@ -131,6 +131,8 @@ async def _current(context: BotContext, job: Job) -> Plan | None:
 
 async def _still_here(context: BotContext, chat_id: int, night_id: int) -> list[int]:
     """Who is in, after taking off the roster anyone who has left the group since."""
+    from bot.features.movienight import handlers
+
     svc = context.services
     members = await svc.storage.night_members(chat_id, night_id)
     here = []
@@ -143,6 +145,9 @@ async def _still_here(context: BotContext, chat_id: int, night_id: int) -> list[
             await svc.storage.join_night(chat_id, night_id, member, False)
         else:
             here.append(member)
+    if len(here) < len(members):
+        with contextlib.suppress(TelegramError):
+            await handlers.show_roster(context, chat_id, night_id)  # the roster without them
     return here
 
 

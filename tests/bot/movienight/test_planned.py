@@ -73,6 +73,7 @@ async def test_a_night_planned_for_friday_is_reminded_votes_and_closes_at_its_de
     assert "Ann" in reminder.text and "Ben" in reminder.text and "Cat" not in reminder.text
     assert "@" not in reminder.html and "Fri 13 Jun, 20:00" in reminder.text
     assert await harness.storage.night_members(GROUP, roster.message_id) == [ANN, BEN]
+    assert "Cat" not in roster.text and roster.text.count("•") == 2
     picks, poll_message, nudge = await _tick(harness, clock, _at(2025, 6, 13, 19, 0))
     assert "Movie night picks" in picks.text and picks.reply_to == roster.message_id
     assert poll_message.reply_to == roster.message_id and "closes at 20:00" in poll_message.text
