@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import hooks, i18n
+from bot import clock, hooks, i18n
 from bot.context import BotContext, BotData, Services
 from bot.delivery import PatientRateLimiter
 from bot.features import Command
@@ -37,6 +37,7 @@ from bot.features.ratings import registration as ratings
 from bot.features.watchlist import registration as watchlist
 from bot.films import FactsCache, Tmdb
 from bot.i18n import _
+from bot.jobs import JobRunner
 from bot.storage import ChatStore
 from bot.throttle import Throttle
 from bot.ui.buttons import on_button
@@ -53,6 +54,8 @@ MENU = (
     "watchlist",
     "movienight",
     "history",
+    "cancel",
+    "timezone",
     "ratings",
     "forget",
     "reset",
@@ -110,6 +113,7 @@ def build_application(
     data.services = Services(recommender, storage, FactsCache(storage, tmdb, wait=facts_wait))
     data.throttle = throttle if throttle is not None else Throttle()
     data.heartbeat = heartbeat
+    data.jobs = JobRunner(app, clock.from_env())
     add_handlers(app)
     return app
 
@@ -156,12 +160,16 @@ async def _post_init(app: Application) -> None:
     data: BotData = app.bot_data
     if data.heartbeat is not None:
         data.heartbeat_task = asyncio.create_task(_beat(data.heartbeat))
+    if data.jobs is not None:
+        data.jobs.start()  # timed work: reminders, votes that open and close by themselves
 
 
 async def _post_shutdown(app: Application) -> None:
     data: BotData = app.bot_data
     if data.services is not None:
         await data.services.facts.close()
+    if data.jobs is not None:
+        await data.jobs.stop()
     if data.heartbeat_task is not None:
         data.heartbeat_task.cancel()
         data.heartbeat_task = None

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cachetools import TTLCache
 from telegram import InlineQueryResultArticle
@@ -33,6 +33,9 @@ from bot.throttle import Throttle
 from movierec.filters import Parsed, parse_filter
 from movierec.onboarding import Onboarding
 from movierec.recommender import Recommender
+
+if TYPE_CHECKING:
+    from bot.jobs import JobRunner
 
 T = TypeVar("T")
 
@@ -175,6 +178,7 @@ class BotData:
         default_factory=lambda: TTLCache(maxsize=100_000, ttl=2 * 3600.0)
     )
     background: set[asyncio.Task] = field(default_factory=set)
+    jobs: JobRunner | None = None  # the claim loop over the store's timed jobs (bot.jobs)
     # Inline mode: the pages of title searches, by (text, offset, language).
     inline_pages: TTLCache[tuple[str, int, str], tuple[list[InlineQueryResultArticle], str]] = (
         field(default_factory=lambda: TTLCache(maxsize=512, ttl=300.0))

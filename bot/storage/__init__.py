@@ -19,7 +19,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.storage.base import LIST_DAYS, ChatStatus, Claim, ListRow, Opinion, PollInfo, Taste
+from bot.storage.base import (
+    LIST_DAYS,
+    ChatStatus,
+    Claim,
+    Job,
+    ListRow,
+    Opinion,
+    Plan,
+    PollInfo,
+    Taste,
+)
 from bot.storage.engine import StoreUnavailable
 from bot.storage.migrations import SCHEMA_VERSION
 from bot.storage.store import ChatStore
@@ -30,8 +40,10 @@ __all__ = [
     "ChatStatus",
     "ChatStore",
     "Claim",
+    "Job",
     "ListRow",
     "Opinion",
+    "Plan",
     "PollInfo",
     "StoreUnavailable",
     "Taste",

@@ -123,3 +123,34 @@ def take_from_bucket(
         tokens -= 1.0
         return tokens, 0 if tokens >= burst / 2 else warned, True, False
     return tokens, 1, False, not warned
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A movie night planned for a time: the roster (`night_id`), who planned it, when it starts
+    (a Unix time on the bot's clock) and the zone it was planned in."""
+
+    chat_id: int
+    night_id: int
+    user_id: int
+    starts_at: float
+    zone: str
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class Job:
+    """Timed work claimed by one replica (`ChatStore.claim_jobs`): what (`kind`), for which
+    chat and night, when it was due (the bot's clock), and how many times it was claimed."""
+
+    job_id: str
+    kind: str
+    chat_id: int
+    night_id: int
+    due_at: float
+    attempts: int
+
+    @staticmethod
+    def key(kind: str, chat_id: int, night_id: int) -> str:
+        """A job's id: one of each kind per night, so scheduling it twice schedules it once."""
+        return f"{kind}:{chat_id}:{night_id}"

@@ -223,7 +223,41 @@ STEPS: list[Migration] = [
     """,
     ),
     Migration(
-        "7: a group's language, for the messages everyone in it shares (rosters, picks, polls, "
+        "7: planned movie nights (when a roster's night starts, in which zone, who planned it, "
+        "whether it was cancelled), each group's time zone, and the timed jobs (reminders, a "
+        "vote that opens or closes by itself) that every replica claims from one table",
+        """
+    CREATE TABLE IF NOT EXISTS plans (
+        chat_id INTEGER NOT NULL,
+        night_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        starts_at REAL NOT NULL,
+        zone TEXT NOT NULL,
+        cancelled INTEGER NOT NULL DEFAULT 0,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, night_id)
+    );
+    CREATE TABLE IF NOT EXISTS zones (
+        chat_id INTEGER PRIMARY KEY,
+        zone TEXT NOT NULL,
+        set_at REAL NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS jobs (
+        job_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        chat_id INTEGER NOT NULL,
+        night_id INTEGER NOT NULL,
+        due_at REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        lease_until REAL NOT NULL DEFAULT 0,
+        done_at REAL,
+        ran_at REAL
+    );
+    CREATE INDEX IF NOT EXISTS jobs_by_due ON jobs (done_at, due_at);
+    """,
+    ),
+    Migration(
+        "8: a group's language, for the messages everyone in it shares (rosters, picks, polls, "
         "winners): chosen by a group admin, or else the latest movie-night starter's",
         """
     CREATE TABLE IF NOT EXISTS chat_languages (
@@ -262,6 +296,9 @@ PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "votes": ("user_id",),
     "history": ("chat_id",),
     "buckets": ("user_id",),
+    "plans": ("chat_id", "user_id"),
+    "zones": ("chat_id",),
+    "jobs": ("chat_id",),
 }
 
 

@@ -196,5 +196,38 @@ chat_languages = Table(  # a group's language for its shared messages (bot.featu
     _time("changed_at"),
 )
 
+plans = Table(  # a movie night planned for a time (the roster is night_id)
+    "plans",
+    metadata,
+    _id("chat_id", key=True),
+    _id("night_id", key=True),
+    _id("user_id"),  # who planned it (may cancel it)
+    _time("starts_at"),
+    Column("zone", Text, nullable=False),
+    Column("cancelled", Id, nullable=False, server_default=text("0")),
+    _time("created_at"),
+)
+zones = Table(  # a group's time zone (IANA name), set by an admin with /timezone
+    "zones",
+    metadata,
+    _id("chat_id", key=True),
+    Column("zone", Text, nullable=False),
+    _time("set_at"),
+)
+jobs = Table(  # timed work (bot/jobs.py): claimed by one replica, done once
+    "jobs",
+    metadata,
+    Column("job_id", Text, primary_key=True),  # kind:chat:night, so scheduling twice is once
+    Column("kind", Text, nullable=False),
+    _id("chat_id"),
+    _id("night_id"),
+    _time("due_at"),  # on the bot's clock (bot/clock.py)
+    Column("attempts", Id, nullable=False, server_default=text("0")),
+    Column("lease_until", Time, nullable=False, server_default=text("0")),  # real time
+    Column("done_at", Time),  # real time, None until it ran (or was dropped)
+    Column("ran_at", Time),  # the bot's clock when it ran: lateness = ran_at - due_at
+    Index("jobs_by_due", "done_at", "due_at"),
+)
+
 # Every table, in an order that copies parents before children.
 TABLES: tuple[str, ...] = tuple(metadata.tables)

@@ -95,7 +95,8 @@ def is_group(chat: Chat) -> bool:
 
 
 async def is_admin(context: BotContext, chat_id: int, user_id: int) -> bool:
-    """Whether a person administers a group (its creator or an admin), as Telegram says now."""
+    """Whether a person administers a group (its creator or an admin), as Telegram says now
+    (a group's admins change: never cached)."""
     member = await context.bot.get_chat_member(chat_id, user_id)
     return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 

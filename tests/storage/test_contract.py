@@ -25,7 +25,9 @@ from bot.storage import (
     SCHEMA_VERSION,
     ChatStore,
     Claim,
+    Job,
     ListRow,
+    Plan,
     PollInfo,
     Taste,
     open_storage,
@@ -456,6 +458,9 @@ async def _everything_about(store: ChatStore, person: int, other: int) -> None:
         await store.save_poll(PollInfo(f"poll{chat}", chat, 13, 12, (1, 2), (1.0, 0.0), False))
         await store.vote(f"poll{chat}", person, 0)
         await store.add_history(chat, 1)
+        await store.plan_night(Plan(chat, 12, person, 1000.0, "Europe/Berlin"))
+        await store.set_zone(chat, "Europe/Berlin")
+        await store.schedule("close", chat, 12, 1000.0)
     await store.remember_member(GROUP, person, ANN_NAME)
     await store.remember_member(person, person, ANN_NAME)
     await store.set_chat_status(person, "member")
@@ -806,3 +811,82 @@ async def test_sqlite_connections_are_durable_and_writes_take_the_lock_at_once(
         assert settings == ["wal", 2, 1, 5000]  # 2: FULL
     finally:
         await store.close()
+
+
+# ------------------------------------------------------------------ planned nights and jobs
+async def test_a_planned_night_is_read_moved_and_cancelled_once(store: ChatStore) -> None:
+    plan = Plan(GROUP, 12, ANN, 5000.0, "Europe/Berlin")
+    await store.plan_night(plan)
+    assert await store.plan(GROUP, 12) == plan and await store.plan(GROUP, 13) is None
+    await store.plan_night(Plan(GROUP, 14, BEN, 3000.0, "UTC"))
+    assert [p.night_id for p in await store.upcoming_plans(GROUP, 1000.0)] == [14, 12]
+    assert [p.night_id for p in await store.upcoming_plans(GROUP, 4000.0)] == [12]
+    moved = Plan(GROUP, 12, ANN, 6000.0, "Europe/Berlin")
+    await store.plan_night(moved)
+    assert await store.plan(GROUP, 12) == moved
+    assert await store.cancel_plan(GROUP, 12) and not await store.cancel_plan(GROUP, 12)
+    assert (await store.plan(GROUP, 12)) == Plan(GROUP, 12, ANN, 6000.0, "Europe/Berlin", True)
+    assert [p.night_id for p in await store.upcoming_plans(GROUP, 0.0)] == [14]
+
+
+async def test_a_groups_time_zone(store: ChatStore) -> None:
+    assert await store.zone(GROUP) is None
+    await store.set_zone(GROUP, "Europe/Berlin")
+    await store.set_zone(GROUP, "America/Sao_Paulo")
+    assert await store.zone(GROUP) == "America/Sao_Paulo" and await store.zone(ANN) is None
+
+
+async def test_jobs_are_scheduled_once_claimed_when_due_and_finished_once(
+    store: ChatStore,
+) -> None:
+    assert await store.schedule("remind", GROUP, 12, 100.0)
+    assert not await store.schedule("remind", GROUP, 12, 150.0)  # one of a kind per night
+    assert await store.schedule("close", GROUP, 12, 300.0)
+    assert await store.next_due() == 100.0
+    assert await store.claim_jobs(now=99.0, real=1.0, lease=30) == []  # not due yet
+    (job,) = await store.claim_jobs(now=200.0, real=1.0, lease=30)
+    assert job == Job(f"remind:{GROUP}:12", "remind", GROUP, 12, 100.0, 1)
+    assert await store.claim_jobs(now=200.0, real=2.0, lease=30) == []  # leased
+    (again,) = await store.claim_jobs(now=200.0, real=40.0, lease=30)  # the lease lapsed
+    assert again.attempts == 2
+    assert await store.finish_job(job.job_id, now=210.0, real=41.0)
+    assert not await store.finish_job(job.job_id, now=211.0, real=42.0)
+    assert await store.claim_jobs(now=250.0, real=100.0, lease=30) == []  # done: never again
+    assert await store.next_due() == 300.0
+    jobs = await store.night_jobs(GROUP, 12)
+    assert [(j.kind, done is not None, ran) for j, done, ran in jobs] == [
+        ("remind", True, 210.0),
+        ("close", False, None),
+    ]
+    (close,) = await store.claim_jobs(now=400.0, real=100.0, lease=30)
+    await store.retry_job(close.job_id, real=100.0, after=5)
+    assert await store.claim_jobs(now=400.0, real=104.0, lease=30) == []
+    assert [j.kind for j in await store.claim_jobs(now=400.0, real=106.0, lease=30)] == ["close"]
+
+
+async def test_a_cancelled_nights_jobs_never_run(store: ChatStore) -> None:
+    for kind, due in (("remind", 10.0), ("open", 20.0), ("close", 30.0)):
+        await store.schedule(kind, GROUP, 12, due)
+    await store.schedule("close", GROUP, 13, 30.0)
+    assert await store.drop_night_jobs(GROUP, 12, real=1.0) == 3
+    assert [j.night_id for j in await store.claim_jobs(now=100.0, real=1.0, lease=30)] == [13]
+    assert await store.prune_jobs(before=2.0) == 3
+
+
+async def test_replicas_claiming_together_take_each_job_once(
+    engine: Engine, store: ChatStore
+) -> None:
+    other = await engine.open()
+    for night in range(60):
+        await store.schedule("close", GROUP, night, float(night))
+
+    async def drain(replica: ChatStore) -> list[str]:
+        taken: list[str] = []
+        while batch := await replica.claim_jobs(now=1000.0, real=1.0, lease=300, limit=4):
+            taken.extend(j.job_id for j in batch)
+            for job in batch:
+                await replica.finish_job(job.job_id, now=1000.0, real=1.0)
+        return taken
+
+    first, second = await asyncio.gather(drain(store), drain(other))
+    assert len(first) + len(second) == 60 and len(set(first) | set(second)) == 60

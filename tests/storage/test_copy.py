@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-from bot.storage import SCHEMA_VERSION, ListRow, PollInfo, open_storage
+from bot.storage import SCHEMA_VERSION, ListRow, Plan, PollInfo, open_storage
 from bot.storage.copy import main
 from bot.storage.schema import TABLES
 from tests.support.storage import ANN, BEN, GROUP, first_release_file
@@ -41,6 +41,9 @@ async def _populate(path: Path) -> None:
     await lite.vote("p", BEN, 1)
     await lite.add_history(GROUP, 1)
     await lite.claim_update(77, time.time(), 60)
+    await lite.plan_night(Plan(GROUP, 12, ANN, time.time() + 3600, "Europe/Berlin"))
+    await lite.set_zone(GROUP, "Europe/Berlin")
+    await lite.schedule("close", GROUP, 12, time.time() + 3600)
     await lite.close()
 
 

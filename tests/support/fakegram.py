@@ -278,6 +278,8 @@ class FakeTelegram:
         self._sent_times: dict[int, list[float]] = {}
         self._names: dict[int, str] = {}
         self.polls: dict[str, dict] = {}  # poll id -> the poll, as the Bot API shows it
+        self.admins: set[tuple[int, int]] = set()  # (chat, person): getChatMember says admin
+        self.left: set[tuple[int, int]] = set()  # (chat, person) who left the group
         self._poll_messages: dict[str, tuple[int, int]] = {}  # poll id -> (chat, message)
         self._poll_ids = itertools.count(1)
         self._inline_ids = itertools.count(1)
@@ -884,7 +886,8 @@ class FakeTelegram:
         }
         message_id = chat.next_message_id
         chat.next_message_id += 1
-        message = Message(message_id, chat.id, question, question, None, markup)
+        reply = (params.get("reply_parameters") or {}).get("message_id")
+        message = Message(message_id, chat.id, question, question, None, markup, reply_to=reply)
         self._bot_messages[(chat.id, message_id)] = message
         self._by_chat.setdefault(chat.id, []).append(message)
         self.polls[poll_id] = poll
@@ -1020,6 +1023,10 @@ class FakeTelegram:
                 "user": self.bot_user,
                 **({"until_date": 0} if status == "kicked" else {}),
             }
+        if (chat_id, user_id) in self.admins:
+            return {"status": "administrator", "user": self._user(user_id), **_ADMIN_RIGHTS}
+        if (chat_id, user_id) in self.left:
+            return {"status": "left", "user": self._user(user_id)}
         return {"status": "member", "user": self._user(user_id)}
 
     def _api_close(self, params: dict) -> bool:
@@ -1062,6 +1069,25 @@ def _fetchable(url: str) -> bool:
     """A URL Telegram fetches for a preview or a thumbnail: http(s), a host, no spaces."""
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
+
+
+_ADMIN_RIGHTS = dict.fromkeys(
+    (
+        "can_be_edited",
+        "is_anonymous",
+        "can_manage_chat",
+        "can_delete_messages",
+        "can_manage_video_chats",
+        "can_restrict_members",
+        "can_promote_members",
+        "can_change_info",
+        "can_invite_users",
+        "can_post_stories",
+        "can_edit_stories",
+        "can_delete_stories",
+    ),
+    False,
+)
 
 
 def _decode(value: Any) -> Any:

@@ -19,12 +19,12 @@ import contextlib
 import time
 from collections.abc import Sequence
 
-from telegram import Chat, Message, Update, User
+from telegram import Chat, InlineKeyboardMarkup, Message, ReplyParameters, Update, User
 from telegram.error import TelegramError
 
 from bot import i18n
 from bot.context import BotContext, Services
-from bot.features.movienight import views
+from bot.features.movienight import planned, views
 from bot.features.movienight.callbacks import (
     CloseVote,
     GroupMore,
@@ -34,7 +34,7 @@ from bot.features.movienight.callbacks import (
     StartVote,
 )
 from bot.features.movienight.lists import NIGHT, ROSTER, NightPayload
-from bot.features.picks.handlers import PICK_COUNT, filter_words
+from bot.features.picks.handlers import PICK_COUNT
 from bot.logs import person
 from bot.storage import PollInfo
 from bot.ui import html, texts
@@ -77,15 +77,27 @@ async def movienight(update: Update, context: BotContext) -> None:
         await reply(context, message, views.group_only())
         return
     await remember(context, chat, user)
-    words, parsed = await filter_words(update, context)
-    if words and parsed is None:
-        return
     svc = context.services
+    asked = await planned.understood(context, chat.id, update)
+    words = asked.words
+    if words and (await svc.parse(words)).filter.is_empty():
+        await reply(context, message, texts.filter_not_understood(words))
+        return
+    if asked.when is not None and asked.when.at.timestamp() <= planned.clock(context).now():
+        await reply(context, message, views.time_passed())
+        return
     with i18n.using(await _night_language(context, chat.id, user)):
         markup = views.roster_keyboard(False, rate_first_url(context))
-        text = views.roster([], await _label(svc, words))
+        when = ""
+        if asked.when is not None:
+            when = planned.when_text(asked.when.at.timestamp(), asked.zone)
+        text = views.roster([], await _label(svc, words), when=when)
+        if asked.when is not None:
+            text += "\n\n<i>" + views.zone_note(asked.zone, asked.chosen) + "</i>"
         sent = await reply(context, message, text, markup, ListInfo(None, ROSTER))
     await svc.storage.start_night(chat.id, sent.message_id, words)
+    if asked.when is not None:
+        await planned.plan(context, chat.id, sent.message_id, user.id, asked.when)
     log.info("movie night started", extra=person(chat.id))
 
 
@@ -131,7 +143,14 @@ async def roster_view(context: BotContext, chat_id: int, night_id: int) -> View:
         shown.append(display)
         if not svc.rec.known(tastes[member].ratings):
             unrated.append(display)
-    text = views.roster(shown, label, unrated)
+    found = await svc.storage.plan(chat_id, night_id)
+    when = planned.when_text(found.starts_at, found.zone) if found else ""
+    cancelled = found is not None and found.cancelled
+    text = views.roster(shown, label, unrated, when=when, cancelled=cancelled)
+    if found is not None and not cancelled:
+        text += "\n\n<i>" + views.zone_note(found.zone, found.zone != "UTC") + "</i>"
+    if cancelled:
+        return text, None
     return text, views.roster_keyboard(bool(members), rate_first_url(context))
 
 
@@ -204,22 +223,10 @@ async def send_night_picks(
     else:
         people = list(await svc.storage.chat_ratings(chat.id))
     wanted = wanted or Filter()
-    merged = {p: t.ratings for p, t in (await svc.storage.tastes(chat.id, people)).items()}
-    tastes = {p: t for p, ratings in merged.items() if (t := svc.rec.known(ratings))}
-    rated = {movie for ratings in merged.values() for movie in ratings}
-    if not tastes:
+    items = await group_items(context, chat.id, people, wanted, offset)
+    if items is None:
         await reply(context, message, views.group_empty())
         return
-    hidden = await svc.storage.hidden(chat.id)
-    chosen = {movie for movie, _ in await svc.storage.history(chat.id)}
-    items = await svc.core(
-        svc.rec.recommend_group,
-        tastes,
-        limit=PICK_COUNT,
-        offset=offset,
-        exclude=hidden | chosen | rated,
-        filter=wanted,
-    )
     if not items:
         label = texts.filter_label(wanted)
         text = texts.nothing_matches(label) if not wanted.is_empty() else texts.nothing_left()
@@ -236,6 +243,46 @@ async def send_night_picks(
         message,
         views.night_picks(items, offset, names, _reasons(svc, items)),
         markup,
+        ListInfo(None, NIGHT, offset, ids, NightPayload(wanted, night_id)),
+    )
+
+
+async def group_items(
+    context: BotContext, chat_id: int, people: Sequence[int], wanted: Filter, offset: int = 0
+) -> list[GroupPick[int]] | None:
+    """The group's picks for `people` (None when none of them has a taste to score), never a
+    film one of them rated, hid, or the group chose before."""
+    svc = context.services
+    merged = {p: t.ratings for p, t in (await svc.storage.tastes(chat_id, people)).items()}
+    tastes = {p: t for p, ratings in merged.items() if (t := svc.rec.known(ratings))}
+    rated = {movie for ratings in merged.values() for movie in ratings}
+    if not tastes:
+        return None
+    hidden = await svc.storage.hidden(chat_id)
+    chosen = {movie for movie, _ in await svc.storage.history(chat_id)}
+    return await svc.core(
+        svc.rec.recommend_group,
+        tastes,
+        limit=PICK_COUNT,
+        offset=offset,
+        exclude=hidden | chosen | rated,
+        filter=wanted,
+    )
+
+
+def night_picks_view(
+    items: Sequence[GroupPick[int]],
+    names: dict[int, str],
+    svc: Services,
+    wanted: Filter,
+    night_id: int,
+    offset: int = 0,
+) -> tuple[str, InlineKeyboardMarkup, ListInfo]:
+    """A night's picks message: its text, its buttons and what it lists."""
+    ids = tuple(p.movie_id for p in items)
+    return (
+        views.night_picks(items, offset, names, _reasons(svc, items)),
+        views.night_picks_keyboard(ids, offset, wanted),
         ListInfo(None, NIGHT, offset, ids, NightPayload(wanted, night_id)),
     )
 
@@ -267,32 +314,56 @@ async def _start_vote(press: Press[StartVote]) -> Reply:
     existing = await svc.storage.night_poll(chat.id, night_id)
     if existing is not None:
         return (views.vote_done() if existing.closed else views.vote_open()), None
-    movies = [m for m in map(svc.rec.catalogue.get, info.movie_ids) if m is not None]
-    if len(movies) < 2:
+    poll = await start_poll(context, chat.id, night_id, info.movie_ids)
+    if poll is None:
         return texts.nothing_left(), None
+    if poll.reserved:
+        return views.vote_open(), None  # another press (or replica) started it just now
+    return views.vote_started(), None
+
+
+async def start_poll(
+    context: BotContext,
+    chat_id: int,
+    night_id: int,
+    movie_ids: Sequence[int],
+    question: str | None = None,
+    reply_to: int | None = None,
+) -> PollInfo | None:
+    """Send a night's poll of `movie_ids` (best first), once per night: the vote as stored
+    (`reserved` when another press or replica holds the night's vote already), None when fewer
+    than two of the films are still in the catalogue."""
+    svc = context.services
+    movies = [m for m in map(svc.rec.catalogue.get, movie_ids) if m is not None]
+    if len(movies) < 2:
+        return None
     ids = tuple(m.movie_id for m in movies)
     scores = tuple(float(-rank) for rank in range(len(ids)))  # picks come best first
-    reserved = PollInfo.reserve(chat.id, night_id, ids, scores)
+    reserved = PollInfo.reserve(chat_id, night_id, ids, scores)
     if not await svc.storage.save_poll(reserved):
-        return views.vote_open(), None  # another press (or replica) started it just now
+        return reserved
     try:
-        with i18n.using(await svc.shared_language(chat.id)):  # the group's poll, not the presser's
-            question, keyboard = views.vote_question(), views.close_vote_keyboard()
+        with i18n.using(await svc.shared_language(chat_id)):  # the group's poll, not the presser's
+            shown_question = question or views.vote_question()
+            keyboard = views.close_vote_keyboard()
         sent = await context.bot.send_poll(
-            chat.id,
-            question,
+            chat_id,
+            shown_question,
             [views.poll_option(m.title) for m in movies],
             is_anonymous=False,
             allows_multiple_answers=False,
             reply_markup=keyboard,
+            reply_parameters=(
+                ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+            ),
         )
     except BaseException:
         await svc.storage.drop_poll(reserved.poll_id)
         raise
     assert sent.poll is not None
-    await svc.storage.attach_poll(chat.id, night_id, sent.poll.id, sent.message_id)
-    log.info("vote started", extra=person(chat.id))
-    return views.vote_started(), None
+    await svc.storage.attach_poll(chat_id, night_id, sent.poll.id, sent.message_id)
+    log.info("vote started", extra=person(chat_id))
+    return PollInfo(sent.poll.id, chat_id, sent.message_id, night_id, ids, scores, False)
 
 
 @on(CloseVote)
@@ -339,8 +410,9 @@ async def on_poll_answer(update: Update, context: BotContext) -> None:
         await close(context, poll)
 
 
-async def close(context: BotContext, poll: PollInfo) -> bool:
-    """Close a vote once (whoever gets there first announces), tally it, announce the winner."""
+async def close(context: BotContext, poll: PollInfo, late: float = 0.0) -> bool:
+    """Close a vote once (whoever gets there first announces), tally it, announce the winner;
+    `late`: seconds past the planned start (the announcement says it closed late)."""
     svc = context.services
     if not await svc.storage.close_poll(poll.poll_id):
         return False
@@ -355,10 +427,21 @@ async def close(context: BotContext, poll: PollInfo) -> bool:
             counts[option] += 1
     best = max(range(len(counts)), key=lambda i: (counts[i], poll.scores[i], -i))
     movie = svc.rec.catalogue.get(poll.movie_ids[best])
-    await svc.storage.add_history(poll.chat_id, poll.movie_ids[best])
+    plan = await svc.storage.plan(poll.chat_id, poll.night_id)
+    await svc.storage.add_history(
+        poll.chat_id, poll.movie_ids[best], plan.starts_at if plan else None
+    )
     with i18n.using(await svc.shared_language(poll.chat_id)):  # whoever's vote closed it
         title = movie.title if movie else texts.unknown_film()
-        winner = views.winner(title, counts[best], len(votes))
-    await context.bot.send_message(poll.chat_id, winner)
-    log.info("vote closed", extra={**person(poll.chat_id), "voters": len(votes)})
+        text = views.winner(title, counts[best], len(votes))
+        if late:
+            text += "\n<i>" + views.closed_late(late) + "</i>"
+    await context.bot.send_message(
+        poll.chat_id,
+        text,
+        reply_parameters=(
+            ReplyParameters(poll.night_id, allow_sending_without_reply=True) if plan else None
+        ),
+    )
+    log.info("vote closed", extra={**person(poll.chat_id), "voters": len(votes), "late": late})
     return True

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram.ext import Application, PollAnswerHandler
 
 from bot.features import Command
-from bot.features.movienight import handlers
+from bot.features.movienight import handlers, planned
 from bot.i18n import N_
 
 COMMANDS = [
@@ -16,6 +16,8 @@ COMMANDS = [
         handlers.movienight,
     ),
     Command(("history",), N_("Films this group chose on movie nights"), handlers.history),
+    Command(("cancel",), N_("Cancel a planned movie night"), planned.cancel),
+    Command(("timezone",), N_("The group's time zone for planned movie nights"), planned.timezone),
 ]
 
 

@@ -108,19 +108,124 @@ def close_vote() -> str:
     return _("🏁 Close vote")
 
 
-def roster(names: Sequence[str], label: str, unrated: Sequence[str] = ()) -> str:
-    """The movie-night roster: who is in tonight (names already escaped)."""
-    head = _("🍿 <b>Movie night!</b> Who's in tonight?")
+def roster(
+    names: Sequence[str],
+    label: str,
+    unrated: Sequence[str] = (),
+    when: str = "",
+    cancelled: bool = False,
+) -> str:
+    """The movie-night roster: who is in tonight (names already escaped), and for a planned
+    night when it starts (`when`, already formatted) or that it was cancelled."""
+    if when:
+        head = _("🍿 <b>Movie night: {when}</b>. Who's in?").format(when=escape(when))
+    else:
+        head = _("🍿 <b>Movie night!</b> Who's in tonight?")
     if label:
         head += f"\n<i>{escape(label)}</i>"
+    if cancelled:
+        return head + "\n\n" + cancelled_note()
     if not names:
         return head + "\n\n" + _("Nobody yet: tap 🙋 I'm in.")
     first = " <i>" + _("(rate a few films first)") + "</i>"
     lines = [f"• {n}{first if n in unrated else ''}" for n in names]
     heading = "<b>" + _("In ({count}):").format(count=len(names)) + "</b>"
-    return html.join_blocks(
-        [head, "", heading, *lines], "\n" + _("When everyone is in: 🍿 Pick for us.")
+    if when:
+        tail = _("The vote opens an hour before and closes at the start (or 🍿 Pick for us now).")
+    else:
+        tail = _("When everyone is in: 🍿 Pick for us.")
+    return html.join_blocks([head, "", heading, *lines], "\n" + tail)
+
+
+def cancelled_note() -> str:
+    return _("❌ This movie night was cancelled.")
+
+
+def zone_note(zone: str, chosen: bool) -> str:
+    """Under a planned roster: the zone its time is in (and, before anyone chose one, how to)."""
+    if chosen:
+        return _("Times are in {zone}.").format(zone=escape(zone))
+    return _(
+        "Times are in UTC: this group has no time zone yet. A group admin can set it with "
+        "/timezone Europe/Berlin (any IANA zone)."
     )
+
+
+def time_passed() -> str:
+    return _("That time has passed: name a time ahead, e.g. /movienight fri 20:00.")
+
+
+def reminder(
+    when: str, names: Sequence[str], not_voted: Sequence[str], vote_open: bool, decided: bool
+) -> str:
+    """Before a planned night (names already escaped, never @-mentions)."""
+    lines = ["⏰ <b>" + _("Movie night {when}").format(when=escape(when)) + "</b>"]
+    if names:
+        lines.append(_("In: {names}").format(names=html.join_names_html(list(names))))
+    else:
+        lines.append(_("Nobody is in yet: tap 🙋 I'm in on the roster."))
+    if vote_open and not_voted:
+        lines.append(
+            _("Not voted yet: {names}").format(names=html.join_names_html(list(not_voted)))
+        )
+    elif not vote_open and not decided and names:
+        lines.append(_("The vote opens an hour before the start."))
+    return "\n".join(lines)
+
+
+def vote_question_until(until: str) -> str:
+    """The poll of a planned night: Telegram allows 1-300 characters."""
+    return _("🍿 What shall we watch? The vote closes at {time}.").format(time=until)
+
+
+def nobody_in() -> str:
+    return _("Nobody was in for this movie night, so there was no vote.")
+
+
+def closed_late(late: float) -> str:
+    minutes = max(int(late // 60), 1)
+    return ngettext(
+        "The vote closed {minutes} minute late: I was away at the start.",
+        "The vote closed {minutes} minutes late: I was away at the start.",
+        minutes,
+    ).format(minutes=minutes)
+
+
+def cancel_done() -> str:
+    return _("Cancelled: nobody will be reminded.")
+
+
+def cancel_none() -> str:
+    return _("No planned movie night to cancel here (reply /cancel to its roster).")
+
+
+def cancel_not_allowed() -> str:
+    return _("Only whoever planned this movie night or a group admin can cancel it.")
+
+
+def zone_set(zone: str) -> str:
+    return _("This group's time zone is now {zone}.").format(zone=escape(zone))
+
+
+def zone_current(zone: str | None) -> str:
+    if zone is None:
+        return _(
+            "This group has no time zone yet (times are in UTC). A group admin can set it: "
+            "/timezone Europe/Berlin"
+        )
+    return _(
+        "This group's time zone is {zone}. A group admin can change it: /timezone Area/City"
+    ).format(zone=escape(zone))
+
+
+def zone_unknown(name: str) -> str:
+    return _("I don't know the time zone “{name}”: try Europe/Berlin or America/Sao_Paulo.").format(
+        name=escape(name[:64])
+    )
+
+
+def zone_admin_only() -> str:
+    return _("Only a group admin can set the group's time zone.")
 
 
 def night_picks(

@@ -173,10 +173,12 @@ class Nights(StoreEngine):
             return db.execute(_CLOSE_POLL, {"poll": poll_id}).rowcount > 0
 
     @threaded
-    def add_history(self, chat_id: int, movie_id: int) -> None:
-        """A film a group chose (the first time it was chosen stays)."""
+    def add_history(self, chat_id: int, movie_id: int, at: float | None = None) -> None:
+        """A film a group chose (the first time it was chosen stays), on the night `at` (a
+        planned night's start; now by default)."""
         with self._write() as db:
-            self._add(db, history, chat_id=chat_id, movie_id=movie_id, watched_at=time.time())
+            when = time.time() if at is None else at
+            self._add(db, history, chat_id=chat_id, movie_id=movie_id, watched_at=when)
 
     @threaded
     def history(self, chat_id: int) -> list[tuple[int, float]]:
