@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot import i18n
+from bot.features.account import views as account_views
 from bot.features.movienight import views as movienight_views
 from bot.ui import html
 from movierec.recommender import Recommender
 from tests.support import presses
-from tests.support.fakegram import Message, utf16_len
+from tests.support.fakegram import Message, plain_text, utf16_len
 from tests.support.harness import Harness
 from tests.support.reading import genres_of, pick_ids
 from tests.support.scenes import (
@@ -202,3 +204,44 @@ async def test_close_under_the_picks_never_calls_an_open_vote_closed(harness: Ha
     assert harness.fake.polls[poll_id]["is_closed"]  # the night's vote, closed by one who is in
     after = await harness.press(GROUP, BEN, picks, presses.vote("c"), forge=True)
     assert after["text"] == movienight_views.vote_closed()
+
+
+async def test_a_shared_message_keeps_one_language_whoever_presses(harness: Harness) -> None:
+    """A German starter's roster stays German as people of four languages press (their toasts
+    are their own); picks, poll and winner too. A group admin then chooses Portuguese."""
+    dan = CAT + 1
+    people = {ANN: "de", BEN: "en", CAT: "pt-br", dan: "ru"}
+    for who, code in people.items():
+        await harness.say(GROUP, who, "/like Toy Story, Heat", language_code=code)
+    roster = await harness.say(GROUP, ANN, "/movienight", language_code="de")
+    with i18n.using("de"):
+        german_head = movienight_views.roster([], "").splitlines()[0]
+    assert roster.text.splitlines()[0] == plain_text(german_head, "HTML")
+    toasts = {}
+    for who, code in people.items():
+        answer = await harness.press(GROUP, who, roster, presses.night("i"), language_code=code)
+        toasts[code] = answer["text"]
+        assert roster.text.splitlines()[0] == plain_text(german_head, "HTML")  # still German
+    with i18n.using("ru"):
+        assert toasts["ru"] == movienight_views.roster_joined()  # the presser's own language
+    await harness.press(GROUP, BEN, roster, presses.night("p"), language_code="en")
+    picks = harness.fake.last(GROUP)
+    with i18n.using("de"):
+        assert movienight_views.vote_button() in [t for t, _ in picks.buttons()]
+    await harness.press(GROUP, CAT, picks, presses.vote("v"), language_code="pt-br")
+    poll = next(iter(harness.fake.polls.values()))
+    with i18n.using("de"):
+        assert poll["question"] == movienight_views.vote_question()
+    # an admin's choice of the group's language beats the starters'
+    harness.fake.admins.add((GROUP, BEN))
+    chooser = await harness.say(GROUP, BEN, "/language", language_code="en")
+    refused = await harness.press(
+        GROUP, CAT, chooser, presses.group_language("pt-BR"), language_code="pt-br"
+    )
+    with i18n.using("pt-BR"):
+        assert refused["text"] == account_views.admins_only()
+    await harness.press(GROUP, BEN, chooser, presses.group_language("pt-BR"), language_code="en")
+    second = await harness.say(GROUP, ANN, "/movienight", language_code="de")
+    with i18n.using("pt-BR"):
+        head = movienight_views.roster([], "").splitlines()[0]
+    assert second.text.splitlines()[0] == plain_text(head, "HTML")

@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
+import pytest
 
 from bot.clock import FileClock
 from bot.storage import open_storage
@@ -29,6 +30,9 @@ BERLIN = ZoneInfo("Europe/Berlin")
 NIGHTS = int(os.environ.get("MOVIEREC_TEST_PLANNED_NIGHTS", "200"))
 GROUP = -7301
 ANN, BEN = 7311, 7312
+
+# Real bot processes (one killed and restarted; two replicas on PostgreSQL): minutes.
+pytestmark = [pytest.mark.process, pytest.mark.slow]
 
 
 def _at(*when: int) -> float:
