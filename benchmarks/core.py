@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from movierec.config import Settings  # noqa: E402
 from movierec.data import load_dataset  # noqa: E402
-from movierec.recommender import Recommender  # noqa: E402
-from movierec.scoring import SCORINGS, cite  # noqa: E402
+from movierec.recommender import MAX_GRAPH_REASONS, Recommender  # noqa: E402
+from movierec.scoring import SCORINGS, cite_apart  # noqa: E402
 from movierec.vectors import RatingStats, build_user_vectors  # noqa: E402
 from movierec.vectorstore.edge import EdgeStore  # noqa: E402
 
@@ -85,9 +85,10 @@ class ScipyFloor:
 
     `recommend` returns what `Recommender.recommend` returns, so the two are compared for the same
     output: with `explain`, also each pick's support (neighbors who liked it) and its reasons
-    (`movierec.scoring.explain`'s rule), read from the columns of the picks and the likes only,
-    restricted to the neighbors; a pick no neighbor rated cites the like with the strongest
-    graph edge to it. `explain=False` is the picks alone.
+    (`Recommender._explained`'s rule: each like's share of the neighbors' credit and of the
+    graph edges, weighed by what each signal gave the pick, then `cite_apart`), read from the
+    columns of the picks and the likes only, restricted to the neighbors. `explain=False` is the
+    picks alone.
     """
 
     def __init__(self, rec: Recommender) -> None:
@@ -171,9 +172,11 @@ class ScipyFloor:
             mask |= graph > 0
         mask &= self.catalogue
         mask[list(prefs)] = False
+        self.parts: tuple[np.ndarray, np.ndarray] | None = None
         if scoring.graph_weight:
             w = scoring.graph_weight
-            scores = (1 - w) * _unit(scores, mask) + w * _unit(graph, mask)
+            self.parts = ((1 - w) * _unit(scores, mask), w * _unit(graph, mask))
+            scores = self.parts[0] + self.parts[1]
         # The best five by (score, lower id): argmax returns the first of equal maxima.
         remaining = np.where(mask, scores, -np.inf)
         picks = []
@@ -214,21 +217,23 @@ class ScipyFloor:
         if not likes:
             return support, [() for _ in picks]
         supporters = liked[: len(picks)] * (1.0 if weights is None else weights)
-        reasons = cite(supporters @ liked[len(picks) :].T, likes)
-        for i, film in enumerate(picks):
-            if not reasons[i] and not raters[film] and self.graph_rows:
-                reasons[i] = self._graph_reason(likes, film)
-        return support, reasons
+        credit = supporters @ liked[len(picks) :].T
+        if self.parts is not None:  # a blend: each like's share of each signal, weighed
+            edges = np.zeros_like(credit)
+            for j, like in enumerate(likes[:MAX_GRAPH_REASONS]):
+                indices, weights_ = self.graph_rows[like]
+                for i, film in enumerate(picks):
+                    hits = np.flatnonzero(indices == film)
+                    edges[i, j] = weights_[hits[0]] if len(hits) else 0.0
+            people = np.maximum(self.parts[0][picks], 0.0)[:, None]
+            graph = np.maximum(self.parts[1][picks], 0.0)[:, None]
+            credit = people * _shares(credit) + graph * _shares(edges)
+        return support, cite_apart(credit, likes)
 
-    def _graph_reason(self, likes: list[int], film: int) -> tuple[int, ...]:
-        """The like whose graph row weighs `film` most (the earlier like on a tie)."""
-        best, reason = 0.0, ()
-        for like in likes:
-            indices, weights = self.graph_rows[like]
-            hits = np.flatnonzero(indices == film)
-            if len(hits) and weights[hits[0]] > best:
-                best, reason = float(weights[hits[0]]), (like,)
-        return reason
+
+def _shares(credit: np.ndarray) -> np.ndarray:
+    totals = credit.sum(axis=1, keepdims=True)
+    return np.divide(credit, totals, out=np.zeros_like(credit), where=totals > 0)
 
 
 def _unit(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:

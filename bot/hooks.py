@@ -111,28 +111,21 @@ async def finish(update: Update, context: BotContext) -> None:
 
 async def use_language(update: Update, context: BotContext) -> None:
     """Runs first for every update (group -3, before the flood limit, whose "slow down" is
-    translated too): speak the person's chosen language, else their Telegram app's. A message
-    in a group that has a language (`Services.group_language`) is answered in that one: what the
-    bot sends there, everyone reads; a button's toast is the presser's own, and what a press
-    then rewrites in the group is in the group's again (`bot.ui.buttons`). The choice holds
-    for every later handler of this update (see `bot.i18n`)."""
+    translated too): speak the person's chosen language, else their Telegram app's, also in a
+    group, where a person's own replies (their ratings, their picks) are theirs; what the whole
+    group shares (a movie night's roster, picks, poll and winner) speaks the group's language
+    instead (`Services.shared_language`). The choice holds for every later handler of this
+    update (see `bot.i18n`)."""
     user = update.effective_user
     if user is None:
         i18n.activate(i18n.DEFAULT)
         return
     svc = context.services
-    chat = update.effective_chat
     try:
         chosen = i18n.supported(await svc.language(user.id))
-        group = None
-        if chat is not None and chat.id < 0 and update.callback_query is None:
-            group = await svc.group_language(chat.id)
     except StoreUnavailable as error:  # the Telegram app's language will do meanwhile
         context.bot_data.outage.failed(error.kind, time.time())
-        chosen, group = None, None
-    if group is not None:  # a message in a group answers in the group's language
-        i18n.activate(group[0])
-        return
+        chosen = None
     i18n.activate(chosen or i18n.from_telegram(user.language_code))
 
 

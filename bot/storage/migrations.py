@@ -283,6 +283,7 @@ PG_REMAP_LOCK = 0x6D6F7672  # "movr"
 # updates hold only Telegram's update ids, nothing about anyone.
 PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "chats": ("chat_id",),
+    "chat_languages": ("chat_id",),
     "members": ("chat_id", "user_id"),
     "people": ("user_id",),
     "ratings": ("chat_id", "user_id"),

@@ -25,7 +25,6 @@ from typing import Generic, TypeVar
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 
-from bot import i18n
 from bot.context import BotContext
 from bot.ui import html, texts
 from bot.ui.callback_data import CallbackData, decode
@@ -124,11 +123,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     owner = info.owner_id if info else (chat.id if chat.type == Chat.PRIVATE else None)
     press = Press(context, query, data, message, chat, user, info, owner)
     answer, follow_up = await handler(press)
-    await query.answer(answer[: html.MAX_TOAST])  # the presser's language
+    await query.answer(answer[: html.MAX_TOAST])
     if follow_up is not None:
-        # what the press rewrites or sends in a group, everyone there reads: its language
-        with i18n.using(await svc.shared_language(chat.id)):
-            await follow_up()
+        await follow_up()
 
 
 async def send(sending: Awaitable[object]) -> None:

@@ -461,6 +461,7 @@ async def _everything_about(store: ChatStore, person: int, other: int) -> None:
         await store.plan_night(Plan(chat, 12, person, 1000.0, "Europe/Berlin"))
         await store.set_zone(chat, "Europe/Berlin")
         await store.schedule("close", chat, 12, 1000.0)
+        await store.set_chat_language(chat, "de", chosen=True)
     await store.remember_member(GROUP, person, ANN_NAME)
     await store.remember_member(person, person, ANN_NAME)
     await store.set_chat_status(person, "member")

@@ -125,7 +125,8 @@ async def show_roster(context: BotContext, chat_id: int, night_id: int) -> None:
     """Rewrite the roster with who is in now (the roster is the group's, not one person's)."""
 
     async def view() -> View:
-        return await roster_view(context, chat_id, night_id)
+        with i18n.using(await context.services.shared_language(chat_id)):  # whoever pressed
+            return await roster_view(context, chat_id, night_id)
 
     await edit_view(context, chat_id, night_id, view)
 
@@ -211,7 +212,20 @@ async def send_night_picks(
     wanted: Filter | None = None,
 ) -> None:
     """Picks for the people in tonight (or, for a list from before rosters, everyone who
-    rated something here), never a film the group already chose."""
+    rated something here), never a film the group already chose; in the group's language,
+    whoever asked."""
+    with i18n.using(await context.services.shared_language(chat.id)):
+        await _send_night_picks(message, context, chat, night_id, offset, wanted)
+
+
+async def _send_night_picks(
+    message: Message,
+    context: BotContext,
+    chat: Chat,
+    night_id: int | None,
+    offset: int,
+    wanted: Filter | None,
+) -> None:
     svc = context.services
     if night_id is not None:
         query = await svc.storage.night_query(chat.id, night_id)
