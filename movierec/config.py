@@ -95,6 +95,7 @@ class Settings:
     qdrant_replicas: int = 1
     qdrant_on_disk: bool = False
     collection: str = COLLECTION_NAME
+    links_dir: Path | None = None  # MOVIELENS_LINKS: ml-latest-small's links for ml-1m
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "store", StoreKind.parse(self.store))
@@ -123,6 +124,7 @@ class Settings:
             "qdrant_replicas": int(_env("QDRANT_REPLICAS", "1") or 1),
             "qdrant_on_disk": (_env("QDRANT_ON_DISK", "0") or "0").lower() in {"1", "true", "yes"},
             "collection": _env("QDRANT_COLLECTION", COLLECTION_NAME),
+            "links_dir": Path(links).expanduser() if (links := _env("MOVIELENS_LINKS")) else None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -42,6 +42,7 @@ from movierec.config import COLLECTION_NAME, Settings, StoreKind
 from movierec.data import fingerprint as data_fingerprint
 from movierec.data import load_dataset, load_movies, load_users
 from movierec.graph import PRODUCT_BUDGET, GraphParams, ItemGraph, build_graph, products
+from movierec.links import with_links
 from movierec.vectors import RatingStats, UserVectors, build_user_vectors
 from movierec.vectorstore.base import VectorStore
 from movierec.vectorstore.edge import EdgeStore
@@ -312,6 +313,7 @@ def open_index(
     """
     settings = settings or Settings.from_env()
     kind = StoreKind.parse(store) if store is not None else settings.store
+    downloaded = data_dir is None and settings.movielens_dir is None
     if data_dir is None:
         from movierec.download import resolve_data_dir  # network code only when it may be needed
 
@@ -348,6 +350,7 @@ def open_index(
         log.info("index of %s built in %.1f s", data_dir.name, time.monotonic() - started)
     if movies is None:
         movies = load_movies(data_dir)
+    movies = with_links(movies, settings, data_dir, allow_download=downloaded)
     vectors = UserVectors.load(root / "vectors")
     vector_store: VectorStore
     if kind is StoreKind.EDGE:
