@@ -97,12 +97,15 @@ def borrow_links(movies: pd.DataFrame, source: Path) -> pd.DataFrame:
         return movies
     theirs = theirs[~theirs.index.duplicated()]
     theirs["year"] = [parse_year(t) for t in theirs["title"]]
-    shared = movies.index.intersection(links.index).intersection(theirs.index)
+    years: dict[int, int | None] = dict(zip(theirs.index, theirs["year"], strict=True))
+    names: dict[int, str] = dict(zip(theirs.index, theirs["title"], strict=True))
     same = []
-    for movie_id in shared:
-        ours, other = movies.at[movie_id, "year"], theirs.at[movie_id, "year"]
-        close = not pd.isna(ours) and other is not None and abs(int(ours) - int(other)) <= 1
-        if close or _plain(movies.at[movie_id, "title"]) == _plain(theirs.at[movie_id, "title"]):
+    for movie_id, title, year in zip(movies.index, movies["title"], movies["year"], strict=True):
+        if movie_id not in links.index or movie_id not in names:
+            continue
+        other = years[movie_id]
+        close = not pd.isna(year) and other is not None and abs(int(year) - other) <= 1
+        if close or _plain(str(title)) == _plain(names[movie_id]):
             same.append(movie_id)
     for column in LINK_COLUMNS:
         movies.loc[same, column] = links.loc[same, column].astype("Int64")
