@@ -19,7 +19,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.storage.base import LIST_DAYS, ChatStatus, Claim, ListRow, Opinion, PollInfo, Taste
+from bot.storage.base import (
+    LIST_DAYS,
+    ChatStatus,
+    Claim,
+    Imported,
+    ImportInfo,
+    ImportItem,
+    ImportStatus,
+    ListRow,
+    Opinion,
+    PollInfo,
+    Taste,
+)
 from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION
 from bot.storage.store import ChatStore
 
@@ -30,6 +42,10 @@ __all__ = [
     "ChatStatus",
     "ChatStore",
     "Claim",
+    "ImportInfo",
+    "ImportItem",
+    "ImportStatus",
+    "Imported",
     "ListRow",
     "Opinion",
     "PollInfo",

@@ -1,8 +1,8 @@
 """`ChatStore`, the one facade over the chat state: every area's reads and writes on one engine.
 
 Each area is a module of `bot.storage.areas` (ratings and taste, messages with buttons, the
-watchlist, people and chats, movie nights, claimed updates, the flood limit); they share the
-engine, its threads and transactions, and the statement helpers of `bot.storage.engine` (where
+watchlist, people and chats, movie nights, claimed updates, the flood limit, imports); they share
+the engine, its threads and transactions, and the statement helpers of `bot.storage.engine` (where
 the SQLite and PostgreSQL specifics are explained). A handler holds one `ChatStore` and cannot
 tell which engine is behind it: tests/storage/test_contract.py runs the same contract on both.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.storage.areas.buckets import Buckets
 from bot.storage.areas.claims import Claims
+from bot.storage.areas.imports import Imports
 from bot.storage.areas.lists import Lists
 from bot.storage.areas.nights import Nights
 from bot.storage.areas.people import People
@@ -18,7 +19,7 @@ from bot.storage.areas.ratings import Ratings
 from bot.storage.areas.watchlist import Watchlist
 
 
-class ChatStore(Ratings, Lists, Watchlist, People, Nights, Claims, Buckets):
+class ChatStore(Ratings, Lists, Watchlist, People, Nights, Claims, Buckets, Imports):
     """Who rated what, what they hid, who is in which chat, which bot message belongs to whom,
-    movie nights, claimed updates and the shared flood limit (see `bot.storage.base` for the
-    guarantees). Open one with `bot.storage.open_storage`."""
+    movie nights, claimed updates, the shared flood limit and imported histories (see
+    `bot.storage.base` for the guarantees). Open one with `bot.storage.open_storage`."""

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-from bot.storage import SCHEMA_VERSION, ListRow, PollInfo, open_storage
+from bot.storage import SCHEMA_VERSION, ImportItem, ListRow, PollInfo, open_storage
 from bot.storage.copy import main
 from bot.storage.schema import TABLES
 from tests.support.storage import ANN, BEN, GROUP, first_release_file
@@ -38,6 +38,8 @@ async def _populate(path: Path) -> None:
     await lite.vote("p", BEN, 1)
     await lite.add_history(GROUP, 1)
     await lite.claim_update(77, time.time(), 60)
+    started = await lite.start_import(ANN, ANN, "digest", "{}", "[]")
+    await lite.apply_import(started.import_id, [ImportItem(6, "r", 1.0, 9, "2024-01-01")])
     await lite.close()
 
 
