@@ -27,6 +27,7 @@ from bot import hooks, i18n
 from bot.context import BotContext, BotData, Services
 from bot.features import Command
 from bot.features.account import registration as account
+from bot.features.imports import registration as imports
 from bot.features.inline import registration as inline
 from bot.features.inline.handlers import NewestInlineFirst
 from bot.features.movienight import registration as movienight
@@ -40,7 +41,7 @@ from bot.throttle import Throttle
 from bot.ui.buttons import on_button
 from movierec.recommender import Recommender
 
-FEATURES = (onboarding, ratings, picks, watchlist, movienight, account, inline)
+FEATURES = (onboarding, ratings, picks, watchlist, movienight, account, inline, imports)
 # The command menu's order (each command's description is its feature's, translated per language
 # when the menu is registered).
 MENU = (
@@ -52,6 +53,8 @@ MENU = (
     "movienight",
     "history",
     "ratings",
+    "import",
+    "export",
     "forget",
     "reset",
     "language",
@@ -96,6 +99,8 @@ def build_application(
     )
     if base_url:
         builder = builder.base_url(base_url)
+        if base_url.rstrip("/").endswith("/bot"):  # a Bot API server: its files are beside it
+            builder = builder.base_file_url(base_url.rstrip("/")[: -len("bot")] + "file/bot")
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()

@@ -11,6 +11,7 @@ The rule, lowest first (a feature may import only those listed for it):
 * movienight: a group's roster, picks and vote (picks)
 * onboarding: the first questions, then picks (ratings, picks, inline)
 * account: language, privacy, deletion (ratings: its Cancel)
+* imports: a history from Letterboxd or IMDb in, /export out; then picks (ratings, picks)
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "movienight": {"picks"},
     "onboarding": {"ratings", "picks", "inline"},
     "account": {"ratings"},
+    "imports": {"ratings", "picks"},
 }
 
 

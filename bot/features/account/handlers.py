@@ -11,6 +11,7 @@ from bot.features.account.callbacks import ConfirmDelete, SetLanguage
 from bot.features.account.lists import DELETE, LANGUAGE
 from bot.features.ratings.handlers import cancelled
 from bot.logs import person
+from bot.ui import texts
 from bot.ui.buttons import Press, Reply, on, owner_only
 from bot.ui.keyboards import confirm
 from bot.ui.lists import ListInfo
@@ -19,7 +20,8 @@ from bot.ui.messages import edit_text, log, reply, who
 
 async def help_command(update: Update, context: BotContext) -> None:
     more = views.help_more(context.bot.username or "")
-    await reply(context, who(update)[0], f"{views.help_text()}\n\n{more}")
+    text = f"{views.help_text()}\n\n{more}\n\n{texts.help_import()}"
+    await reply(context, who(update)[0], text)
 
 
 async def privacy(update: Update, context: BotContext) -> None:

@@ -202,6 +202,8 @@ async def ratings_view(
     chunk, page, pages = paginate(rated, page)
     entries = [(svc.rec.catalogue.get(m), stored.get(m)) for m, _ in chunk]
     text = views.ratings_page(entries, [v for _, v in chunk], page, pages)
+    if await svc.storage.applied_imports(chat_id, user_id):
+        text += "\n\n" + views.ratings_imported()
     return text, views.ratings_keyboard([m for m, _ in chunk], page, pages), page
 
 

@@ -211,3 +211,8 @@ def ratings_keyboard(movie_ids: Sequence[int], page: int, pages: int) -> InlineK
     ]
     rows = [buttons[i : i + ROW] for i in range(0, len(buttons), ROW)]
     return InlineKeyboardMarkup(paging(rows, page, pages, RatingsPage))
+
+
+def ratings_imported() -> str:
+    """Under /ratings when some of them came from an import."""
+    return _("📥 Some of these came from a file: /import lists your imports, with ↩️ Undo.")

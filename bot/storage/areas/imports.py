@@ -23,6 +23,7 @@ from bot.storage.engine import StoreEngine, threaded
 from bot.storage.schema import hidden, import_items, imports, ratings, watchlist
 
 PG_IMPORT_LOCK = 0x6D6F7669 + 7  # one person's uploads take turns (PostgreSQL)
+MAX_IMPORT_ID = 99_999_999  # eight digits, as button data carries numbers
 _COLUMNS = (
     imports.c.import_id,
     imports.c.chat_id,
@@ -78,20 +79,15 @@ class Imports(StoreEngine):
                 .where(imports.c.user_id == user_id, imports.c.status == ImportStatus.PENDING)
                 .values(status=ImportStatus.CANCELLED, pending=None)
             )
-            import_id = secrets.randbits(52) + 1
             now = time.time()
-            db.execute(
-                imports.insert().values(
-                    import_id=import_id,
-                    chat_id=chat_id,
-                    user_id=user_id,
-                    digest=digest,
-                    status=ImportStatus.PENDING,
-                    counts=counts,
-                    pending=pending,
+            while True:  # a random id (a button carries it): another on the rare clash
+                import_id = secrets.randbelow(MAX_IMPORT_ID) + 1
+                if self._add(
+                    db, imports, import_id=import_id, chat_id=chat_id, user_id=user_id,
+                    digest=digest, status=ImportStatus.PENDING, counts=counts, pending=pending,
                     created_at=now,
-                )
-            )
+                ):  # fmt: skip
+                    break
         return ImportInfo(
             import_id, chat_id, user_id, ImportStatus.PENDING, counts, pending, now, None
         )
@@ -111,6 +107,14 @@ class Imports(StoreEngine):
                 .values(pending=pending)
             )
             return result.rowcount > 0
+
+    @threaded
+    def update_counts(self, import_id: int, counts: str) -> None:
+        """The summary's numbers after the import (how many films it applied)."""
+        with self._write() as db:
+            db.execute(
+                update(imports).where(imports.c.import_id == import_id).values(counts=counts)
+            )
 
     @threaded
     def cancel_import(self, import_id: int) -> bool:
