@@ -80,3 +80,14 @@ async def test_watchlist_rows_and_seen_films(store: ChatStore) -> None:  # noqa:
     assert sorted(await store.watchlist(ANN, ANN)) == [32, 1214]
     assert await store.undo_import(started.import_id, ANN) == 3
     assert await store.watchlist(ANN, ANN) == [6] and await store.hidden(ANN, ANN) == set()
+
+
+async def test_a_summary_nobody_confirmed_is_forgotten(store: ChatStore) -> None:  # noqa: F811
+    old = await store.start_import(ANN, ANN, "old", "{}", '["Some Title"]')
+    with store.engine.begin() as db:
+        db.exec_driver_sql(f"UPDATE imports SET created_at = created_at - {3 * 86_400}")
+    await store.start_import(BEN, BEN, "ben", "{}", "[]")  # anybody's upload sweeps
+    gone = await store.get_import(old.import_id)
+    assert gone is not None and gone.status is ImportStatus.CANCELLED and gone.pending is None
+    again = await store.start_import(ANN, ANN, "old", "{}", "[]")
+    assert again.import_id != old.import_id and again.status is ImportStatus.PENDING

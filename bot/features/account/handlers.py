@@ -25,7 +25,8 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 
 async def privacy(update: Update, context: BotContext) -> None:
-    await reply(context, who(update)[0], f"{views.privacy()}\n\n{views.privacy_more()}")
+    text = f"{views.privacy()}\n\n{views.privacy_more()}\n\n{views.privacy_imports()}"
+    await reply(context, who(update)[0], text)
 
 
 async def language(update: Update, context: BotContext) -> None:

@@ -11,6 +11,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.features.imports.callbacks import Decide, ImportCancel, ImportGo, ShowUnsure, UndoImport
+from bot.features.ratings import views as ratings_views
 from bot.i18n import _, ngettext
 from bot.storage import Imported
 from bot.ui import html, texts
@@ -141,15 +142,11 @@ def cancelled() -> str:
 
 
 def undone(count: int) -> str:
-    return ngettext(
-        "↩️ Import undone: {count} film is back as it was before.",
-        "↩️ Import undone: {count} films are back as they were before.",
-        count,
-    ).format(count=count)
+    return ratings_views.import_undone(count)
 
 
 def already_undone() -> str:
-    return _("That import is undone already.")
+    return ratings_views.import_already_undone()
 
 
 def already_finished() -> str:

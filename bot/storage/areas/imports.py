@@ -16,13 +16,14 @@ from __future__ import annotations
 import secrets
 import time
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, delete, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, delete, or_, select, update
 
 from bot.storage.base import Imported, ImportInfo, ImportItem, ImportStatus
 from bot.storage.engine import StoreEngine, threaded
 from bot.storage.schema import hidden, import_items, imports, ratings, watchlist
 
 PG_IMPORT_LOCK = 0x6D6F7669 + 7  # one person's uploads take turns (PostgreSQL)
+PENDING_DAYS = 2  # a summary nobody confirmed is forgotten (its unsure titles with it)
 MAX_IMPORT_ID = 99_999_999  # eight digits, as button data carries numbers
 _COLUMNS = (
     imports.c.import_id,
@@ -72,14 +73,18 @@ class Imports(StoreEngine):
                 )
                 .order_by(imports.c.created_at.desc())
             ).first()
-            if same is not None:
+            if same is not None and not (
+                same[3] == ImportStatus.PENDING and same[6] < time.time() - PENDING_DAYS * 86_400
+            ):
                 return _info(tuple(same))
+            now = time.time()
+            mine = imports.c.user_id == user_id
+            stale = imports.c.created_at < now - PENDING_DAYS * 86_400  # anybody's, forgotten
             db.execute(
                 update(imports)
-                .where(imports.c.user_id == user_id, imports.c.status == ImportStatus.PENDING)
+                .where(or_(mine, stale), imports.c.status == ImportStatus.PENDING)
                 .values(status=ImportStatus.CANCELLED, pending=None)
             )
-            now = time.time()
             while True:  # a random id (a button carries it): another on the rare clash
                 import_id = secrets.randbelow(MAX_IMPORT_ID) + 1
                 if self._add(

@@ -177,3 +177,18 @@ async def test_formula_cells_are_skipped_and_said(harness: Harness) -> None:
     summary = await harness.upload(ANN, ANN, "ratings.csv", table(LETTERBOXD, rows))
     assert "spreadsheet formulas instead of values: 1" in summary.text
     assert "✅ Matched: 1" in summary.text
+
+
+async def test_undo_from_ratings(harness: Harness) -> None:
+    await harness.say(ANN, ANN, "/like Alien")
+    data = imdb_csv(catalogue(harness), {2571: 9, 1721: 2, 1214: 3})  # Alien: 👍 -> 👎
+    summary = await harness.upload(ANN, ANN, "imdb-ratings.csv", data)
+    await harness.press(ANN, ANN, summary, summary.button("✅ Import"))
+    assert await harness.storage.ratings(ANN, ANN) == {1214: -1.0, 2571: 1.0, 1721: -1.0}
+    listing = await harness.say(ANN, ANN, "/ratings")
+    assert "came from a file" in listing.text
+    answer = await harness.press(ANN, ANN, listing, listing.button("Undo the import of"))
+    assert answer["text"] == views.undone(3)
+    assert await harness.storage.ratings(ANN, ANN) == {1214: 1.0}
+    assert "came from a file" not in listing.text  # the page again, without the import
+    assert not [t for t, _ in listing.buttons() if "Undo the import" in t]
