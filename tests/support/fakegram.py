@@ -404,10 +404,12 @@ class FakeTelegram:
         caption: str | None = None,
         chat_type: str | None = None,
         language_code: str = "en",
+        size_shown: bool = True,
     ) -> dict:
         """A person sends a file as a document; returns the Update (also queued). Telegram
         keeps the file and hands the bot only its id and facts; `getFile` then a download
-        fetch its bytes."""
+        fetch its bytes. `file_size` is optional in the Bot API (`size_shown=False` leaves it
+        out, so only `getFile` can tell)."""
         with self._lock:
             chat = self._chat(chat_id, chat_type)
             message_id = chat.next_message_id
@@ -419,6 +421,10 @@ class FakeTelegram:
                 "from": self._user(user_id, language_code=language_code),
                 "document": self._add_file(data, file_name, mime_type),
             }
+            if not size_shown:
+                message["document"] = {
+                    k: v for k, v in message["document"].items() if k != "file_size"
+                }
             if caption:
                 message["caption"] = caption
             chat.history[message_id] = message

@@ -50,8 +50,8 @@ from movierec.recommender import Catalogue
 
 MAX_UNSURE_KEPT = 500  # unsure films asked about one by one; more would be a chore anyway
 EXPORT_NAMES = (".csv", ".zip", ".json")
-_MATCHERS: dict[int, Matcher] = {}
-_MATCHERS_LOCK = threading.Lock()
+_MATCHER: list[tuple[Catalogue, Matcher]] = []  # the catalogue's, kept with it (one at a time)
+_MATCHER_LOCK = threading.Lock()
 
 # A pending import, as the store keeps it (JSON): the source, the sure films
 # [movie, kind, value, rating10, watched] and the unsure ones
@@ -61,16 +61,15 @@ Pending = dict[str, Any]
 
 def matcher(catalogue: Catalogue) -> Matcher:
     """The catalogue's matcher, built once per catalogue (about 0.1 s for ml-1m)."""
-    with _MATCHERS_LOCK:
-        found = _MATCHERS.get(id(catalogue))
-        if found is None:
-            popularity = {}
-            for movie_id in catalogue.frame.index:
-                movie = catalogue.get(int(movie_id))
-                popularity[int(movie_id)] = movie.ratings_count if movie else 0
-            found = Matcher(catalogue.frame, popularity)
-            _MATCHERS.clear()
-            _MATCHERS[id(catalogue)] = found
+    with _MATCHER_LOCK:
+        if _MATCHER and _MATCHER[0][0] is catalogue:
+            return _MATCHER[0][1]
+        popularity = {}
+        for movie_id in catalogue.frame.index:
+            movie = catalogue.get(int(movie_id))
+            popularity[int(movie_id)] = movie.ratings_count if movie else 0
+        found = Matcher(catalogue.frame, popularity)
+        _MATCHER[:] = [(catalogue, found)]
         return found
 
 

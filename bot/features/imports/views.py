@@ -161,11 +161,16 @@ def already_imported(day: str) -> str:
 
 def problem(reason: Problem, size_mb: int = 0) -> str:
     """One sentence per file that is refused as a whole (nothing of it is saved)."""
+    if reason is Problem.TOO_BIG and size_mb <= 20:  # the size is not known (getFile refused)
+        return _(
+            "That file is over 20 MB, and Telegram lets me download files of up to 20 MB: a "
+            "Letterboxd ZIP or an IMDb CSV is far smaller, send that."
+        )
     if reason is Problem.TOO_BIG:
         return _(
             "That file is {size} MB, and Telegram lets me download files of up to 20 MB: a "
             "Letterboxd ZIP or an IMDb CSV is far smaller, send that."
-        ).format(size=max(size_mb, 21))
+        ).format(size=size_mb)
     if reason is Problem.TOO_MANY_ROWS:
         return _(
             "That file has more than {count} rows; I import at most {count} films at once."

@@ -168,6 +168,11 @@ async def test_a_file_over_twenty_megabytes_is_refused_before_download(harness: 
     reply = await harness.upload(ANN, ANN, "ratings.csv", data)
     assert reply.text == views.problem(Problem.TOO_BIG, 30)
     assert not harness.fake.downloads
+    unsized = await harness.upload(ANN, ANN, "ratings.csv", data, size_shown=False)
+    assert unsized.text == views.problem(Problem.TOO_BIG)  # getFile said "file is too big"
+    assert [e.description for e in harness.fake.errors] == ["Bad Request: file is too big"]
+    harness.fake.errors.clear()  # Telegram refused, as it should: the bot said so
+    assert not harness.fake.downloads
     await nothing_saved(harness)
 
 
