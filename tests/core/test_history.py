@@ -187,3 +187,18 @@ def test_export_comes_back_the_same(matcher: Matcher, recommender: Recommender) 
     assert (
         export_csv([Entry(1, "=cmd (1999)", 1999, "rated", 8)]).splitlines()[1].startswith(b"'=cmd")
     )
+
+
+def test_an_imdb_watchlist_goes_to_the_watchlist(matcher: Matcher) -> None:
+    text = (
+        "Position,Const,Created,Modified,Description,Title,Original Title,URL,Title Type,"
+        "IMDb Rating,Runtime (mins),Year,Genres,Num Votes,Release Date,Directors,Your Rating,"
+        "Date Rated\n"
+        "1,tt0078748,2024-01-01,2024-01-01,,Alien,Alien,u,Movie,8.5,117,1979,Horror,1,,R,,\n"
+        "2,tt0113277,2024-01-01,2024-01-01,,Heat,Heat,u,Movie,8.3,170,1995,Crime,1,,M,8,2024-02-01\n"
+        "3,tt0944947,2024-01-01,2024-01-01,,Game of Thrones,,u,TV Series,9.2,57,2011,Drama,1,,,,\n"
+    )
+    export = read_export("watchlist.csv", text.encode())
+    assert export.not_films == 1
+    kinds = {m.movie_id: m.row.kind for m in matcher.match(export).matched}
+    assert kinds == {1214: Kind.WATCHLIST, 6: Kind.RATED}
