@@ -19,6 +19,7 @@ benchmarks/history.py measures the precision and recall of these rules.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -32,16 +33,40 @@ SURE = 90.0
 UNSURE = 78.0
 GAP = 3.0
 OTHER_YEAR = 3.0  # points off a fuzzy match for a year off by one
+SHORTER = 92.0  # the same name once a possessive or a subtitle is left out
 PREFIX = 92.0  # the file's title is the start of the catalogue's (a subtitle left out)
 NO_YEAR = 8.0  # points off when the file gives no year
 
+_YEAR = re.compile(r"\s*\((\d{4})(?:[-–]\d{0,4})?\)\s*$")
+_PARENS = re.compile(r"\s*\([^()]*\)")
 _ARTICLE_WORDS = "the a an la le les l il lo der die das el los las un une det den het gli i"
 _ARTICLES = frozenset(_ARTICLE_WORDS.split())
 
 
+_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8"}
+_POSSESSIVE = re.compile(r"^(?:[\w.\-]+\s+){0,3}[\w.\-]+['’]s\s+(.+)$")  # "Bram Stoker's Dracula"
+
+
 def _key(normalised: str) -> str:
+    """The form names are compared in: no leading article, sequel numbers as digits ("Part
+    III" and "III" are "3")."""
     first, _, rest = normalised.partition(" ")
-    return rest if first in _ARTICLES and rest else normalised
+    words = (rest if first in _ARTICLES and rest else normalised).split(" ")
+    words = [_ROMAN.get(w, w) for w in words if w != "part"] or words
+    return " ".join(words)
+
+
+def _shorter(name: str) -> list[str]:
+    """Other ways a title is written: without a possessive in front ("National Lampoon's
+    Vacation" is "Vacation"), without its subtitle ("Interview with the Vampire: The Vampire
+    Chronicles")."""
+    found = []
+    possessive = _POSSESSIVE.match(name.strip())
+    if possessive:
+        found.append(possessive.group(1))
+    if ":" in name:
+        found.append(name.split(":", 1)[0])
+    return [f for f in found if len(f.strip()) >= 2]
 
 
 @dataclass(frozen=True)
@@ -81,7 +106,7 @@ class Matcher:
 
     def __init__(self, movies: pd.DataFrame, popularity: Mapping[int, int] | None = None) -> None:
         self._popularity = dict(popularity or {})
-        self._exact: dict[str, list[tuple[int, int | None]]] = {}
+        self._exact: dict[str, list[tuple[int, int | None, float]]] = {}
         by_year: dict[int, tuple[list[str], list[int]]] = {}
         self._years: dict[int, int | None] = {}
         for movie_id, title, year in zip(
@@ -89,9 +114,15 @@ class Matcher:
         ):
             known = None if pd.isna(year) else int(year)
             self._years[int(movie_id)] = known
-            for name in title_names(title):
+            body = _YEAR.sub("", title)
+            extra = [normalise_title(short) for short in _shorter(_PARENS.sub("", body))]
+            names = {name: 100.0 for name in title_names(title)}
+            names |= {name: SHORTER for name in extra if name not in names}
+            for name, cap in names.items():
                 key = _key(name)
-                self._exact.setdefault(key, []).append((int(movie_id), known))
+                if not key:
+                    continue
+                self._exact.setdefault(key, []).append((int(movie_id), known, cap))
                 if known is not None:
                     keys, ids = by_year.setdefault(known, ([], []))
                     keys.append(key)
@@ -150,10 +181,12 @@ class Matcher:
         keys = [k for k in keys if k]
         if not keys:
             return None
+        shorter = [_key(normalise_title(s)) for n in names for s in _shorter(n)]
+        capped = [(k, 100.0) for k in keys] + [(k, SHORTER) for k in shorter if k not in keys]
         scored: dict[int, float] = {}
-        for key in keys:
-            for movie_id, year in self._exact.get(key, ()):
-                score = self._year_score(100.0, row.year, year, exact=True)
+        for key, cap in capped:
+            for movie_id, year, theirs in self._exact.get(key, ()):
+                score = self._year_score(min(cap, theirs), row.year, year, exact=True)
                 if score is not None:
                     scored[movie_id] = max(scored.get(movie_id, 0.0), score)
         if not scored or max(scored.values()) < SURE:

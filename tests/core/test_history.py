@@ -95,6 +95,10 @@ def test_titles_match_through_noise(matcher: Matcher) -> None:
         ("Se7en", 1996, 47),  # the alternate title, year off by one
         ("good the bad and the ugly", 1966, 1201),
         ("Shawshank Redemption", 1994, 318),
+        ("Dracula", 1992, 1339),  # "Bram Stoker's Dracula" without the possessive
+        ("National Lampoon's Vacation", 1983, 2795),  # and a possessive the catalogue lacks
+        ("Death Wish 2", 1982, 3431),  # "II"
+        ("Interview with the Vampire: The Vampire Chronicles", 1994, 253),  # a subtitle more
     ]
     body = "".join(f'2020-01-01,"{t}",{y},u,4\n' for t, y, _ in rows)
     export = read_export("ratings.csv", (LB_HEADER + body).encode())
