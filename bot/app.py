@@ -28,6 +28,7 @@ from bot.delivery import PatientRateLimiter
 from bot.features import Command
 from bot.features.account import registration as account
 from bot.features.chat import registration as chat
+from bot.features.imports import registration as imports
 from bot.features.inline import registration as inline
 from bot.features.inline.handlers import NewestInlineFirst
 from bot.features.movienight import registration as movienight
@@ -43,7 +44,7 @@ from bot.throttle import Throttle
 from bot.ui.buttons import on_button
 from movierec.recommender import Recommender
 
-FEATURES = (onboarding, ratings, picks, watchlist, movienight, account, inline, chat)
+FEATURES = (onboarding, ratings, picks, watchlist, movienight, account, inline, chat, imports)
 # The command menu's order (each command's description is its feature's, translated per language
 # when the menu is registered).
 MENU = (
@@ -57,6 +58,8 @@ MENU = (
     "cancel",
     "timezone",
     "ratings",
+    "import",
+    "export",
     "forget",
     "reset",
     "language",
@@ -106,6 +109,8 @@ def build_application(
     )
     if base_url:
         builder = builder.base_url(base_url)
+        if base_url.rstrip("/").endswith("/bot"):  # a Bot API server: its files are beside it
+            builder = builder.base_file_url(base_url.rstrip("/")[: -len("bot")] + "file/bot")
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()

@@ -241,6 +241,12 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
         help="measure the first questions instead: adaptive vs the fixed popular list "
         "after 3, 6 and 10 questions",
     )
+    parser.add_argument(
+        "--imported",
+        action="store_true",
+        help="measure what an imported history is worth: a held-out person's ratings (but a "
+        "held-back fifth) imported, against ten onboarding answers",
+    )
     parser.add_argument("--plot", type=Path, default=None, help="write the PNG plot here")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -268,6 +274,29 @@ def _evaluate_onboarding(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate_imported(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from movierec.data import load_dataset
+    from movierec.download import resolve_data_dir
+    from movierec.evaluation.onboarding import evaluate_imported, format_imported
+
+    dataset = load_dataset(resolve_data_dir(Settings.from_env(), progress=sys.stderr.isatty()))
+    with tempfile.TemporaryDirectory(prefix="movierec-imported-") as scratch:
+        rows = evaluate_imported(
+            dataset.ratings,
+            dataset.movies,
+            Path(scratch) / "index",
+            seed=args.seed,
+            users=args.max_users or None,
+        )
+    if args.json:
+        print(json.dumps([row.as_dict() for row in rows], indent=2))
+    else:
+        print(format_imported(rows))
+    return 0
+
+
 def _resolve_sizes(args: argparse.Namespace) -> None:
     """Fill the size options left unset: `--quick`'s values, else the full run's. Explicit values
     always win, so `--quick --max-users 0` is a quick grid over every held-out user."""
@@ -288,7 +317,7 @@ def _needs_the_eval_extra(args: argparse.Namespace) -> None:
     from importlib.util import find_spec
 
     wanted = ["matplotlib"] if args.plot is not None else []
-    ials = not (args.onboarding or args.fast or args.quick or "ials" in args.skip)
+    ials = not (args.onboarding or args.imported or args.fast or args.quick or "ials" in args.skip)
     wanted += ["implicit", "threadpoolctl"] if ials else []
     missing = [name for name in wanted if find_spec(name) is None]
     if missing:
@@ -314,6 +343,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise ValueError("--reveals must be at least 1, --max-users and --max-films not negative")
     if args.onboarding:
         return _evaluate_onboarding(args)
+    if args.imported:
+        return _evaluate_imported(args)
     if any(lam <= 0 for lam in args.lambdas):
         raise ValueError("--lambdas must be positive")
     skipped = set(args.skip) | (set(SLOW) if args.fast or args.quick else set())

@@ -97,6 +97,7 @@ class Settings:
     qdrant_replicas: int = 1
     qdrant_on_disk: bool = False
     collection: str = COLLECTION_NAME
+    links_dir: Path | None = None  # MOVIELENS_LINKS: ml-latest-small's links for ml-1m
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "store", StoreKind.parse(self.store))
@@ -126,6 +127,9 @@ class Settings:
             "qdrant_on_disk": (env_value("QDRANT_ON_DISK", "0") or "0").lower()
             in {"1", "true", "yes"},
             "collection": env_value("QDRANT_COLLECTION", COLLECTION_NAME),
+            "links_dir": (
+                Path(links).expanduser() if (links := env_value("MOVIELENS_LINKS")) else None
+            ),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -67,6 +67,7 @@ from movierec.integrity import (
     total_bytes,
     write_record,
 )
+from movierec.links import with_links
 from movierec.vectors import RatingStats, UserVectors, build_user_vectors
 from movierec.vectorstore.base import VectorStore
 from movierec.vectorstore.edge import EdgeStore
@@ -420,6 +421,7 @@ def open_index(
     """
     settings = settings or Settings.from_env()
     kind = StoreKind.parse(store) if store is not None else settings.store
+    downloaded = data_dir is None and settings.movielens_dir is None
     if data_dir is None:
         from movierec.download import resolve_data_dir  # network code only when it may be needed
 
@@ -493,6 +495,7 @@ def open_index(
         check_later(root, checked.later, with_shard=kind is StoreKind.EDGE)
     if movies is None:
         movies = load_movies(data_dir)
+    movies = with_links(movies, settings, data_dir, allow_download=downloaded)
     vector_store: VectorStore
     if edge is not None:
         vector_store = edge

@@ -154,3 +154,52 @@ class Job:
     def key(kind: str, chat_id: int, night_id: int) -> str:
         """A job's id: one of each kind per night, so scheduling it twice schedules it once."""
         return f"{kind}:{chat_id}:{night_id}"
+
+
+class ImportStatus(StrEnum):
+    """Where an import is: shown as a summary, saved, dropped, or taken back."""
+
+    PENDING = "pending"
+    APPLIED = "applied"
+    CANCELLED = "cancelled"
+    UNDONE = "undone"
+
+
+@dataclass(frozen=True)
+class ImportInfo:
+    """One upload of a person's history. `counts` and `pending` are the feature's own text
+    (JSON): the summary, and the matched films until the import is applied or cancelled."""
+
+    import_id: int
+    chat_id: int
+    user_id: int
+    status: ImportStatus
+    counts: str
+    pending: str | None
+    created_at: float
+    applied_at: float | None
+
+
+@dataclass(frozen=True)
+class ImportItem:
+    """One film an import sets: `kind` r (a rating, `value` +1/-1), h (seen: hidden, never
+    suggested, not scored) or s (the watchlist); the file's rating (1-10) and date ride along
+    for /export."""
+
+    movie_id: int
+    kind: str
+    value: float | None = None
+    rating10: int | None = None
+    watched: str | None = None
+    title: str | None = None  # the catalogue's title, stored with a rating
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What applying an import changed (films whose state is new or different)."""
+
+    rated: int = 0
+    replaced: int = 0  # ratings it overwrote (Undo restores them)
+    seen: int = 0
+    saved: int = 0
+    unchanged: int = 0

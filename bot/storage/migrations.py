@@ -268,6 +268,39 @@ STEPS: list[Migration] = [
     );
     """,
     ),
+    Migration(
+        "9: imports of a person's history (Letterboxd, IMDb): the pending summary until it is "
+        "confirmed, then what each import changed and what it replaced, so Undo restores it",
+        """
+    CREATE TABLE IF NOT EXISTS imports (
+        import_id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        status TEXT NOT NULL,
+        counts TEXT NOT NULL DEFAULT '',
+        pending TEXT,
+        created_at REAL NOT NULL,
+        applied_at REAL
+    );
+    CREATE INDEX IF NOT EXISTS imports_by_user ON imports (user_id);
+    CREATE TABLE IF NOT EXISTS import_items (
+        import_id INTEGER NOT NULL,
+        movie_id INTEGER NOT NULL,
+        chat_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        value REAL,
+        rating10 INTEGER,
+        watched TEXT,
+        previous REAL,
+        was_hidden INTEGER NOT NULL DEFAULT 0,
+        was_saved INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (import_id, movie_id)
+    );
+    CREATE INDEX IF NOT EXISTS import_items_by_user ON import_items (user_id);
+    """,
+    ),
 ]
 
 SCHEMA_VERSION = len(STEPS)
@@ -300,6 +333,8 @@ PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "plans": ("chat_id", "user_id"),
     "zones": ("chat_id",),
     "jobs": ("chat_id",),
+    "imports": ("chat_id", "user_id"),
+    "import_items": ("chat_id", "user_id"),
 }
 
 

@@ -228,6 +228,36 @@ jobs = Table(  # timed work (bot/jobs.py): claimed by one replica, done once
     Column("ran_at", Time),  # the bot's clock when it ran: lateness = ran_at - due_at
     Index("jobs_by_due", "done_at", "due_at"),
 )
+imports = Table(  # a person's uploaded history: the summary, then what it changed
+    "imports",
+    metadata,
+    _id("import_id", key=True),
+    _id("chat_id"),
+    _id("user_id"),
+    Column("digest", Text, nullable=False),  # SHA-256 of the file: the same file twice
+    Column("status", Text, nullable=False),  # pending, applied, cancelled, undone
+    Column("counts", Text, nullable=False, server_default=text("''")),  # the summary (JSON)
+    Column("pending", Text),  # the matched films until applied or cancelled (JSON), then NULL
+    _time("created_at"),
+    Column("applied_at", Time),
+    Index("imports_by_user", "user_id"),
+)
+import_items = Table(  # what an applied import set, and what it replaced (for Undo)
+    "import_items",
+    metadata,
+    _id("import_id", key=True),
+    _id("movie_id", key=True),
+    _id("chat_id"),
+    _id("user_id"),
+    Column("kind", Text, nullable=False),  # r: rated, h: seen (hidden), s: watchlist
+    Column("value", Time),  # the rating it set (r)
+    Column("rating10", Id),  # the file's rating, 1-10, for /export
+    Column("watched", Text),  # the file's date, for /export
+    Column("previous", Time),  # the rating it replaced
+    Column("was_hidden", Id, nullable=False, server_default=text("0")),
+    Column("was_saved", Id, nullable=False, server_default=text("0")),
+    Index("import_items_by_user", "user_id"),
+)
 
 # Every table, in an order that copies parents before children.
 TABLES: tuple[str, ...] = tuple(metadata.tables)

@@ -239,3 +239,34 @@ def film_card(movie_title: str, genres: Sequence[str], links: str = "") -> str:
     """A film shared from inline mode: title, genres, links."""
     card = f"🎬 <b>{html.title_html(movie_title)}</b>\n<i>{genres_html(genres)}</i>"
     return card + (f"\n{links}" if links else "")
+
+
+def import_hint() -> str:
+    """How to bring a history from elsewhere: /import, /help and onboarding's "None of these"
+    say it (two lines, then the ask)."""
+    return _(
+        "📥 <b>Rated films elsewhere?</b> Letterboxd: Settings → Data → Export your data. "
+        "IMDb: Your ratings → ⋯ → Export.\n"
+        "Send me the file (the ZIP or a CSV) here as a document, and I import your ratings."
+    )
+
+
+def import_mapping() -> str:
+    """How imported ratings are read (in /help and /import)."""
+    return _(
+        "Imported ratings: 3½★ or more (7/10 on IMDb) is a 👍, 2★ or less (4/10) a 👎, in "
+        "between and watched without a rating count as seen (never suggested, not scored); "
+        "a watchlist goes to your /watchlist. /export gives it all back as files."
+    )
+
+
+def help_import() -> str:
+    """What /help says about imports."""
+    return (
+        _(
+            "/import – bring your ratings from Letterboxd or IMDb (or just send me the file)\n"
+            "/export – your ratings and watchlist as files"
+        )
+        + "\n"
+        + import_mapping()
+    )

@@ -14,6 +14,7 @@ from telegram import Update
 import bot.app  # noqa: F401 - importing the application registers every feature's buttons
 from bot.app import build_application
 from bot.features.account.callbacks import SetLanguage
+from bot.features.imports.callbacks import Decide, ImportGo, ShowUnsure, UndoImport
 from bot.features.movienight.callbacks import GroupMore, JoinNight, StartVote
 from bot.features.onboarding.callbacks import Answer, NextQuestion, Seen, ShowPicks
 from bot.features.picks.callbacks import ChipKind, Chips, Filtered
@@ -53,12 +54,16 @@ EXAMPLES: list[CallbackData] = [
     NextQuestion(),
     SetLanguage("pt-BR"),
     SetLanguage.of(None),
+    ImportGo(99_999_999),
+    ShowUnsure(1, back=True),
+    Decide(99_999_999, 499, True),
+    UndoImport(12_345_678),
 ]
 
 
 def test_every_kind_has_one_prefix_and_one_handler() -> None:
     registered = kinds()
-    assert len(registered) == 30  # + the cards, two onboarding ways, the group language
+    assert len(registered) == 33  # + the cards, two onboarding ways, group language, imports
     assert set(registered.values()) == handled()
     for prefix, kind in registered.items():
         assert kind.prefix == prefix and dataclasses.is_dataclass(kind)

@@ -36,7 +36,8 @@ async def pair(request: pytest.FixtureRequest) -> AsyncIterator[tuple[FakeTelegr
         bot = Bot(fake.token, request=fake.request(), get_updates_request=fake.request())
     else:
         server = FakeTelegramServer(fake)
-        bot = Bot(fake.token, base_url=server.start())
+        url = server.start()
+        bot = Bot(fake.token, base_url=url, base_file_url=url.removesuffix("bot") + "file/bot")
     async with bot:
         yield fake, bot
     if server:
@@ -252,3 +253,30 @@ async def test_webhook_blocks_get_updates_and_unknown_method(
     with pytest.raises(BotApiError, match="Not Found"):
         fake.call("sendTelepathy", {})
     assert fake.errors[-1].code == 404
+
+
+async def test_documents_get_file_downloads_and_the_twenty_megabyte_limit(
+    pair: tuple[FakeTelegram, Bot],
+) -> None:
+    """A person's document: its facts in the update, getFile's path, the download from the file
+    URL; a file over 20 MB is refused by getFile as Telegram refuses bots; the bot's own
+    documents go up as multipart uploads and can be fetched again by file_id."""
+    fake, bot = pair
+    update = Update.de_json(fake.upload(CHAT, CHAT, "ratings.csv", b"Date,Name\r\n"), bot)
+    assert update is not None and update.message is not None
+    document = update.message.document
+    assert document is not None and document.file_name == "ratings.csv"
+    assert document.mime_type == "text/csv" and document.file_size == 11
+    file = await bot.get_file(document.file_id)
+    assert file.file_path is not None and "/file/bot" in file.file_path
+    assert bytes(await file.download_as_bytearray()) == b"Date,Name\r\n"
+    big = fake.upload(CHAT, CHAT, "big.zip", b"\0" * (20 * 1024 * 1024 + 1))
+    with pytest.raises(BadRequest, match="too big"):
+        await bot.get_file(big["message"]["document"]["file_id"])
+    with pytest.raises(BadRequest, match=r"(?i)invalid file_id"):
+        await bot.get_file("nonsense")
+    sent = await bot.send_document(CHAT, b"a,b\r\n", filename="out.csv", caption="here")
+    assert sent.document is not None and sent.caption == "here"
+    assert fake.file(sent.document.file_id) == b"a,b\r\n"
+    assert fake.last(CHAT).document is not None
+    fake.errors.clear()

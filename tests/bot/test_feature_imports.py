@@ -13,6 +13,7 @@ The rule, lowest first (a feature may import only those listed for it):
 * account: language, privacy, deletion (ratings: its Cancel)
 * chat: plain messages in a private chat: small talk, picks asked for in words, title search
   (picks, ratings, account: /help)
+* imports: a history from Letterboxd or IMDb in, /export out; then picks (ratings, picks)
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ ALLOWED: dict[str, set[str]] = {
     "onboarding": {"ratings", "picks", "inline"},
     "account": {"ratings"},
     "chat": {"picks", "ratings", "account"},
+    "imports": {"ratings", "picks"},
 }
 
 

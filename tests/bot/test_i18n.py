@@ -432,7 +432,8 @@ async def test_a_first_conversation_in_each_language(harness: Harness, language:
     assert welcome.text.startswith(expect(onboarding_views.welcome).split("\n")[0])
     help_reply = await harness.say(ALICE, ALICE, "/help", language_code=code)
     more = expect(account_views.help_more, harness.fake.bot_username)
-    assert help_reply.text == expect(account_views.help_text) + "\n\n" + more
+    imports = expect(ui_texts.help_import)
+    assert help_reply.text == expect(account_views.help_text) + "\n\n" + more + "\n\n" + imports
     assert f"@{harness.fake.bot_username}" in more
     liked = await harness.say(ALICE, ALICE, "/like the matrix", language_code=code)
     assert liked.text.startswith(expect(ratings_views.recorded, [("Matrix, The (1999)", 1.0)])[:6])

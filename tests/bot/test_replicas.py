@@ -200,3 +200,65 @@ def test_copies_of_an_update_on_both_replicas_are_handled_once(
         assert sorted(ratings.fetchall()) == [(ANN, 6), (BEN, 1), (BEN, 608)]
         nights = db.execute("SELECT night_id FROM polls WHERE chat_id = %s", (GROUP,)).fetchall()
         assert sorted(nights) == [(first_roster.message_id,), (second_roster.message_id,)]
+
+
+def test_a_document_on_two_replicas_imports_once(
+    recommender: Recommender,
+    session_home: Path,
+    ml1m_dir: Path,
+    shipped: Path,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    """One Letterboxd export, its update delivered to both replicas at the same moment (and
+    again later), then ✅ Import the same way: one summary, one import, each rating once."""
+    from tests.support.exports import letterboxd_zip
+
+    fake = FakeTelegram()
+    server = FakeTelegramServer(fake)
+    base_url = server.start()
+    home = seed_home(tmp_path / "home", session_home)
+    replicas, (a, b) = start_replicas(fake, base_url, home, ml1m_dir, shipped, database_url)
+    delivery = WebhookDelivery(fake, [a, b], SECRET)
+    rated = {2571: 4.5, 1721: 1.0, 1214: 4.0, 6: 3.0}
+    data = letterboxd_zip(recommender.catalogue, rated, watchlist=[1])
+
+    def everywhere(update: dict) -> list[int | None]:
+        """To both replicas at once, a 503 (its twin is being handled) sent again until 2xx,
+        then once more (an answer that got lost)."""
+        statuses = []
+        for url, status in zip((a, b), delivery.at_once((update, a), (update, b)), strict=True):
+            for _ in range(50):
+                if status != 503:
+                    break
+                time.sleep(0.2)
+                (status,) = delivery.at_once((update, url))
+            statuses.append(status)
+        return statuses + delivery.at_once((update, b))
+
+    try:
+        sent = everywhere(fake.upload(ANN, ANN, "letterboxd-ann.zip", data))
+        summaries = [m for m in fake.messages(ANN) if "export" in m.text]
+        assert len(summaries) == 1, [m.text for m in fake.messages(ANN)]
+        summary = summaries[0]
+        go = next(d for t, d in summary.buttons() if t.startswith("✅"))
+        pressed = everywhere(fake.press(ANN, ANN, summary.message_id, go))
+    finally:
+        for bot in replicas:
+            bot.stop()
+        server.stop()
+    assert sent == [200] * 3 and pressed == [200] * 3, replicas[0].log()
+    assert "Imported" in fake.messages(ANN)[summaries[0].message_id - 2].text or any(
+        "✅ Imported" in m.text for m in fake.messages(ANN)
+    )
+    assert len(fake.downloads) == 1  # the file was fetched once
+    with psycopg.connect(database_url) as db:
+        imports = db.execute("SELECT status FROM imports WHERE user_id = %s", (ANN,)).fetchall()
+        ratings = db.execute(
+            "SELECT movie_id, value FROM ratings WHERE chat_id = %s", (ANN,)
+        ).fetchall()
+        saved = db.execute("SELECT movie_id FROM watchlist WHERE chat_id = %s", (ANN,)).fetchall()
+    assert imports == [("applied",)]
+    assert sorted(ratings) == [(1214, 1.0), (1721, -1.0), (2571, 1.0)]
+    assert saved == [(1,)]
+    assert fake.errors == [] and fake.unanswered_callbacks() == []

@@ -102,6 +102,38 @@ def test_a_hand_made_catalogue_without_link_columns_has_no_links(tmp_path: Path)
         assert rec.catalogue.get(1) is not None and rec.catalogue.links(1) is None
 
 
-def test_ml1m_has_no_links(recommender: Recommender) -> None:
-    assert recommender.catalogue.get(2571) is not None
-    assert recommender.catalogue.links(2571) is None
+def test_ml1m_borrows_ml_latest_small_links(recommender: Recommender) -> None:
+    """ml-1m's ids are the later releases' ids: ml-latest-small's links.csv (found beside the
+    data set) gives about 76% of its films their IMDb and TMDB ids, each checked by year."""
+    assert recommender.catalogue.links(2571) == MovieLinks(
+        "https://www.imdb.com/title/tt0133093/", "https://www.themoviedb.org/movie/603"
+    )
+    frame = recommender.catalogue.frame
+    linked = sum(recommender.catalogue.links(int(m)) is not None for m in frame.index)
+    assert 0.74 < linked / len(frame) < 0.78
+    assert recommender.catalogue.links(33) is None  # not in ml-latest-small
+
+
+def test_a_borrowed_link_needs_the_same_film(tmp_path: Path) -> None:
+    """An id whose film in ml-latest-small has another title and a year two apart gets no link;
+    MOVIELENS_LINKS names the folder; a data set with its own links keeps them."""
+    data = small_data(tmp_path / "ml-gen")
+    source = tmp_path / "links-src"
+    source.mkdir()
+    # the generated films are "Film 1 (1981)", "Film 2 (1982)", ...
+    (source / "movies.csv").write_text(
+        "movieId,title,genres\n1,Film 1 (1982),Drama\n2,Something Else (1901),Drama\n"
+        "3,Film 3 (1950),Drama\n"
+    )
+    (source / "links.csv").write_text(
+        "movieId,imdbId,tmdbId\n1,0000011,11\n2,0000022,22\n3,0000033,\n"
+    )
+    first, second, third = (1,), (2,), (3,)
+    settings = Settings(home=tmp_path / "h", movielens_dir=data, links_dir=source)
+    with Recommender.open(settings, data_dir=data) as rec:
+        assert rec.catalogue.links(first[0]) == MovieLinks(
+            "https://www.imdb.com/title/tt0000011/", "https://www.themoviedb.org/movie/11"
+        )
+        assert rec.catalogue.links(second[0]) is None  # another film under that id
+        third_links = rec.catalogue.links(third[0])  # same title, year far off: same film
+        assert third_links is not None and third_links.tmdb is None

@@ -9,7 +9,14 @@ import pytest
 
 import movierec.onboarding as onboarding
 from movierec.data import load_dataset
-from movierec.evaluation.onboarding import answer, evaluate_onboarding, format_onboarding
+from movierec.evaluation.onboarding import (
+    answer,
+    evaluate_imported,
+    evaluate_onboarding,
+    format_imported,
+    format_onboarding,
+    imported_preferences,
+)
 from movierec.onboarding import Onboarding, preferences
 from movierec.recommender import Recommender
 
@@ -123,3 +130,18 @@ def test_a_first_list_does_not_ask_the_same_kind_of_film_twice(recommender: Reco
     assert len(set(plain) & STAR_WARS) == 2
     first = Onboarding(recommender).next_question({})
     assert len(first) == 3 and len(set(first) & STAR_WARS) <= 1
+
+
+def test_an_imported_history_against_ten_answers(ml1m_dir: Path, tmp_path: Path) -> None:
+    """What the README's import figures come from: the same people, the same held-back films."""
+    assert imported_preferences({1: 5.0, 2: 3.5, 3: 3.0, 4: 2.0, 5: 0.5}) == {
+        1: 1.0, 2: 1.0, 4: -1.0, 5: -1.0,
+    }  # fmt: skip
+    dataset = load_dataset(ml1m_dir)
+    rows = evaluate_imported(dataset.ratings, dataset.movies, tmp_path / "i", users=40)
+    by = {r.start: r for r in rows}
+    assert set(by) == {"ten onboarding answers", "imported history"}
+    assert all(r.users > 30 and 0 <= r.precision <= 1 and 0 <= r.ndcg <= 1 for r in rows)
+    assert by["imported history"].known > by["ten onboarding answers"].known
+    assert by["imported history"].precision > by["ten onboarding answers"].precision
+    assert "| imported history |" in format_imported(rows)

@@ -25,6 +25,7 @@ from bot.storage import (
     SCHEMA_VERSION,
     ChatStore,
     Claim,
+    ImportItem,
     Job,
     ListRow,
     Plan,
@@ -467,6 +468,8 @@ async def _everything_about(store: ChatStore, person: int, other: int) -> None:
     await store.set_chat_status(person, "member")
     await store.set_language(person, "de")
     await store.take_token(person, time.time(), 30, 1.5)
+    started = await store.start_import(person, person, "digest", "{}", "[]")
+    await store.apply_import(started.import_id, [ImportItem(3, "r", 1.0, 9, None)])
     await store.rate(GROUP, other, 1, 1.0, "Title")
     await store.remember_member(GROUP, other, "Ben")
     await store.save_list(GROUP, 20, ListRow(other, "picks", 0, (1,)))

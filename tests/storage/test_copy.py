@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-from bot.storage import SCHEMA_VERSION, ListRow, Plan, PollInfo, open_storage
+from bot.storage import SCHEMA_VERSION, ImportItem, ListRow, Plan, PollInfo, open_storage
 from bot.storage.copy import main
 from bot.storage.schema import TABLES
 from tests.support.storage import ANN, BEN, GROUP, first_release_file
@@ -44,6 +44,8 @@ async def _populate(path: Path) -> None:
     await lite.plan_night(Plan(GROUP, 12, ANN, time.time() + 3600, "Europe/Berlin"))
     await lite.set_zone(GROUP, "Europe/Berlin")
     await lite.schedule("close", GROUP, 12, time.time() + 3600)
+    started = await lite.start_import(ANN, ANN, "digest", "{}", "[]")
+    await lite.apply_import(started.import_id, [ImportItem(6, "r", 1.0, 9, "2024-01-01")])
     await lite.close()
 
 

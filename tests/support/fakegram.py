@@ -24,6 +24,12 @@ would fail:
   at all; every other query must be answered (`unanswered_inline`). Callback answers may carry
   only a `t.me/<bot>?start=...` URL;
 * every refused edit ("message is not modified" included) is counted in `refused_edits`;
+* files: a person sends a document (`upload`: `Message.document` with `file_id`,
+  `file_unique_id`, `file_name`, `mime_type`, `file_size`); `getFile` answers its `file_path`
+  and refuses files over 20 MB, as Telegram does for bots ("Bad Request: file is too big"); the
+  file is then downloaded from `<base file URL><token>/<file_path>` (an unknown path is a 404).
+  `sendDocument` takes an upload (multipart) of at most 50 MB, or a known `file_id`, with a
+  caption of at most 1024 characters;
 * a group can become a supergroup (`migrate`): a new chat id, the two service messages
   (`migrate_to_chat_id` in the old chat, `migrate_from_chat_id` in the new one, in either order),
   and from then on every send or edit to the old chat is refused with 400 "group chat was upgraded
@@ -46,7 +52,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from telegram.request import BaseRequest, RequestData
 
@@ -56,6 +62,10 @@ MAX_BUTTONS = 100
 MAX_CALLBACK_ANSWER = 200
 MAX_POLL_OPTIONS, MAX_POLL_OPTION, MAX_POLL_QUESTION = 10, 100, 300
 MAX_INLINE_RESULTS, MAX_INLINE_ID, MAX_INLINE_OFFSET = 50, 64, 64
+MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile: a bot may download files of at most 20 MB
+MAX_UPLOAD = 50 * 1024 * 1024  # sendDocument: a bot may send files of at most 50 MB
+MAX_CAPTION = 1024
+FILE_TOO_BIG = "Bad Request: file is too big"
 CALLBACK_DEADLINE = 15.0  # seconds; Telegram drops unanswered queries after roughly this long
 INLINE_DEADLINE = 10.0  # seconds; Telegram discards an inline answer after about this long
 UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
@@ -211,6 +221,7 @@ class Message:
     parse_mode: str | None
     reply_markup: dict | None
     reply_to: int | None = None
+    document: dict | None = None  # a document the bot sent (file_id, file_name, ...)
     edits: int = 0
     deleted: bool = False
     preview: dict | None = None  # link_preview_options as sent (a card's poster)
@@ -292,6 +303,11 @@ class FakeTelegram:
         self.refused_edits: list[tuple[str, dict, str]] = []  # (method, params, description)
         self._injected: dict[str, list[BotApiError]] = {}  # method -> failures still to come
         self.injected_failures: list[tuple[str, int]] = []  # (method, code) as they happened
+        self._files: dict[str, bytes] = {}  # file id -> content (people's and the bot's)
+        self._file_meta: dict[str, dict] = {}  # file id -> the Document as the Bot API shows it
+        self._file_paths: dict[str, str] = {}  # file_path (from getFile) -> file id
+        self._file_numbers = itertools.count(1)
+        self.downloads: list[str] = []  # file paths the bot downloaded
         self._lock = threading.RLock()
         self._arrived = threading.Condition(self._lock)
 
@@ -365,6 +381,74 @@ class FakeTelegram:
                 message["reply_to_message"] = chat.history[reply_to]
             chat.history[message_id] = message
             return self._enqueue({"update_id": next(self._update_ids), "message": message})
+
+    def _add_file(self, data: bytes, file_name: str | None, mime_type: str | None) -> dict:
+        number = next(self._file_numbers)
+        file_id = f"BQACAgIAAxkBAAI{number:08d}"
+        document: dict[str, Any] = {
+            "file_id": file_id,
+            "file_unique_id": f"AgAD{number:06d}",
+            "file_size": len(data),
+        }
+        if file_name is not None:
+            document["file_name"] = file_name
+        if mime_type is not None:
+            document["mime_type"] = mime_type
+        self._files[file_id] = data
+        self._file_meta[file_id] = document
+        return document
+
+    def upload(
+        self,
+        chat_id: int,
+        user_id: int,
+        file_name: str | None,
+        data: bytes,
+        *,
+        mime_type: str | None = "text/csv",
+        caption: str | None = None,
+        chat_type: str | None = None,
+        language_code: str = "en",
+        size_shown: bool = True,
+    ) -> dict:
+        """A person sends a file as a document; returns the Update (also queued). Telegram
+        keeps the file and hands the bot only its id and facts; `getFile` then a download
+        fetch its bytes. `file_size` is optional in the Bot API (`size_shown=False` leaves it
+        out, so only `getFile` can tell)."""
+        with self._lock:
+            chat = self._chat(chat_id, chat_type)
+            message_id = chat.next_message_id
+            chat.next_message_id += 1
+            message: dict[str, Any] = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": self._chat_dict(chat),
+                "from": self._user(user_id, language_code=language_code),
+                "document": self._add_file(data, file_name, mime_type),
+            }
+            if not size_shown:
+                message["document"] = {
+                    k: v for k, v in message["document"].items() if k != "file_size"
+                }
+            if caption:
+                message["caption"] = caption
+            chat.history[message_id] = message
+            return self._enqueue({"update_id": next(self._update_ids), "message": message})
+
+    def file(self, file_id: str) -> bytes:
+        """The content of a file (one the bot sent, for a test to send it back)."""
+        return self._files[file_id]
+
+    def download(self, file_path: str) -> tuple[int, bytes]:
+        """The file server: `<base file URL><token>/<file_path>`."""
+        with self._lock:
+            file_id = self._file_paths.get(file_path)
+            if file_id is None:
+                return 404, json.dumps(
+                    {"ok": False, "error_code": 404, "description": "Not Found"}
+                ).encode()
+            self.downloads.append(file_path)
+            return 200, self._files[file_id]
 
     def press(
         self,
@@ -800,6 +884,58 @@ class FakeTelegram:
         chat.history[message_id] = self._message_dict(chat, message)
         return chat.history[message_id]
 
+    def _api_getfile(self, params: dict) -> dict:
+        file_id = str(params.get("file_id") or "")
+        if file_id not in self._files:
+            raise BotApiError(400, "Bad Request: invalid file_id")
+        meta = self._file_meta[file_id]
+        if meta["file_size"] > MAX_DOWNLOAD:
+            raise BotApiError(400, FILE_TOO_BIG)
+        name = meta.get("file_name") or ""
+        extension = name[name.rfind(".") :] if "." in name else ""
+        path = f"documents/file_{len(self._file_paths)}{extension}"
+        self._file_paths[path] = file_id
+        return {
+            "file_id": file_id,
+            "file_unique_id": meta["file_unique_id"],
+            "file_size": meta["file_size"],
+            "file_path": path,
+        }
+
+    def _api_senddocument(self, params: dict) -> dict:
+        chat = self._target(params)
+        given = params.get("document")
+        if isinstance(given, dict) and "upload" in given:
+            file_name, content, mime_type = given["upload"]
+            if len(content) > MAX_UPLOAD:
+                raise BotApiError(413, "Request Entity Too Large")
+            document = self._add_file(content, file_name, mime_type)
+        elif isinstance(given, str) and given in self._files:
+            document = self._file_meta[given]
+        else:
+            raise BotApiError(400, "Bad Request: there is no document in the request")
+        caption = str(params.get("caption") or "")
+        shown = plain_text(caption, params.get("parse_mode")) if caption else ""
+        if utf16_len(shown) > MAX_CAPTION:
+            raise BotApiError(400, "Bad Request: message caption is too long")
+        markup = self._check_markup(params.get("reply_markup"))
+        self._flood_check(chat.id)
+        message_id = chat.next_message_id
+        chat.next_message_id += 1
+        message = Message(
+            message_id, chat.id, caption, shown, params.get("parse_mode"), markup,
+            document=document,
+        )  # fmt: skip
+        self._bot_messages[(chat.id, message_id)] = message
+        self._by_chat.setdefault(chat.id, []).append(message)
+        out = self._message_dict(chat, message)
+        out.pop("text")
+        out["document"] = document
+        if caption:
+            out["caption"] = caption
+        chat.history[message_id] = out
+        return out
+
     def _editable(self, params: dict) -> tuple[_Chat, Message]:
         chat = self._target(params)
         message = self._bot_messages.get((chat.id, int(params.get("message_id") or 0)))
@@ -1105,6 +1241,24 @@ def _flag(value: Any) -> bool:
     return value is True or str(value).lower() == "true"
 
 
+def _file_path(url: str, token: str) -> str | None:
+    """The file_path of a download URL (`.../file/bot<token>/<file_path>`), else None."""
+    marker = f"/file/bot{token}/"
+    url = unquote(url)  # python-telegram-bot quotes the token's ":" in download URLs
+    at = url.find(marker)
+    return url[at + len(marker) :] if at >= 0 else None
+
+
+def _uploads(parts: dict[str, Any]) -> dict[str, dict]:
+    """Multipart files as parameters: {name: {"upload": (file name, bytes, MIME type)}}."""
+    found = {}
+    for name, part in parts.items():
+        file_name, content, *rest = part
+        data = content.read() if hasattr(content, "read") else bytes(content)
+        found[name] = {"upload": (file_name, data, rest[0] if rest else None)}
+    return found
+
+
 def _split_url(url: str, token: str) -> str | None:
     """The method name from `.../bot<token>/<method>`, or None for a wrong token."""
     prefix, _, method = url.rpartition("/")
@@ -1137,12 +1291,18 @@ class _InProcessRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        file_path = _file_path(url, self.fake.token)
+        if file_path is not None:
+            await asyncio.sleep(0)
+            return self.fake.download(file_path)
         api_method = _split_url(url, self.fake.token)
         if api_method is None:
             return 401, json.dumps(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}
             ).encode()
-        params = dict(request_data.json_parameters) if request_data else {}
+        params: dict[str, Any] = dict(request_data.json_parameters) if request_data else {}
+        if request_data is not None:
+            params.update(_uploads(dict(request_data.multipart_data)))
         if api_method == "getUpdates" and float(params.get("timeout") or 0) > 0:
             deadline = time.monotonic() + min(float(params["timeout"]), 2.0)
             while not self.fake.pending_updates() and time.monotonic() < deadline:
@@ -1179,6 +1339,10 @@ class FakeTelegramServer:
 
         async def handle(request: web.Request) -> web.Response:
             self.requests += 1
+            file_path = _file_path(request.path, self.fake.token)
+            if file_path is not None:
+                status, body = self.fake.download(file_path)
+                return web.Response(status=status, body=body)
             method = _split_url(request.path, self.fake.token)
             if method is None:
                 return web.json_response(
@@ -1191,6 +1355,15 @@ class FakeTelegramServer:
                 else:
                     form = await request.post()
                     params.update({k: v for k, v in form.items() if isinstance(v, str)})
+                    params.update(
+                        _uploads(
+                            {
+                                k: (v.filename, v.file.read(), v.content_type)
+                                for k, v in form.items()
+                                if isinstance(v, web.FileField)
+                            }
+                        )
+                    )
             if method == "getUpdates" and float(params.get("timeout") or 0) > 0:
                 wait = {**params, "timeout": min(float(params["timeout"]), 5.0)}
                 with contextlib.suppress(BotApiError):  # the call below reports it
@@ -1205,7 +1378,7 @@ class FakeTelegramServer:
             return web.Response(status=status, body=body, content_type="application/json")
 
         async def start() -> None:
-            app = web.Application(client_max_size=1 << 22)
+            app = web.Application(client_max_size=1 << 26)  # uploads of up to 50 MB
             app.router.add_route("*", "/{tail:.*}", handle)
             self._runner = web.AppRunner(app, access_log=None)
             await self._runner.setup()

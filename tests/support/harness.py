@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram import Update
@@ -30,6 +31,18 @@ class Harness:
         )
         messages = self.fake.messages(chat)
         assert len(messages) > before, f"no reply to {text[:40]!r}"
+        return messages[-1]
+
+    async def upload(
+        self, chat: int, user: int, name: str | None, data: bytes, **kwargs: Any
+    ) -> Message:
+        """A person sends a file as a document; the bot's last reply."""
+        before = len(self.fake.messages(chat))
+        await self.app.process_update(
+            Update.de_json(self.fake.upload(chat, user, name, data, **kwargs), self.app.bot)
+        )
+        messages = self.fake.messages(chat)
+        assert len(messages) > before, f"no reply to the file {name!r}"
         return messages[-1]
 
     async def press(

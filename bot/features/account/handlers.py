@@ -11,6 +11,7 @@ from bot.features.account.callbacks import ConfirmDelete, SetGroupLanguage, SetL
 from bot.features.account.lists import DELETE, LANGUAGE
 from bot.features.ratings.handlers import cancelled
 from bot.logs import person
+from bot.ui import texts
 from bot.ui.buttons import Press, Reply, on, owner_only
 from bot.ui.keyboards import confirm
 from bot.ui.lists import ListInfo
@@ -19,11 +20,13 @@ from bot.ui.messages import edit_text, is_admin, is_group, log, reply, who
 
 async def help_command(update: Update, context: BotContext) -> None:
     more = views.help_more(context.bot.username or "")
-    await reply(context, who(update)[0], f"{views.help_text()}\n\n{more}")
+    text = f"{views.help_text()}\n\n{more}\n\n{texts.help_import()}"
+    await reply(context, who(update)[0], text)
 
 
 async def privacy(update: Update, context: BotContext) -> None:
-    await reply(context, who(update)[0], f"{views.privacy()}\n\n{views.privacy_more()}")
+    text = f"{views.privacy()}\n\n{views.privacy_more()}\n\n{views.privacy_imports()}"
+    await reply(context, who(update)[0], text)
 
 
 async def language(update: Update, context: BotContext) -> None:

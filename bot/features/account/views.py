@@ -74,6 +74,15 @@ def privacy_more() -> str:
     )
 
 
+def privacy_imports() -> str:
+    """What /privacy adds since imports came."""
+    return _(
+        "Imports (/import): what each one changed, so that ↩️ Undo can take it back, and a "
+        "checksum of the file, to spot the same file twice; the file itself is never kept, "
+        "and a summary you don't confirm is forgotten after two days."
+    )
+
+
 def help_more(bot_username: str) -> str:
     """What /help adds about movie-night history and inline mode (the bot's name filled in)."""
     return _(

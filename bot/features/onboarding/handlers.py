@@ -27,10 +27,14 @@ UNSEEN_RUN = 2  # questions in a row with nothing seen before the other ways are
 
 async def start(update: Update, context: BotContext) -> None:
     """/start, also with a deep link's payload: `film_<id>` (a shared card) shows that film to
-    rate; anything else is the welcome."""
+    rate, `import` how to import a history; anything else is the welcome."""
     message, _, user = who(update)
     svc = context.services
-    film = film_from_payload(argument_text(update).strip())
+    payload = argument_text(update).strip()
+    if payload == "import":  # the deep link a group's "send it to me privately" opens
+        await reply(context, message, texts.import_hint())
+        return
+    film = film_from_payload(payload)
     if film is None:
         await send_questions(message, context, user)
         return
@@ -80,7 +84,10 @@ def question_view(
     markup = views.batch_question_keyboard(
         [(m.movie_id, m.title) for m in films], answered, any_answer or bool(answered)
     )
-    return views.batch_question(number, entries), markup
+    text = views.batch_question(number, entries)
+    if number > 1 and not ratings:  # "None of these" so far: a history from elsewhere helps
+        text += "\n\n" + texts.import_hint()
+    return text, markup
 
 
 def current_question(info: ListInfo) -> tuple[int, ...]:

@@ -87,8 +87,9 @@ def questions_done() -> str:
 def other_ways() -> str:
     """Instead of yet more famous films, for someone who has seen none of those asked."""
     return _(
-        "Not your films? No problem, three other ways:\n"
+        "Not your films? No problem, four other ways:\n"
         "✍️ type a few films you love, just their titles, one message each;\n"
+        "📥 send me your Letterboxd or IMDb export (/import tells you how);\n"
         "🎲 see films many people love, and rate any you know;\n"
         "🔁 or let me ask about other films."
     )

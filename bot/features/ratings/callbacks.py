@@ -73,3 +73,16 @@ class ConfirmReset(CallbackData):
     prefix = "z"
     needs_owner = True
     yes: bool
+
+
+@dataclass(frozen=True)
+class UndoImported(CallbackData):
+    """↩️ under /ratings (`ri:<import>:<page>`): take back the newest import of a history
+    (bot.features.imports), then show page `page` again."""
+
+    prefix = "ri"
+    import_id: int
+    page: int
+
+    def valid(self) -> bool:
+        return self.page <= MAX_PAGE

@@ -3,12 +3,21 @@ and Undo under any list, /ratings with ❌ and pages, /forget, /reset."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from telegram import ForceReply, InlineKeyboardMarkup, Message, Update, User
 
 from bot.context import BotContext, Services
 from bot.features import argument_text
 from bot.features.ratings import views
-from bot.features.ratings.callbacks import ConfirmReset, Rate, RatingsPage, Remove, Undo
+from bot.features.ratings.callbacks import (
+    ConfirmReset,
+    Rate,
+    RatingsPage,
+    Remove,
+    Undo,
+    UndoImported,
+)
 from bot.features.ratings.lists import (
     ASK_DISLIKE,
     ASK_LIKE,
@@ -213,7 +222,13 @@ async def ratings_view(
     chunk, page, pages = paginate(rated, page)
     entries = [(svc.rec.catalogue.get(m), stored.get(m)) for m, _ in chunk]
     text = views.ratings_page(entries, [v for _, v in chunk], page, pages)
-    return text, views.ratings_keyboard([m for m, _ in chunk], page, pages), page
+    imports = await svc.storage.applied_imports(chat_id, user_id)
+    newest = None
+    if imports:  # some came from a file (bot.features.imports): its Undo is here too
+        text += "\n\n" + views.ratings_imported()
+        day = datetime.fromtimestamp(imports[0].applied_at or 0, UTC).strftime("%Y-%m-%d")
+        newest = (imports[0].import_id, day)
+    return text, views.ratings_keyboard([m for m, _ in chunk], page, pages, newest), page
 
 
 async def ratings(update: Update, context: BotContext) -> None:
@@ -291,6 +306,18 @@ async def _remove(press: Press[Remove]) -> Reply:
     removed = await svc.storage.unrate(chat.id, user.id, press.data.movie_id)
     answer = views.removed() if removed else texts.already_gone()
     return answer, _show_page(press, press.data.page)
+
+
+@on(UndoImported)
+@owner_only
+async def _undo_imported(press: Press[UndoImported]) -> Reply:
+    """↩️ under /ratings: the newest import taken back, exactly (see bot.storage.areas.imports)."""
+    svc, chat, user = press.context.services, press.chat, press.user
+    changed = await svc.storage.undo_import(press.data.import_id, user.id)
+    if changed is None:
+        return views.import_already_undone(), None
+    log.info("import undone", extra={**person(chat.id, user.id), "films": changed})
+    return views.import_undone(changed), _show_page(press, press.data.page)
 
 
 @on(RatingsPage)

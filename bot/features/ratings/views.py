@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.features.ratings.callbacks import Rate, RatingsPage, Remove, Sign, Undo
+from bot.features.ratings.callbacks import Rate, RatingsPage, Remove, Sign, Undo, UndoImported
 from bot.i18n import _, ngettext
 from bot.ui import html, texts
 from bot.ui.keyboards import ROW, Marks, button, paging
@@ -226,10 +226,35 @@ def recorded_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def ratings_keyboard(movie_ids: Sequence[int], page: int, pages: int) -> InlineKeyboardMarkup:
+def ratings_keyboard(
+    movie_ids: Sequence[int], page: int, pages: int, newest_import: tuple[int, str] | None = None
+) -> InlineKeyboardMarkup:
+    """❌ n per rating, paging, and ↩️ for the newest import when some ratings came from one."""
     buttons = [
         button(f"{texts.REMOVE_MARK} {number}", Remove(movie_id, page))
         for number, movie_id in enumerate(movie_ids, 1)
     ]
     rows = [buttons[i : i + ROW] for i in range(0, len(buttons), ROW)]
-    return InlineKeyboardMarkup(paging(rows, page, pages, RatingsPage))
+    rows = paging(rows, page, pages, RatingsPage)
+    if newest_import is not None:
+        import_id, day = newest_import
+        label = _("↩️ Undo the import of {day}").format(day=day)
+        rows.append([button(label, UndoImported(import_id, page))])
+    return InlineKeyboardMarkup(rows)
+
+
+def ratings_imported() -> str:
+    """Under /ratings when some of them came from an import."""
+    return _("📥 Some of these came from a file: /import lists your imports, with ↩️ Undo.")
+
+
+def import_undone(count: int) -> str:
+    return ngettext(
+        "↩️ Import undone: {count} film is back as it was before.",
+        "↩️ Import undone: {count} films are back as they were before.",
+        count,
+    ).format(count=count)
+
+
+def import_already_undone() -> str:
+    return _("That import is undone already.")

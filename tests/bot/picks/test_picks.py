@@ -103,11 +103,16 @@ async def test_genre_and_decade_chips_rerun_the_list(
     ).text.split("\n")[0].removeprefix("🍿 Your picks")
 
 
-async def test_ml1m_picks_carry_no_links(harness: Harness) -> None:
+async def test_ml1m_picks_carry_borrowed_links(harness: Harness) -> None:
     await like_five_films(harness)
     picks = await harness.say(ANN, ANN, "/rec")
     assert len(pick_ids(picks)) == 5
-    assert "<a href" not in picks.html  # ml-1m has no links.csv: no broken link
+    # ml-1m has no links.csv: its links come from ml-latest-small's, checked film by film
+    assert '<a href="https://www.imdb.com/title/tt' in picks.html
+    links = [harness.app.bot_data.services.rec.catalogue.links(m) for m in pick_ids(picks)]
+    assert picks.html.count("<a href") == sum(
+        (link.imdb is not None) + (link.tmdb is not None) for link in links if link
+    )
 
 
 async def test_every_pick_says_why(harness: Harness) -> None:
