@@ -640,6 +640,9 @@ async def test_migrate_chat_moves_everything_once_and_keeps_the_new_ids_rows(
     await store.rate(new, BEN, 1, -1.0, "Title")  # already rated under the new id: stays
     await store.remember_member(new, BEN, "Ben in the supergroup")
     await store.set_chat_status(new, "member")
+    # an import in the group (the bot asks for files in private chats; the store moves any row)
+    started = await store.start_import(GROUP, ANN, "group-digest", "{}", "[]")
+    await store.apply_import(started.import_id, [ImportItem(1, "r", 1.0, 9, None)])
     tables = [t for t, columns in (await engine.tables(store)).items() if "chat_id" in columns]
     before = {
         t: (await engine.rows(store, f"SELECT count(*) FROM {t} WHERE chat_id={GROUP}"))[0][0]
@@ -661,7 +664,7 @@ async def test_migrate_chat_moves_everything_once_and_keeps_the_new_ids_rows(
     assert await store.votes(f"poll{GROUP}") == {ANN: 0, BEN: 1}
     assert [m for m, _ in await store.history(new)] == [1]
     assert await store.get_list(new, 10) is not None and await store.get_list(GROUP, 10) is None
-    assert await store.ratings(ANN, ANN) == {1: 1.0}  # the private chat stays where it was
+    assert await store.ratings(ANN, ANN) == {1: 1.0, 3: 1.0}  # the private chat stays (3: imported)
     assert await store.migrate_chat(GROUP, new) == 0  # again: nothing left to move
 
 
