@@ -57,6 +57,7 @@ MENU = (
     "forget",
     "reset",
     "language",
+    "country",
     "privacy",
     "deletemydata",
     "help",

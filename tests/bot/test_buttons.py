@@ -58,7 +58,8 @@ EXAMPLES: list[CallbackData] = [
 
 def test_every_kind_has_one_prefix_and_one_handler() -> None:
     registered = kinds()
-    assert len(registered) == 29  # + the cards: OpenCard, BackToList, Tune; JustShow, KeepAsking
+    assert len(registered) == 30  # + the cards: OpenCard, BackToList, Tune; JustShow, KeepAsking;
+    # /country
     assert set(registered.values()) == handled()
     for prefix, kind in registered.items():
         assert kind.prefix == prefix and dataclasses.is_dataclass(kind)

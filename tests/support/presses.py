@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.features.account.callbacks import ConfirmDelete, SetLanguage
+from bot.features.account.callbacks import ConfirmDelete, SetCountry, SetLanguage
 from bot.features.movienight.callbacks import (
     CloseVote,
     GroupMore,
@@ -78,6 +78,10 @@ def vote(choice: str) -> str:
 
 def language(code: str | None) -> str:
     return SetLanguage.of(code).encode()
+
+
+def country(code: str | None) -> str:
+    return SetCountry.of(code).encode()
 
 
 def answer(movie_id: int, value: float | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from telegram import ForceReply, InlineKeyboardMarkup, Message, Update, User
 
+from bot import i18n
 from bot.context import BotContext, Services
 from bot.features import argument_text
 from bot.features.ratings import views
@@ -37,7 +38,7 @@ from bot.ui.messages import (
     stored_list,
     who,
 )
-from movierec.titles import MAX_TITLES, MatchStatus, split_titles
+from movierec.titles import MAX_TITLES, Candidate, MatchResult, MatchStatus, split_titles
 
 
 # ------------------------------------------------------------------ /like and /dislike
@@ -76,7 +77,7 @@ async def record_titles(
     await remember(context, chat, user)
     recorded: dict[int, str] = {}
     for title in titles:
-        result = await svc.core(svc.rec.match, title)
+        result = await match_title(svc, title)
         best = result.best
         doubt = svc.rec.doubt(result)
         if best is not None and doubt is not None:
@@ -129,6 +130,21 @@ async def record_titles(
         await reply(context, message, views.too_many_titles(len(titles), len(every) - len(titles)))
 
 
+async def match_title(svc: Services, text: str, limit: int = 5) -> MatchResult:
+    """The catalogue's match of a typed title (`Recommender.match`) and, where that is not
+    confident, the film whose cached title in the person's language is the text (`FactsCache.
+    find_title`): "матрица" is The Matrix, recorded (or, only near a cached title, asked)."""
+    result = await svc.core(svc.rec.match, text, limit=limit)
+    if result.status is MatchStatus.CONFIDENT:
+        return result
+    found = await svc.facts.find_title(text, i18n.current())
+    movie = svc.rec.catalogue.get(found[0]) if found else None
+    if found is None or movie is None:
+        return result
+    status = MatchStatus.CONFIDENT if found[1] else MatchStatus.AMBIGUOUS
+    return MatchResult(text, status, [Candidate(movie.movie_id, movie.title, movie.year, 100.0)])
+
+
 async def _undo_source(svc: Services, chat_id: int, message_id: int, user_id: int) -> None:
     """Remove what an edited message recorded, unless the person changed it since."""
     before = await svc.storage.take_source(chat_id, message_id, user_id)
@@ -160,7 +176,7 @@ async def search(update: Update, context: BotContext, text: str) -> None:
     """A private message with a title: show the match(es) with 👍 / 👎."""
     message, chat, user = who(update)
     svc = context.services
-    result = await svc.core(svc.rec.match, text, limit=3)
+    result = await match_title(svc, text, limit=3)
     log.info("search", extra={**person(chat.id), "status": result.status.value})
     if result.status is MatchStatus.NONE:
         found = result.candidates[:3]
