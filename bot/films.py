@@ -356,7 +356,9 @@ class FactsCache:
             self._titles[code] = titles
         if typed in titles:
             return titles[typed], True
-        found = process.extractOne(typed, list(titles), scorer=fuzz.ratio, score_cutoff=TITLE_CUTOFF)
+        found = process.extractOne(
+            typed, list(titles), scorer=fuzz.ratio, score_cutoff=TITLE_CUTOFF
+        )
         return (titles[found[0]], False) if found else None
 
     def cached(self, movie_id: int) -> FilmFacts | None:
