@@ -199,7 +199,7 @@ def roster_keyboard(anyone_in: bool, rate_url: str | None = None) -> InlineKeybo
 
 
 def night_picks_keyboard(
-    movie_ids: Sequence[int], offset: int, wanted: Filter, titles: Sequence[str]
+    movie_ids: Sequence[int], offset: int, wanted: Filter, titles: Sequence[str] | None = None
 ) -> InlineKeyboardMarkup:
     """Movie-night picks: a button per film opening its card (a card of the presser's own, as a
     new message: the list is the group's), then 📊 Vote and More on one row."""
@@ -212,7 +212,7 @@ def night_picks_keyboard(
 
 
 def group_picks_keyboard(
-    movie_ids: Sequence[int], offset: int, titles: Sequence[str]
+    movie_ids: Sequence[int], offset: int, titles: Sequence[str] | None = None
 ) -> InlineKeyboardMarkup:
     """A group's picks from before rosters: the films' buttons and More, no vote."""
     rows = card_rows(movie_ids, offset, titles=titles)
