@@ -261,11 +261,13 @@ async def _start_vote(press: Press[StartVote]) -> Reply:
     reserved = PollInfo.reserve(chat.id, night_id, ids, scores)
     if not await svc.storage.save_poll(reserved):
         return views.vote_open(), None  # another press (or replica) started it just now
+    facts = await svc.facts.get(tmdb_ids(svc, ids), wait=0)  # cached only: a poll never waits
+    posters = [(f.poster() if (f := facts.get(m.movie_id)) else None) for m in movies]
     try:
         sent = await context.bot.send_poll(
             chat.id,
             views.vote_question(),
-            [views.poll_option(m.title) for m in movies],
+            views.poll_options([(m.title, p) for m, p in zip(movies, posters, strict=True)]),
             is_anonymous=False,
             allows_multiple_answers=False,
             reply_markup=views.close_vote_keyboard(),

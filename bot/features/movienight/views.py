@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, InputPollOption
 
 from bot.features.movienight.callbacks import (
     CloseVote,
@@ -155,6 +155,15 @@ def night_picks(
 def poll_option(movie_title: str) -> str:
     """A poll option: Telegram allows 1-100 characters."""
     return html.title_plain(movie_title, 100)
+
+
+def poll_options(films: Sequence[tuple[str, str | None]]) -> list[InputPollOption]:
+    """The vote's options: each film's title, with its poster (a URL) as the option's photo
+    where there is one (Bot API 10.0's poll option media)."""
+    return [
+        InputPollOption(poll_option(title), media=InputMediaPhoto(poster) if poster else None)
+        for title, poster in films
+    ]
 
 
 def winner(movie_title: str, votes: int, voters: int) -> str:

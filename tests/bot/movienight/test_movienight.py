@@ -56,6 +56,7 @@ async def test_roster_picks_vote_winner_and_never_again(
     poll_message = harness.fake.last(GROUP)
     poll_id, poll = next(iter(harness.fake.polls.items()))
     assert poll["is_anonymous"] is False and len(poll["options"]) == 5
+    assert harness.fake.poll_media[poll_id] == [None] * 5  # no TMDB: no posters, text options
     assert (await harness.press(GROUP, BEN, picks, presses.vote("v")))[
         "text"
     ] == movienight_views.vote_open()

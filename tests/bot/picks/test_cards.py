@@ -2,7 +2,8 @@
 ml-1m (no links: no preview); on ml-latest-small a card without TMDB (Telegram's preview of the
 TMDB page), with the TMDB stand-in (facts, poster, where to watch per country with JustWatch's
 attribution, the title in the person's language), with TMDB slow, refusing (429) or down; inline
-results with posters as thumbnails; /country; a title typed in the person's language."""
+results with posters as thumbnails; /country; a title typed in the person's language; a movie
+night's vote with the posters as its options' photos."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_application
-from bot.films import Tmdb
+from bot.films import Tmdb, tmdb_id
 from bot.storage import open_storage
 from bot.throttle import Throttle
 from movierec.recommender import Recommender
@@ -22,7 +23,7 @@ from tests.support import presses
 from tests.support.fakegram import FakeTelegram
 from tests.support.harness import Harness
 from tests.support.reading import pick_ids
-from tests.support.scenes import ANN, like_five_films
+from tests.support.scenes import ANN, BEN, GROUP, like_five_films
 from tests.support.tmdb import TOKEN, FakeTmdb, film, serve
 
 
@@ -230,3 +231,19 @@ async def test_a_title_in_the_persons_language_is_found_once_cached(
         assert pick_ids(found) == [2571]
         await harness.say(ANN, ANN, "/like матрица", language_code="de")  # not German
         assert 2571 not in await harness.storage.ratings(ANN, ANN)
+
+
+async def test_a_movie_nights_vote_has_the_posters_as_its_options_photos(
+    latest_recommender: Recommender, tmp_path: Path, tmdb: FakeTmdb
+) -> None:
+    async for harness in _latest_harness(latest_recommender, tmp_path, tmdb):
+        await harness.say(GROUP, ANN, "/like Alien, Heat, Fargo", first_name="Ann")
+        await harness.say(GROUP, BEN, "/like Toy Story", first_name="Ben")
+        night = await harness.movie_night(GROUP, [ANN, BEN])
+        await harness.app.bot_data.services.facts.drain()  # the five films, fetched as listed
+        await harness.press(GROUP, BEN, night, presses.vote("v"))
+        (media,) = harness.fake.poll_media.values()
+        links = latest_recommender.catalogue.links
+        posters = [f"https://image.tmdb.org/t/p/w500/poster{tmdb_id(links(m).tmdb)}.jpg"
+                   for m in pick_ids(night)]  # fmt: skip
+        assert [m["media"] for m in media] == posters
