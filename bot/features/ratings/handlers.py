@@ -97,10 +97,11 @@ async def record_titles(
         elif result.status is MatchStatus.AMBIGUOUS:
             entries = [(c.movie_id, c.title) for c in result.candidates]
             ids = tuple(m for m, _ in entries)
+            one = len(entries) == 1  # a title in the person's language, nearly
             await reply(
                 context,
                 message,
-                views.ambiguous(title, value),
+                views.did_you_mean(entries[0][1]) if one else views.ambiguous(title, value),
                 views.choose_keyboard(entries, value),
                 ListInfo(user.id, CHOOSE, 0, ids, ChoosePayload(value)),
             )

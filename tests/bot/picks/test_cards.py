@@ -224,6 +224,7 @@ async def test_a_title_in_the_persons_language_is_found_once_cached(
         await harness.say(ANN, ANN, "/like Матрица", language_code="ru")
         assert (await harness.storage.ratings(ANN, ANN))[2571] == 1.0
         asked = await harness.say(ANN, ANN, "/dislike матрца", language_code="ru")  # a typo
+        assert asked.text.startswith("Ты имел в виду The Matrix (1999)?")
         offered = {getattr(presses.decode(d), "movie_id", None) for _, d in asked.buttons()}
         assert 2571 in offered and (await harness.storage.ratings(ANN, ANN))[2571] == 1
         await harness.say(ANN, ANN, "/forget The Matrix")
