@@ -63,6 +63,7 @@ MENU = (
     "forget",
     "reset",
     "language",
+    "country",
     "privacy",
     "deletemydata",
     "help",

@@ -28,10 +28,12 @@ from typing import Any
 
 import httpx
 from cachetools import TTLCache
+from rapidfuzz import fuzz, process
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_base
 
 from bot.storage import ChatStore
+from movierec.titles import normalise_title
 
 log = logging.getLogger("bot")
 
@@ -41,10 +43,29 @@ APPENDED = "credits,watch/providers,translations"
 FRESH_SECONDS = 14 * 24 * 3600.0  # facts older than this are fetched again (served meanwhile)
 MISSING_SECONDS = 24 * 3600.0  # TMDB had no such film: asked again a day later
 PAUSE_SECONDS = 60.0  # after TMDB failed (down, refusing), no new fetch for this long
+TITLES_SECONDS = 60.0  # a language's stored titles are read again after this long (replicas)
+TITLE_CUTOFF = 88.0  # a typed title this close to a translated one (rapidfuzz ratio) is it
 CAST = 3  # leading actors on a card
 
 # The country whose watch providers a person sees, from their language (`/country` may choose).
 COUNTRY_OF_LANGUAGE = {"en": "US", "ru": "RU", "es": "ES", "pt-BR": "BR", "de": "DE"}
+# What `/country` offers (ISO 3166-1, all TMDB watch-provider regions): the countries of the
+# bot's languages, then the big markets and the other countries where those languages are spoken.
+WATCH_COUNTRIES = (
+    *COUNTRY_OF_LANGUAGE.values(),
+    *("GB", "CA", "AU", "IE", "IN", "FR", "IT", "NL", "PL", "TR"),
+    *("MX", "AR", "CO", "CL", "PT", "AT", "CH", "KZ", "UA", "JP"),
+)
+
+
+def watch_country(language: str, chosen: str | None) -> str:
+    """The country whose watch providers a card names: the person's `/country`, else the
+    country of the language they are spoken to in."""
+    if chosen in WATCH_COUNTRIES:
+        return str(chosen)
+    return COUNTRY_OF_LANGUAGE.get(language, "US")
+
+
 _TMDB_ID = re.compile(r"themoviedb\.org/movie/(\d+)")
 
 
@@ -281,6 +302,8 @@ class FactsCache:
         self._fetching: dict[int, asyncio.Task[FilmFacts | None]] = {}
         self._paused_until = 0.0
         self.pause = PAUSE_SECONDS  # after a failure, no new fetch for this long
+        # language -> {normalised title: movie id}, as the store had them a moment ago
+        self._titles: TTLCache[str, dict[str, int]] = TTLCache(16, TITLES_SECONDS)
 
     @property
     def enabled(self) -> bool:
@@ -317,6 +340,27 @@ class FactsCache:
                     found[movie] = task.result()  # type: ignore[assignment]
         return found
 
+    async def find_title(self, text: str, language: str) -> tuple[int, bool] | None:
+        """The film whose cached title in `language` is `text` (normalised alike: exact), or
+        within `TITLE_CUTOFF` of it (not exact): "матрица" finds The Matrix once its Russian
+        title is cached. None without TMDB, in English (the catalogue's own titles are the
+        core's), or where no cached title is near."""
+        code = language[:2]
+        typed = normalise_title(text)
+        if self.tmdb is None or code == "en" or not typed:
+            return None
+        titles = self._titles.get(code)
+        if titles is None:
+            stored = await self.storage.film_titles(code)
+            titles = {normalise_title(title): movie for movie, title in stored}
+            self._titles[code] = titles
+        if typed in titles:
+            return titles[typed], True
+        found = process.extractOne(
+            typed, list(titles), scorer=fuzz.ratio, score_cutoff=TITLE_CUTOFF
+        )
+        return (titles[found[0]], False) if found else None
+
     def cached(self, movie_id: int) -> FilmFacts | None:
         """Facts this process has in memory now (no waiting: inline answers)."""
         found = self._memory.get(movie_id)
@@ -348,8 +392,12 @@ class FactsCache:
             return None
         facts = FilmFacts.from_tmdb(body) if body else None
         text = facts.to_json() if facts else ""
-        await self.storage.save_film_facts(movie, text)
+        titles = facts.titles if facts else {}
+        await self.storage.save_film_facts(movie, text, titles=titles)
         self._memory[movie] = (facts, time.time())
+        for code, title in titles.items():  # searchable here at once (elsewhere within a minute)
+            if code in self._titles and title:
+                self._titles[code][normalise_title(title)] = movie
         return facts
 
     async def drain(self) -> None:

@@ -301,6 +301,21 @@ STEPS: list[Migration] = [
     CREATE INDEX IF NOT EXISTS import_items_by_user ON import_items (user_id);
     """,
     ),
+    Migration(
+        "10: the country whose streaming services a person's film cards name (/country; none: "
+        "from the person's language), and films' titles in other languages from their facts, "
+        "so that a title search finds a film by its title in the person's language",
+        """
+    ALTER TABLE people ADD COLUMN country TEXT;
+    CREATE TABLE IF NOT EXISTS film_titles (
+        movie_id INTEGER NOT NULL,
+        language TEXT NOT NULL,
+        title TEXT NOT NULL,
+        PRIMARY KEY (movie_id, language)
+    );
+    CREATE INDEX IF NOT EXISTS film_titles_by_language ON film_titles (language);
+    """,
+    ),
 ]
 
 SCHEMA_VERSION = len(STEPS)

@@ -65,6 +65,7 @@ people = Table(
     metadata,
     _id("user_id", key=True),
     Column("language", Text),
+    Column("country", Text),  # /country: where-to-watch on the cards (None: from the language)
 )
 ratings = Table(
     "ratings",
@@ -185,6 +186,14 @@ film_facts = Table(  # what TMDB says of a film, as JSON ("" where TMDB has no s
     _id("movie_id", key=True),
     Column("facts", Text, nullable=False),
     _time("fetched_at"),
+)
+film_titles = Table(  # a film's titles in other languages (from its facts), for the title search
+    "film_titles",
+    metadata,
+    _id("movie_id", key=True),
+    Column("language", Text, primary_key=True),  # ISO 639-1
+    Column("title", Text, nullable=False),
+    Index("film_titles_by_language", "language"),
 )
 
 chat_languages = Table(  # a group's language for its shared messages (bot.features.account)

@@ -353,11 +353,18 @@ def test_every_button_label_is_short_and_not_empty(language: str) -> None:
                 ConfirmDelete(True), ConfirmDelete(False), account_views.yes_delete()
             ),
             movienight_views.roster_keyboard(True),
-            movienight_views.night_picks_keyboard([1, 2, 3, 4, 5], 0, Filter()),
+            movienight_views.night_picks_keyboard(
+                [1, 2, 3, 4, 5],
+                0,
+                Filter(),
+                ["Alien (1979)", "Heat (1995)", "Fargo", "Babe", "Jaws"],
+            ),
             movienight_views.close_vote_keyboard(),
             inline_views.open_bot_keyboard("https://t.me/bot?start=film_1"),
             account_views.languages_keyboard(None),
             account_views.languages_keyboard("ru"),
+            account_views.countries_keyboard(None),
+            account_views.countries_keyboard("BR"),
         ]
         for markup in markups:
             for row in markup.inline_keyboard:
@@ -432,6 +439,7 @@ async def test_a_first_conversation_in_each_language(harness: Harness, language:
     assert welcome.text.startswith(expect(onboarding_views.welcome).split("\n")[0])
     help_reply = await harness.say(ALICE, ALICE, "/help", language_code=code)
     more = expect(account_views.help_more, harness.fake.bot_username)
+    more += "\n" + expect(account_views.help_country)
     imports = expect(ui_texts.help_import)
     assert help_reply.text == expect(account_views.help_text) + "\n\n" + more + "\n\n" + imports
     assert f"@{harness.fake.bot_username}" in more

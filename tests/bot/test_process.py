@@ -60,6 +60,18 @@ def press(bot: BotProcess, chat: int, user: int, message, data: str, **kwargs: o
     return bot.fake.callback_answers[query_id]
 
 
+def rate_on_card(
+    bot: BotProcess, chat: int, user: int, picks, movie_id: int, data: str, **kwargs: object
+) -> dict:
+    """Open a film's card from a picks list (in place for its owner, a new message of one's own
+    for anyone else) and press `data` there, as a person rates a pick now; the answer to that."""
+    fake, edits, count = bot.fake, picks.edits, len(bot.fake.messages(chat))
+    press(bot, chat, user, picks, presses.card(movie_id), **kwargs)
+    fake.wait_for_sync(lambda: picks.edits > edits or len(fake.messages(chat)) > count)
+    card = fake.last(chat) if len(fake.messages(chat)) > count else picks
+    return press(bot, chat, user, card, data, **kwargs)
+
+
 @pytest.mark.slow
 def test_private_chat_from_start_to_a_refined_second_recommendation(
     telegram, home: Path, ml1m_dir: Path, shipped: Path
@@ -76,8 +88,8 @@ def test_private_chat_from_start_to_a_refined_second_recommendation(
         first = converse(bot, ALICE, ALICE, "/recommend")
         ids = pick_ids(first)
         assert len(ids) == 5 and first.parse_mode == "HTML"
-        press(bot, ALICE, ALICE, first, presses.rate(ids[0], 1))
-        press(bot, ALICE, ALICE, first, presses.rate(ids[1], -1))
+        rate_on_card(bot, ALICE, ALICE, first, ids[0], presses.rate(ids[0], 1))
+        rate_on_card(bot, ALICE, ALICE, first, ids[1], presses.rate(ids[1], -1))  # Next film ▶
         second = converse(bot, ALICE, ALICE, "/recommend")
         again = pick_ids(second)
         assert len(again) == 5 and not {ids[0], ids[1]} & set(again)
@@ -136,7 +148,7 @@ def test_three_member_movie_night_with_a_veto_a_vote_and_a_restart(
         assert 1196 not in pick_ids(vetoed) and len(pick_ids(vetoed)) == 5
         assert "Alice" in vetoed.text and "Bob" in vetoed.text
         target = pick_ids(vetoed)[0]
-        press(bot, GROUP, BOB, vetoed, presses.rate(target, 1))  # Bob's own rating
+        rate_on_card(bot, GROUP, BOB, vetoed, target, presses.rate(target, 1))  # Bob's own card
         mine = converse(bot, GROUP, BOB, "/ratings")
         assert "4." in mine.text  # Bob: his three likes plus the pick
         before = len(fake.messages(GROUP))
@@ -235,10 +247,14 @@ def test_a_russian_speakers_whole_first_conversation(
         assert ("🍿 Подобрать фильмы", presses.more(0)) in liked.buttons()
         picks = say("/rec")
         assert picks.text.startswith("🍿 Фильмы для тебя") and len(pick_ids(picks)) == 5
-        assert "Оценивай фильмы" in picks.text and "🎭 Жанр" in [t for t, _ in picks.buttons()]
+        assert "Нажми на фильм" in picks.text and "🎛 Фильтры" in [t for t, _ in picks.buttons()]
         comedies = say("/rec комедии")
         assert comedies.text.startswith("🍿 Фильмы для тебя: Комедия")
-        assert "✖️ Любой фильм" in [t for t, _ in comedies.buttons()]
+        tune = next(d for t, d in comedies.buttons() if t == "🎛 Фильтры")
+        before = len(fake.messages(DARYA))
+        press(bot, DARYA, DARYA, comedies, tune, language_code="ru")
+        bot.wait_reply(DARYA, before)
+        assert "✖️ Любой фильм" in [t for t, _ in fake.last(DARYA).buttons()]
         ratings = say("/ratings")
         assert ratings.text.startswith("Твои оценки") and "2. 👍" in ratings.text  # answer + like
         assert "Жми ❌, чтобы убрать оценку." in ratings.text
@@ -258,12 +274,13 @@ def test_sigkill_mid_conversation_loses_no_confirmed_rating(
     confirmed = converse(bot, ALICE, ALICE, "/like The Matrix, Toy Story, Alien, Heat")
     assert confirmed.text.count("👍") == 4
     picks = converse(bot, ALICE, ALICE, "/recommend")
-    press(bot, ALICE, ALICE, picks, presses.rate(pick_ids(picks)[0], 1))
+    ids = pick_ids(picks)
+    rate_on_card(bot, ALICE, ALICE, picks, ids[0], presses.rate(ids[0], 1))
     bot.kill()
     restarted = BotProcess(fake, base_url, home, ml1m_dir, shipped).start()
-    try:
-        old_button = presses.rate(pick_ids(picks)[1], -1)
-        assert press(restarted, ALICE, ALICE, picks, old_button)["text"].startswith("Noted")
+    try:  # the card's Next film ▶ and 👎 after the restart
+        answer = rate_on_card(restarted, ALICE, ALICE, picks, ids[1], presses.rate(ids[1], -1))
+        assert answer["text"].startswith("Noted")
         undo = press(restarted, ALICE, ALICE, confirmed, confirmed.button("Undo 4"))
         assert undo["text"] == "Undone."
         listing = converse(restarted, ALICE, ALICE, "/ratings")

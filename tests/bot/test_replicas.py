@@ -2,10 +2,11 @@
 
 The stand-in delivers updates the way Telegram does: it POSTs each one with the secret header, to
 the replicas in turn (a round-robin load balancer), and sends it again to the next replica until
-one answers 2xx. 200 people like a film, ask for picks and press 👍 on the first; one replica is
-killed with SIGKILL in the middle. Afterwards every rating the bot confirmed is in the database,
-once, and the stand-in refused nothing but the second answer to a press whose first answer went out
-from the killed replica just before it died (Telegram would refuse that too).
+one answers 2xx. 200 people like a film, ask for picks, open the first one's card and press 👍
+there; one replica is killed with SIGKILL in the middle of the 👍 presses. Afterwards every
+rating the bot confirmed is in the database, once, and the stand-in refused nothing but the second
+answer to a press whose first answer went out from the killed replica just before it died
+(Telegram would refuse that too).
 """
 
 from __future__ import annotations
@@ -68,15 +69,23 @@ def test_two_replicas_and_a_kill_lose_nothing(
         for person in people:
             fake.send(person, person, "/rec")
         wait_until(fake, lambda: all(picks_of(fake, p) for p in people), 120, delivery, replicas)
+        shown = {p: picks_of(fake, p) for p in people}
         firsts = {}
+        for person, picks in shown.items():  # each opens the first film's card, in place
+            assert picks is not None
+            firsts[person] = first_pick(picks)
+            fake.press(person, person, picks.message_id, presses.card(firsts[person]))
+
+        def cards() -> bool:
+            return all(m is not None and m.text.startswith("🎬") for m in shown.values())
+
+        wait_until(fake, cards, 120, delivery, replicas)
         for i, person in enumerate(people):
             if i == PEOPLE // 2:
                 replicas[0].kill()  # a crash while the presses are being delivered
-            picks = picks_of(fake, person)
-            assert picks is not None
-            first = first_pick(picks)
-            firsts[person] = first
-            fake.press(person, person, picks.message_id, presses.rate(first, 1))
+            message = shown[person]
+            assert message is not None
+            fake.press(person, person, message.message_id, presses.rate(firsts[person], 1))
         wait_until(
             fake,
             lambda: not fake.unanswered_callbacks() and not fake.pending_updates(),

@@ -291,6 +291,14 @@ async def test_watchlist_newest_first_and_language(store: ChatStore) -> None:
     assert await store.language(ANN) == "es"
     await store.set_language(ANN, None)
     assert await store.language(ANN) is None
+    assert await store.country(ANN) is None
+    await store.set_language(ANN, "ru")
+    await store.set_country(ANN, "DE")  # a country leaves the language as it is, and back
+    assert (await store.country(ANN), await store.language(ANN)) == ("DE", "ru")
+    await store.set_language(ANN, "es")
+    assert (await store.country(ANN), await store.language(ANN)) == ("DE", "es")
+    await store.set_country(ANN, None)
+    assert await store.country(ANN) is None
 
 
 # ------------------------------------------------------------------ movie nights

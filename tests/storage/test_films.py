@@ -51,3 +51,20 @@ async def test_old_facts_expire_and_a_deletion_leaves_them(
     assert set(await store.film_facts([2571, 260])) == {2571, 260}
     assert await store.forget_film_facts(older_than=2000.0) == 1
     assert set(await store.film_facts([2571, 260])) == {260}
+
+
+async def test_titles_in_other_languages_are_replaced_with_the_facts_and_expire(
+    stores: tuple[ChatStore, ChatStore],
+) -> None:
+    store, replica = stores
+    assert await replica.film_titles("ru") == []
+    await store.save_film_facts(2571, "{}", 1000.0, titles={"ru": "Матрица", "de": "Matrix"})
+    await store.save_film_facts(260, "{}", 5000.0, titles={"ru": "Звёздные войны", "es": ""})
+    assert sorted(await replica.film_titles("ru")) == [(260, "Звёздные войны"), (2571, "Матрица")]
+    assert await replica.film_titles("es") == []  # an empty title is no title
+    await store.save_film_facts(2571, "{}", 1000.0, titles={"ru": "Матрица (1999)"})
+    assert await replica.film_titles("de") == []  # replaced with the facts
+    await store.save_film_facts(2571, "{}", 1000.0)  # without titles: the stored ones stay
+    assert (2571, "Матрица (1999)") in await replica.film_titles("ru")
+    assert await store.forget_film_facts(older_than=2000.0) == 1
+    assert await replica.film_titles("ru") == [(260, "Звёздные войны")]

@@ -14,7 +14,8 @@ would fail:
   later than `callback_deadline` seconds after the press is refused as "query is too old" (Telegram
   stops waiting for an answer after some seconds);
 * blocked users and kicked bots get 403, unknown chats 400, floods 429;
-* polls: 2-10 options of 1-100 characters, a question of 1-300, `stopPoll` once; people's votes
+* polls: 2-10 options of 1-100 characters (each may carry a photo by https URL: Bot API 10.0
+  poll option media), a question of 1-300, `stopPoll` once; people's votes
   arrive as `poll_answer` updates (non-anonymous polls only) and a closed poll as a `poll` update;
 * inline mode: `answerInlineQuery` with at most 50 results, unique result ids of 1-64 bytes, a
   `next_offset` of at most 64 bytes, valid message content, answered once; an answer later than
@@ -293,6 +294,7 @@ class FakeTelegram:
         self.left: set[tuple[int, int]] = set()  # (chat, person) who left the group
         self._poll_messages: dict[str, tuple[int, int]] = {}  # poll id -> (chat, message)
         self._poll_ids = itertools.count(1)
+        self.poll_media: dict[str, list[dict | None]] = {}  # poll id -> each option's media sent
         self._inline_ids = itertools.count(1)
         self._pending_inline: dict[str, float] = {}
         self._inline_asked: dict[str, tuple[int, float]] = {}  # query id -> (person, when)
@@ -1002,8 +1004,17 @@ class FakeTelegram:
             raise BotApiError(400, "Bad Request: poll must have at least 2 option")
         if any(not 1 <= len(t) <= MAX_POLL_OPTION for t in texts):
             raise BotApiError(400, "Bad Request: poll options length must not exceed 100")
+        media = [o.get("media") if isinstance(o, dict) else None for o in options]
+        for item in media:  # Bot API 10.0: InputPollOptionMedia, here a photo by URL
+            if item is not None and not (
+                isinstance(item, dict)
+                and item.get("type") == "photo"
+                and str(item.get("media", "")).startswith("https://")
+            ):
+                raise BotApiError(400, "Bad Request: wrong poll option media")
         markup = self._check_markup(params.get("reply_markup"))
         poll_id = f"poll{next(self._poll_ids)}"
+        self.poll_media[poll_id] = media
         anonymous = params.get("is_anonymous", True)
         poll = {
             "id": poll_id,

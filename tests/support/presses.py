@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.features.account.callbacks import ConfirmDelete, SetGroupLanguage, SetLanguage
+from bot.features.account.callbacks import ConfirmDelete, SetCountry, SetGroupLanguage, SetLanguage
 from bot.features.movienight.callbacks import (
     CloseVote,
     GroupMore,
@@ -82,6 +82,10 @@ def language(code: str | None) -> str:
 
 def group_language(code: str | None) -> str:
     return SetGroupLanguage.of(code).encode()
+
+
+def country(code: str | None) -> str:
+    return SetCountry.of(code).encode()
 
 
 def answer(movie_id: int, value: float | None) -> str:

@@ -67,7 +67,8 @@ def picks_of(fake: FakeTelegram, chat: int) -> Message | None:
 
 
 def first_pick(message: Message) -> int:
-    data = next(d for t, d in message.buttons() if t.startswith("👍"))
+    """The first film of a picks list (its button opens the film's card)."""
+    data = next(d for _, d in message.buttons() if d.startswith("c:"))
     return presses.decode(data).movie_id
 
 

@@ -1,10 +1,11 @@
-"""The account's buttons: /deletemydata's Yes / Cancel and the /language choices."""
+"""The account's buttons: /deletemydata's Yes / Cancel, the /language and /country choices."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from bot import i18n
+from bot.films import WATCH_COUNTRIES
 from bot.ui.callback_data import CallbackData
 
 AUTOMATIC = "auto"  # follow Telegram's language
@@ -56,3 +57,23 @@ class SetGroupLanguage(CallbackData):
     @staticmethod
     def of(code: str | None) -> SetGroupLanguage:
         return SetGroupLanguage(code or AUTOMATIC)
+
+
+@dataclass(frozen=True)
+class SetCountry(CallbackData):
+    """Name the streaming services of one of `bot.films.WATCH_COUNTRIES` on film cards (`a:DE`),
+    or of the country of the person's language (`a:auto`)."""
+
+    prefix = "a"
+    code: str
+
+    def valid(self) -> bool:
+        return self.code == AUTOMATIC or self.code in WATCH_COUNTRIES
+
+    @property
+    def country(self) -> str | None:
+        return None if self.code == AUTOMATIC else self.code
+
+    @staticmethod
+    def of(code: str | None) -> SetCountry:
+        return SetCountry(code or AUTOMATIC)

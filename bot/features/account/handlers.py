@@ -1,4 +1,4 @@
-"""A person's account: /help, /privacy, /language, /deletemydata."""
+"""A person's account: /help, /privacy, /language, /country, /deletemydata."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from telegram import Update
 from bot import i18n
 from bot.context import BotContext
 from bot.features.account import views
-from bot.features.account.callbacks import ConfirmDelete, SetGroupLanguage, SetLanguage
-from bot.features.account.lists import DELETE, LANGUAGE
+from bot.features.account.callbacks import ConfirmDelete, SetCountry, SetGroupLanguage, SetLanguage
+from bot.features.account.lists import COUNTRY, DELETE, LANGUAGE
 from bot.features.ratings.handlers import cancelled
+from bot.films import watch_country
 from bot.logs import person
 from bot.ui import texts
 from bot.ui.buttons import Press, Reply, on, owner_only
@@ -20,12 +21,13 @@ from bot.ui.messages import edit_text, is_admin, is_group, log, reply, who
 
 async def help_command(update: Update, context: BotContext) -> None:
     more = views.help_more(context.bot.username or "")
-    text = f"{views.help_text()}\n\n{more}\n\n{texts.help_import()}"
+    text = f"{views.help_text()}\n\n{more}\n{views.help_country()}\n\n{texts.help_import()}"
     await reply(context, who(update)[0], text)
 
 
 async def privacy(update: Update, context: BotContext) -> None:
-    text = f"{views.privacy()}\n\n{views.privacy_more()}\n\n{views.privacy_imports()}"
+    more = f"{views.privacy_more()} {views.privacy_country()}"
+    text = f"{views.privacy()}\n\n{more}\n\n{views.privacy_imports()}"
     await reply(context, who(update)[0], text)
 
 
@@ -46,6 +48,17 @@ async def language(update: Update, context: BotContext) -> None:
     info = ListInfo(user.id, LANGUAGE)
     text = views.choose_language(i18n.NATIVE_NAMES[i18n.current()])
     await reply(context, message, text, views.languages_keyboard(chosen), info)
+
+
+async def country(update: Update, context: BotContext) -> None:
+    """/country: which country's streaming services the film cards name, one button per country
+    of `bot.films.WATCH_COUNTRIES` and "automatic" (the country of the person's language)."""
+    message, _, user = who(update)
+    chosen = await context.services.storage.country(user.id)
+    now = watch_country(i18n.current(), chosen)
+    info = ListInfo(user.id, COUNTRY)
+    text = views.choose_country(views.country_name(now))
+    await reply(context, message, text, views.countries_keyboard(chosen), info)
 
 
 async def delete_my_data(update: Update, context: BotContext) -> None:
@@ -110,4 +123,20 @@ async def _language(press: Press[SetLanguage]) -> Reply:
         return done, None
     chat_id, message_id = press.chat.id, press.message.message_id
     markup = views.languages_keyboard(code)
+    return done, lambda: edit_text(press.context, chat_id, message_id, done, markup)
+
+
+@on(SetCountry)
+async def _country(press: Press[SetCountry]) -> Reply:
+    """A country is a person's own setting, like a language: whoever presses sets theirs."""
+    svc, user = press.context.services, press.user
+    code = press.data.country
+    await svc.storage.set_country(user.id, code)
+    log.info("country set", extra={**person(press.chat.id, user.id), "country": code or "auto"})
+    now = views.country_name(watch_country(i18n.current(), code))
+    done = views.country_set(now) if code else views.country_automatic(now)
+    if not press.by_owner:
+        return done, None
+    chat_id, message_id = press.chat.id, press.message.message_id
+    markup = views.countries_keyboard(code)
     return done, lambda: edit_text(press.context, chat_id, message_id, done, markup)

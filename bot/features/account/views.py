@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from html import escape
 
+from babel import Locale, UnknownLocaleError
 from telegram import InlineKeyboardMarkup
 
 from bot import i18n
-from bot.features.account.callbacks import SetGroupLanguage, SetLanguage
+from bot.features.account.callbacks import SetCountry, SetGroupLanguage, SetLanguage
+from bot.films import WATCH_COUNTRIES
 from bot.i18n import _, ngettext
 from bot.ui.keyboards import button
 
@@ -91,6 +93,14 @@ def help_more(bot_username: str) -> str:
     ).format(bot=escape(bot_username))
 
 
+def help_country() -> str:
+    return _("/country – where you watch: the streaming services film cards name")
+
+
+def privacy_country() -> str:
+    return _("The country you chose with /country, if you chose one, goes with them.")
+
+
 def toast_deleted() -> str:
     return _("Deleted.")
 
@@ -158,3 +168,52 @@ def group_language_by_starter() -> str:
 
 def admins_only() -> str:
     return _("Only a group admin can choose the group's language.")
+
+
+# ------------------------------------------------------------------ /country
+def country_name(code: str) -> str:
+    """A country's flag and its name in the language spoken now (CLDR's, through Babel)."""
+    flag = "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code)
+    try:
+        name = Locale.parse(i18n.LOCALES.get(i18n.current(), "en")).territories.get(code, code)
+    except (UnknownLocaleError, ValueError):
+        name = code
+    return f"{flag} {name}"
+
+
+def choose_country(current: str) -> str:
+    """The /country question; `current` is the country whose services the cards name now."""
+    return _(
+        "📺 <b>Where do you watch films?</b>\nFilm cards say where to stream, rent or buy a film "
+        "in your country. Now: {country}. “Automatic” takes the country of your language."
+    ).format(country=escape(current))
+
+
+def automatic_country() -> str:
+    return _("📺 Automatic (from your language)")
+
+
+def country_set(country: str) -> str:
+    return _("Done: film cards will say where to watch in {country}.").format(
+        country=escape(country)
+    )
+
+
+def country_automatic(country: str) -> str:
+    """`country` is the one of the person's language, named."""
+    return _("Done: film cards follow your language ({country} for now).").format(
+        country=escape(country)
+    )
+
+
+def countries_keyboard(chosen: str | None) -> InlineKeyboardMarkup:
+    """/country: each country of `WATCH_COUNTRIES` with its flag (two per row), then
+    "automatic"; ✅ on the person's stored choice."""
+    buttons = [
+        button(("✅ " if code == chosen else "") + country_name(code), SetCountry.of(code))
+        for code in WATCH_COUNTRIES
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    automatic = ("✅ " if chosen is None else "") + automatic_country()
+    rows.append([button(automatic, SetCountry.of(None))])
+    return InlineKeyboardMarkup(rows)

@@ -2,10 +2,12 @@
 
 `/movienight [filter words]` posts a roster: 🙋 I'm in / 🚪 Not tonight (the roster message is
 the group's and updates in place), and 🍿 Pick for us once somebody is in. The picks fit the people
-in tonight, name whose taste each fits, and carry 📊 Vote: a non-anonymous poll of the five picks,
-closed by 🏁 Close vote (anyone in tonight), or by itself once everyone in tonight has voted. The
-winner (most votes; ties go to the better group score, i.e. the earlier pick) is announced,
-recorded in the group's /history, and never proposed to that group again.
+in tonight and name whose taste each fits: a short line per film and a button opening its card (a
+new message of the presser's own: the list is the group's). 📊 Vote under them starts a
+non-anonymous poll of the five picks, closed by 🏁 Close vote (anyone in tonight), or by itself
+once everyone in tonight has voted. The winner (most votes; ties go to the better group score,
+i.e. the earlier pick) is announced, recorded in the group's /history, and never proposed to that
+group again.
 
 A person's taste in a group is their private-chat ratings plus their ratings in that group (the
 group's win where both rated a film): rating a few films in a private chat (the roster's "rate a
@@ -34,7 +36,7 @@ from bot.features.movienight.callbacks import (
     StartVote,
 )
 from bot.features.movienight.lists import NIGHT, ROSTER, NightPayload
-from bot.features.picks.handlers import PICK_COUNT
+from bot.features.picks.handlers import PICK_COUNT, tmdb_ids
 from bot.logs import person
 from bot.storage import PollInfo
 from bot.ui import html, texts
@@ -248,10 +250,12 @@ async def _send_night_picks(
         return
     names = await svc.storage.member_names(chat.id)
     ids = tuple(p.movie_id for p in items)
+    titles = [p.title for p in items]
+    svc.facts.prefetch(tmdb_ids(svc, ids))  # the cards open warm
     if night_id is not None:
-        markup = views.night_picks_keyboard(ids, offset, wanted)
+        markup = views.night_picks_keyboard(ids, offset, wanted, titles)
     else:
-        markup = views.group_picks_keyboard(ids, offset)
+        markup = views.group_picks_keyboard(ids, offset, titles)
     await reply(
         context,
         message,
@@ -356,6 +360,8 @@ async def start_poll(
     reserved = PollInfo.reserve(chat_id, night_id, ids, scores)
     if not await svc.storage.save_poll(reserved):
         return reserved
+    facts = await svc.facts.get(tmdb_ids(svc, ids), wait=0)  # cached only: a poll never waits
+    posters = [(f.poster() if (f := facts.get(m.movie_id)) else None) for m in movies]
     try:
         with i18n.using(await svc.shared_language(chat_id)):  # the group's poll, not the presser's
             shown_question = question or views.vote_question()
@@ -363,7 +369,7 @@ async def start_poll(
         sent = await context.bot.send_poll(
             chat_id,
             shown_question,
-            [views.poll_option(m.title) for m in movies],
+            views.poll_options([(m.title, p) for m, p in zip(movies, posters, strict=True)]),
             is_anonymous=False,
             allows_multiple_answers=False,
             reply_markup=keyboard,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, InputPollOption
 
 from bot.features.movienight.callbacks import (
     CloseVote,
@@ -15,13 +15,14 @@ from bot.features.movienight.callbacks import (
     PickForUs,
     StartVote,
 )
-from bot.features.picks.views import pick_rows
+from bot.features.picks.views import card_rows, tap_a_film
 from bot.i18n import _, ngettext
 from bot.ui import html, texts
 from bot.ui.keyboards import button
 from bot.ui.more import MAX_OFFSET
 from movierec.filters import Filter
 from movierec.recommender import GroupPick
+from movierec.short_titles import short_labels
 
 
 def group_empty() -> str:
@@ -234,11 +235,13 @@ def night_picks(
     names: Mapping[int, str],
     reasons: Mapping[tuple[int, int], str] | None = None,
 ) -> str:
-    """Movie-night picks: whose taste each fits, with the film of theirs it is like:
-    "fits Ann (Alien) and Ben (Heat)"."""
+    """Movie-night picks, light: one short line per film (number, title, year) with whose taste
+    it fits and the film of theirs it is like: "fits Ann (Alien) and Ben (Heat)". The rest is on
+    each film's card."""
     reasons = reasons or {}
-    blocks = ["🍿 <b>" + _("Movie night picks") + "</b>"]
-    for number, pick in enumerate(items, offset + 1):
+    lines = ["🍿 <b>" + _("Movie night picks") + "</b>", ""]
+    labels = short_labels([p.title for p in items])
+    for number, (pick, label) in enumerate(zip(items, labels, strict=True), offset + 1):
         fits = []
         for member in pick.matches:
             key = (pick.movie_id, int(str(member)))
@@ -248,16 +251,24 @@ def night_picks(
             who = _("fits {names}").format(names=html.join_names_html(fits))
         else:
             who = _("fits a bit of everyone")
-        blocks.append(
-            f"\n<b>{number}. {html.title_html(pick.title)}</b>\n"
-            f"<i>{texts.genres_html(pick.genres)}</i>\n{who}"
-        )
-    return html.join_blocks(blocks, "\n<i>" + _("Tap 📊 Vote to decide together.") + "</i>")
+        year = f" ({pick.year})" if pick.year and f"({pick.year})" not in label else ""
+        lines.append(f"{number}. <b>{escape(label)}</b>{year} — {who}")
+    ending = "\n<i>" + tap_a_film() + " " + _("Tap 📊 Vote to decide together.") + "</i>"
+    return html.join_blocks(lines, ending)
 
 
 def poll_option(movie_title: str) -> str:
     """A poll option: Telegram allows 1-100 characters."""
     return html.title_plain(movie_title, 100)
+
+
+def poll_options(films: Sequence[tuple[str, str | None]]) -> list[InputPollOption]:
+    """The vote's options: each film's title, with its poster (a URL) as the option's photo
+    where there is one (Bot API 10.0's poll option media)."""
+    return [
+        InputPollOption(poll_option(title), media=InputMediaPhoto(poster) if poster else None)
+        for title, poster in films
+    ]
 
 
 def winner(movie_title: str, votes: int, voters: int) -> str:
@@ -302,19 +313,23 @@ def roster_keyboard(anyone_in: bool, rate_url: str | None = None) -> InlineKeybo
 
 
 def night_picks_keyboard(
-    movie_ids: Sequence[int], offset: int, wanted: Filter
+    movie_ids: Sequence[int], offset: int, wanted: Filter, titles: Sequence[str] | None = None
 ) -> InlineKeyboardMarkup:
-    """Movie-night picks: 👍 / 👎 / 🙈 each (for whoever presses), Vote, More."""
-    rows = pick_rows(movie_ids, offset, {}, group=True)
-    rows.append([button(vote_button(), StartVote())])
+    """Movie-night picks: a button per film opening its card (a card of the presser's own, as a
+    new message: the list is the group's), then 📊 Vote and More on one row."""
+    rows = card_rows(movie_ids, offset, titles=titles)
+    last = [button(vote_button(), StartVote())]
     if offset + len(movie_ids) < MAX_OFFSET:
-        rows.append([button(texts.more(), GroupMore(offset + len(movie_ids), wanted))])
+        last.append(button(texts.more(), GroupMore(offset + len(movie_ids), wanted)))
+    rows.append(last)
     return InlineKeyboardMarkup(rows)
 
 
-def group_picks_keyboard(movie_ids: Sequence[int], offset: int) -> InlineKeyboardMarkup:
-    """A group's picks from before rosters: the rows and More, no vote."""
-    rows = pick_rows(movie_ids, offset, {}, group=True)
+def group_picks_keyboard(
+    movie_ids: Sequence[int], offset: int, titles: Sequence[str] | None = None
+) -> InlineKeyboardMarkup:
+    """A group's picks from before rosters: the films' buttons and More, no vote."""
+    rows = card_rows(movie_ids, offset, titles=titles)
     if offset + len(movie_ids) < MAX_OFFSET:
         rows.append([button(texts.more(), GroupMore(offset + len(movie_ids)))])
     return InlineKeyboardMarkup(rows)

@@ -15,7 +15,7 @@ from bot.features.picks import views
 from bot.features.picks.callbacks import BackToList, ChipKind, Chips, Filtered, Hide, OpenCard, Tune
 from bot.features.picks.lists import CHIPS, PICKS, PicksPayload, Why
 from bot.features.ratings import handlers as ratings
-from bot.films import COUNTRY_OF_LANGUAGE, tmdb_id
+from bot.films import tmdb_id, watch_country
 from bot.logs import person
 from bot.storage import Taste
 from bot.ui import texts
@@ -167,7 +167,8 @@ async def card_page(
         return list_page(context, chat_id, info, done, None)
     facts = (await svc.facts.get(tmdb_ids(svc, [movie_id]))).get(movie_id)
     language = i18n.current()
-    country = COUNTRY_OF_LANGUAGE.get(language, "US")
+    chosen = await svc.storage.country(info.owner_id) if info.owner_id is not None else None
+    country = watch_country(language, chosen)  # the card's person's /country, or their language
     why = payload.why.get(movie_id)
     mark = done.get(movie_id)
     links = svc.rec.catalogue.links(movie_id)

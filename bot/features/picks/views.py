@@ -308,24 +308,20 @@ def card_keyboard(
 CHIP_GENRES = tuple(g for g in GENRES if g != "IMAX")  # IMAX is a format, not a taste
 
 
-def pick_rows(
-    movie_ids: Sequence[int], offset: int, done: Marks, group: bool = False
+def card_rows(
+    movie_ids: Sequence[int],
+    offset: int,
+    done: Marks | None = None,
+    titles: Sequence[str] | None = None,
 ) -> list[list[InlineKeyboardButton]]:
-    """Per pick: 👍 n | 👎 n | 🙈 n | 🔖 n (no 🔖 in a group: a watchlist is private), or
-    "👍 n · undo" once done."""
+    """One button per film opening its card ("1. The Matrix", or "👍 The Matrix" once done)."""
+    done = done or {}
+    labels = short_labels(list(titles)) if titles else [""] * len(movie_ids)
     rows = []
-    for number, movie_id in enumerate(movie_ids, offset + 1):
-        if movie_id in done:
-            rows.append(undo_row(f"{done[movie_id]} {number}", movie_id))
-            continue
-        row = [
-            button(f"{texts.LIKE_MARK} {number}", Rate(Sign.LIKE, movie_id)),
-            button(f"{texts.DISLIKE_MARK} {number}", Rate(Sign.DISLIKE, movie_id)),
-            button(f"{texts.HIDE_MARK} {number}", Hide(movie_id)),
-        ]
-        if not group:
-            row.append(button(f"{texts.SAVE_MARK} {number}", Save(movie_id)))
-        rows.append(row)
+    for number, (movie_id, label) in enumerate(zip(movie_ids, labels, strict=True), offset + 1):
+        mark = done.get(movie_id)
+        shown = f"{mark} {label}" if mark else f"{number}. {label}"
+        rows.append([button(shown.strip(), OpenCard(movie_id))])
     return rows
 
 
@@ -338,13 +334,8 @@ def picks_keyboard(
 ) -> InlineKeyboardMarkup:
     """A person's picks, light: one button per film opening its card ("1. The Matrix", or
     "👍 The Matrix" once done), then More and 🎛 (the filters, folded into one button)."""
-    wanted, done = wanted or Filter(), done or {}
-    labels = short_labels(list(titles)) if titles else [""] * len(movie_ids)
-    rows = []
-    for number, (movie_id, label) in enumerate(zip(movie_ids, labels, strict=True), offset + 1):
-        mark = done.get(movie_id)
-        shown = f"{mark} {label}" if mark else f"{number}. {label}"
-        rows.append([button(shown.strip(), OpenCard(movie_id))])
+    wanted = wanted or Filter()
+    rows = card_rows(movie_ids, offset, done, titles)
     last = []
     if offset + len(movie_ids) < MAX_OFFSET:
         last.append(button(texts.more(), More(offset + len(movie_ids), wanted)))

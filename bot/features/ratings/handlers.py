@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from telegram import ForceReply, InlineKeyboardMarkup, Message, Update, User
 
+from bot import i18n
 from bot.context import BotContext, Services
 from bot.features import argument_text
 from bot.features.ratings import views
@@ -46,7 +47,7 @@ from bot.ui.messages import (
     stored_list,
     who,
 )
-from movierec.titles import MAX_TITLES, MatchStatus, split_titles
+from movierec.titles import MAX_TITLES, Candidate, MatchResult, MatchStatus, split_titles
 
 
 # ------------------------------------------------------------------ /like and /dislike
@@ -85,7 +86,7 @@ async def record_titles(
     await remember(context, chat, user)
     recorded: dict[int, str] = {}
     for title in titles:
-        result = await svc.core(svc.rec.match, title)
+        result = await match_title(svc, title)
         best = result.best
         doubt = svc.rec.doubt(result)
         if best is not None and doubt is not None:
@@ -105,10 +106,11 @@ async def record_titles(
         elif result.status is MatchStatus.AMBIGUOUS:
             entries = [(c.movie_id, c.title) for c in result.candidates]
             ids = tuple(m for m, _ in entries)
+            one = len(entries) == 1  # a title in the person's language, nearly
             await reply(
                 context,
                 message,
-                views.ambiguous(title, value),
+                views.did_you_mean(entries[0][1]) if one else views.ambiguous(title, value),
                 views.choose_keyboard(entries, value),
                 ListInfo(user.id, CHOOSE, 0, ids, ChoosePayload(value)),
             )
@@ -136,6 +138,21 @@ async def record_titles(
         )
     if len(every) > len(titles):
         await reply(context, message, views.too_many_titles(len(titles), len(every) - len(titles)))
+
+
+async def match_title(svc: Services, text: str, limit: int = 5) -> MatchResult:
+    """The catalogue's match of a typed title (`Recommender.match`) and, where that is not
+    confident, the film whose cached title in the person's language is the text (`FactsCache.
+    find_title`): "матрица" is The Matrix, recorded (or, only near a cached title, asked)."""
+    result = await svc.core(svc.rec.match, text, limit=limit)
+    if result.status is MatchStatus.CONFIDENT:
+        return result
+    found = await svc.facts.find_title(text, i18n.current())
+    movie = svc.rec.catalogue.get(found[0]) if found else None
+    if found is None or movie is None:
+        return result
+    status = MatchStatus.CONFIDENT if found[1] else MatchStatus.AMBIGUOUS
+    return MatchResult(text, status, [Candidate(movie.movie_id, movie.title, movie.year, 100.0)])
 
 
 async def _undo_source(svc: Services, chat_id: int, message_id: int, user_id: int) -> None:
@@ -169,7 +186,7 @@ async def search(update: Update, context: BotContext, text: str) -> None:
     """A private message with a title: show the match(es) with 👍 / 👎."""
     message, chat, user = who(update)
     svc = context.services
-    result = await svc.core(svc.rec.match, text, limit=3)
+    result = await match_title(svc, text, limit=3)
     log.info("search", extra={**person(chat.id), "status": result.status.value})
     if result.status is MatchStatus.NONE:
         found = result.candidates[:3]

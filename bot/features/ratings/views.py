@@ -113,6 +113,11 @@ def no_match(query: str, suggestions: Sequence[Candidate], latest_year: int) -> 
     return text.format(query=html.quote_html(query), year=latest_year)
 
 
+def did_you_mean(title: str) -> str:
+    """The one film near a typed title (a title in the person's language, nearly): asked about."""
+    return _("Did you mean <b>{title}</b>? Tap it to rate it.").format(title=html.title_html(title))
+
+
 def doubtful(query: str, title: str, doubt: Doubt, latest_year: int) -> str:
     """A match that is only a guess (another year typed, a film hardly anyone rated): asked
     about, with one button, instead of recorded."""

@@ -1,6 +1,6 @@
-"""People and chats: display names, each person's language and each group's, whether the bot may
-still write to a chat, a group that became a supergroup, and a person's whole deletion
-(/deletemydata)."""
+"""People and chats: display names, each person's language and country and each group's
+language, whether the bot may still write to a chat, a group that became a supergroup, and a
+person's whole deletion (/deletemydata)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ _MEMBER_NAMES = select(members.c.user_id, members.c.name).where(match(members, "
 
 
 _LANGUAGE = select(people.c.language).where(match(people, "user_id"))
+_COUNTRY = select(people.c.country).where(match(people, "user_id"))
 
 
 _CHAT_LANGUAGE = select(chat_languages.c.language, chat_languages.c.chosen).where(
@@ -53,7 +54,7 @@ def _set_chat_language(dialect: str, chosen: bool) -> Executable:
 
 
 class People(StoreEngine):
-    """Names, languages, chat status, chat migration and deletion."""
+    """Names, languages, countries, chat status, chat migration and deletion."""
 
     @threaded
     def remember_member(self, chat_id: int, user_id: int, name: str) -> None:
@@ -145,6 +146,18 @@ class People(StoreEngine):
     @threaded
     def language(self, user_id: int) -> str | None:
         rows = self._rows(_LANGUAGE, user_id=user_id)
+        return rows[0][0] if rows else None
+
+    @threaded
+    def set_country(self, user_id: int, country: str | None) -> None:
+        """The country (ISO 3166-1) whose watch providers a person's cards name; None: the
+        country of their language."""
+        with self._write() as db:
+            self._upsert(db, people, user_id=user_id, country=country)
+
+    @threaded
+    def country(self, user_id: int) -> str | None:
+        rows = self._rows(_COUNTRY, user_id=user_id)
         return rows[0][0] if rows else None
 
     @threaded

@@ -24,6 +24,7 @@ from tests.support.scenes import (
     GROUP,
     group_with_picks,
     like_five_films,
+    rate_from_card,
 )
 
 
@@ -57,6 +58,7 @@ async def test_roster_picks_vote_winner_and_never_again(
     poll_message = harness.fake.last(GROUP)
     poll_id, poll = next(iter(harness.fake.polls.items()))
     assert poll["is_anonymous"] is False and len(poll["options"]) == 5
+    assert harness.fake.poll_media[poll_id] == [None] * 5  # no TMDB: no posters, text options
     assert (await harness.press(GROUP, BEN, picks, presses.vote("v")))[
         "text"
     ] == movienight_views.vote_open()
@@ -137,10 +139,10 @@ async def test_group_movie_night_with_bot_suffix_separate_tastes_and_veto(
     assert "Empire Strikes Back" in night.text and "Alice" in night.text
     await harness.say(GROUP, CAROL, "/dislike empire strikes back", first_name="Carol")
     night = await harness.movie_night(GROUP, [CAROL, ALICE, BOB])
-    assert "Empire Strikes Back" not in night.text and night.text.count("\nfits ") == 5
-    # Bob presses 👍 under the picks Carol asked for: it is Bob's rating
+    assert "Empire Strikes Back" not in night.text and night.text.count(" — fits ") == 5
+    # Bob opens a film of the picks Carol asked for and presses 👍 on its card: Bob's rating
     pick = presses.decode(night.buttons()[0][1]).movie_id
-    await harness.press(GROUP, BOB, night, night.buttons()[0][1])
+    await rate_from_card(harness, GROUP, BOB, night, pick, presses.rate(pick, 1))
     assert pick in (await harness.storage.ratings(GROUP, BOB))
     assert pick not in (await harness.storage.ratings(GROUP, CAROL))
     assert "@" not in night.text  # no usernames leak into the message
@@ -167,8 +169,11 @@ async def test_movie_night_picks_are_never_rewritten(harness: Harness) -> None:
     await group_with_picks(harness)
     night = await harness.movie_night(GROUP, [BEN, ANN])
     ids = pick_ids(night)
-    await harness.press(GROUP, ANN, night, presses.rate(ids[0], 1))
-    await harness.press(GROUP, BEN, night, presses.rate(ids[1], -1))
+    assert len(night.buttons()) == 7 and len(night.text) < 700  # 5 films, 📊 Vote, More
+    await rate_from_card(harness, GROUP, ANN, night, ids[0], presses.rate(ids[0], 1))
+    card = harness.fake.last(GROUP)  # a card of Ann's own, as a new message
+    assert card.message_id != night.message_id and card.text.startswith("🎬 ")
+    await rate_from_card(harness, GROUP, BEN, night, ids[1], presses.rate(ids[1], -1))
     assert night.edits == 0
     assert (await harness.storage.ratings(GROUP, ANN))[ids[0]] == 1.0
     assert (await harness.storage.ratings(GROUP, BEN))[ids[1]] == -1.0

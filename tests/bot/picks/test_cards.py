@@ -2,7 +2,8 @@
 ml-1m (no links: no preview); on ml-latest-small a card without TMDB (Telegram's preview of the
 TMDB page), with the TMDB stand-in (facts, poster, where to watch per country with JustWatch's
 attribution, the title in the person's language), with TMDB slow, refusing (429) or down; inline
-results with posters as thumbnails."""
+results with posters as thumbnails; /country; a title typed in the person's language; a movie
+night's vote with the posters as its options' photos."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_application
-from bot.films import Tmdb
+from bot.films import Tmdb, tmdb_id
 from bot.storage import open_storage
 from bot.throttle import Throttle
 from movierec.recommender import Recommender
@@ -22,7 +23,7 @@ from tests.support import presses
 from tests.support.fakegram import FakeTelegram
 from tests.support.harness import Harness
 from tests.support.reading import pick_ids
-from tests.support.scenes import ANN, like_five_films
+from tests.support.scenes import ANN, BEN, GROUP, like_five_films
 from tests.support.tmdb import TOKEN, FakeTmdb, film, serve
 
 
@@ -193,3 +194,63 @@ async def test_inline_results_have_posters_as_thumbnails(
         assert first["thumbnail_url"] == "https://image.tmdb.org/t/p/w92/poster603.jpg"
         preview = first["input_message_content"]["link_preview_options"]
         assert preview["url"] == "https://image.tmdb.org/t/p/w500/poster603.jpg"
+
+
+async def test_country_chooses_where_to_watch_until_deletemydata(
+    latest_recommender: Recommender, tmp_path: Path, tmdb: FakeTmdb
+) -> None:
+    async for harness in _latest_harness(latest_recommender, tmp_path, tmdb):
+        _, card = await _matrix_card(harness, "ru")
+        assert "📺" not in card.text  # Russia: no providers
+        ask = await harness.say(ANN, ANN, "/country", language_code="ru")
+        labels = [t for t, _ in ask.buttons()]
+        assert "🇩🇪 Германия" in labels and "🇷🇺 Россия" in labels and len(labels) == 26
+        assert labels[-1].startswith("✅ ")  # automatic, as nothing was chosen
+        await harness.press(ANN, ANN, ask, presses.country("DE"), language_code="ru")
+        assert await harness.storage.country(ANN) == "DE"
+        assert "✅ 🇩🇪 Германия" in [t for t, _ in ask.buttons()]  # the question, edited
+        _, card = await _matrix_card(harness, "ru")
+        assert card.text.startswith("🎬 Матрица (The Matrix, 1999)")  # still in Russian
+        assert "📺" in card.text and "Amazon Video" in card.text and "JustWatch" in card.text
+        await harness.press(ANN, ANN, ask, presses.country(None), language_code="ru")
+        assert await harness.storage.country(ANN) is None
+        await harness.press(ANN, ANN, ask, presses.country("US"), language_code="ru")
+        gone = await harness.say(ANN, ANN, "/deletemydata")
+        await harness.press(ANN, ANN, gone, presses.delete(True))
+        assert await harness.storage.country(ANN) is None
+
+
+async def test_a_title_in_the_persons_language_is_found_once_cached(
+    latest_recommender: Recommender, tmp_path: Path, tmdb: FakeTmdb
+) -> None:
+    async for harness in _latest_harness(latest_recommender, tmp_path, tmdb):
+        await harness.say(ANN, ANN, "/like матрица", language_code="ru")
+        assert 2571 not in await harness.storage.ratings(ANN, ANN)  # not cached yet
+        await _matrix_card(harness, "ru")  # TMDB's facts: Матрица
+        await harness.say(ANN, ANN, "/like Матрица", language_code="ru")
+        assert (await harness.storage.ratings(ANN, ANN))[2571] == 1.0
+        asked = await harness.say(ANN, ANN, "/dislike матрца", language_code="ru")  # a typo
+        assert asked.text.startswith("Ты имел в виду The Matrix (1999)?")
+        offered = {getattr(presses.decode(d), "movie_id", None) for _, d in asked.buttons()}
+        assert 2571 in offered and (await harness.storage.ratings(ANN, ANN))[2571] == 1
+        await harness.say(ANN, ANN, "/forget The Matrix")
+        found = await harness.say(ANN, ANN, "матрица", language_code="ru")  # a title search
+        assert pick_ids(found) == [2571]
+        await harness.say(ANN, ANN, "/like матрица", language_code="de")  # not German
+        assert 2571 not in await harness.storage.ratings(ANN, ANN)
+
+
+async def test_a_movie_nights_vote_has_the_posters_as_its_options_photos(
+    latest_recommender: Recommender, tmp_path: Path, tmdb: FakeTmdb
+) -> None:
+    async for harness in _latest_harness(latest_recommender, tmp_path, tmdb):
+        await harness.say(GROUP, ANN, "/like Alien, Heat, Fargo", first_name="Ann")
+        await harness.say(GROUP, BEN, "/like Toy Story", first_name="Ben")
+        night = await harness.movie_night(GROUP, [ANN, BEN])
+        await harness.app.bot_data.services.facts.drain()  # the five films, fetched as listed
+        await harness.press(GROUP, BEN, night, presses.vote("v"))
+        (media,) = harness.fake.poll_media.values()
+        links = latest_recommender.catalogue.links
+        posters = [f"https://image.tmdb.org/t/p/w500/poster{tmdb_id(links(m).tmdb)}.jpg"
+                   for m in pick_ids(night)]  # fmt: skip
+        assert [m["media"] for m in media] == posters
