@@ -13,6 +13,7 @@ from __future__ import annotations
 from bot.storage.areas.buckets import Buckets
 from bot.storage.areas.claims import Claims
 from bot.storage.areas.films import Films
+from bot.storage.areas.import_changes import ImportChanges
 from bot.storage.areas.imports import Imports
 from bot.storage.areas.jobs import Jobs
 from bot.storage.areas.lists import Lists
@@ -24,7 +25,18 @@ from bot.storage.areas.watchlist import Watchlist
 
 
 class ChatStore(
-    Ratings, Lists, Watchlist, People, Nights, Plans, Jobs, Claims, Buckets, Films, Imports
+    Ratings,
+    Lists,
+    Watchlist,
+    People,
+    Nights,
+    Plans,
+    Jobs,
+    Claims,
+    Buckets,
+    Films,
+    Imports,
+    ImportChanges,
 ):
     """Who rated what, what they hid, who is in which chat, which bot message belongs to whom,
     movie nights (planned ones too), group time zones, timed jobs, claimed updates, the shared
