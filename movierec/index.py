@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -162,6 +163,7 @@ def build_local(
         built_at=time.time(),
     )
     staging = root.with_name(f"{root.name}.building-{os.getpid()}")
+    remove_abandoned(root.parent)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
@@ -302,6 +304,56 @@ def sync_server(
     return True
 
 
+# what a build leaves beside the index (`<name>.building-<pid>`, `<name>.old-<pid>`) and in it
+# (`shard.building-<pid>`) while it runs
+_WORK_DIR = re.compile(r".+\.(?:building|old)-(\d+)")
+ABANDONED_AFTER = 3600.0  # seconds without a write before a dead build's folder is removed
+
+
+def remove_abandoned(index_dir: Path, *, quiet_for: float = ABANDONED_AFTER) -> list[Path]:
+    """Remove the work folders of builds that were killed (their pid is not alive): without this
+    they stay until a process with the same pid builds again. A folder written to within
+    `quiet_for` seconds is kept even so: a build in another container (Compose's indexer beside
+    the bot, on one volume) has a pid this process cannot see. Returns what was removed."""
+    removed: list[Path] = []
+    if not index_dir.is_dir():
+        return removed
+    candidates = [*index_dir.iterdir(), *index_dir.glob(f"*/{SHARD}.building-*")]
+    for path in candidates:
+        found = _WORK_DIR.fullmatch(path.name)
+        if found is None or not path.is_dir() or _alive(int(found.group(1))):
+            continue
+        if time.time() - _last_write(path) < quiet_for:
+            continue
+        log.info("removing %s, left by a build that was stopped", path)
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # this process's own (its caller removes it)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or not a pid: not ours to judge
+    return True
+
+
+def _last_write(folder: Path) -> float:
+    """The newest modification time in `folder`'s tree (the folder's own included)."""
+    newest = 0.0
+    for path in (folder, *folder.rglob("*")):
+        try:
+            newest = max(newest, path.lstat().st_mtime)
+        except OSError:
+            continue
+    return newest
+
+
 def remove_stale(index_dir: Path, dataset: str, keep: Path) -> None:
     """Delete older builds of the same data set (different fingerprint) once a new one is ready."""
     if not index_dir.is_dir():
@@ -427,6 +479,7 @@ def open_index(
     data_dir = Path(data_dir)
     fingerprint = data_fingerprint(data_dir)
     root = settings.index_dir / f"{data_dir.name}-{fingerprint}"
+    remove_abandoned(settings.index_dir)
     users: pd.DataFrame | None = None
     movies: pd.DataFrame | None = None
 
