@@ -31,6 +31,8 @@ any ratings table (evaluation's training split), and both return a `LoadedIndex`
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import logging
 import os
@@ -43,7 +45,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -71,11 +73,15 @@ from movierec.integrity import (
 from movierec.vectors import RatingStats, UserVectors, build_user_vectors
 from movierec.vectorstore.base import VectorStore
 from movierec.vectorstore.edge import EdgeStore
-from movierec.vectorstore.server import CollectionOptions, ServerStore, connect
+
+if TYPE_CHECKING:  # qdrant-client costs ~60 MB of memory: imported only for the server store
+    from movierec.vectorstore.server import CollectionOptions, ServerStore
 
 log = logging.getLogger("movierec")
-# 2: Edge shards without a WAL (shareable between processes); 3: item graph; 4: files.json
-SCHEMA_VERSION = 4
+# 2: Edge shards without a WAL (shareable between processes); 3: item graph; 4: files.json;
+# 5: the Edge sparse index memory-mapped (`Memory.Cold`: an older shard would be opened with a
+# config that differs from its own, and rewriting it would read as damage)
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,43 @@ def user_payloads(users: pd.DataFrame | None) -> dict[int, dict[str, Any]]:
     }
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What a build needs from the ratings table, computed first so that the table (ml-32m:
+    0.4 GB, and its copies) can be let go before the Edge upload, the build's largest part."""
+
+    stats: RatingStats
+    vectors: UserVectors
+    columns: int
+    counts: np.ndarray  # ratings per movie id
+    sums: np.ndarray  # their sum per movie id
+
+
+def prepare_build(ratings: pd.DataFrame, movies: pd.DataFrame) -> Prepared:
+    if ratings.empty:
+        raise ValueError("cannot build an index from an empty ratings table")
+    stats = RatingStats.of(ratings)
+    vectors = build_user_vectors(ratings, stats)
+    columns = _columns(ratings, movies)
+    movie_ids = ratings["movie_id"].to_numpy(np.int64)
+    counts = np.bincount(movie_ids, minlength=columns)
+    sums = np.bincount(movie_ids, weights=ratings["rating"].to_numpy(np.float64), minlength=columns)
+    return Prepared(stats, vectors, columns, counts, sums)
+
+
+def release_memory() -> None:
+    """Give the heap's freed memory back to the system (glibc's `malloc_trim`): a build frees
+    gigabytes in many small blocks (pandas, the Edge engine's segments) that glibc otherwise
+    keeps, so the bot that built its index on first start went on holding 2.0 GB where a bot
+    that reopened it held 0.25 GB before its first query (ml-32m-shaped set). Elsewhere (no
+    glibc: macOS, musl) nothing happens."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def build_local(
     ratings: pd.DataFrame,
     movies: pd.DataFrame,
@@ -146,11 +189,29 @@ def build_local(
     progress: bool = False,
 ) -> Manifest:
     """Build vectors, per-movie stats and (optionally) the Edge shard into `root`, atomically."""
-    if ratings.empty:
-        raise ValueError("cannot build an index from an empty ratings table")
-    stats = RatingStats.of(ratings)
-    vectors = build_user_vectors(ratings, stats)
-    columns = _columns(ratings, movies)
+    return write_build(
+        prepare_build(ratings, movies),
+        root,
+        dataset=dataset,
+        fingerprint=fingerprint,
+        users=users,
+        with_edge=with_edge,
+        progress=progress,
+    )
+
+
+def write_build(
+    prepared: Prepared,
+    root: Path,
+    *,
+    dataset: str,
+    fingerprint: str,
+    users: pd.DataFrame | None = None,
+    with_edge: bool = True,
+    progress: bool = False,
+) -> Manifest:
+    """`build_local` from ratings already prepared (see `Prepared`)."""
+    stats, vectors, columns = prepared.stats, prepared.vectors, prepared.columns
     manifest = Manifest(
         schema=SCHEMA_VERSION,
         dataset=dataset,
@@ -168,13 +229,9 @@ def build_local(
     staging.mkdir(parents=True)
     try:
         vectors.save(staging / "vectors")
-        movie_ids = ratings["movie_id"].to_numpy(np.int64)
-        counts = np.bincount(movie_ids, minlength=columns)
-        sums = np.bincount(
-            movie_ids, weights=ratings["rating"].to_numpy(np.float64), minlength=columns
-        )
+        counts = prepared.counts
         np.save(staging / "popularity.npy", counts)
-        np.save(staging / "mean_rating.npy", np.divide(sums, np.maximum(counts, 1)))
+        np.save(staging / "mean_rating.npy", np.divide(prepared.sums, np.maximum(counts, 1)))
         with graph_builder(vectors, columns, staging) as graph_built:
             if with_edge:
                 store = EdgeStore.create(staging / "shard")
@@ -190,6 +247,8 @@ def build_local(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        release_memory()
     return manifest
 
 
@@ -387,12 +446,14 @@ class LoadedIndex:
 def _loaded(
     root: Path, store: VectorStore, vectors: UserVectors, movies: pd.DataFrame, manifest: Manifest
 ) -> LoadedIndex:
-    """The one place that reads the per-movie arrays, whichever way the index was opened."""
-    return LoadedIndex(
-        store,
-        vectors,
-        movies,
-        manifest,
+    """An index opened by `build_index`: its vectors and per-movie arrays, read for serving."""
+    return LoadedIndex(store, vectors, movies, manifest, *_serving_arrays(root))
+
+
+def _serving_arrays(root: Path) -> tuple[np.ndarray, np.ndarray, ItemGraph]:
+    """The per-movie arrays and the item graph (memory-mapped), whichever way the index was
+    opened."""
+    return (
         np.load(root / "popularity.npy"),
         np.load(root / "mean_rating.npy"),
         ItemGraph.load(root / "graph"),
@@ -510,13 +571,15 @@ def open_index(
         if problem is not None:
             log.info("rebuilding the index of %s", data_dir.name)
         users, movies = dataset.users, dataset.movies
-        built = build_local(
-            dataset.ratings,
-            dataset.movies,
+        prepared = prepare_build(dataset.ratings, dataset.movies)
+        del dataset  # the ratings table: not needed by the rest of the build
+        release_memory()
+        built = write_build(
+            prepared,
             root,
             dataset=data_dir.name,
             fingerprint=fingerprint,
-            users=dataset.users,
+            users=users,
             with_edge=kind is StoreKind.EDGE,
             progress=progress,
         )
@@ -562,11 +625,7 @@ def _open_files(
     if manifest is None:
         raise ValueError("manifest.json is missing or unreadable")
     vectors = UserVectors.load(root / "vectors")
-    arrays = (
-        np.load(root / "popularity.npy"),
-        np.load(root / "mean_rating.npy"),
-        ItemGraph.load(root / "graph"),
-    )
+    arrays = _serving_arrays(root)
     edge = EdgeStore.open(root / SHARD) if kind is StoreKind.EDGE else None
     return manifest, vectors, arrays, edge
 
@@ -580,6 +639,8 @@ def _open_server(
     progress: bool,
 ) -> ServerStore:
     """Connect to the configured collection, uploading this build when it does not hold it."""
+    from movierec.vectorstore.server import CollectionOptions, ServerStore, connect
+
     if not settings.qdrant_url:
         raise ValueError("the server store needs QDRANT_URL (or QDRANT_HOST)")
     server = ServerStore(connect(settings.qdrant_url, settings.qdrant_api_key), settings.collection)
@@ -632,6 +693,8 @@ def build_index(
     if kind is StoreKind.EDGE:
         vector_store = EdgeStore.open(location / "shard")
     else:
+        from movierec.vectorstore.server import CollectionOptions, ServerStore, connect
+
         server = ServerStore(connect(qdrant_url), collection)
         sync_server(
             server, manifest, vectors, users, CollectionOptions(), force=True, progress=progress
