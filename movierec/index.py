@@ -224,7 +224,7 @@ def write_build(
         built_at=time.time(),
     )
     staging = root.with_name(f"{root.name}.building-{os.getpid()}")
-    remove_abandoned(root.parent)
+    remove_abandoned(root.parent, name=root.name)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
@@ -369,15 +369,22 @@ _WORK_DIR = re.compile(r".+\.(?:building|old)-(\d+)")
 ABANDONED_AFTER = 3600.0  # seconds without a write before a dead build's folder is removed
 
 
-def remove_abandoned(index_dir: Path, *, quiet_for: float = ABANDONED_AFTER) -> list[Path]:
+def remove_abandoned(
+    index_dir: Path, *, name: str | None = None, quiet_for: float = ABANDONED_AFTER
+) -> list[Path]:
     """Remove the work folders of builds that were killed (their pid is not alive): without this
     they stay until a process with the same pid builds again. A folder written to within
     `quiet_for` seconds is kept even so: a build in another container (Compose's indexer beside
-    the bot, on one volume) has a pid this process cannot see. Returns what was removed."""
+    the bot, on one volume) has a pid this process cannot see. `name`: only that index's (a
+    caller-owned location's siblings are not ours to judge). Returns what was removed."""
     removed: list[Path] = []
     if not index_dir.is_dir():
         return removed
-    candidates = [*index_dir.iterdir(), *index_dir.glob(f"*/{SHARD}.building-*")]
+    pattern = "*" if name is None else name
+    candidates = [
+        *(p for p in index_dir.iterdir() if name is None or p.name.startswith(f"{name}.")),
+        *index_dir.glob(f"{pattern}/{SHARD}.building-*"),
+    ]
     for path in candidates:
         found = _WORK_DIR.fullmatch(path.name)
         if found is None or not path.is_dir() or _alive(int(found.group(1))):

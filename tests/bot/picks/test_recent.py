@@ -13,6 +13,8 @@ from bot.features.account import views as account_views
 from bot.storage import open_storage
 from bot.throttle import Throttle
 from bot.ui import texts as ui_texts
+from bot.ui.callback_data import decode_filter, filter_code
+from movierec.filters import Filter, YearKind, YearLabel
 from movierec.recommender import Recommender
 from tests.support import presses
 from tests.support.fakegram import FakeTelegram
@@ -83,3 +85,13 @@ async def test_the_help_examples_find_films(
         answer = await chosen.say(ANN, ANN, example)
         assert len(pick_ids(answer)) == 5, (catalogue, example, answer.text)
         assert "Nothing matches" not in answer.text
+
+
+def test_recent_travels_in_button_data_and_older_buttons_still_decode() -> None:
+    recent = Filter(frozenset({"Comedy"}), 2013, 2023, recent=True)
+    assert filter_code(recent).endswith(".2013.2023r")
+    assert decode_filter(filter_code(recent)) == recent
+    assert decode_filter(".2013.2023") == Filter(year_from=2013, year_to=2023)  # before "r"
+    assert decode_filter(".2013.r") is None  # "recent" is always a range
+    assert recent.labels()[-1] == YearLabel(YearKind.RECENT, 2013, 2023)
+    assert ui_texts.filter_label(recent) == "Comedy · recent (2013–2023)"
