@@ -45,7 +45,8 @@ def _config() -> EdgeConfig:
     touch it, rather than loaded into the process (`Pinned`, the engine's default). At ml-32m's
     shape that is 370 MB less of the bot's own memory and a 0.03 s open instead of 0.6 s, for the
     same neighbors and the same query time once the pages are cached (1.1-1.3 ms either way).
-    A shard keeps the placement it was built with (an older index stays `Pinned` until rebuilt).
+    A shard keeps the placement it was built with, so older indexes (`Pinned`) are rebuilt: the
+    index schema's version 5 (`movierec.index.SCHEMA_VERSION`).
 
     The shard is written once by the index build (which flushes before the build is renamed into
     place) and only read afterwards. Without a WAL there is no WAL lock either, so the bot, the CLI
