@@ -4,6 +4,8 @@
     python benchmarks/core.py --no-scale      # ml-1m only
     python benchmarks/core.py --edge-only     # only the Edge shard build at ml-32m scale
     python benchmarks/core.py --edge-only --scale-users 20000 --scale-ratings 3200000  # quick
+    python benchmarks/core.py --first-start   # the bot's first start on an ml-32m-shaped set
+    python benchmarks/core.py --first-start --data ../shared/data/ml-latest-small  # any data set
 
 The floor is the same computation written directly with NumPy/SciPy (see `ScipyFloor`): what
 `recommend` would cost with no vector engine and no per-call Python overhead. Ratios are taken
@@ -422,6 +424,102 @@ def bench_edge_upload(users: int, ratings: int) -> dict:
     return report
 
 
+FIRST_START = """
+import json, logging, sys, threading, time, psutil
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from movierec.config import Settings
+from movierec.recommender import Recommender
+
+process = psutil.Process()
+phases, peak, last = [], [0], [time.perf_counter()]
+started = last[0]
+
+
+def sample():  # the peak RSS between two log lines (a lower bound: the Edge engine's calls
+    # hold the GIL, so this thread does not sample during them; VmHWM is the exact peak)
+    while True:
+        peak[0] = max(peak[0], process.memory_info().rss)
+        time.sleep(0.02)
+
+
+class Phases(logging.Handler):
+    def emit(self, record):
+        now = time.perf_counter()
+        phases.append({{"until": record.getMessage()[:70], "s": round(now - last[0], 2),
+                        "peak_rss_mb": round(peak[0] / 2**20)}})
+        last[0], peak[0] = now, 0
+
+
+threading.Thread(target=sample, daemon=True).start()
+logger = logging.getLogger("movierec")
+logger.setLevel(logging.INFO)
+logger.addHandler(Phases())
+home, data = Path({home!r}), Path({data!r})
+rec = Recommender.open(Settings(home=home, movielens_dir=data), data_dir=data)
+opened = time.perf_counter() - started
+opened_rss = process.memory_info().rss
+rec.match("the matrix")  # the title index is part of what the bot holds
+for m in rec.catalogue.popular(200, min_mean=0):
+    rec.recommend({{m.movie_id: 1.0}})
+status = dict(l.split(":", 1) for l in open("/proc/self/status") if ":" in l)
+print(json.dumps({{
+    "open_s": round(opened, 1),
+    "peak_rss_mb": round(int(status["VmHWM"].split()[0]) / 1024),
+    "rss_after_open_mb": round(opened_rss / 2**20),
+    "rss_after_200_queries_mb": round(process.memory_info().rss / 2**20),
+    "phases": phases,
+}}))
+"""
+
+
+def first_start(home: Path, data_dir: Path) -> dict:
+    """The bot's start-up, `Recommender.open` in a fresh process, twice: the first start (the
+    build) and a reopen. Each reports its wall time, peak RSS (`VmHWM`), RSS after 200 queries,
+    the graph child's peak, and each logged phase's time and peak RSS."""
+    import psutil
+
+    report = {}
+    for name in ("first_start", "reopen"):
+        code = FIRST_START.format(root=str(ROOT), home=str(home), data=str(data_dir))
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            child = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=err)
+            # sampled from here: the graph's child process, and both together (ru_maxrss cannot
+            # say: a vfork'd child inherits its parent's high-water mark)
+            process, graph, together = psutil.Process(child.pid), 0, 0
+            while child.poll() is None:
+                try:
+                    own = process.memory_info().rss
+                    kids = sum(c.memory_info().rss for c in process.children(recursive=True))
+                except psutil.Error:
+                    continue
+                graph, together = max(graph, kids), max(together, own + kids)
+                time.sleep(0.1)
+            out.seek(0)
+            err.seek(0)
+            if child.returncode:
+                report[name] = {"error": (err.read().strip().splitlines() or ["?"])[-1]}
+                break
+            report[name] = json.loads(out.read().strip().splitlines()[-1])
+        if name == "first_start":
+            report[name]["graph_child_peak_rss_mb"] = round(graph / 2**20)
+            report[name]["peak_rss_with_graph_child_mb"] = round(together / 2**20)
+    return report
+
+
+def bench_first_start(args: argparse.Namespace) -> dict:
+    """`first_start` on `--data` when given, else on a generated ml-32m-shaped set (--scale-*);
+    `--keep DIR` keeps (and reuses) the generated set there: generating takes minutes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.data_given:
+            folder = args.data
+        else:
+            folder = (args.keep or Path(tmp)) / "ml-32m"
+            if not (folder / "ratings.csv").exists():
+                synthetic_32m(folder, args.scale_users, args.scale_ratings)
+        return {"dataset": str(folder), **first_start(Path(tmp) / "home", folder)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_data = os.environ.get("MOVIELENS_DIR") or str(ROOT.parent / "shared/data/ml-1m")
@@ -436,7 +534,18 @@ def main() -> None:
         action="store_true",
         help="time only the Edge shard build of the ml-32m-shaped set (--scale-* for its size)",
     )
+    parser.add_argument(
+        "--first-start",
+        action="store_true",
+        help="the bot's first start and a reopen (time, peak RSS, phases) on --data or an "
+        "ml-32m-shaped set",
+    )
+    parser.add_argument("--keep", type=Path, help="--first-start: keep the generated set here")
     args = parser.parse_args()
+    args.data_given = any(a == "--data" or a.startswith("--data=") for a in sys.argv[1:])
+    if args.first_start:
+        print(json.dumps(bench_first_start(args), indent=2))
+        return
     if args.edge_only:
         print(json.dumps(bench_edge_upload(args.scale_users, args.scale_ratings), indent=2))
         return

@@ -108,8 +108,12 @@ def _refusal(error: Exception) -> bool:
 def _serve(settings: BotSettings) -> int:
     from movierec.recommender import Recommender
 
-    log.info("opening the recommender", extra={"store": str(settings.core.store)})
-    recommender = Recommender.open(settings.core, progress=False)
+    core = settings.core
+    catalogue = str(core.movielens_dir or core.dataset)
+    log.info("opening the recommender on %s", catalogue, extra={"store": str(core.store)})
+    # the first start downloads the catalogue (ml-32m: 239 MB) and indexes it (about a minute):
+    # progress bars on a terminal, else a log line at every 10% of the download
+    recommender = Recommender.open(core, progress=sys.stderr.isatty())
     try:
         asyncio.run(_serve_async(settings, recommender))
     finally:

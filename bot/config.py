@@ -15,6 +15,11 @@ BOTFATHER_HELP = (
 )
 
 
+# The bot's catalogue when neither MOVIELENS_DIR nor MOVIELENS_DATASET is set: today's films
+# (87,585 titles up to 2023; a 239 MB download and a one-minute index build on first start). The
+# CLI and `scripts/demo` keep ml-1m (`movierec.config.DEFAULT_DATASET`): quick, films up to 2000.
+BOT_DATASET = "ml-32m"
+
 MIN_SECRET = 16
 _SECRET = re.compile(rf"[A-Za-z0-9_-]{{{MIN_SECRET},256}}")
 SECRET_HELP = (
@@ -59,7 +64,7 @@ class BotSettings:
     @classmethod
     def from_env(cls) -> BotSettings:
         """Read the environment (and `.env`); without a token, exit with instructions."""
-        core = Settings.from_env()  # also loads .env
+        core = Settings.from_env(default_dataset=BOT_DATASET)  # also loads .env
         token = env_value("TELEGRAM_BOT_TOKEN")
         if not token:
             raise SystemExit(BOTFATHER_HELP)

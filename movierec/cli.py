@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from movierec.config import STORE_NAMES, Settings
 from movierec.data import MissingDataError
@@ -39,7 +39,7 @@ class CliError(Exception):
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
-    overrides = {
+    overrides: dict[str, Any] = {
         "store": getattr(args, "store", None),
         "qdrant_shards": getattr(args, "shards", None),
         "qdrant_replicas": getattr(args, "replicas", None),

@@ -56,6 +56,39 @@ DATASETS: dict[str, Archive] = {
 }
 
 
+class LoggedProgress:
+    """pooch's progress-bar protocol (`total`, `update`, `reset`, `close`) as log lines: one at
+    every `step` percent of the archive, for a first start whose output is a log, not a terminal
+    (a service, a container), so that a 240 MB download is not ten silent minutes."""
+
+    def __init__(self, name: str, step: int = 10) -> None:
+        self.name = name
+        self.step = step
+        self.total = 0
+        self.n = 0
+        self._next = step  # the next percentage to log
+
+    def update(self, count: int) -> None:
+        self.n = min(self.n + count, self.total) if self.total else self.n + count
+        if not self.total:
+            return
+        percent = 100 * self.n // self.total
+        if percent < self._next:
+            return
+        self._next = (percent // self.step + 1) * self.step
+        log.info("downloading %s: %d%% of %.0f MB", self.name, percent, self.total / 2**20)
+
+    def reset(self) -> None:  # pooch fills the bar again at the end: nothing is logged twice
+        self.n = 0
+
+    def close(self) -> None:
+        if not self.total:  # no Content-Length: no percentages, one line at the end
+            log.info("downloaded %s: %.0f MB", self.name, self.n / 2**20)
+
+
+Progress = bool | LoggedProgress
+
+
 class DownloadError(RuntimeError):
     """The archive could not be fetched or verified; the message says what to do instead."""
 
@@ -79,7 +112,7 @@ def _transient(error: BaseException) -> bool:
     wait=wait_exponential(multiplier=0.5, max=4),
     reraise=True,
 )
-def _fetch(url: str, known_hash: str | None, dest: Path, progress: bool) -> Path:
+def _fetch(url: str, known_hash: str | None, dest: Path, progress: Progress) -> Path:
     try:
         return Path(
             pooch.retrieve(
@@ -103,7 +136,9 @@ def download(
 ) -> Path:
     """Fetch, verify and unzip `name` into `dest`; returns the data directory.
 
-    An already-extracted copy is reused without touching the network.
+    `progress`: a progress bar (a terminal), else a log line at every 10%. `base_url` (or
+    `MOVIELENS_BASE_URL`: a mirror) replaces GroupLens' address. An already-extracted copy is
+    reused without touching the network.
     """
     if name not in DATASETS:
         raise DownloadError(f"unknown data set {name!r}; choose one of: {', '.join(DATASETS)}")
@@ -117,7 +152,7 @@ def download(
     dest.mkdir(parents=True, exist_ok=True)
     try:
         md5 = archive.md5 or _published_md5(url, dest)
-        zipped = _fetch(url, f"md5:{md5}", dest, progress)
+        zipped = _fetch(url, f"md5:{md5}", dest, progress or LoggedProgress(archive.filename))
     except DownloadError:
         raise
     except Exception as error:  # requests' connection errors, HTTP errors, timeouts
@@ -189,5 +224,6 @@ def resolve_data_dir(
         raise MissingDataError(
             f"MovieLens is not downloaded yet. {_manual_hint(settings.dataset, local.parent)}"
         )
-    log.info("downloading %s from GroupLens (first start)", settings.dataset)
+    base = os.environ.get("MOVIELENS_BASE_URL") or BASE_URL
+    log.info("downloading %s from %s (first start), then indexing it", settings.dataset, base)
     return download(settings.dataset, dest=settings.downloads_dir, progress=progress)

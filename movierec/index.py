@@ -31,9 +31,12 @@ any ratings table (evaluation's training split), and both return a `LoadedIndex`
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,7 +45,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -71,11 +74,15 @@ from movierec.links import with_links
 from movierec.vectors import RatingStats, UserVectors, build_user_vectors
 from movierec.vectorstore.base import VectorStore
 from movierec.vectorstore.edge import EdgeStore
-from movierec.vectorstore.server import CollectionOptions, ServerStore, connect
+
+if TYPE_CHECKING:  # qdrant-client costs ~60 MB of memory: imported only for the server store
+    from movierec.vectorstore.server import CollectionOptions, ServerStore
 
 log = logging.getLogger("movierec")
-# 2: Edge shards without a WAL (shareable between processes); 3: item graph; 4: files.json
-SCHEMA_VERSION = 4
+# 2: Edge shards without a WAL (shareable between processes); 3: item graph; 4: files.json;
+# 5: the Edge sparse index memory-mapped (`Memory.Cold`: an older shard would be opened with a
+# config that differs from its own, and rewriting it would read as damage)
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,43 @@ def user_payloads(users: pd.DataFrame | None) -> dict[int, dict[str, Any]]:
     }
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What a build needs from the ratings table, computed first so that the table (ml-32m:
+    0.4 GB, and its copies) can be let go before the Edge upload, the build's largest part."""
+
+    stats: RatingStats
+    vectors: UserVectors
+    columns: int
+    counts: np.ndarray  # ratings per movie id
+    sums: np.ndarray  # their sum per movie id
+
+
+def prepare_build(ratings: pd.DataFrame, movies: pd.DataFrame) -> Prepared:
+    if ratings.empty:
+        raise ValueError("cannot build an index from an empty ratings table")
+    stats = RatingStats.of(ratings)
+    vectors = build_user_vectors(ratings, stats)
+    columns = _columns(ratings, movies)
+    movie_ids = ratings["movie_id"].to_numpy(np.int64)
+    counts = np.bincount(movie_ids, minlength=columns)
+    sums = np.bincount(movie_ids, weights=ratings["rating"].to_numpy(np.float64), minlength=columns)
+    return Prepared(stats, vectors, columns, counts, sums)
+
+
+def release_memory() -> None:
+    """Give the heap's freed memory back to the system (glibc's `malloc_trim`): a build frees
+    gigabytes in many small blocks (pandas, the Edge engine's segments) that glibc otherwise
+    keeps, so the bot that built its index on first start went on holding 2.0 GB where a bot
+    that reopened it held 0.25 GB before its first query (ml-32m-shaped set). Elsewhere (no
+    glibc: macOS, musl) nothing happens."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def build_local(
     ratings: pd.DataFrame,
     movies: pd.DataFrame,
@@ -146,11 +190,29 @@ def build_local(
     progress: bool = False,
 ) -> Manifest:
     """Build vectors, per-movie stats and (optionally) the Edge shard into `root`, atomically."""
-    if ratings.empty:
-        raise ValueError("cannot build an index from an empty ratings table")
-    stats = RatingStats.of(ratings)
-    vectors = build_user_vectors(ratings, stats)
-    columns = _columns(ratings, movies)
+    return write_build(
+        prepare_build(ratings, movies),
+        root,
+        dataset=dataset,
+        fingerprint=fingerprint,
+        users=users,
+        with_edge=with_edge,
+        progress=progress,
+    )
+
+
+def write_build(
+    prepared: Prepared,
+    root: Path,
+    *,
+    dataset: str,
+    fingerprint: str,
+    users: pd.DataFrame | None = None,
+    with_edge: bool = True,
+    progress: bool = False,
+) -> Manifest:
+    """`build_local` from ratings already prepared (see `Prepared`)."""
+    stats, vectors, columns = prepared.stats, prepared.vectors, prepared.columns
     manifest = Manifest(
         schema=SCHEMA_VERSION,
         dataset=dataset,
@@ -163,17 +225,14 @@ def build_local(
         built_at=time.time(),
     )
     staging = root.with_name(f"{root.name}.building-{os.getpid()}")
+    remove_abandoned(root.parent, name=root.name)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
         vectors.save(staging / "vectors")
-        movie_ids = ratings["movie_id"].to_numpy(np.int64)
-        counts = np.bincount(movie_ids, minlength=columns)
-        sums = np.bincount(
-            movie_ids, weights=ratings["rating"].to_numpy(np.float64), minlength=columns
-        )
+        counts = prepared.counts
         np.save(staging / "popularity.npy", counts)
-        np.save(staging / "mean_rating.npy", np.divide(sums, np.maximum(counts, 1)))
+        np.save(staging / "mean_rating.npy", np.divide(prepared.sums, np.maximum(counts, 1)))
         with graph_builder(vectors, columns, staging) as graph_built:
             if with_edge:
                 store = EdgeStore.create(staging / "shard")
@@ -189,6 +248,8 @@ def build_local(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        release_memory()
     return manifest
 
 
@@ -303,6 +364,63 @@ def sync_server(
     return True
 
 
+# what a build leaves beside the index (`<name>.building-<pid>`, `<name>.old-<pid>`) and in it
+# (`shard.building-<pid>`) while it runs
+_WORK_DIR = re.compile(r".+\.(?:building|old)-(\d+)")
+ABANDONED_AFTER = 3600.0  # seconds without a write before a dead build's folder is removed
+
+
+def remove_abandoned(
+    index_dir: Path, *, name: str | None = None, quiet_for: float = ABANDONED_AFTER
+) -> list[Path]:
+    """Remove the work folders of builds that were killed (their pid is not alive): without this
+    they stay until a process with the same pid builds again. A folder written to within
+    `quiet_for` seconds is kept even so: a build in another container (Compose's indexer beside
+    the bot, on one volume) has a pid this process cannot see. `name`: only that index's (a
+    caller-owned location's siblings are not ours to judge). Returns what was removed."""
+    removed: list[Path] = []
+    if not index_dir.is_dir():
+        return removed
+    pattern = "*" if name is None else name
+    candidates = [
+        *(p for p in index_dir.iterdir() if name is None or p.name.startswith(f"{name}.")),
+        *index_dir.glob(f"{pattern}/{SHARD}.building-*"),
+    ]
+    for path in candidates:
+        found = _WORK_DIR.fullmatch(path.name)
+        if found is None or not path.is_dir() or _alive(int(found.group(1))):
+            continue
+        if time.time() - _last_write(path) < quiet_for:
+            continue
+        log.info("removing %s, left by a build that was stopped", path)
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # this process's own (its caller removes it)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or not a pid: not ours to judge
+    return True
+
+
+def _last_write(folder: Path) -> float:
+    """The newest modification time in `folder`'s tree (the folder's own included)."""
+    newest = 0.0
+    for path in (folder, *folder.rglob("*")):
+        try:
+            newest = max(newest, path.lstat().st_mtime)
+        except OSError:
+            continue
+    return newest
+
+
 def remove_stale(index_dir: Path, dataset: str, keep: Path) -> None:
     """Delete older builds of the same data set (different fingerprint) once a new one is ready."""
     if not index_dir.is_dir():
@@ -336,12 +454,14 @@ class LoadedIndex:
 def _loaded(
     root: Path, store: VectorStore, vectors: UserVectors, movies: pd.DataFrame, manifest: Manifest
 ) -> LoadedIndex:
-    """The one place that reads the per-movie arrays, whichever way the index was opened."""
-    return LoadedIndex(
-        store,
-        vectors,
-        movies,
-        manifest,
+    """An index opened by `build_index`: its vectors and per-movie arrays, read for serving."""
+    return LoadedIndex(store, vectors, movies, manifest, *_serving_arrays(root))
+
+
+def _serving_arrays(root: Path) -> tuple[np.ndarray, np.ndarray, ItemGraph]:
+    """The per-movie arrays and the item graph (memory-mapped), whichever way the index was
+    opened."""
+    return (
         np.load(root / "popularity.npy"),
         np.load(root / "mean_rating.npy"),
         ItemGraph.load(root / "graph"),
@@ -429,6 +549,7 @@ def open_index(
     data_dir = Path(data_dir)
     fingerprint = data_fingerprint(data_dir)
     root = settings.index_dir / f"{data_dir.name}-{fingerprint}"
+    remove_abandoned(settings.index_dir)
     users: pd.DataFrame | None = None
     movies: pd.DataFrame | None = None
 
@@ -459,13 +580,15 @@ def open_index(
         if problem is not None:
             log.info("rebuilding the index of %s", data_dir.name)
         users, movies = dataset.users, dataset.movies
-        built = build_local(
-            dataset.ratings,
-            dataset.movies,
+        prepared = prepare_build(dataset.ratings, dataset.movies)
+        del dataset  # the ratings table: not needed by the rest of the build
+        release_memory()
+        built = write_build(
+            prepared,
             root,
             dataset=data_dir.name,
             fingerprint=fingerprint,
-            users=dataset.users,
+            users=users,
             with_edge=kind is StoreKind.EDGE,
             progress=progress,
         )
@@ -512,11 +635,7 @@ def _open_files(
     if manifest is None:
         raise ValueError("manifest.json is missing or unreadable")
     vectors = UserVectors.load(root / "vectors")
-    arrays = (
-        np.load(root / "popularity.npy"),
-        np.load(root / "mean_rating.npy"),
-        ItemGraph.load(root / "graph"),
-    )
+    arrays = _serving_arrays(root)
     edge = EdgeStore.open(root / SHARD) if kind is StoreKind.EDGE else None
     return manifest, vectors, arrays, edge
 
@@ -530,6 +649,8 @@ def _open_server(
     progress: bool,
 ) -> ServerStore:
     """Connect to the configured collection, uploading this build when it does not hold it."""
+    from movierec.vectorstore.server import CollectionOptions, ServerStore, connect
+
     if not settings.qdrant_url:
         raise ValueError("the server store needs QDRANT_URL (or QDRANT_HOST)")
     server = ServerStore(connect(settings.qdrant_url, settings.qdrant_api_key), settings.collection)
@@ -582,6 +703,8 @@ def build_index(
     if kind is StoreKind.EDGE:
         vector_store = EdgeStore.open(location / "shard")
     else:
+        from movierec.vectorstore.server import CollectionOptions, ServerStore, connect
+
         server = ServerStore(connect(qdrant_url), collection)
         sync_server(
             server, manifest, vectors, users, CollectionOptions(), force=True, progress=progress

@@ -130,6 +130,6 @@ def build_user_vectors(ratings: pd.DataFrame, stats: RatingStats) -> UserVectors
     return UserVectors(
         user_ids=users[starts] if len(users) else np.zeros(0, np.int64),
         indptr=indptr,
-        indices=movies,
+        indices=movies.astype(np.int32),  # as saved: half the memory of the build's int64
         values=values,
     )

@@ -41,7 +41,7 @@ MAX_MOVIE_ID = 10_000_000
 
 _DIGITS = re.compile(r"[0-9]{1,8}")
 _WORD = re.compile(r"[A-Za-z0-9-]{1,8}")
-_FILTER = re.compile(r"[0-9a-f]{0,5}\.(?:[0-9]{4})?\.(?:[0-9]{4})?")
+_FILTER = re.compile(r"[0-9a-f]{0,5}\.(?:[0-9]{4})?\.(?:[0-9]{4})?r?")
 
 _KINDS: dict[str, type[CallbackData]] = {}
 
@@ -159,13 +159,15 @@ def kinds() -> dict[str, type[CallbackData]]:
 
 
 def filter_code(wanted: Filter | None) -> str:
-    """A filter in a dozen bytes: genre bitmask (hex), first year, last year ("" for none)."""
+    """A filter in a dozen bytes: genre bitmask (hex), first year, last year ("" for none), and
+    "r" when the years are "recent" (so that the label still says so after a press)."""
     if wanted is None or wanted.is_empty():
         return ""
     bits = sum(1 << i for i, genre in enumerate(GENRES) if genre in wanted.genres)
     first = "" if wanted.year_from is None else f"{wanted.year_from:04d}"
     last = "" if wanted.year_to is None else f"{wanted.year_to:04d}"
-    return f"{bits:x}.{first}.{last}" if bits else f".{first}.{last}"
+    recent = "r" if wanted.recent else ""
+    return (f"{bits:x}" if bits else "") + f".{first}.{last}{recent}"
 
 
 def decode_filter(code: str) -> Filter | None:
@@ -174,7 +176,8 @@ def decode_filter(code: str) -> Filter | None:
         return Filter()
     if _FILTER.fullmatch(code) is None:
         return None
-    bits, first, last = code.split(".")
+    recent = code.endswith("r")
+    bits, first, last = code.removesuffix("r").split(".")
     mask = int(bits, 16) if bits else 0
     if mask >> len(GENRES):
         return None
@@ -182,4 +185,6 @@ def decode_filter(code: str) -> Filter | None:
     year_from, year_to = int(first) if first else None, int(last) if last else None
     if year_from is not None and year_to is not None and year_from > year_to:
         return None  # no film is from after it was made: not a filter our buttons carry
-    return Filter(genres, year_from, year_to)
+    if recent and (year_from is None or year_to is None):
+        return None  # "recent" is always a range: not a code our buttons write
+    return Filter(genres, year_from, year_to, recent=recent)

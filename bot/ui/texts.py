@@ -164,10 +164,12 @@ def decade(start: int) -> str:
 
 def years_label(years: YearLabel) -> str:
     """A filter's years in words of the person's language: "1990s", "since 2011", "until 1979",
-    "2000–2005", "2015"."""
+    "2000–2005", "2015", "recent (2013–2023)"."""
     lo, hi, kind = years.year_from, years.year_to, years.kind
     if kind is YearKind.DECADE and lo is not None:
         return decade(lo)
+    if kind is YearKind.RECENT:
+        return _("recent ({start}–{end})").format(start=lo, end=hi)
     if kind is YearKind.FROM:
         return _("since {year}").format(year=lo)
     if kind is YearKind.TO:
@@ -205,7 +207,7 @@ def nothing_matches(label: str) -> str:
 def filter_not_understood(words: str) -> str:
     return _(
         "I didn't understand “{words}” as a genre or years. Try "
-        "<code>/rec comedy</code>, <code>/rec 90s sci-fi</code> or <code>/rec after 2010</code>."
+        "<code>/rec comedy</code>, <code>/rec 90s sci-fi</code> or <code>/rec recent</code>."
     ).format(words=html.quote_html(words))
 
 

@@ -40,8 +40,10 @@ Years
       as are "de", "aus", "из". "from 2000 to 2005", "2000-2005", "2000–2005", "2000 to 2005",
       "1995-99", "between 2000 and 2005", "с 2000 по 2005", "de 2000 a 2005", "von 2000 bis 2005"
       are inclusive ranges.
-    * "recent"/"new"/"newer" → from `latest_year` − 10 (`latest_year` defaults to 2018, the newest
-      year of ml-latest-small; pass the catalogue's own). "old"/"classic" → up to 1970.
+    * "recent"/"new"/"newer" → from `latest_year` − 10 to `latest_year` (`latest_year` defaults to
+      2018, the newest year of ml-latest-small; pass the catalogue's own), and the filter is
+      `recent` so that its label says so with the years ("recent (2013–2023)"), unless other
+      words narrowed them. "old"/"classic" → up to 1970.
     * A lone year such as "2001" or "1941" is also a film title, so a year counts as a filter only
       with company: another filter word ("comedy 2015"), a preposition ("from 2015", "after 2015")
       or a filler ("films 2015"). "2001" alone, or "2001: A Space Odyssey", stays in `rest`.

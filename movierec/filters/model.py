@@ -58,6 +58,7 @@ class YearKind(StrEnum):
     FROM = "from"  # year_from and later
     TO = "to"  # up to year_to
     NONE = "none"  # contradictory: from year_from and up to year_to, which is earlier
+    RECENT = "recent"  # "recent": the catalogue's last years, year_from to its newest, year_to
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ class Filter:
     genres: frozenset[str] = frozenset()
     year_from: int | None = None  # inclusive
     year_to: int | None = None  # inclusive
+    # the years are what "recent" meant in this catalogue (its last ten: `parse_filter`), so
+    # labels say "recent" with them; a filter whose years change is no longer `recent`
+    recent: bool = False
 
     def is_empty(self) -> bool:
         """No constraint at all: every film passes (the request was unfiltered)."""
@@ -146,6 +150,8 @@ class Filter:
             return YearKind.FROM
         if lo > hi:
             return YearKind.NONE
+        if self.recent:
+            return YearKind.RECENT
         if lo == hi:
             return YearKind.YEAR
         if lo % 10 == 0 and hi == lo + 9:

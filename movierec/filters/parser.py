@@ -98,6 +98,7 @@ class _Parser:
         self.bounds: list[tuple[int | None, int | None]] = []
         self.lone_years: list[tuple[int, int]] = []  # (position, year)
         self.rest: list[int] = []
+        self.recent = False  # a "recent" word was read
         self.fillers = 0
         self.filters = 0
 
@@ -219,7 +220,8 @@ class _Parser:
                 self.filters += 1
                 return i + length
         if key in LEXICON.recent:
-            self.bounds.append((self.latest - RECENT_YEARS, None))
+            self.bounds.append(recent_years(self.latest))
+            self.recent = True
             self.filters += 1
         elif key in LEXICON.old:
             self.bounds.append((None, OLD_UNTIL))
@@ -292,7 +294,15 @@ class _Parser:
                 lo = b_lo if lo is None else max(lo, b_lo)
             if b_hi is not None:
                 hi = b_hi if hi is None else min(hi, b_hi)
-        return Filter(frozenset(self.genres), lo, hi)
+        # "recent" labels the years only when nothing else narrowed them ("recent 90s" is not)
+        recent = self.recent and (lo, hi) == recent_years(self.latest)
+        return Filter(frozenset(self.genres), lo, hi, recent=recent)
+
+
+def recent_years(latest_year: int) -> tuple[int, int]:
+    """What "recent" means in a catalogue whose newest film is from `latest_year`: from ten years
+    before it, to it (2013–2023 on ml-32m, 1990–2000 on ml-1m)."""
+    return latest_year - RECENT_YEARS, latest_year
 
 
 # `title_key`s of titles made only of filter words and fillers, as `filter_like_titles` finds them

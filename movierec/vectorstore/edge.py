@@ -23,6 +23,7 @@ from qdrant_edge import (
     EdgeConfig,
     EdgeShard,
     EdgeSparseVectorParams,
+    Memory,
     Point,
     Query,
     QueryRequest,
@@ -38,7 +39,14 @@ UPLOAD_BATCH = 2_000
 
 
 def _config() -> EdgeConfig:
-    """Both named sparse vectors; no write-ahead log; one search thread.
+    """Both named sparse vectors, their index memory-mapped; no write-ahead log; one search thread.
+
+    The sparse index is `Memory.Cold`: memory-mapped and read through the page cache as queries
+    touch it, rather than loaded into the process (`Pinned`, the engine's default). At ml-32m's
+    shape that is 370 MB less of the bot's own memory and a 0.03 s open instead of 0.6 s, for the
+    same neighbors and the same query time once the pages are cached (1.1-1.3 ms either way).
+    A shard keeps the placement it was built with, so older indexes (`Pinned`) are rebuilt: the
+    index schema's version 5 (`movierec.index.SCHEMA_VERSION`).
 
     The shard is written once by the index build (which flushes before the build is renamed into
     place) and only read afterwards. Without a WAL there is no WAL lock either, so the bot, the CLI
@@ -50,7 +58,7 @@ def _config() -> EdgeConfig:
     with two; 20 neighbors of the seed: 51 against 50-72 µs).
     """
     return EdgeConfig(
-        sparse_vectors={name: EdgeSparseVectorParams() for name in VECTOR_NAMES},
+        sparse_vectors={name: EdgeSparseVectorParams(memory=Memory.Cold) for name in VECTOR_NAMES},
         wal_enabled=False,
         max_search_threads=1,
     )
@@ -100,7 +108,9 @@ class EdgeStore:
         Skipping `optimize` halves the build but leaves mutable segments that every open rebuilds.
         """
         seconds = {"points": 0.0, "upsert": 0.0}
-        unit = vectors.unit_values()
+        # each row's unit vector is made with its batch (the same division as `unit_values`,
+        # so the same floats): a whole second copy of the values (ml-32m: 256 MB) never exists
+        norms = vectors.norms()
         batches = range(0, len(vectors), UPLOAD_BATCH)
         with tqdm(
             total=len(vectors),
@@ -112,7 +122,7 @@ class EdgeStore:
             for start in batches:
                 stop = min(start + UPLOAD_BATCH, len(vectors))
                 clock = time.perf_counter()
-                points = list(_points(vectors, unit, payloads, start, stop))
+                points = list(_points(vectors, norms, payloads, start, stop))
                 seconds["points"] += time.perf_counter() - clock
                 clock = time.perf_counter()
                 with self._lock:
@@ -152,7 +162,7 @@ class EdgeStore:
 
 def _points(
     vectors: UserVectors,
-    unit: np.ndarray,
+    norms: np.ndarray,
     payloads: Mapping[int, dict] | None,
     start: int,
     stop: int,
@@ -161,11 +171,14 @@ def _points(
         lo, hi = int(vectors.indptr[i]), int(vectors.indptr[i + 1])
         movie_ids = vectors.indices[lo:hi].tolist()
         user_id = int(vectors.user_ids[i])
+        values = vectors.values[lo:hi]
         yield Point(
             user_id,
             {
-                VECTOR_RATINGS: SparseVector(movie_ids, vectors.values[lo:hi].tolist()),
-                VECTOR_UNIT: SparseVector(movie_ids, unit[lo:hi].tolist()),
+                VECTOR_RATINGS: SparseVector(movie_ids, values.tolist()),
+                VECTOR_UNIT: SparseVector(
+                    movie_ids, np.divide(values, norms[i], dtype=np.float64).tolist()
+                ),
             },
             (payloads or {}).get(user_id, {}),
         )

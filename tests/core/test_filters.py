@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,8 @@ from tests.conftest import ML1M
 
 ML_LATEST = ML1M.parent / "ml-latest-small"
 CH = "Children's"
-RECENT = 2018 - 10
+LATEST = 2018
+RECENT = LATEST - 10
 
 # text, genres, year_from, year_to, complete
 PHRASES: list[tuple[str, set[str], int | None, int | None, bool]] = [
@@ -119,9 +121,9 @@ PHRASES: list[tuple[str, set[str], int | None, int | None, bool]] = [
     ("early 90s", set(), 1990, 1994, True),
     ("mid-90s", set(), 1993, 1996, True),
     ("late 80s thrillers", {"Thriller"}, 1985, 1989, True),
-    ("recent horror", {"Horror"}, RECENT, None, True),
-    ("new comedies", {"Comedy"}, RECENT, None, True),
-    ("newer films", set(), RECENT, None, True),
+    ("recent horror", {"Horror"}, RECENT, LATEST, True),
+    ("new comedies", {"Comedy"}, RECENT, LATEST, True),
+    ("newer films", set(), RECENT, LATEST, True),
     ("old westerns", {"Western"}, None, 1970, True),
     ("classics", set(), None, 1970, True),
     ("80s and 90s", set(), 1980, 1999, True),
@@ -168,7 +170,7 @@ PHRASES: list[tuple[str, set[str], int | None, int | None, bool]] = [
     ("с 2010", set(), 2010, None, True),
     ("с 2000 по 2005", set(), 2000, 2005, True),
     ("между 2000 и 2005", set(), 2000, 2005, True),
-    ("новые мультики", {"Animation"}, RECENT, None, True),
+    ("новые мультики", {"Animation"}, RECENT, LATEST, True),
     ("старые комедии", {"Comedy"}, None, 1970, True),
     # Spanish
     ("comedia", {"Comedy"}, None, None, True),
@@ -243,7 +245,8 @@ def test_phrase_table(
     text: str, genres: set[str], year_from: int | None, year_to: int | None, complete: bool
 ) -> None:
     parsed = parse_filter(text)
-    assert parsed.filter == Filter(frozenset(genres), year_from, year_to)
+    assert replace(parsed.filter, recent=False) == Filter(frozenset(genres), year_from, year_to)
+    assert parsed.filter.recent is ((year_from, year_to) == (RECENT, LATEST))
     assert parsed.complete is complete, parsed
 
 
@@ -254,8 +257,21 @@ def test_partly_understood_phrases_report_the_words_as_typed() -> None:
 
 
 def test_recent_follows_the_catalogue() -> None:
-    assert parse_filter("recent", latest_year=2023).filter.year_from == 2013
+    assert parse_filter("recent", latest_year=2023).filter == Filter(
+        year_from=2013, year_to=2023, recent=True
+    )
+    assert parse_filter("recent", latest_year=2000).filter.year_from == 1990  # ml-1m
     assert parse_filter("recent").filter.year_from == 2008  # ml-latest-small's 2018 by default
+
+
+def test_recent_narrowed_by_other_years_is_no_longer_recent() -> None:
+    """Its label says "recent" only while the years are the catalogue's last ten."""
+    narrowed = parse_filter("recent until 2020", latest_year=2023).filter
+    assert (narrowed.year_from, narrowed.year_to, narrowed.recent) == (2013, 2020, False)
+    assert parse_filter("recent 90s", latest_year=2023).filter.impossible
+    assert parse_filter("since 2013", latest_year=2023).filter.recent is False
+    labels = parse_filter("new comedies", latest_year=2023).filter.labels()
+    assert labels[-1] == YearLabel(YearKind.RECENT, 2013, 2023)
 
 
 TITLES = [

@@ -19,7 +19,10 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +33,13 @@ import pytest
 from movierec import cli
 from movierec.config import Settings
 from movierec.data import MissingDataError, fingerprint
-from movierec.index import SCHEMA_VERSION, check_index, open_index
+from movierec.index import (
+    ABANDONED_AFTER,
+    SCHEMA_VERSION,
+    check_index,
+    open_index,
+    remove_abandoned,
+)
 from movierec.integrity import DAMAGED, IndexDamagedError, read_record, record_files, write_record
 from movierec.recommender import Recommender
 from tests.support.catalogue import write_catalogue
@@ -332,6 +341,49 @@ def test_a_failed_swap_puts_the_old_index_back(
     with open_rec(home, pristine.data) as rec:
         assert rec.manifest.built_at == pristine.built_at
         assert picks_of(rec) == pristine.picks
+
+
+def dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def left_by_a_killed_build(folder: Path, age: float) -> Path:
+    """A build's work folder with a file in it, last written `age` seconds ago."""
+    folder.mkdir(parents=True)
+    (folder / "indices.npy").write_bytes(b"half written")
+    then = time.time() - age
+    for path in (folder / "indices.npy", folder):
+        os.utime(path, (then, then))
+    return folder
+
+
+def test_work_folders_of_killed_builds_are_removed_when_the_index_opens(
+    pristine: Pristine, home: Path
+) -> None:
+    """A killed build's `.building-<pid>` (and `.old-<pid>`, and a shard's) stayed until a
+    process with the same pid built again; they go once their pid is dead, unless written to in
+    the last hour (a build in another container, whose pid this process cannot see)."""
+    root = index_root(home, pristine.data)
+    gone = dead_pid()
+    hour = ABANDONED_AFTER
+    stale = [
+        left_by_a_killed_build(root.with_name(f"{root.name}.building-{gone}"), hour + 60),
+        left_by_a_killed_build(root.with_name(f"other-0123.old-{gone}"), hour + 60),
+        left_by_a_killed_build(root / f"shard.building-{gone}", hour + 60),
+    ]
+    kept = [
+        left_by_a_killed_build(root.with_name(f"{root.name}.building-{os.getppid()}"), hour * 2),
+        left_by_a_killed_build(root.with_name(f"{root.name}.building-{gone + 1}x"), hour * 2),
+        left_by_a_killed_build(root.with_name(f"elsewhere.building-{gone}"), 60),
+    ]
+    with open_rec(home, pristine.data) as rec:
+        assert picks_of(rec) == pristine.picks
+    assert not any(path.exists() for path in stale)
+    assert all(path.exists() for path in kept)  # a live pid, not a pid, written a minute ago
+    assert remove_abandoned(home / "index", quiet_for=0) == [kept[2]]
 
 
 # ------------------------------------------------------------------------- other index states

@@ -22,7 +22,7 @@ def help_text() -> str:
         "/start – a few quick questions (have you seen…?) so that your first picks fit\n"
         "/recommend (or /rec) – five picks for you, with buttons to rate, hide, save or see more\n"
         "/rec <i>genre or years</i> – e.g. <code>/rec comedy</code>, <code>/rec 90s sci-fi</code>, "
-        "<code>/rec after 2010</code>\n"
+        "<code>/rec recent</code>\n"
         "/watchlist – films you saved with 🔖, with ✅ once you watched one\n"
         "/ratings – what you rated, with ❌ to remove any\n"
         "/forget <i>title</i> – e.g. <code>/forget Titanic</code>\n"

@@ -381,12 +381,12 @@ def decade_chips(current: Filter, latest_year: int) -> InlineKeyboardMarkup:
     for start in range(first_decade, latest_year + 1, 10):
         end = start + 9
         chosen = current.year_from == start and current.year_to == end
-        wanted = replace(current, year_from=start, year_to=end)
+        wanted = replace(current, year_from=start, year_to=end, recent=False)
         label = ("✅ " if chosen else "") + texts.decade(start)
         buttons.append(button(label, Filtered(wanted)))
     rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
-    older = replace(current, year_from=None, year_to=first_decade - 1)
-    anytime = replace(current, year_from=None, year_to=None)
+    older = replace(current, year_from=None, year_to=first_decade - 1, recent=False)
+    anytime = replace(current, year_from=None, year_to=None, recent=False)
     rows.append(
         [
             button(older_button(), Filtered(older)),
