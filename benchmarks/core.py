@@ -384,16 +384,20 @@ def synthetic_ratings(users: int, ratings: int, movies: int = 87_585) -> pd.Data
 
 
 def synthetic_32m(folder: Path, users: int, ratings: int, movies: int = 87_585) -> Path:
-    """`synthetic_ratings` written as an ml-32m-style CSV data set in `folder`."""
+    """`synthetic_ratings` written as an ml-32m-style CSV data set in `folder`, with the
+    `links.csv` ml-32m has (made-up IMDb and TMDB ids)."""
     folder.mkdir(parents=True, exist_ok=True)
     synthetic_ratings(users, ratings, movies).to_csv(folder / "ratings.csv", index=False)
+    ids = np.arange(1, movies + 1)
     pd.DataFrame(
         {
-            "movieId": np.arange(1, movies + 1),
+            "movieId": ids,
             "title": [f"Synthetic film {i} ({1900 + i % 120})" for i in range(1, movies + 1)],
             "genres": "Drama",
         }
     ).to_csv(folder / "movies.csv", index=False)
+    links = pd.DataFrame({"movieId": ids, "imdbId": ids + 100_000, "tmdbId": ids + 500_000})
+    links.to_csv(folder / "links.csv", index=False)
     return folder
 
 

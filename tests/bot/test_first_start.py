@@ -20,6 +20,9 @@ from tests.support.botprocess import BotProcess
 from tests.support.fakegram import FakeTelegram, FakeTelegramServer
 from tests.support.grouplens import GroupLens, grouplens_server, zip_folder
 
+# A real bot process and a local GroupLens: a download, a build and a start, twice.
+pytestmark = [pytest.mark.process, pytest.mark.slow]
+
 CHAT = 3101
 
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from movierec.config import Settings
 from movierec.data import fingerprint
 from movierec.recommender import Recommender
@@ -27,6 +29,7 @@ sys.exit(main([]))
 """
 
 
+@pytest.mark.process  # the bot's start-up in a process of its own
 def test_the_bot_reports_a_damaged_index_in_one_line(tmp_path: Path) -> None:
     data = write_catalogue(tmp_path / "catalogue")
     home = tmp_path / "home"
