@@ -44,6 +44,8 @@ async def _populate(path: Path) -> None:
     await lite.plan_night(Plan(GROUP, 12, ANN, time.time() + 3600, "Europe/Berlin"))
     await lite.set_zone(GROUP, "Europe/Berlin")
     await lite.schedule("close", GROUP, 12, time.time() + 3600)
+    await lite.set_chat_language(GROUP, "de", chosen=True)
+    await lite.save_film_facts(603, '{"runtime": 136}', titles={"ru": "Матрица"})
     started = await lite.start_import(ANN, ANN, "digest", "{}", "[]")
     await lite.apply_import(started.import_id, [ImportItem(6, "r", 1.0, 9, "2024-01-01")])
     await lite.close()
