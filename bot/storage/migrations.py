@@ -268,6 +268,40 @@ STEPS: list[Migration] = [
     );
     """,
     ),
+    Migration(
+        "9: match mode: a night's deck of cards swiped in private chats, each person's swipes "
+        "(like, dislike, seen) and the films everyone liked (a row once: announced once)",
+        """
+    CREATE TABLE IF NOT EXISTS swipe_decks (
+        chat_id INTEGER NOT NULL,
+        night_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        movie_ids TEXT NOT NULL,
+        reasons TEXT NOT NULL,
+        wanted INTEGER NOT NULL DEFAULT 1,
+        announced INTEGER NOT NULL DEFAULT 0,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, night_id)
+    );
+    CREATE TABLE IF NOT EXISTS swipes (
+        chat_id INTEGER NOT NULL,
+        night_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        movie_id INTEGER NOT NULL,
+        verdict TEXT NOT NULL,
+        swiped_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, night_id, user_id, movie_id)
+    );
+    CREATE INDEX IF NOT EXISTS swipes_by_user ON swipes (user_id);
+    CREATE TABLE IF NOT EXISTS swipe_matches (
+        chat_id INTEGER NOT NULL,
+        night_id INTEGER NOT NULL,
+        movie_id INTEGER NOT NULL,
+        found_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, night_id, movie_id)
+    );
+    """,
+    ),
 ]
 
 SCHEMA_VERSION = len(STEPS)
@@ -299,6 +333,10 @@ PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "plans": ("chat_id", "user_id"),
     "zones": ("chat_id",),
     "jobs": ("chat_id",),
+    "chat_languages": ("chat_id",),
+    "swipe_decks": ("chat_id", "user_id"),
+    "swipes": ("chat_id", "user_id"),
+    "swipe_matches": ("chat_id",),
 }
 
 

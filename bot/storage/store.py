@@ -19,11 +19,14 @@ from bot.storage.areas.nights import Nights
 from bot.storage.areas.people import People
 from bot.storage.areas.plans import Plans
 from bot.storage.areas.ratings import Ratings
+from bot.storage.areas.swipes import Swipes
 from bot.storage.areas.watchlist import Watchlist
 
 
-class ChatStore(Ratings, Lists, Watchlist, People, Nights, Plans, Jobs, Claims, Buckets, Films):
+class ChatStore(
+    Ratings, Lists, Watchlist, People, Nights, Plans, Jobs, Claims, Buckets, Films, Swipes
+):
     """Who rated what, what they hid, who is in which chat, which bot message belongs to whom,
-    movie nights (planned ones too), group time zones, timed jobs, claimed updates, the shared
-    flood limit and cached film facts (see `bot.storage.base` for the guarantees). Open one
-    with `bot.storage.open_storage`."""
+    movie nights (planned ones too) and their match mode's swipes, group time zones, timed
+    jobs, claimed updates, the shared flood limit and cached film facts (see `bot.storage.base`
+    for the guarantees). Open one with `bot.storage.open_storage`."""

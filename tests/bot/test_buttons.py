@@ -58,7 +58,9 @@ EXAMPLES: list[CallbackData] = [
 
 def test_every_kind_has_one_prefix_and_one_handler() -> None:
     registered = kinds()
-    assert len(registered) == 29  # + the cards: OpenCard, BackToList, Tune; JustShow, KeepAsking
+    # + the cards: OpenCard, BackToList, Tune; JustShow, KeepAsking; SetGroupLanguage; match mode:
+    # MatchPrivately, WaitForMatches, TakeMatch, Swipe
+    assert len(registered) == 34
     assert set(registered.values()) == handled()
     for prefix, kind in registered.items():
         assert kind.prefix == prefix and dataclasses.is_dataclass(kind)

@@ -29,6 +29,7 @@ from bot.storage import (
     ListRow,
     Plan,
     PollInfo,
+    SwipeDeck,
     Taste,
     open_storage,
 )
@@ -461,6 +462,10 @@ async def _everything_about(store: ChatStore, person: int, other: int) -> None:
         await store.plan_night(Plan(chat, 12, person, 1000.0, "Europe/Berlin"))
         await store.set_zone(chat, "Europe/Berlin")
         await store.schedule("close", chat, 12, 1000.0)
+        await store.start_deck(SwipeDeck(chat, 12, person, (1, 2), 1, 0, {1: {person: 3}}))
+        await store.swipe(chat, 12, person, 1, "like")
+        await store.add_match(chat, 12, 1)
+        await store.set_chat_language(chat, "de", chosen=False)
     await store.remember_member(GROUP, person, ANN_NAME)
     await store.remember_member(person, person, ANN_NAME)
     await store.set_chat_status(person, "member")

@@ -24,7 +24,7 @@ from telegram.error import TelegramError
 
 from bot import i18n
 from bot.context import BotContext, Services
-from bot.features.movienight import planned, views
+from bot.features.movienight import match, planned, views
 from bot.features.movienight.callbacks import (
     CloseVote,
     GroupMore,
@@ -161,13 +161,31 @@ async def _roster_press(press: Press, joined: bool) -> Reply:
     if await svc.storage.night_query(chat.id, night_id) is None:
         return views.no_roster(), None
     changed = await svc.storage.join_night(chat.id, night_id, user.id, joined)
-    follow = (lambda: show_roster(context, chat.id, night_id)) if changed else None
+    follow = (
+        (lambda: _roster_changed(context, chat, night_id, user.id, joined)) if changed else None
+    )
     if not joined:
         return views.roster_left(), follow
     taste = (await svc.storage.tastes(chat.id, [user.id]))[user.id]
     if not svc.rec.known(taste.ratings):
         return views.rate_first(), follow
     return views.roster_joined(), follow
+
+
+async def _roster_changed(
+    context: BotContext, chat: Chat, night_id: int, user_id: int, joined: bool
+) -> None:
+    """The roster rewritten; in match mode, someone who joined gets their first card, and
+    someone who left may leave a film everyone else liked: a match now."""
+    await show_roster(context, chat.id, night_id)
+    deck = await context.services.storage.deck(chat.id, night_id)
+    if deck is None:
+        return
+    if joined:
+        with contextlib.suppress(TelegramError):
+            await match.deal(context, deck, user_id, chat.title or "")
+    else:
+        await match.recheck(context, deck)
 
 
 @on(JoinNight)
@@ -248,7 +266,12 @@ async def send_night_picks(
 
 
 async def group_items(
-    context: BotContext, chat_id: int, people: Sequence[int], wanted: Filter, offset: int = 0
+    context: BotContext,
+    chat_id: int,
+    people: Sequence[int],
+    wanted: Filter,
+    offset: int = 0,
+    limit: int = PICK_COUNT,
 ) -> list[GroupPick[int]] | None:
     """The group's picks for `people` (None when none of them has a taste to score), never a
     film one of them rated, hid, or the group chose before."""
@@ -263,7 +286,7 @@ async def group_items(
     return await svc.core(
         svc.rec.recommend_group,
         tastes,
-        limit=PICK_COUNT,
+        limit=limit,
         offset=offset,
         exclude=hidden | chosen | rated,
         filter=wanted,
