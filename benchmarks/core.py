@@ -85,9 +85,9 @@ class ScipyFloor:
 
     `recommend` returns what `Recommender.recommend` returns, so the two are compared for the same
     output: with `explain`, also each pick's support (neighbors who liked it) and its reasons
-    (`movierec.scoring.people_credit` and `cite_apart`), read from the columns of the picks and the likes only,
-    restricted to the neighbors; a pick no neighbor rated cites the like with the strongest
-    graph edge to it. `explain=False` is the picks alone.
+    (`movierec.scoring.people_credit` and `cite_apart`), read from the columns of the picks and
+    the likes only, restricted to the neighbors; a pick no neighbor rated cites the like with the
+    strongest graph edge to it. `explain=False` is the picks alone.
     """
 
     def __init__(self, rec: Recommender) -> None:
