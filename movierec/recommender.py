@@ -535,7 +535,7 @@ class Recommender:
         chosen = get_scoring(scoring)
         found: dict[Member, float] = {}
         for key, prefs in members.items():
-            known = self._validated(prefs, strict=False) if prefs else {}
+            known = self._validated(prefs, strict=False, bounded=False) if prefs else {}
             if known:
                 found[key] = member_fit(self._scores(known, chosen), movie_id, known)
         return found

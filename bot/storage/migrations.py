@@ -270,7 +270,8 @@ STEPS: list[Migration] = [
     ),
     Migration(
         "9: match mode: a night's deck of cards swiped in private chats, each person's swipes "
-        "(like, dislike, seen) and the films everyone liked (a row once: announced once)",
+        "(like, dislike, seen) and the films everyone liked (a row once: announced once); how "
+        "well each winner fitted each person in that night (fair across weeks)",
         """
     CREATE TABLE IF NOT EXISTS swipe_decks (
         chat_id INTEGER NOT NULL,
@@ -300,6 +301,14 @@ STEPS: list[Migration] = [
         found_at REAL NOT NULL,
         PRIMARY KEY (chat_id, night_id, movie_id)
     );
+    CREATE TABLE IF NOT EXISTS night_fits (
+        chat_id INTEGER NOT NULL,
+        movie_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        fit REAL NOT NULL,
+        PRIMARY KEY (chat_id, movie_id, user_id)
+    );
+    CREATE INDEX IF NOT EXISTS night_fits_by_user ON night_fits (user_id);
     """,
     ),
 ]
@@ -337,6 +346,7 @@ PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "swipe_decks": ("chat_id", "user_id"),
     "swipes": ("chat_id", "user_id"),
     "swipe_matches": ("chat_id",),
+    "night_fits": ("chat_id", "user_id"),
 }
 
 

@@ -259,6 +259,15 @@ swipe_matches = Table(  # a film everyone in the night liked: a row once, so ann
     _id("movie_id", key=True),
     _time("found_at"),
 )
+night_fits = Table(  # how well a group's winner fitted each person in that night (fairness)
+    "night_fits",
+    metadata,
+    _id("chat_id", key=True),
+    _id("movie_id", key=True),
+    _id("user_id", key=True),
+    Column("fit", Time, nullable=False),  # their share of the winner, -1..1
+    Index("night_fits_by_user", "user_id"),
+)
 
 # Every table, in an order that copies parents before children.
 TABLES: tuple[str, ...] = tuple(metadata.tables)

@@ -344,6 +344,17 @@ async def test_history_newest_first_once_per_film(store: ChatStore) -> None:
     assert await store.history(-5) == []
 
 
+async def test_recent_fits_oldest_first_per_winner(store: ChatStore) -> None:
+    for movie, at in ((5, 100.0), (6, 200.0), (7, 300.0)):
+        await store.add_history(GROUP, movie, at)
+    await store.add_fits(GROUP, 6, {ANN: 0.9, BEN: 0.1})
+    await store.add_fits(GROUP, 7, {ANN: 0.2, BEN: 0.8})
+    await store.add_fits(GROUP, 7, {BEN: 0.7})  # again: replaced
+    assert await store.recent_fits(GROUP, 2) == [{ANN: 0.9, BEN: 0.1}, {ANN: 0.2, BEN: 0.7}]
+    assert await store.recent_fits(GROUP, 5) == [{}, {ANN: 0.9, BEN: 0.1}, {ANN: 0.2, BEN: 0.7}]
+    assert await store.recent_fits(-5, 5) == []
+
+
 # ------------------------------------------------------------------ the flood limit
 async def test_token_bucket_matches_the_in_process_throttle(store: ChatStore) -> None:
     throttle = Throttle(burst=3, rate=0.5)
@@ -466,6 +477,7 @@ async def _everything_about(store: ChatStore, person: int, other: int) -> None:
         await store.swipe(chat, 12, person, 1, "like")
         await store.add_match(chat, 12, 1)
         await store.set_chat_language(chat, "de", chosen=False)
+        await store.add_fits(chat, 1, {person: 0.5})
     await store.remember_member(GROUP, person, ANN_NAME)
     await store.remember_member(person, person, ANN_NAME)
     await store.set_chat_status(person, "member")

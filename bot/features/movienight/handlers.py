@@ -43,6 +43,7 @@ from bot.ui.lists import ListInfo
 from bot.ui.messages import View, edit_view, is_group, log, remember, reply, who
 from movierec.filters import Filter
 from movierec.recommender import GroupPick
+from movierec.scoring import FAIR_WINDOW, fairness_weights
 
 
 def rate_first_url(context: BotContext) -> str:
@@ -283,6 +284,7 @@ async def group_items(
         return None
     hidden = await svc.storage.hidden(chat_id)
     chosen = {movie for movie, _ in await svc.storage.history(chat_id)}
+    fits = await svc.storage.recent_fits(chat_id, FAIR_WINDOW)
     return await svc.core(
         svc.rec.recommend_group,
         tastes,
@@ -290,7 +292,21 @@ async def group_items(
         offset=offset,
         exclude=hidden | chosen | rated,
         filter=wanted,
+        weights=fairness_weights(fits, tastes),
     )
+
+
+async def record_winner(
+    context: BotContext, chat_id: int, night_id: int, movie_id: int, at: float | None
+) -> None:
+    """A night's film in the group's /history, with how well it fitted each person in that
+    night: whose taste lost the last nights counts a little more next time (`fairness_weights`)."""
+    svc = context.services
+    await svc.storage.add_history(chat_id, movie_id, at)
+    people = await svc.storage.night_members(chat_id, night_id)
+    tastes = {p: t.ratings for p, t in (await svc.storage.tastes(chat_id, people)).items()}
+    fits = await svc.core(svc.rec.fits, tastes, movie_id)
+    await svc.storage.add_fits(chat_id, movie_id, fits)
 
 
 def night_picks_view(
@@ -451,8 +467,8 @@ async def close(context: BotContext, poll: PollInfo, late: float = 0.0) -> bool:
     best = max(range(len(counts)), key=lambda i: (counts[i], poll.scores[i], -i))
     movie = svc.rec.catalogue.get(poll.movie_ids[best])
     plan = await svc.storage.plan(poll.chat_id, poll.night_id)
-    await svc.storage.add_history(
-        poll.chat_id, poll.movie_ids[best], plan.starts_at if plan else None
+    await record_winner(
+        context, poll.chat_id, poll.night_id, poll.movie_ids[best], plan.starts_at if plan else None
     )
     with i18n.using(await svc.shared_language(poll.chat_id)):  # whoever's vote closed it
         title = movie.title if movie else texts.unknown_film()

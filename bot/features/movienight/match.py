@@ -327,7 +327,9 @@ async def _take(press: Press[TakeMatch]) -> Reply:
         return (views.vote_done() if existing and existing.closed else views.vote_open()), None
     await svc.storage.close_poll(chosen.poll_id)
     plan = await svc.storage.plan(chat.id, night_id)
-    await svc.storage.add_history(chat.id, movie_id, plan.starts_at if plan else None)
+    from bot.features.movienight.handlers import record_winner  # handlers imports this module
+
+    await record_winner(context, chat.id, night_id, movie_id, plan.starts_at if plan else None)
     movie = svc.rec.catalogue.get(movie_id)
 
     async def follow() -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import Executable, bindparam, delete, select, update
 
 from bot.storage.base import PollInfo
 from bot.storage.engine import StoreEngine, match, threaded
-from bot.storage.schema import history, night_members, nights, polls, votes
+from bot.storage.schema import history, night_fits, night_members, nights, polls, votes
 
 _NIGHT_QUERY = select(nights.c.query).where(match(nights, "chat_id", "message_id"))
 
@@ -56,6 +56,18 @@ _HISTORY = (
     select(history.c.movie_id, history.c.watched_at)
     .where(match(history, "chat_id"))
     .order_by(history.c.watched_at.desc())
+)
+
+
+_RECENT_WINNERS = (
+    select(history.c.movie_id)
+    .where(match(history, "chat_id"))
+    .order_by(history.c.watched_at.desc(), history.c.movie_id.desc())
+    .limit(bindparam("nights"))
+)
+_FITS = select(night_fits.c.movie_id, night_fits.c.user_id, night_fits.c.fit).where(
+    night_fits.c.chat_id == bindparam("chat_id"),
+    night_fits.c.movie_id.in_(bindparam("movies", expanding=True)),
 )
 
 
@@ -184,3 +196,27 @@ class Nights(StoreEngine):
     def history(self, chat_id: int) -> list[tuple[int, float]]:
         """What a group chose, newest first: (movie id, when)."""
         return [(movie, when) for movie, when in self._rows(_HISTORY, chat_id=chat_id)]
+
+    @threaded
+    def add_fits(self, chat_id: int, movie_id: int, fits: dict[int, float]) -> None:
+        """How well a group's winner fitted each person in that night (their share of it)."""
+        if not fits:
+            return
+        rows = [
+            {"chat_id": chat_id, "movie_id": movie_id, "user_id": user, "fit": fit}
+            for user, fit in fits.items()
+        ]
+        with self._write() as db:
+            self._upsert_many(db, night_fits, rows)
+
+    @threaded
+    def recent_fits(self, chat_id: int, nights: int) -> list[dict[int, float]]:
+        """The last `nights` winners' fits, oldest first: person -> fit, one dict per night
+        (empty for a winner chosen before fits were kept)."""
+        winners = [m for (m,) in self._rows(_RECENT_WINNERS, chat_id=chat_id, nights=nights)]
+        if not winners:
+            return []
+        found: dict[int, dict[int, float]] = {m: {} for m in winners}
+        for movie, user, fit in self._rows(_FITS, chat_id=chat_id, movies=winners):
+            found[movie][user] = fit
+        return [found[m] for m in reversed(winners)]

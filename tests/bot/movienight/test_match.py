@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from telegram import Update
 
 from bot.features.movienight import views
+from movierec.recommender import Recommender
+from movierec.scoring import FAIR_K
 from tests.support import presses
 from tests.support.fakegram import Message
 from tests.support.harness import Harness
@@ -78,6 +81,9 @@ async def test_a_match_among_four_is_announced_once(harness: Harness) -> None:
     taken = harness.fake.last(GROUP)
     assert "Tonight:" in taken.text
     assert len(await harness.storage.history(GROUP)) == 1
+    # whose taste the winner fitted, for fairness next time
+    (fits,) = await harness.storage.recent_fits(GROUP, 5)
+    assert set(fits) == set(PEOPLE) and all(-1 <= f <= 1 for f in fits.values())
     assert first_title.split(" (")[0] in announcement.text
     print(transcript(harness, {GROUP: "group", ANN: "Ann's private chat"}))
 
@@ -115,3 +121,27 @@ async def test_only_people_in_swipe_and_a_leaver_makes_a_match(harness: Harness)
     assert len(harness.fake.messages(GROUP)) == before + 1
     answer = await harness.press(DAN, DAN, _card(harness, DAN), presses.swipe("like"))
     assert answer["text"] == views.match_not_in()
+
+
+async def test_whose_taste_lost_the_last_nights_counts_more(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The picks pass the fairness weights: Ben, whom the last winners fitted least, weighs
+    more; with no history everyone weighs 1."""
+    seen: list[dict] = []
+    real = Recommender.recommend_group
+
+    def spy(self: Recommender, members: dict, *args: object, **kwargs: object) -> list:
+        seen.append(dict(kwargs.get("weights") or {}))
+        return real(self, members, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Recommender, "recommend_group", spy)
+    for user, name in ((ANN, "Ann"), (BEN, "Ben")):
+        await harness.say(user, user, "/like Star Wars 1977, Alien, Heat", first_name=name)
+    await harness.movie_night(GROUP, [ANN, BEN])
+    assert seen[-1] == {ANN: 1.0, BEN: 1.0}
+    for movie, at, fits in ((1, 100.0, {ANN: 0.9, BEN: 0.1}), (2, 200.0, {ANN: 0.8, BEN: 0.4})):
+        await harness.storage.add_history(GROUP, movie, at)
+        await harness.storage.add_fits(GROUP, movie, fits)
+    await harness.movie_night(GROUP, [ANN, BEN])
+    assert seen[-1][ANN] == 1.0 and seen[-1][BEN] == pytest.approx(1 + FAIR_K * 0.3)
