@@ -265,6 +265,31 @@ def poll_option(movie_title: str) -> str:
     return html.title_plain(movie_title, 100)
 
 
+def poll_description() -> str:
+    """Under a night's poll (Telegram allows 0-1024 characters)."""
+    return _(
+        "Results show when the vote closes. Add a film of your own: a title I know becomes that "
+        "film; anything else can still win, but I can't keep it in /history."
+    )
+
+
+def option_added_film(movie_title: str) -> str:
+    return _("➕ {title} is in the vote: a film I know, so it can win like the picks.").format(
+        title="<b>" + html.title_html(movie_title) + "</b>"
+    )
+
+
+def option_added_unknown(text: str) -> str:
+    return _(
+        "➕ “{text}” is in the vote, but it isn't a film I know: if it wins, I'll announce it "
+        "and keep nothing in /history."
+    ).format(text=escape(text[:100]))
+
+
+def winner_unknown() -> str:
+    return _("Not a film I know, so it is not in /history.")
+
+
 def winner(movie_title: str, votes: int, voters: int) -> str:
     tally = ngettext("{votes} of {voters} vote.", "{votes} of {voters} votes.", voters).format(
         votes=votes, voters=voters

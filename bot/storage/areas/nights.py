@@ -48,6 +48,17 @@ _ATTACH_POLL = update(polls).where(
 
 _DROP_POLL = delete(polls).where(match(polls, "poll_id"))
 
+_POLL_FILMS = (
+    select(polls.c.movie_ids, polls.c.scores, polls.c.closed)
+    .where(match(polls, "poll_id"))
+    .with_for_update()
+)
+_SET_POLL_FILMS = (
+    update(polls)
+    .where(polls.c.poll_id == bindparam("poll"))
+    .values(movie_ids=bindparam("ids"), scores=bindparam("scores"))
+)
+
 _CLOSE_POLL = (
     update(polls).where(polls.c.poll_id == bindparam("poll"), polls.c.closed == 0).values(closed=1)
 )
@@ -176,6 +187,22 @@ class Nights(StoreEngine):
         """Forget a reserved vote whose poll could not be sent (the night may vote again)."""
         with self._write() as db:
             db.execute(_DROP_POLL, {"poll_id": poll_id})
+
+    @threaded
+    def add_poll_option(self, poll_id: str, movie_id: int) -> int | None:
+        """An option someone added to an open vote, after the others (`movie_id` < 0: not a film
+        the catalogue knows); its option number, or None when the vote is closed or unknown. The
+        group score of an added option is below every pick's, so a tie goes to the picks."""
+        with self._write() as db:
+            row = db.execute(_POLL_FILMS, {"poll_id": poll_id}).first()
+            if row is None or row[2]:
+                return None
+            ids, scores = json.loads(row[0]), json.loads(row[1])
+            ids.append(movie_id)
+            scores.append(min(scores, default=0.0) - 1.0)
+            values = {"poll": poll_id, "ids": json.dumps(ids), "scores": json.dumps(scores)}
+            db.execute(_SET_POLL_FILMS, values)
+            return len(ids) - 1
 
     @threaded
     def close_poll(self, poll_id: str) -> bool:
