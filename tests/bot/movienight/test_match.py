@@ -145,3 +145,22 @@ async def test_whose_taste_lost_the_last_nights_counts_more(
         await harness.storage.add_fits(GROUP, movie, fits)
     await harness.movie_night(GROUP, [ANN, BEN])
     assert seen[-1][ANN] == 1.0 and seen[-1][BEN] == pytest.approx(1 + FAIR_K * 0.3)
+
+
+async def test_someone_the_bot_cannot_write_to_yet_is_named_and_gets_cards_later(
+    harness: Harness,
+) -> None:
+    await harness.say(ANN, ANN, "/like Star Wars 1977, Alien, Heat", first_name="Ann")
+    await harness.say(GROUP, BEN, "/like Heat, Fargo", first_name="Ben")  # never wrote privately
+    roster = await harness.say(GROUP, ANN, "/movienight", first_name="Ann")
+    for user in (ANN, BEN):
+        await harness.press(GROUP, user, roster, presses.night("i"))
+    await harness.press(GROUP, ANN, roster, presses.night("m"))
+    matching = harness.fake.last(GROUP)
+    assert "Swiping: Ann" in matching.text and "I can't write to Ben yet" in matching.text
+    await harness.say(BEN, BEN, "/start", first_name="Ben")  # opens the private chat
+    answer = await harness.press(GROUP, BEN, roster, presses.night("m"))
+    assert answer["text"] == views.match_again()
+    first = _card(harness, ANN).text.split("\n")[2]
+    assert _card(harness, BEN).text.split("\n")[2] == first  # the same first card
+    harness.fake.errors.clear()  # Ben's private chat did not exist at first: the point
