@@ -529,6 +529,11 @@ async def close(context: BotContext, poll: PollInfo, late: float = 0.0) -> bool:
     for option in votes.values():
         if 0 <= option < len(counts):
             counts[option] += 1
+    # a film added again as someone's own option is the same film: its votes count together
+    for i, movie_id in enumerate(poll.movie_ids):
+        first = poll.movie_ids.index(movie_id)
+        if movie_id >= 0 and first != i:
+            counts[first], counts[i] = counts[first] + counts[i], 0
     best = max(range(len(counts)), key=lambda i: (counts[i], poll.scores[i], -i))
     movie_id = poll.movie_ids[best]
     movie = svc.rec.catalogue.get(movie_id) if movie_id >= 0 else None

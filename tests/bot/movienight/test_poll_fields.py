@@ -13,7 +13,7 @@ from tests.support import presses
 from tests.support.fakegram import BotApiError
 from tests.support.harness import Harness
 from tests.support.reading import pick_ids
-from tests.support.scenes import ANN, BEN, GROUP
+from tests.support.scenes import ANN, BEN, CAT, GROUP
 
 
 async def _poll(harness: Harness) -> tuple[str, dict, list[int]]:
@@ -106,3 +106,19 @@ async def test_the_stand_in_refuses_what_telegram_refuses(harness: Harness) -> N
     assert sent.poll.options[0].media is not None
     with pytest.raises(AssertionError):  # a 13th option, added by a person
         harness.fake.add_option(sent.poll.id, ANN, "Thirteen")
+
+
+async def test_a_pick_added_again_is_the_same_film(harness: Harness) -> None:
+    await harness.say(GROUP, ANN, "/like Star Wars 1977, Alien", first_name="Ann")
+    await harness.say(GROUP, BEN, "/like Heat, Fargo", first_name="Ben")
+    await harness.say(GROUP, CAT, "/like Heat, Alien", first_name="Cat")
+    picks = await harness.movie_night(GROUP, [ANN, BEN, CAT])
+    ids = pick_ids(picks)
+    await harness.press(GROUP, ANN, picks, presses.vote("v"))
+    poll_id, poll = next(iter(harness.fake.polls.items()))
+    title = poll["options"][3]["text"]
+    await _process(harness, harness.fake.add_option(poll_id, CAT, title, "Cat"))
+    for user, option in ((ANN, 0), (BEN, 3), (CAT, 5)):  # Cat votes for the copy of option 3
+        await _process(harness, harness.fake.vote(poll_id, user, [option]))
+    assert "2 of 3 votes" in harness.fake.last(GROUP).text
+    assert [m for m, _ in await harness.storage.history(GROUP)] == [ids[3]]
