@@ -192,7 +192,7 @@ chat_languages = Table(  # a group's language for its shared messages (bot.featu
     metadata,
     _id("chat_id", key=True),
     Column("language", Text, nullable=False),
-    Column("chosen", Integer, nullable=False, server_default=text("0")),  # 1: an admin chose it
+    Column("chosen", Id, nullable=False, server_default=text("0")),  # 1: an admin chose it
     _time("changed_at"),
 )
 

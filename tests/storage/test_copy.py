@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-from bot.storage import SCHEMA_VERSION, ListRow, Plan, PollInfo, open_storage
+from bot.storage import SCHEMA_VERSION, ListRow, Plan, PollInfo, SwipeDeck, open_storage
 from bot.storage.copy import main
 from bot.storage.schema import TABLES
 from tests.support.storage import ANN, BEN, GROUP, first_release_file
@@ -44,6 +44,12 @@ async def _populate(path: Path) -> None:
     await lite.plan_night(Plan(GROUP, 12, ANN, time.time() + 3600, "Europe/Berlin"))
     await lite.set_zone(GROUP, "Europe/Berlin")
     await lite.schedule("close", GROUP, 12, time.time() + 3600)
+    await lite.save_film_facts(1, '{"runtime": 81}')
+    await lite.set_chat_language(GROUP, "de", chosen=True)
+    await lite.start_deck(SwipeDeck(GROUP, 12, ANN, (1, 2), 2, 0, {1: {ANN: 3}}))
+    await lite.swipe(GROUP, 12, ANN, 1, "like")
+    await lite.add_match(GROUP, 12, 1)
+    await lite.add_fits(GROUP, 1, {ANN: 0.75})
     await lite.close()
 
 
