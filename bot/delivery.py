@@ -25,7 +25,7 @@ from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from typing import Any
 
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
 
 log = logging.getLogger("bot")
@@ -89,7 +89,7 @@ class PatientRateLimiter(AIORateLimiter):
                 log.warning("still rate limited, retrying", extra={"method": endpoint})
                 await asyncio.sleep(_seconds(error.retry_after) + 0.1)
                 continue
-            except TimedOut:
+            except (TimedOut, BadRequest):  # BadRequest is a NetworkError, but never a retry
                 raise
             except NetworkError:
                 failures += 1

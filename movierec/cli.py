@@ -247,6 +247,15 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
         help="measure what an imported history is worth: a held-out person's ratings (but a "
         "held-back fifth) imported, against ten onboarding answers",
     )
+    parser.add_argument(
+        "--nights",
+        action="store_true",
+        help="measure movie nights across weeks instead: 10 nights per synthetic group of 4, "
+        "the worst-off and the mean member's satisfaction with and without the fairness rule",
+    )
+    parser.add_argument(
+        "--groups", type=int, default=300, help="synthetic groups per split with --nights"
+    )
     parser.add_argument("--plot", type=Path, default=None, help="write the PNG plot here")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -294,6 +303,17 @@ def _evaluate_imported(args: argparse.Namespace) -> int:
         print(json.dumps([row.as_dict() for row in rows], indent=2))
     else:
         print(format_imported(rows))
+    return 0
+
+
+def _evaluate_nights(args: argparse.Namespace) -> int:
+    from movierec.data import load_dataset
+    from movierec.download import resolve_data_dir
+    from movierec.evaluation.nights import evaluate_nights, format_nights
+
+    dataset = load_dataset(resolve_data_dir(Settings.from_env(), progress=sys.stderr.isatty()))
+    result = evaluate_nights(dataset.ratings, dataset.movies, seed=args.seed, groups=args.groups)
+    print(json.dumps(result.as_dict(), indent=2) if args.json else format_nights(result))
     return 0
 
 
@@ -345,6 +365,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return _evaluate_onboarding(args)
     if args.imported:
         return _evaluate_imported(args)
+    if args.nights:
+        return _evaluate_nights(args)
     if any(lam <= 0 for lam in args.lambdas):
         raise ValueError("--lambdas must be positive")
     skipped = set(args.skip) | (set(SLOW) if args.fast or args.quick else set())

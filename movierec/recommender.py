@@ -36,6 +36,7 @@ from movierec.scoring import (
     combine_group,
     get_scoring,
     idf,
+    member_fit,
     people_credit,
     rank,
     without,
@@ -478,8 +479,10 @@ class Recommender:
         filter: Filter | None = None,
         strict: bool = True,
         explain: bool = True,
+        weights: Mapping[Member, float] | None = None,
     ) -> list[GroupPick[Member]]:
-        """Picks for a movie night; see the group rule in `movierec.scoring`.
+        """Picks for a movie night; see the group rule in `movierec.scoring` (`weights`: the
+        fairness rule's per-member weights, `scoring.fairness_weights`; None: all 1).
 
         Members with nothing to score (no ratings, only zero weights, or with `strict=False` only
         films that left the catalogue) are left out rather than failing the whole group; the
@@ -495,7 +498,9 @@ class Recommender:
         per_member = {key: self._scores(prefs, chosen) for key, prefs in active.items()}
         rated = {int(m) for prefs in members.values() for m in prefs}
         skip = rated | {int(m) for m in exclude}
-        ranked = combine_group(per_member, skip, limit, offset, allowed=self._pickable(filter))
+        ranked = combine_group(
+            per_member, skip, limit, offset, allowed=self._pickable(filter), weights=weights
+        )
         consulted = sum(s.neighbors for s in per_member.values())
         reasons = self._member_reasons(per_member, active, ranked) if explain else {}
         picks: list[GroupPick[Member]] = []
@@ -518,6 +523,28 @@ class Recommender:
                 )
             )
         return picks
+
+    def fits(
+        self,
+        members: Mapping[Member, Mapping[int, float]],
+        movie_id: int,
+        scoring: str | Scoring = "default",
+    ) -> dict[Member, float]:
+        """How well a film (a night's winner) fitted each member's taste: their share of it
+        (`scoring.member_fit`); members with nothing to score are left out."""
+        chosen = get_scoring(scoring)
+        found: dict[Member, float] = {}
+        for key, prefs in members.items():
+            known = self._validated(prefs, strict=False, bounded=False) if prefs else {}
+            if known:
+                found[key] = member_fit(self._scores(known, chosen), movie_id, known)
+        return found
+
+    def member_scores(
+        self, preferences: Mapping[int, float], scoring: str | Scoring = "default"
+    ) -> MovieScores:
+        """One person's scores (`scoring.MovieScores`), for measuring the group rule."""
+        return self._scores(self._validated(preferences, strict=True), get_scoring(scoring))
 
     def _member_reasons(
         self,

@@ -33,6 +33,13 @@ it (a dislike is a veto), and it is vetoed when any member's share is below `-VE
 with that member's taste clearly dislike it. A pick "matches" a member whose share is at least
 `MATCH_SHARE`.
 
+Fair across weeks: a member's fit with a night's winner is their share of it (their score over
+their best candidate's, -1..1). A member whose taste the last `FAIR_WINDOW` winners fitted less
+than the group's mean fit counts a little more next time: weight `1 + k * deficit`, the deficit
+being the mean, over those nights, of how far their fit fell short of that night's mean fit (0
+when it did not); the group score is then the weighted mean of the shares (`combine_group`'s
+`weights`). `FAIR_K` was chosen on validation groups (`movierec.evaluation.nights`).
+
 Reasons ("because you liked Alien"): a pick's supporters are the neighbors who rated it above their
 mean (positive z, the same people `support` counts). Each of the person's likes is credited with
 the summed scoring weights of the supporters who also liked it (positive z: `people_credit`).
@@ -58,6 +65,8 @@ from movierec.vectorstore.base import Neighbors
 
 VETO_SHARE = 0.25
 MATCH_SHARE = 0.25
+FAIR_WINDOW = 5  # nights of history the fairness rule looks back at
+FAIR_K = 16.0  # weight = 1 + FAIR_K * deficit (chosen on validation groups: docs/evaluation.md)
 # A pick cites a like no earlier pick cites when that like has at least this share of the best
 # like's credit for it (`cite_apart`): specific reasons over one repeated line.
 APART_SHARE = 0.3
@@ -366,10 +375,12 @@ def combine_group(
     limit: int,
     offset: int = 0,
     allowed: np.ndarray | None = None,
+    weights: Mapping[Member, float] | None = None,
 ) -> list[tuple[int, float, tuple[Member, ...]]]:
     """Apply the group rule of the module docstring: (movie id, group score, matching members).
 
-    `allowed`, if given, is a boolean mask of movie ids that may be picked at all.
+    `allowed`, if given, is a boolean mask of movie ids that may be picked at all; `weights`
+    (default 1 each) make the group score a weighted mean of the members' shares.
     """
     if not members:
         return []
@@ -389,9 +400,43 @@ def combine_group(
         shares[key] = padded / (best if best > 0 else 1.0)
     stacked = np.vstack(list(shares.values()))
     mask &= ~(stacked < -VETO_SHARE).any(axis=0)
-    group_scores = stacked.mean(axis=0)
+    if weights:
+        w = np.array([max(float(weights.get(k, 1.0)), 0.0) for k in shares])
+        group_scores = (w[:, None] * stacked).sum(axis=0) / max(w.sum(), 1e-12)
+    else:
+        group_scores = stacked.mean(axis=0)
     picks = []
     for movie_id in rank(group_scores, mask, limit, offset):
         matches = tuple(k for k, share in shares.items() if share[movie_id] >= MATCH_SHARE)
         picks.append((int(movie_id), float(group_scores[movie_id]), matches))
     return picks
+
+
+def member_fit(scores: MovieScores, movie_id: int, exclude: Iterable[int] = ()) -> float:
+    """A member's share of a film: its score over their best candidate's (-1..1; 0 when the
+    film is outside their scores)."""
+    mask = without(scores.candidates().copy(), exclude)
+    best = scores.scores[: len(mask)][mask].max(initial=0.0)
+    if not 0 <= movie_id < len(scores.scores) or best <= 0:
+        return 0.0
+    return float(np.clip(scores.scores[movie_id] / best, -1.0, 1.0))
+
+
+def fairness_weights(
+    history: Sequence[Mapping[Member, float]],
+    members: Iterable[Member],
+    k: float = FAIR_K,
+    window: int = FAIR_WINDOW,
+) -> dict[Member, float]:
+    """Each member's weight from the last `window` nights' fits (oldest first; each night: member
+    -> fit with its winner): `1 + k * deficit` (see the module docstring). A member absent from
+    a night is not counted for it; with no history everyone weighs 1."""
+    deficits: dict[Member, list[float]] = {m: [] for m in members}
+    for night in list(history)[-window:]:
+        if not night:
+            continue
+        mean = sum(night.values()) / len(night)
+        for member, fit in night.items():
+            if member in deficits:
+                deficits[member].append(max(mean - fit, 0.0))
+    return {m: 1.0 + k * (sum(d) / len(d) if d else 0.0) for m, d in deficits.items()}

@@ -32,6 +32,7 @@ from bot.storage.base import (
     Opinion,
     Plan,
     PollInfo,
+    SwipeDeck,
     Taste,
 )
 from bot.storage.engine import StoreUnavailable
@@ -54,6 +55,7 @@ __all__ = [
     "Plan",
     "PollInfo",
     "StoreUnavailable",
+    "SwipeDeck",
     "Taste",
     "database_secrets",
     "is_postgres_url",

@@ -55,6 +55,20 @@ class PollInfo:
 
 
 @dataclass(frozen=True)
+class SwipeDeck:
+    """A night's match mode: the cards (the group's picks, best first), who started it, how many
+    matches it waits for before announcing, and how many it has announced."""
+
+    chat_id: int
+    night_id: int
+    starter_id: int
+    movie_ids: tuple[int, ...]
+    wanted: int
+    announced: int
+    reasons: dict[int, dict[int, int]] = field(default_factory=dict)  # film -> member -> like
+
+
+@dataclass(frozen=True)
 class ListRow:
     """A bot message with buttons as the table keeps it: plain columns, the kind and its
     payload as text (`bot.ui.lists` turns a row into typed state and back)."""

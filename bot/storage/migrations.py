@@ -316,6 +316,49 @@ STEPS: list[Migration] = [
     CREATE INDEX IF NOT EXISTS film_titles_by_language ON film_titles (language);
     """,
     ),
+    Migration(
+        "11: match mode: a night's deck of cards swiped in private chats, each person's swipes "
+        "(like, dislike, seen) and the films everyone liked (a row once: announced once); how "
+        "well each winner fitted each person in that night (fair across weeks)",
+        """
+    CREATE TABLE IF NOT EXISTS swipe_decks (
+        chat_id INTEGER NOT NULL,
+        night_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        movie_ids TEXT NOT NULL,
+        reasons TEXT NOT NULL,
+        wanted INTEGER NOT NULL DEFAULT 1,
+        announced INTEGER NOT NULL DEFAULT 0,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, night_id)
+    );
+    CREATE TABLE IF NOT EXISTS swipes (
+        chat_id INTEGER NOT NULL,
+        night_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        movie_id INTEGER NOT NULL,
+        verdict TEXT NOT NULL,
+        swiped_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, night_id, user_id, movie_id)
+    );
+    CREATE INDEX IF NOT EXISTS swipes_by_user ON swipes (user_id);
+    CREATE TABLE IF NOT EXISTS swipe_matches (
+        chat_id INTEGER NOT NULL,
+        night_id INTEGER NOT NULL,
+        movie_id INTEGER NOT NULL,
+        found_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, night_id, movie_id)
+    );
+    CREATE TABLE IF NOT EXISTS night_fits (
+        chat_id INTEGER NOT NULL,
+        movie_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        fit REAL NOT NULL,
+        PRIMARY KEY (chat_id, movie_id, user_id)
+    );
+    CREATE INDEX IF NOT EXISTS night_fits_by_user ON night_fits (user_id);
+    """,
+    ),
 ]
 
 SCHEMA_VERSION = len(STEPS)
@@ -350,6 +393,10 @@ PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "jobs": ("chat_id",),
     "imports": ("chat_id", "user_id"),
     "import_items": ("chat_id", "user_id"),
+    "swipe_decks": ("chat_id", "user_id"),
+    "swipes": ("chat_id", "user_id"),
+    "swipe_matches": ("chat_id",),
+    "night_fits": ("chat_id", "user_id"),
 }
 
 

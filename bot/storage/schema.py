@@ -267,6 +267,46 @@ import_items = Table(  # what an applied import set, and what it replaced (for U
     Column("was_saved", Id, nullable=False, server_default=text("0")),
     Index("import_items_by_user", "user_id"),
 )
+swipe_decks = Table(  # a night's match mode: the cards everyone swipes, and when it announces
+    "swipe_decks",
+    metadata,
+    _id("chat_id", key=True),
+    _id("night_id", key=True),
+    _id("user_id"),  # who started it (chooses how many matches to wait for)
+    Column("movie_ids", Text, nullable=False),  # JSON: the group's picks, best first
+    Column("reasons", Text, nullable=False),  # JSON: film -> member -> their like it is like
+    Column("wanted", Id, nullable=False, server_default=text("1")),  # matches before announcing
+    Column("announced", Id, nullable=False, server_default=text("0")),  # matches announced
+    _time("created_at"),
+)
+swipes = Table(  # one person's 👍 / 👎 / 🙈 on one card of a night's deck (private until a match)
+    "swipes",
+    metadata,
+    _id("chat_id", key=True),
+    _id("night_id", key=True),
+    _id("user_id", key=True),
+    _id("movie_id", key=True),
+    Column("verdict", Text, nullable=False),  # like, dislike, seen
+    _time("swiped_at"),
+    Index("swipes_by_user", "user_id"),
+)
+swipe_matches = Table(  # a film everyone in the night liked: a row once, so announced once
+    "swipe_matches",
+    metadata,
+    _id("chat_id", key=True),
+    _id("night_id", key=True),
+    _id("movie_id", key=True),
+    _time("found_at"),
+)
+night_fits = Table(  # how well a group's winner fitted each person in that night (fairness)
+    "night_fits",
+    metadata,
+    _id("chat_id", key=True),
+    _id("movie_id", key=True),
+    _id("user_id", key=True),
+    Column("fit", Time, nullable=False),  # their share of the winner, -1..1
+    Index("night_fits_by_user", "user_id"),
+)
 
 # Every table, in an order that copies parents before children.
 TABLES: tuple[str, ...] = tuple(metadata.tables)

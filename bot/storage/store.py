@@ -21,6 +21,7 @@ from bot.storage.areas.nights import Nights
 from bot.storage.areas.people import People
 from bot.storage.areas.plans import Plans
 from bot.storage.areas.ratings import Ratings
+from bot.storage.areas.swipes import Swipes
 from bot.storage.areas.watchlist import Watchlist
 
 
@@ -37,8 +38,9 @@ class ChatStore(
     Films,
     Imports,
     ImportChanges,
+    Swipes,
 ):
     """Who rated what, what they hid, who is in which chat, which bot message belongs to whom,
-    movie nights (planned ones too), group time zones, timed jobs, claimed updates, the shared
-    flood limit, cached film facts and imported histories (see `bot.storage.base` for the
-    guarantees). Open one with `bot.storage.open_storage`."""
+    movie nights (planned ones too) and their match mode's swipes, group time zones, timed
+    jobs, claimed updates, the shared flood limit, cached film facts and imported histories (see
+    `bot.storage.base` for the guarantees). Open one with `bot.storage.open_storage`."""

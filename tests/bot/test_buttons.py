@@ -63,7 +63,9 @@ EXAMPLES: list[CallbackData] = [
 
 def test_every_kind_has_one_prefix_and_one_handler() -> None:
     registered = kinds()
-    assert len(registered) == 37  # + the cards, onboarding ways, group language, imports, /country
+    assert (
+        len(registered) == 41
+    )  # + cards, onboarding ways, group language, imports, /country, match
     assert set(registered.values()) == handled()
     for prefix, kind in registered.items():
         assert kind.prefix == prefix and dataclasses.is_dataclass(kind)

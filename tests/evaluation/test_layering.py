@@ -16,7 +16,17 @@ pytestmark = [pytest.mark.process, pytest.mark.slow]
 def test_the_evaluation_core_imports_neither_the_report_nor_matplotlib() -> None:
     """Each module imported alone, in a fresh interpreter: measuring needs no plotting library
     (matplotlib is an optional extra) and nothing below the report imports it."""
-    modules = ("results", "split", "metrics", "methods", "batch", "tuning", "study", "run")
+    modules = (
+        "results",
+        "split",
+        "metrics",
+        "methods",
+        "batch",
+        "tuning",
+        "study",
+        "run",
+        "nights",
+    )
     root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
     for name in modules:

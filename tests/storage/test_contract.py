@@ -30,6 +30,7 @@ from bot.storage import (
     ListRow,
     Plan,
     PollInfo,
+    SwipeDeck,
     Taste,
     open_storage,
 )
@@ -352,6 +353,53 @@ async def test_history_newest_first_once_per_film(store: ChatStore) -> None:
     assert await store.history(-5) == []
 
 
+async def test_swipes_stay_private_and_a_match_is_announced_once(store: ChatStore) -> None:
+    deck = SwipeDeck(GROUP, 12, ANN, (5, 6, 7), 1, 0, {5: {ANN: 1}})
+    assert await store.start_deck(deck) and not await store.start_deck(deck)  # once a night
+    assert await store.deck(GROUP, 12) == deck and await store.deck(GROUP, 13) is None
+    await store.swipe(GROUP, 12, ANN, 5, "like")
+    await store.swipe(GROUP, 12, BEN, 5, "dislike")
+    await store.swipe(GROUP, 12, BEN, 5, "like")  # changed their mind: replaced
+    await store.swipe(GROUP, 12, BEN, 6, "seen")
+    assert await store.own_swipes(GROUP, 12, BEN) == {5: "like", 6: "seen"}
+    assert (
+        await store.likers(GROUP, 12, 5) == {ANN, BEN} and await store.likers(GROUP, 12, 6) == set()
+    )
+    with pytest.raises(ValueError):
+        await store.swipe(GROUP, 12, ANN, 6, "maybe")
+    assert await store.claim_announcement(GROUP, 12) == 0  # no match yet
+    assert await store.add_match(GROUP, 12, 5) and not await store.add_match(GROUP, 12, 5)
+    claims = await asyncio.gather(*(store.claim_announcement(GROUP, 12) for _ in range(4)))
+    assert sorted(claims) == [0, 0, 0, 1]  # presses at once: announced once
+    await store.want_matches(GROUP, 12, 3)
+    await store.add_match(GROUP, 12, 7)
+    assert await store.claim_announcement(GROUP, 12) == 0  # waits for a third
+    assert await store.matches(GROUP, 12) == [5, 7]
+
+
+async def test_an_added_poll_option_comes_after_the_picks(store: ChatStore) -> None:
+    await store.save_poll(PollInfo("p1", GROUP, 13, 12, (1, 2), (0.0, -1.0), False))
+    assert await store.add_poll_option("p1", 3) == 2
+    assert await store.add_poll_option("p1", -1) == 3
+    poll = await store.poll("p1")
+    assert poll is not None and poll.movie_ids == (1, 2, 3, -1)
+    assert poll.scores[2] < poll.scores[1] and poll.scores[3] < poll.scores[2]
+    await store.close_poll("p1")
+    assert await store.add_poll_option("p1", 4) is None
+    assert await store.add_poll_option("nope", 4) is None
+
+
+async def test_recent_fits_oldest_first_per_winner(store: ChatStore) -> None:
+    for movie, at in ((5, 100.0), (6, 200.0), (7, 300.0)):
+        await store.add_history(GROUP, movie, at)
+    await store.add_fits(GROUP, 6, {ANN: 0.9, BEN: 0.1})
+    await store.add_fits(GROUP, 7, {ANN: 0.2, BEN: 0.8})
+    await store.add_fits(GROUP, 7, {BEN: 0.7})  # again: replaced
+    assert await store.recent_fits(GROUP, 2) == [{ANN: 0.9, BEN: 0.1}, {ANN: 0.2, BEN: 0.7}]
+    assert await store.recent_fits(GROUP, 5) == [{}, {ANN: 0.9, BEN: 0.1}, {ANN: 0.2, BEN: 0.7}]
+    assert await store.recent_fits(-5, 5) == []
+
+
 # ------------------------------------------------------------------ the flood limit
 async def test_token_bucket_matches_the_in_process_throttle(store: ChatStore) -> None:
     throttle = Throttle(burst=3, rate=0.5)
@@ -470,7 +518,11 @@ async def _everything_about(store: ChatStore, person: int, other: int) -> None:
         await store.plan_night(Plan(chat, 12, person, 1000.0, "Europe/Berlin"))
         await store.set_zone(chat, "Europe/Berlin")
         await store.schedule("close", chat, 12, 1000.0)
+        await store.start_deck(SwipeDeck(chat, 12, person, (1, 2), 1, 0, {1: {person: 3}}))
+        await store.swipe(chat, 12, person, 1, "like")
+        await store.add_match(chat, 12, 1)
         await store.set_chat_language(chat, "de", chosen=True)
+        await store.add_fits(chat, 1, {person: 0.5})
     await store.remember_member(GROUP, person, ANN_NAME)
     await store.remember_member(person, person, ANN_NAME)
     await store.set_chat_status(person, "member")

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-from bot.storage import SCHEMA_VERSION, ImportItem, ListRow, Plan, PollInfo, open_storage
+from bot.storage import SCHEMA_VERSION, ImportItem, ListRow, Plan, PollInfo, SwipeDeck, open_storage
 from bot.storage.copy import main
 from bot.storage.schema import TABLES
 from tests.support.storage import ANN, BEN, GROUP, first_release_file
@@ -48,6 +48,10 @@ async def _populate(path: Path) -> None:
     await lite.save_film_facts(603, '{"runtime": 136}', titles={"ru": "Матрица"})
     started = await lite.start_import(ANN, ANN, "digest", "{}", "[]")
     await lite.apply_import(started.import_id, [ImportItem(6, "r", 1.0, 9, "2024-01-01")])
+    await lite.start_deck(SwipeDeck(GROUP, 12, ANN, (1, 2), 2, 0, {1: {ANN: 3}}))
+    await lite.swipe(GROUP, 12, ANN, 1, "like")
+    await lite.add_match(GROUP, 12, 1)
+    await lite.add_fits(GROUP, 1, {ANN: 0.75})
     await lite.close()
 
 

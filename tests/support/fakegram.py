@@ -61,7 +61,30 @@ MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 MAX_BUTTONS = 100
 MAX_CALLBACK_ANSWER = 200
-MAX_POLL_OPTIONS, MAX_POLL_OPTION, MAX_POLL_QUESTION = 10, 100, 300
+MAX_POLL_OPTIONS, MAX_POLL_OPTION, MAX_POLL_QUESTION = 12, 100, 300  # Bot API 9.6: 12 options
+MAX_POLL_DESCRIPTION = 1024
+MIN_OPEN_PERIOD, MAX_OPEN_PERIOD = 5, 2_628_000  # seconds (Bot API 9.6: up to a month)
+# Every parameter sendPoll takes (Bot API 9.6 / 10.0); anything else is refused (Telegram ignores
+# unknown parameters: refusing them catches a misspelt field here), except `parse_mode`, which
+# python-telegram-bot sends to every send method from its Defaults and Telegram ignores here.
+SEND_POLL_FIELDS = frozenset(
+    {
+        "chat_id", "business_connection_id", "message_thread_id", "question",
+        "question_parse_mode", "question_entities", "options", "is_anonymous", "type",
+        "allows_multiple_answers", "allows_revoting", "allow_adding_options",
+        "hide_results_until_closes", "correct_option_id", "correct_option_ids", "explanation",
+        "explanation_parse_mode", "explanation_entities", "explanation_media", "open_period",
+        "close_date", "is_closed", "description", "description_parse_mode",
+        "description_entities", "shuffle_options", "members_only", "country_codes", "media",
+        "disable_notification", "protect_content", "allow_paid_broadcast", "message_effect_id",
+        "reply_parameters", "reply_markup", "parse_mode",
+    }
+)  # fmt: skip
+POLL_OPTION_FIELDS = frozenset({"text", "text_parse_mode", "text_entities", "media"})
+# What a poll option's media may be (InputPollOptionMedia)
+POLL_OPTION_MEDIA = frozenset(
+    {"animation", "live_photo", "location", "photo", "sticker", "venue", "video"}
+)
 MAX_INLINE_RESULTS, MAX_INLINE_ID, MAX_INLINE_OFFSET = 50, 64, 64
 MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile: a bot may download files of at most 20 MB
 MAX_UPLOAD = 50 * 1024 * 1024  # sendDocument: a bot may send files of at most 50 MB
@@ -290,6 +313,7 @@ class FakeTelegram:
         self._sent_times: dict[int, list[float]] = {}
         self._names: dict[int, str] = {}
         self.polls: dict[str, dict] = {}  # poll id -> the poll, as the Bot API shows it
+        self.poll_settings: dict[str, dict] = {}  # poll id -> the settings the Poll hides
         self.admins: set[tuple[int, int]] = set()  # (chat, person): getChatMember says admin
         self.left: set[tuple[int, int]] = set()  # (chat, person) who left the group
         self._poll_messages: dict[str, tuple[int, int]] = {}  # poll id -> (chat, message)
@@ -534,6 +558,43 @@ class FakeTelegram:
                     },
                 }
             )
+
+    def add_option(self, poll_id: str, user_id: int, text: str, first_name: str = "") -> dict:
+        """A person adds an option of their own to a poll that allows it: the service message
+        (poll_option_added) Telegram sends to the poll's chat; returns the Update."""
+        with self._lock:
+            poll = self.polls[poll_id]
+            if poll["is_closed"] or not self.poll_settings[poll_id]["allow_adding_options"]:
+                raise AssertionError("Telegram does not let people add options to this poll")
+            if len(poll["options"]) >= MAX_POLL_OPTIONS or not 1 <= len(text) <= MAX_POLL_OPTION:
+                raise AssertionError("Telegram refuses a 13th option or one of that length")
+            persistent = f"{poll_id}-o{len(poll['options'])}"
+            user = self._user(user_id, first_name or None)
+            poll["options"].append(
+                {"text": text, "voter_count": 0, "persistent_id": persistent,
+                 "added_by_user": user, "addition_date": int(time.time())}
+            )  # fmt: skip
+            chat_id, poll_message = self._poll_messages[poll_id]
+            chat = self._chats[chat_id]
+            message_id = chat.next_message_id
+            chat.next_message_id += 1
+            message = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": self._chat_dict(chat),
+                "from": user,
+                "poll_option_added": {
+                    "option_persistent_id": persistent,
+                    "option_text": text,
+                    "poll_message": {
+                        "message_id": poll_message,
+                        "date": int(time.time()),
+                        "chat": self._chat_dict(chat),
+                    },
+                },
+            }
+            chat.history[message_id] = message
+            return self._enqueue({"update_id": next(self._update_ids), "message": message})
 
     def my_chat_member(self, chat_id: int, user_id: int, new_status: str) -> dict:
         """The bot's membership changed (e.g. removed from a group: "left" / "kicked")."""
@@ -995,27 +1056,47 @@ class FakeTelegram:
 
     def _api_sendpoll(self, params: dict) -> dict:
         chat = self._target(params)
+        unknown = set(params) - SEND_POLL_FIELDS
+        if unknown:
+            raise BotApiError(400, f"Bad Request: unknown parameters {sorted(unknown)}")
         question = str(params.get("question") or "")
         if not 1 <= len(question) <= MAX_POLL_QUESTION:
             raise BotApiError(400, "Bad Request: poll question length must not exceed 300")
         options = params.get("options") or []
-        texts = [str(o.get("text") if isinstance(o, dict) else o) for o in options]
+        texts, media = [], []
+        for option in options:
+            if isinstance(option, dict):
+                if set(option) - POLL_OPTION_FIELDS or "text" not in option:
+                    raise BotApiError(400, "Bad Request: can't parse InputPollOption")
+                texts.append(str(option["text"]))
+                media.append(_check_poll_media(option.get("media")))
+            else:
+                texts.append(str(option))
+                media.append(None)
         if not 2 <= len(texts) <= MAX_POLL_OPTIONS:
             raise BotApiError(400, "Bad Request: poll must have at least 2 option")
         if any(not 1 <= len(t) <= MAX_POLL_OPTION for t in texts):
             raise BotApiError(400, "Bad Request: poll options length must not exceed 100")
-        media = [o.get("media") if isinstance(o, dict) else None for o in options]
-        for item in media:  # Bot API 10.0: InputPollOptionMedia, here a photo by URL
-            if item is not None and not (
-                isinstance(item, dict)
-                and item.get("type") == "photo"
-                and str(item.get("media", "")).startswith("https://")
-            ):
-                raise BotApiError(400, "Bad Request: wrong poll option media")
+        anonymous = _flag(params.get("is_anonymous", True))
+        quiz = params.get("type") == "quiz"
+        adding = _flag(params.get("allow_adding_options", False))
+        if adding and (anonymous or quiz):
+            raise BotApiError(400, "Bad Request: POLL_ADDING_OPTIONS_NOT_ALLOWED")
+        description = str(params.get("description") or "")
+        if len(description) > MAX_POLL_DESCRIPTION:
+            raise BotApiError(400, "Bad Request: poll description is too long")
+        open_period, close_date = params.get("open_period"), params.get("close_date")
+        if open_period is not None and close_date is not None:
+            raise BotApiError(400, "Bad Request: open_period and close_date can't be used together")
+        if open_period is not None and not MIN_OPEN_PERIOD <= int(open_period) <= MAX_OPEN_PERIOD:
+            raise BotApiError(400, "Bad Request: wrong open period")
+        if close_date is not None:
+            ahead = int(close_date) - time.time()
+            if not MIN_OPEN_PERIOD - 1 <= ahead <= MAX_OPEN_PERIOD + 1:
+                raise BotApiError(400, "Bad Request: wrong close date")
         markup = self._check_markup(params.get("reply_markup"))
         poll_id = f"poll{next(self._poll_ids)}"
         self.poll_media[poll_id] = media
-        anonymous = params.get("is_anonymous", True)
         poll = {
             "id": poll_id,
             "question": question,
@@ -1025,11 +1106,25 @@ class FakeTelegram:
             ],
             "total_voter_count": 0,
             "is_closed": False,
-            "is_anonymous": _flag(anonymous),
-            "type": "regular",
+            "is_anonymous": anonymous,
+            "type": "quiz" if quiz else "regular",
             "allows_multiple_answers": _flag(params.get("allows_multiple_answers")),
             "allows_revoting": _flag(params.get("allows_revoting", True)),
             "members_only": _flag(params.get("members_only", False)),
+        }
+        for shown, found in zip(poll["options"], media, strict=True):
+            if found is not None:
+                shown["media"] = found
+        if description:
+            poll["description"] = description
+        if open_period is not None:
+            poll["open_period"] = int(open_period)
+        if close_date is not None:
+            poll["close_date"] = int(close_date)
+        # what the bot asked for that the Poll object does not echo, for tests to read
+        self.poll_settings[poll_id] = {
+            "hide_results_until_closes": _flag(params.get("hide_results_until_closes", False)),
+            "allow_adding_options": adding,
         }
         message_id = chat.next_message_id
         chat.next_message_id += 1
@@ -1245,6 +1340,21 @@ def _decode(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+def _check_poll_media(media: Any) -> dict | None:
+    """An option's media as Telegram reads it: a known type and a file (an https URL here)."""
+    if media is None:
+        return None
+    if isinstance(media, str):
+        media = json.loads(media)
+    if not isinstance(media, dict) or media.get("type") not in POLL_OPTION_MEDIA:
+        raise BotApiError(400, "Bad Request: unsupported poll option media")
+    if media["type"] not in ("location", "venue") and not str(media.get("media", "")).startswith(
+        "https://"
+    ):
+        raise BotApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+    return {"type": media["type"]}
 
 
 def _flag(value: Any) -> bool:

@@ -8,8 +8,13 @@ from bot.features.movienight.callbacks import (
     GroupMore,
     JoinNight,
     LeaveNight,
+    MatchPrivately,
     PickForUs,
     StartVote,
+    Swipe,
+    TakeMatch,
+    Verdict,
+    WaitForMatches,
 )
 from bot.features.onboarding.callbacks import (
     Answer,
@@ -67,8 +72,26 @@ def page(number: int) -> str:
 
 
 def night(choice: str) -> str:
-    """The roster's buttons: "i" I'm in, "o" not tonight, "p" pick for us."""
-    return {"i": JoinNight(), "o": LeaveNight(), "p": PickForUs()}[choice].encode()
+    """The roster's buttons: "i" I'm in, "o" not tonight, "p" pick for us, "m" match privately;
+    under a match, "t" takes the first."""
+    kinds = {
+        "i": JoinNight(),
+        "o": LeaveNight(),
+        "p": PickForUs(),
+        "m": MatchPrivately(),
+        "t": TakeMatch(),
+    }
+    return kinds[choice].encode()
+
+
+def swipe(verdict: str) -> str:
+    """A private match card's 👍 ("like") / 👎 ("dislike") / 🙈 ("seen")."""
+    return Swipe(Verdict(verdict)).encode()
+
+
+def wait_for(count: int) -> str:
+    """How many matches to wait for (whoever started match mode)."""
+    return WaitForMatches(count).encode()
 
 
 def vote(choice: str) -> str:

@@ -34,9 +34,12 @@ def help_text() -> str:
         "In a private chat you can also just send a title, like <code>the matrix</code>, or ask "
         "in words, like <code>something funny from the 90s</code>.\n"
         "Made a typo? Edit your /like message: I replace what it recorded.\n"
-        "<b>Movie nights:</b> each member's taste counts the same; a film anyone rated is never "
-        "picked, and a film people with your taste clearly dislike is vetoed. Buttons under "
-        "someone else's list record your own rating and leave their list as it is."
+        "<b>Movie nights:</b> each member's taste counts the same, except that someone whose "
+        "taste the last five winners fitted less than the others' counts a little more next "
+        "time; a film anyone rated is never picked, and a film people with your taste clearly "
+        "dislike is vetoed. 🃏 Match privately deals cards in our private chat: a film everyone "
+        "in likes is a match (a 👎 there is not a dislike). Buttons under someone else's list "
+        "record your own rating and leave their list as it is."
     )
 
 

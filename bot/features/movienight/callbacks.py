@@ -1,8 +1,10 @@
-"""Movie night's buttons: the roster's 🙋 / 🚪 / 🍿, More of the group's picks, 📊 / 🏁."""
+"""Movie night's buttons: the roster's 🙋 / 🚪 / 🍿 / 🃏, More of the group's picks, 📊 / 🏁, and
+match mode's private 👍 / 👎 / 🙈 cards."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from bot.ui.callback_data import CallbackData
 from bot.ui.more import MAX_OFFSET, STEP
@@ -55,3 +57,46 @@ class CloseVote(CallbackData):
     """🏁 Close vote under the poll (`q:c`): people in tonight only."""
 
     prefix = "q:c"
+
+
+@dataclass(frozen=True)
+class MatchPrivately(CallbackData):
+    """🃏 Match privately (`n:m`) under the roster: cards in each private chat (people in only);
+    pressed again, it sends the presser their next card."""
+
+    prefix = "n:m"
+
+
+@dataclass(frozen=True)
+class WaitForMatches(CallbackData):
+    """How many matches to wait for before announcing (`n:w:2`): whoever started match mode."""
+
+    prefix = "n:w"
+    count: int
+
+    def valid(self) -> bool:
+        return 1 <= self.count <= MAX_WANTED
+
+
+@dataclass(frozen=True)
+class TakeMatch(CallbackData):
+    """✅ Take the first match (`n:t`) under a match's announcement: tonight's film."""
+
+    prefix = "n:t"
+
+
+class Verdict(StrEnum):
+    LIKE = "like"
+    DISLIKE = "dislike"
+    SEEN = "seen"
+
+
+@dataclass(frozen=True)
+class Swipe(CallbackData):
+    """👍 / 👎 / 🙈 under a private match card (`sw:like`); the card says whose night it is."""
+
+    prefix = "sw"
+    verdict: Verdict
+
+
+MAX_WANTED = 3  # the most matches a night may wait for

@@ -21,12 +21,20 @@ import contextlib
 import time
 from collections.abc import Sequence
 
-from telegram import Chat, InlineKeyboardMarkup, Message, ReplyParameters, Update, User
+from telegram import (
+    Chat,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.constants import PollLimit
 from telegram.error import TelegramError
 
 from bot import i18n
 from bot.context import BotContext, Services
-from bot.features.movienight import planned, views
+from bot.features.movienight import match, planned, views
 from bot.features.movienight.callbacks import (
     CloseVote,
     GroupMore,
@@ -45,6 +53,10 @@ from bot.ui.lists import ListInfo
 from bot.ui.messages import View, edit_view, is_group, log, remember, reply, who
 from movierec.filters import Filter
 from movierec.recommender import GroupPick
+from movierec.scoring import FAIR_WINDOW, fairness_weights
+from movierec.titles import MatchStatus
+
+MIN_OPEN_PERIOD, MAX_OPEN_PERIOD = PollLimit.MIN_OPEN_PERIOD, PollLimit.MAX_OPEN_PERIOD
 
 
 def rate_first_url(context: BotContext) -> str:
@@ -164,13 +176,31 @@ async def _roster_press(press: Press, joined: bool) -> Reply:
     if await svc.storage.night_query(chat.id, night_id) is None:
         return views.no_roster(), None
     changed = await svc.storage.join_night(chat.id, night_id, user.id, joined)
-    follow = (lambda: show_roster(context, chat.id, night_id)) if changed else None
+    follow = (
+        (lambda: _roster_changed(context, chat, night_id, user.id, joined)) if changed else None
+    )
     if not joined:
         return views.roster_left(), follow
     taste = (await svc.storage.tastes(chat.id, [user.id]))[user.id]
     if not svc.rec.known(taste.ratings):
         return views.rate_first(), follow
     return views.roster_joined(), follow
+
+
+async def _roster_changed(
+    context: BotContext, chat: Chat, night_id: int, user_id: int, joined: bool
+) -> None:
+    """The roster rewritten; in match mode, someone who joined gets their first card, and
+    someone who left may leave a film everyone else liked: a match now."""
+    await show_roster(context, chat.id, night_id)
+    deck = await context.services.storage.deck(chat.id, night_id)
+    if deck is None:
+        return
+    if joined:
+        with contextlib.suppress(TelegramError):
+            await match.deal(context, deck, user_id, chat.title or "")
+    else:
+        await match.recheck(context, deck)
 
 
 @on(JoinNight)
@@ -266,7 +296,12 @@ async def _send_night_picks(
 
 
 async def group_items(
-    context: BotContext, chat_id: int, people: Sequence[int], wanted: Filter, offset: int = 0
+    context: BotContext,
+    chat_id: int,
+    people: Sequence[int],
+    wanted: Filter,
+    offset: int = 0,
+    limit: int = PICK_COUNT,
 ) -> list[GroupPick[int]] | None:
     """The group's picks for `people` (None when none of them has a taste to score), never a
     film one of them rated, hid, or the group chose before."""
@@ -278,14 +313,29 @@ async def group_items(
         return None
     hidden = await svc.storage.hidden(chat_id)
     chosen = {movie for movie, _ in await svc.storage.history(chat_id)}
+    fits = await svc.storage.recent_fits(chat_id, FAIR_WINDOW)
     return await svc.core(
         svc.rec.recommend_group,
         tastes,
-        limit=PICK_COUNT,
+        limit=limit,
         offset=offset,
         exclude=hidden | chosen | rated,
         filter=wanted,
+        weights=fairness_weights(fits, tastes),
     )
+
+
+async def record_winner(
+    context: BotContext, chat_id: int, night_id: int, movie_id: int, at: float | None
+) -> None:
+    """A night's film in the group's /history, with how well it fitted each person in that
+    night: whose taste lost the last nights counts a little more next time (`fairness_weights`)."""
+    svc = context.services
+    await svc.storage.add_history(chat_id, movie_id, at)
+    people = await svc.storage.night_members(chat_id, night_id)
+    tastes = {p: t.ratings for p, t in (await svc.storage.tastes(chat_id, people)).items()}
+    fits = await svc.core(svc.rec.fits, tastes, movie_id)
+    await svc.storage.add_fits(chat_id, movie_id, fits)
 
 
 def night_picks_view(
@@ -366,6 +416,7 @@ async def start_poll(
         with i18n.using(await svc.shared_language(chat_id)):  # the group's poll, not the presser's
             shown_question = question or views.vote_question()
             keyboard = views.close_vote_keyboard()
+            description = views.poll_description()
         sent = await context.bot.send_poll(
             chat_id,
             shown_question,
@@ -376,6 +427,10 @@ async def start_poll(
             reply_parameters=(
                 ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
             ),
+            hide_results_until_closes=True,  # nobody follows the crowd before voting
+            allow_adding_options=True,  # a film of one's own (see `on_option_added`)
+            description=description,
+            open_period=await _open_period(context, chat_id, night_id),
         )
     except BaseException:
         await svc.storage.drop_poll(reserved.poll_id)
@@ -384,6 +439,46 @@ async def start_poll(
     await svc.storage.attach_poll(chat_id, night_id, sent.poll.id, sent.message_id)
     log.info("vote started", extra=person(chat_id))
     return PollInfo(sent.poll.id, chat_id, sent.message_id, night_id, ids, scores, False)
+
+
+async def _open_period(context: BotContext, chat_id: int, night_id: int) -> int | None:
+    """A planned night's poll stays open until the start (Telegram: 5 s to 30 days), on the
+    bot's clock; None for a night without a start (closed by 🏁 or by everyone voting)."""
+    plan = await context.services.storage.plan(chat_id, night_id)
+    if plan is None or plan.cancelled:
+        return None
+    left = int(plan.starts_at - planned.clock(context).now())
+    return left if MIN_OPEN_PERIOD <= left <= MAX_OPEN_PERIOD else None
+
+
+async def on_option_added(update: Update, context: BotContext) -> None:
+    """Someone added an option to a night's poll: a title the catalogue knows for sure becomes
+    that film (it can win, goes to /history, is never proposed again); anything else stays an
+    option people may vote for, and if it wins it is announced by its text and not recorded."""
+    message = update.effective_message
+    added = message.poll_option_added if message is not None else None
+    if message is None or added is None or added.poll_message is None:
+        return
+    svc, chat_id = context.services, message.chat_id
+    poll = await svc.storage.poll_of_message(chat_id, added.poll_message.message_id)
+    if poll is None or poll.closed or poll.reserved:
+        return
+    result = await svc.core(svc.rec.match, added.option_text)
+    best = result.best if result.status is MatchStatus.CONFIDENT else None
+    option = await svc.storage.add_poll_option(poll.poll_id, best.movie_id if best else -1)
+    if option is None:
+        return
+    with i18n.using(await svc.shared_language(chat_id)):
+        if best is not None:
+            text = views.option_added_film(best.title)
+        else:
+            text = views.option_added_unknown(added.option_text)
+    await context.bot.send_message(
+        chat_id,
+        text,
+        reply_parameters=ReplyParameters(poll.message_id, allow_sending_without_reply=True),
+    )
+    log.info("poll option added", extra={**person(chat_id), "film": best is not None})
 
 
 @on(CloseVote)
@@ -438,22 +533,34 @@ async def close(context: BotContext, poll: PollInfo, late: float = 0.0) -> bool:
         return False
     # Closed here already: a poll that cannot be stopped now (closed by hand in a client, or
     # Telegram's flood limit) must not cost the group its winner.
+    stopped = None
     with contextlib.suppress(TelegramError):
-        await context.bot.stop_poll(poll.chat_id, poll.message_id)
+        stopped = await context.bot.stop_poll(poll.chat_id, poll.message_id)
     votes = await svc.storage.votes(poll.poll_id)
     counts = [0] * len(poll.movie_ids)
     for option in votes.values():
         if 0 <= option < len(counts):
             counts[option] += 1
+    # a film added again as someone's own option is the same film: its votes count together
+    for i, movie_id in enumerate(poll.movie_ids):
+        first = poll.movie_ids.index(movie_id)
+        if movie_id >= 0 and first != i:
+            counts[first], counts[i] = counts[first] + counts[i], 0
     best = max(range(len(counts)), key=lambda i: (counts[i], poll.scores[i], -i))
-    movie = svc.rec.catalogue.get(poll.movie_ids[best])
+    movie_id = poll.movie_ids[best]
+    movie = svc.rec.catalogue.get(movie_id) if movie_id >= 0 else None
     plan = await svc.storage.plan(poll.chat_id, poll.night_id)
-    await svc.storage.add_history(
-        poll.chat_id, poll.movie_ids[best], plan.starts_at if plan else None
-    )
+    if movie_id >= 0:
+        await record_winner(
+            context, poll.chat_id, poll.night_id, movie_id, plan.starts_at if plan else None
+        )
     with i18n.using(await svc.shared_language(poll.chat_id)):  # whoever's vote closed it
         title = movie.title if movie else texts.unknown_film()
+        if movie_id < 0 and stopped is not None and best < len(stopped.options):
+            title = stopped.options[best].text  # someone's own option, not a film I know
         text = views.winner(title, counts[best], len(votes))
+        if movie_id < 0:
+            text += "\n<i>" + views.winner_unknown() + "</i>"
         if late:
             text += "\n<i>" + views.closed_late(late) + "</i>"
     await context.bot.send_message(

@@ -3,7 +3,7 @@ any handler beyond commands and buttons. Importing its handlers registers its bu
 
 from __future__ import annotations
 
-from telegram.ext import Application, PollAnswerHandler
+from telegram.ext import Application, MessageHandler, PollAnswerHandler, filters
 
 from bot.features import Command
 from bot.features.movienight import handlers, planned
@@ -24,3 +24,6 @@ COMMANDS = [
 def register(app: Application) -> None:
     """The handlers beyond commands and buttons."""
     app.add_handler(PollAnswerHandler(handlers.on_poll_answer))
+    app.add_handler(
+        MessageHandler(filters.StatusUpdate.POLL_OPTION_ADDED, handlers.on_option_added)
+    )

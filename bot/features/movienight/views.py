@@ -12,8 +12,13 @@ from bot.features.movienight.callbacks import (
     GroupMore,
     JoinNight,
     LeaveNight,
+    MatchPrivately,
     PickForUs,
     StartVote,
+    Swipe,
+    TakeMatch,
+    Verdict,
+    WaitForMatches,
 )
 from bot.features.picks.views import card_rows, tap_a_film
 from bot.i18n import _, ngettext
@@ -271,6 +276,31 @@ def poll_options(films: Sequence[tuple[str, str | None]]) -> list[InputPollOptio
     ]
 
 
+def poll_description() -> str:
+    """Under a night's poll (Telegram allows 0-1024 characters)."""
+    return _(
+        "Results show when the vote closes. Add a film of your own: a title I know becomes that "
+        "film; anything else can still win, but I can't keep it in /history."
+    )
+
+
+def option_added_film(movie_title: str) -> str:
+    return _("➕ {title} is in the vote: a film I know, so it can win like the picks.").format(
+        title="<b>" + html.title_html(movie_title) + "</b>"
+    )
+
+
+def option_added_unknown(text: str) -> str:
+    return _(
+        "➕ “{text}” is in the vote, but it isn't a film I know: if it wins, I'll announce it "
+        "and keep nothing in /history."
+    ).format(text=escape(text[:100]))
+
+
+def winner_unknown() -> str:
+    return _("Not a film I know, so it is not in /history.")
+
+
 def winner(movie_title: str, votes: int, voters: int) -> str:
     tally = ngettext("{votes} of {voters} vote.", "{votes} of {voters} votes.", voters).format(
         votes=votes, voters=voters
@@ -306,7 +336,7 @@ def roster_keyboard(anyone_in: bool, rate_url: str | None = None) -> InlineKeybo
         ]
     ]
     if anyone_in:
-        rows.append([button(pick_for_us(), PickForUs())])
+        rows.append([button(pick_for_us(), PickForUs()), button(match_button(), MatchPrivately())])
     if rate_url:
         rows.append([InlineKeyboardButton(rate_films_first(), url=rate_url)])
     return InlineKeyboardMarkup(rows)
@@ -337,3 +367,147 @@ def group_picks_keyboard(
 
 def close_vote_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button(close_vote(), CloseVote())]])
+
+
+# ------------------------------------------------------------------ match mode
+def match_button() -> str:
+    return _("🃏 Match privately")
+
+
+def match_started() -> str:
+    return _("🃏 Your cards are in our private chat.")
+
+
+def match_again() -> str:
+    return _("🃏 Match mode is on: your next card is in our private chat.")
+
+
+def match_not_in() -> str:
+    return _("Only people who are in tonight can swipe: tap 🙋 I'm in first.")
+
+
+def match_only_starter() -> str:
+    return _("Only whoever started match mode can choose that.")
+
+
+def match_wanted(count: int) -> str:
+    return ngettext(
+        "I'll announce when there is {count} match.",
+        "I'll announce when there are {count} matches.",
+        count,
+    ).format(count=count)
+
+
+def matching(names: Sequence[str], unreachable: Sequence[str], wanted: int) -> str:
+    """In the group once match mode starts (names already escaped): who gets cards, nobody's
+    swipes."""
+    lines = [
+        "🃏 <b>" + _("Match mode") + "</b>",
+        _(
+            "Each of you gets cards in our private chat: 👍 / 👎 / 🙈 seen. Nobody sees anyone "
+            "else's swipes. {wanted}"
+        ).format(wanted=match_wanted(wanted)),
+        _("Swiping: {names}").format(names=html.join_names_html(list(names))),
+    ]
+    if unreachable:
+        lines.append(
+            _(
+                "I can't write to {names} yet: open a chat with me (🎬 under the roster), then "
+                "tap 🃏 Match privately again."
+            ).format(names=html.join_names_html(list(unreachable)))
+        )
+    return "\n".join(lines)
+
+
+def wait_button(count: int, current: int) -> str:
+    label = ngettext("{count} match", "{count} matches", count).format(count=count)
+    return ("✅ " if count == current else "") + label
+
+
+def matching_keyboard(wanted: int, most: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button(wait_button(n, wanted), WaitForMatches(n)) for n in range(1, most + 1)]]
+    )
+
+
+def card_head(group_title: str) -> str:
+    return "🃏 " + _("Movie night in {group}").format(group=escape(group_title))
+
+
+def swipe_like() -> str:
+    return _("👍 Yes")
+
+
+def swipe_dislike() -> str:
+    return _("👎 Not tonight")
+
+
+def swipe_seen() -> str:
+    return _("🙈 Seen it")
+
+
+def swiped(verdict: str) -> str:
+    if verdict == "like":
+        return _("👍 You'd watch it.")
+    if verdict == "dislike":
+        return _("👎 Not tonight (this is not a dislike in your taste).")
+    return _("🙈 Seen: I won't suggest it again.")
+
+
+def deck_done() -> str:
+    return _("🃏 That was the last card. I'll announce a match in the group.")
+
+
+def swipe_over() -> str:
+    return _("That movie night is over or has chosen.")
+
+
+def swipe_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(swipe_like(), Swipe(Verdict.LIKE)),
+                button(swipe_dislike(), Swipe(Verdict.DISLIKE)),
+                button(swipe_seen(), Swipe(Verdict.SEEN)),
+            ]
+        ]
+    )
+
+
+def matched(films: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """A match in the group: each film everyone in liked, with who liked it (names escaped)."""
+    if len(films) == 1:
+        head = _("It's a match!")
+    else:
+        head = ngettext("{count} match!", "{count} matches!", len(films)).format(count=len(films))
+    blocks = ["🃏 <b>" + head + "</b>"]
+    for movie_title, names in films:
+        blocks.append(
+            f"• <b>{html.title_html(movie_title)}</b>\n  "
+            + _("liked by {names}").format(names=html.join_names_html(list(names)))
+        )
+    if len(films) > 1:
+        tail = _("Vote among them, or take the first one.")
+    else:
+        tail = _("Take it, or keep swiping for more.")
+    return html.join_blocks(blocks, "\n<i>" + tail + "</i>")
+
+
+def take_button(movie_title: str) -> str:
+    return "✅ " + _("Take {title}").format(title=html.title_plain(movie_title, 40))
+
+
+def matched_keyboard(first_title: str, several: bool) -> InlineKeyboardMarkup:
+    rows = [[button(take_button(first_title), TakeMatch())]]
+    if several:
+        rows.append([button(vote_button(), StartVote())])
+    return InlineKeyboardMarkup(rows)
+
+
+def taken(movie_title: str) -> str:
+    return (
+        "🏆 <b>"
+        + _("Tonight: {title}").format(title=html.title_html(movie_title))
+        + "</b>\n"
+        + _("A match: everyone in liked it. Enjoy the film! (/history)")
+    )

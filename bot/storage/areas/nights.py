@@ -11,7 +11,7 @@ from sqlalchemy import Executable, bindparam, delete, select, update
 
 from bot.storage.base import PollInfo
 from bot.storage.engine import StoreEngine, match, threaded
-from bot.storage.schema import history, night_members, nights, polls, votes
+from bot.storage.schema import history, night_fits, night_members, nights, polls, votes
 
 _NIGHT_QUERY = select(nights.c.query).where(match(nights, "chat_id", "message_id"))
 
@@ -48,6 +48,17 @@ _ATTACH_POLL = update(polls).where(
 
 _DROP_POLL = delete(polls).where(match(polls, "poll_id"))
 
+_POLL_FILMS = (
+    select(polls.c.movie_ids, polls.c.scores, polls.c.closed)
+    .where(match(polls, "poll_id"))
+    .with_for_update()
+)
+_SET_POLL_FILMS = (
+    update(polls)
+    .where(polls.c.poll_id == bindparam("poll"))
+    .values(movie_ids=bindparam("ids"), scores=bindparam("scores"))
+)
+
 _CLOSE_POLL = (
     update(polls).where(polls.c.poll_id == bindparam("poll"), polls.c.closed == 0).values(closed=1)
 )
@@ -56,6 +67,18 @@ _HISTORY = (
     select(history.c.movie_id, history.c.watched_at)
     .where(match(history, "chat_id"))
     .order_by(history.c.watched_at.desc())
+)
+
+
+_RECENT_WINNERS = (
+    select(history.c.movie_id)
+    .where(match(history, "chat_id"))
+    .order_by(history.c.watched_at.desc(), history.c.movie_id.desc())
+    .limit(bindparam("nights"))
+)
+_FITS = select(night_fits.c.movie_id, night_fits.c.user_id, night_fits.c.fit).where(
+    night_fits.c.chat_id == bindparam("chat_id"),
+    night_fits.c.movie_id.in_(bindparam("movies", expanding=True)),
 )
 
 
@@ -166,6 +189,22 @@ class Nights(StoreEngine):
             db.execute(_DROP_POLL, {"poll_id": poll_id})
 
     @threaded
+    def add_poll_option(self, poll_id: str, movie_id: int) -> int | None:
+        """An option someone added to an open vote, after the others (`movie_id` < 0: not a film
+        the catalogue knows); its option number, or None when the vote is closed or unknown. The
+        group score of an added option is below every pick's, so a tie goes to the picks."""
+        with self._write() as db:
+            row = db.execute(_POLL_FILMS, {"poll_id": poll_id}).first()
+            if row is None or row[2]:
+                return None
+            ids, scores = json.loads(row[0]), json.loads(row[1])
+            ids.append(movie_id)
+            scores.append(min(scores, default=0.0) - 1.0)
+            values = {"poll": poll_id, "ids": json.dumps(ids), "scores": json.dumps(scores)}
+            db.execute(_SET_POLL_FILMS, values)
+            return len(ids) - 1
+
+    @threaded
     def close_poll(self, poll_id: str) -> bool:
         """Mark a vote closed; True only for the one caller that closed it (announce once): a
         concurrent second UPDATE waits for the first, re-checks `closed=0` and changes nothing."""
@@ -184,3 +223,27 @@ class Nights(StoreEngine):
     def history(self, chat_id: int) -> list[tuple[int, float]]:
         """What a group chose, newest first: (movie id, when)."""
         return [(movie, when) for movie, when in self._rows(_HISTORY, chat_id=chat_id)]
+
+    @threaded
+    def add_fits(self, chat_id: int, movie_id: int, fits: dict[int, float]) -> None:
+        """How well a group's winner fitted each person in that night (their share of it)."""
+        if not fits:
+            return
+        rows = [
+            {"chat_id": chat_id, "movie_id": movie_id, "user_id": user, "fit": fit}
+            for user, fit in fits.items()
+        ]
+        with self._write() as db:
+            self._upsert_many(db, night_fits, rows)
+
+    @threaded
+    def recent_fits(self, chat_id: int, nights: int) -> list[dict[int, float]]:
+        """The last `nights` winners' fits, oldest first: person -> fit, one dict per night
+        (empty for a winner chosen before fits were kept)."""
+        winners = [m for (m,) in self._rows(_RECENT_WINNERS, chat_id=chat_id, nights=nights)]
+        if not winners:
+            return []
+        found: dict[int, dict[int, float]] = {m: {} for m in winners}
+        for movie, user, fit in self._rows(_FITS, chat_id=chat_id, movies=winners):
+            found[movie][user] = fit
+        return [found[m] for m in reversed(winners)]

@@ -79,6 +79,7 @@ async def test_a_night_planned_for_friday_is_reminded_votes_and_closes_at_its_de
     assert poll_message.reply_to == roster.message_id and "closes at 20:00" in poll_message.text
     assert nudge.reply_to == poll_message.message_id and "Not voted yet: Ann, Ben" in nudge.text
     poll_id = next(iter(harness.fake.polls))
+    assert harness.fake.polls[poll_id]["open_period"] == 3600  # open until the start
     update = harness.fake.vote(poll_id, ANN, [1])
     await harness.app.process_update(Update.de_json(update, harness.app.bot))
     assert not harness.fake.polls[poll_id]["is_closed"]  # Ben has not voted
