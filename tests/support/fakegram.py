@@ -1063,16 +1063,19 @@ class FakeTelegram:
         if not 1 <= len(question) <= MAX_POLL_QUESTION:
             raise BotApiError(400, "Bad Request: poll question length must not exceed 300")
         options = params.get("options") or []
-        texts, media = [], []
+        texts, media, sent = [], [], []  # media: as the Poll shows it; sent: as the bot sent it
         for option in options:
             if isinstance(option, dict):
                 if set(option) - POLL_OPTION_FIELDS or "text" not in option:
                     raise BotApiError(400, "Bad Request: can't parse InputPollOption")
                 texts.append(str(option["text"]))
                 media.append(_check_poll_media(option.get("media")))
+                given = option.get("media")
+                sent.append(json.loads(given) if isinstance(given, str) else given)
             else:
                 texts.append(str(option))
                 media.append(None)
+                sent.append(None)
         if not 2 <= len(texts) <= MAX_POLL_OPTIONS:
             raise BotApiError(400, "Bad Request: poll must have at least 2 option")
         if any(not 1 <= len(t) <= MAX_POLL_OPTION for t in texts):
@@ -1096,7 +1099,7 @@ class FakeTelegram:
                 raise BotApiError(400, "Bad Request: wrong close date")
         markup = self._check_markup(params.get("reply_markup"))
         poll_id = f"poll{next(self._poll_ids)}"
-        self.poll_media[poll_id] = media
+        self.poll_media[poll_id] = sent
         poll = {
             "id": poll_id,
             "question": question,
