@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -261,38 +261,33 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _evaluate_onboarding(args: argparse.Namespace) -> int:
-    import tempfile
-
-    from movierec.data import load_dataset
-    from movierec.download import resolve_data_dir
     from movierec.evaluation.onboarding import evaluate_onboarding, format_onboarding
 
-    dataset = load_dataset(resolve_data_dir(Settings.from_env(), progress=sys.stderr.isatty()))
-    with tempfile.TemporaryDirectory(prefix="movierec-onboarding-") as scratch:
-        rows = evaluate_onboarding(
-            dataset.ratings,
-            dataset.movies,
-            Path(scratch) / "index",
-            seed=args.seed,
-            users=args.max_users or None,
-        )
-    if args.json:
-        print(json.dumps([row.as_dict() for row in rows], indent=2))
-    else:
-        print(format_onboarding(rows))
-    return 0
+    return _evaluate_starts(args, evaluate_onboarding, format_onboarding, "onboarding")
 
 
 def _evaluate_imported(args: argparse.Namespace) -> int:
+    from movierec.evaluation.onboarding import evaluate_imported, format_imported
+
+    return _evaluate_starts(args, evaluate_imported, format_imported, "imported")
+
+
+def _evaluate_starts(
+    args: argparse.Namespace,
+    evaluate: Callable[..., list[Any]],
+    report: Callable[..., str],
+    name: str,
+) -> int:
+    """A first-session measure (ten onboarding answers, an imported history) on a scratch
+    index of the data set: its rows as a table or JSON."""
     import tempfile
 
     from movierec.data import load_dataset
     from movierec.download import resolve_data_dir
-    from movierec.evaluation.onboarding import evaluate_imported, format_imported
 
     dataset = load_dataset(resolve_data_dir(Settings.from_env(), progress=sys.stderr.isatty()))
-    with tempfile.TemporaryDirectory(prefix="movierec-imported-") as scratch:
-        rows = evaluate_imported(
+    with tempfile.TemporaryDirectory(prefix=f"movierec-{name}-") as scratch:
+        rows = evaluate(
             dataset.ratings,
             dataset.movies,
             Path(scratch) / "index",
@@ -302,7 +297,7 @@ def _evaluate_imported(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([row.as_dict() for row in rows], indent=2))
     else:
-        print(format_imported(rows))
+        print(report(rows))
     return 0
 
 

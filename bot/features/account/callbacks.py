@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Self
 
 from bot import i18n
 from bot.films import WATCH_COUNTRIES
@@ -34,29 +35,17 @@ class SetLanguage(CallbackData):
     def language(self) -> str | None:
         return None if self.code == AUTOMATIC else self.code
 
-    @staticmethod
-    def of(code: str | None) -> SetLanguage:
-        return SetLanguage(code or AUTOMATIC)
+    @classmethod
+    def of(cls, code: str | None) -> Self:
+        return cls(code or AUTOMATIC)
 
 
 @dataclass(frozen=True)
-class SetGroupLanguage(CallbackData):
+class SetGroupLanguage(SetLanguage):
     """A group admin's choice of the group's language for its shared messages (`yg:de`), or
     none (`yg:auto`: each night's starter's)."""
 
     prefix = "yg"
-    code: str
-
-    def valid(self) -> bool:
-        return self.code == AUTOMATIC or self.code in i18n.LOCALES
-
-    @property
-    def language(self) -> str | None:
-        return None if self.code == AUTOMATIC else self.code
-
-    @staticmethod
-    def of(code: str | None) -> SetGroupLanguage:
-        return SetGroupLanguage(code or AUTOMATIC)
 
 
 @dataclass(frozen=True)
