@@ -149,6 +149,7 @@ def plot(evaluation: Evaluation, path: Path) -> Path:
         ("rp3beta", "black", "-."),
         ("ials", "dimgrey", "-."),
         ("itemknn", "darkgrey", "-."),
+        ("gfcf", "black", "--"),
         ("blend", "red", "--"),
         ("default", "red", "-"),  # the shipped default: the blend, through `recommend`
     )

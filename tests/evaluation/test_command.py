@@ -52,12 +52,18 @@ def test_evaluate_command_runs_on_generated_data(
     report = json.loads(capsys.readouterr().out)
     assert report["dataset"] == "tiny" and report["users"]["test"] == 10
     assert {r["reveals"] for r in report["results"]} == {5}
+    assert "gfcf" in {r["method"] for r in report["results"]}
+    assert {"top100-share", "precision@5-outside-top100", "popularity-rank"} <= set(
+        report["results"][0]
+    )
     assert plot_path.read_bytes()[:4] == b"\x89PNG"
     argv = ["evaluate", "--reveals", "5", "--lambdas", "10", "--max-users", "10"]
     assert cli_main([*argv, "--skip", "rp3beta", "itemknn", "ials", "--max-films", "30"]) == 0
     text = capsys.readouterr().out
     assert "Test split:" in text and "precision@5" in text and "default vs seed" in text
-    assert "Note: ease, ease-seen: restricted to the 30 most rated of 40 training films" in text
+    assert "top-100" in text and "P@5 outside" in text and "pop. rank" in text
+    note = "Note: ease, ease-seen, gfcf: restricted to the 30 most rated of 40 training films"
+    assert note in text
 
 
 def test_evaluate_refuses_bad_numbers_with_one_line(
