@@ -90,13 +90,18 @@ def test_evaluate_quick_on_ml_latest_small_is_ci_sized(
     assert report["dataset"] == "ml-latest-small"
     assert report["users"]["validation"] > 40 and report["users"]["test"] > 50
     cells = {(r["split"], r["method"], r["reveals"]): r for r in report["results"]}
-    methods = ("popular", "seed", "default", "neighbors", "ease", "ease-seen", "rp3beta", "itemknn")
+    methods = (
+        *("popular", "seed", "default", "neighbors"),
+        *("ease", "ease-seen", "rp3beta", "itemknn", "gfcf"),
+    )
     for key in itertools.product(("validation", "test"), methods, (5, 10, 20)):
         assert key in cells, key
     assert not any(m == "ials" for _, m, _ in cells)  # --quick skips the slow baseline
     for row in cells.values():
-        for metric in ("precision@5", "ndcg@10", "recall@20", "coverage"):
+        for metric in ("precision@5", "ndcg@10", "recall@20", "coverage", "top100-share"):
             assert 0.0 <= row[metric] <= 1.0, (row["method"], metric)
+        assert row["precision@5-outside-top100"] <= row["precision@5"], row["method"]
+        assert row["popularity-rank"] >= 1.0, row["method"]
     for n in (5, 10, 20):
         default, popular = cells[("test", "default", n)], cells[("test", "popular", n)]
         assert default["precision@5"] > popular["precision@5"], n
@@ -105,4 +110,4 @@ def test_evaluate_quick_on_ml_latest_small_is_ci_sized(
     # ml-latest-small's training films far exceed the cap: one note says so
     (restricted,) = [n for n in report["notes"] if "most rated of" in n]
     expected = f"restricted to the {QUICK.max_films:,} most rated"
-    assert restricted.startswith(f"ease, ease-seen, rp3beta, itemknn: {expected}")
+    assert restricted.startswith(f"ease, ease-seen, rp3beta, itemknn, gfcf: {expected}")
