@@ -207,7 +207,8 @@ def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         metavar="K",
-        help="EASE, RP3beta, ItemKNN and the study's graph hold films × films matrices: they see "
+        help="EASE, RP3beta, ItemKNN, GF-CF and the study's graph hold films × films matrices: "
+        "they see "
         f"only the K most rated training films (default {MAX_DENSE_FILMS}, "
         f"{QUICK.max_films} with --quick; 0 = all); the report says when this drops films",
     )

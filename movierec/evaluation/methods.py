@@ -15,10 +15,12 @@ import numpy as np
 import pandas as pd
 
 from movierec.evaluation.baselines import (
+    GFCF,
     IALS,
     ItemKNN,
     Ranker,
     RP3beta,
+    gfcf,
     ials,
     itemknn,
     popular_ranker,
@@ -49,6 +51,7 @@ class Family:
 FAMILIES: dict[str, Family] = {
     "rp3beta": Family("rp3beta", RP3beta, rp3beta.GRID, rp3beta.QUERIES, dense=True),
     "itemknn": Family("itemknn", ItemKNN, itemknn.GRID, itemknn.QUERIES, dense=True),
+    "gfcf": Family("gfcf", GFCF, gfcf.GRID, gfcf.QUERIES, dense=True),
     "ials": Family("ials", IALS, ials.GRID, ials.QUERIES),
 }
 SLOW = ("ials",)  # minutes on ml-1m; the others take seconds

@@ -2,7 +2,10 @@
 
 Precision@5 looks at the five picks the bot shows; NDCG@10 and Recall@20 at longer lists so that the
 order below the fold still counts. Coverage and popularity describe the shown picks of everybody
-together, which is why they are accumulated by a `Tally` rather than per user. A margin between
+together, which is why they are accumulated by a `Tally` rather than per user. So do the canon
+measures: how many shown picks are among the `CANON` most rated training films (the films
+anybody would name), Precision@5 counting only the hits outside them, and the picks' mean
+popularity rank (1 = most rated). A margin between
 two methods is paired over the users both answered (`margin_rows`).
 """
 
@@ -20,6 +23,7 @@ from movierec.evaluation.split import Case
 
 PICKS = 20  # the longest list any metric looks at
 SHOWN = 5  # what the bot shows: precision, coverage and popularity look at these
+CANON = 100  # the canon: the most rated training films, which anybody could name unprompted
 MARGIN_METRICS = (Metric.PRECISION, Metric.NDCG)
 
 
@@ -47,6 +51,21 @@ def ndcg_at_k(picks: Sequence[int], targets: Iterable[int], k: int) -> float:
     return dcg / ideal
 
 
+def popularity_ranks(popularity: np.ndarray) -> np.ndarray:
+    """Every movie id's rank by its number of training ratings: 1 = most rated (ties: the lower
+    id first, as `sizing.most_rated` breaks them); ids without ratings rank after all rated ones."""
+    counts = np.asarray(popularity)
+    order = np.lexsort((np.arange(len(counts)), -counts))
+    ranks = np.empty(len(counts), np.int64)
+    ranks[order] = np.arange(1, len(counts) + 1)
+    return ranks
+
+
+def canon_mask(popularity: np.ndarray, size: int = CANON) -> np.ndarray:
+    """True for the `size` most rated training films (never a film nobody rated)."""
+    return (popularity_ranks(popularity) <= size) & (np.asarray(popularity) > 0)
+
+
 @dataclass
 class Tally:
     """Running sums for one (method, N) cell of the table, and each user's own scores so that two
@@ -57,28 +76,51 @@ class Tally:
     ndcg: float = 0.0
     recall: float = 0.0
     popularity: float = 0.0
+    outside_precision: float = 0.0
+    canon_picks: int = 0
+    rank_sum: float = 0.0
     shown: int = 0
     picked: set[int] = field(default_factory=set)
     per_user: dict[int, dict[Metric, float]] = field(default_factory=dict)
+    # the ranks and canon of the popularity last seen (one array per run: computed once)
+    _ranked: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _ranks: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
+    _canon: np.ndarray = field(default_factory=lambda: np.zeros(0, bool), repr=False)
+
+    def _rank_by(self, popularity: np.ndarray) -> None:
+        if self._ranked is not popularity:
+            self._ranks = popularity_ranks(popularity)
+            self._canon = (self._ranks <= CANON) & (np.asarray(popularity) > 0)
+            self._ranked = popularity
 
     def add(self, picks: np.ndarray, case: Case, popularity: np.ndarray) -> None:
+        self._rank_by(popularity)
         ids = [int(m) for m in picks]
         precision = precision_at_k(ids, case.targets, 5)
         ndcg = ndcg_at_k(ids, case.targets, 10)
         recall = recall_at_k(ids, case.targets, PICKS)
+        top = ids[:SHOWN]
+        known = len(popularity)
+        in_canon = [m < known and bool(self._canon[m]) for m in top]
+        hits = sum(1 for m, c in zip(top, in_canon, strict=True) if not c and m in case.targets)
+        outside = hits / SHOWN
         self.users += 1
         self.precision += precision
         self.ndcg += ndcg
         self.recall += recall
+        self.outside_precision += outside
         self.per_user[case.user_id] = {
             Metric.PRECISION: precision,
             Metric.NDCG: ndcg,
             Metric.RECALL: recall,
+            Metric.OUTSIDE_PRECISION: outside,
         }
-        top = ids[:SHOWN]
         self.picked.update(top)
         self.shown += len(top)
-        self.popularity += float(sum(popularity[m] if m < len(popularity) else 0 for m in top))
+        self.popularity += float(sum(popularity[m] if m < known else 0 for m in top))
+        self.canon_picks += sum(in_canon)
+        # an id beyond the counts was never rated: it ranks after every rated film
+        self.rank_sum += float(sum(self._ranks[m] if m < known else known + 1 for m in top))
 
     def mean(self, metric: Metric) -> float:
         """A per-user metric's mean over the users seen so far (0 with none)."""
@@ -86,6 +128,7 @@ class Tally:
             Metric.PRECISION: self.precision,
             Metric.NDCG: self.ndcg,
             Metric.RECALL: self.recall,
+            Metric.OUTSIDE_PRECISION: self.outside_precision,
         }
         if metric not in totals:
             raise ValueError(f"{metric} is not a per-user metric")
@@ -100,8 +143,10 @@ class Tally:
         reveals: int | None = None,
         params: Mapping[str, Any] | None = None,
     ) -> ResultRow:
-        """Means over users; coverage and popularity over everybody's five shown picks."""
+        """Means over users; coverage, popularity, the canon share and the popularity rank over
+        everybody's five shown picks."""
         n = max(self.users, 1)
+        shown = max(self.shown, 1)
         return ResultRow(
             method=method,
             users=self.users,
@@ -109,10 +154,13 @@ class Tally:
             ndcg=self.ndcg / n,
             recall=self.recall / n,
             coverage=len(self.picked) / max(catalogue_size, 1),
-            popularity=self.popularity / max(self.shown, 1),
+            popularity=self.popularity / shown,
             split=split,
             reveals=reveals,
             params=dict(params or {}),
+            canon_share=self.canon_picks / shown,
+            outside_precision=self.outside_precision / n,
+            popularity_rank=self.rank_sum / shown,
         )
 
 

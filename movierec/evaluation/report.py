@@ -15,7 +15,23 @@ from typing import Any
 from movierec.evaluation.results import Evaluation, MarginRow, Metric, ResultRow
 from movierec.evaluation.split import SELECT_REVEALS
 
-COLUMNS = (Metric.PRECISION, Metric.NDCG, Metric.RECALL, Metric.COVERAGE, Metric.POPULARITY)
+COLUMNS = (
+    Metric.PRECISION,
+    Metric.NDCG,
+    Metric.RECALL,
+    Metric.COVERAGE,
+    Metric.POPULARITY,
+    Metric.CANON_SHARE,
+    Metric.OUTSIDE_PRECISION,
+    Metric.POPULARITY_RANK,
+)
+# the table's headings where the JSON key is too long for a column
+HEADINGS = {
+    Metric.CANON_SHARE: "top-100",
+    Metric.OUTSIDE_PRECISION: "P@5 outside",
+    Metric.POPULARITY_RANK: "pop. rank",
+}
+ONE_DECIMAL = (Metric.POPULARITY, Metric.POPULARITY_RANK)
 
 
 def margins(evaluation: Evaluation, split: str = "test", n: int | None = None) -> list[MarginRow]:
@@ -30,12 +46,14 @@ def format_table(evaluation: Evaluation, split: str = "test") -> str:
 
 def format_rows(rows: Sequence[ResultRow]) -> str:
     width = max([9, *(len(r.method) + 1 for r in rows)])
-    header = f"{'N':>3}  {'method':<{width}}{'users':>6}" + "".join(f"{c:>13}" for c in COLUMNS)
+    header = f"{'N':>3}  {'method':<{width}}{'users':>6}" + "".join(
+        f"{HEADINGS.get(c, str(c)):>13}" for c in COLUMNS
+    )
     lines = [header, "-" * len(header)]
     for n in sorted({r.reveals for r in rows if r.reveals is not None}):
         for r in (r for r in rows if r.reveals == n):
             values = "".join(
-                f"{r.value(c):>13.1f}" if c is Metric.POPULARITY else f"{r.value(c):>13.4f}"
+                f"{r.value(c):>13.1f}" if c in ONE_DECIMAL else f"{r.value(c):>13.4f}"
                 for c in COLUMNS
             )
             lines.append(f"{n:>3}  {r.method:<{width}}{r.users:>6}{values}")
@@ -131,6 +149,7 @@ def plot(evaluation: Evaluation, path: Path) -> Path:
         ("rp3beta", "black", "-."),
         ("ials", "dimgrey", "-."),
         ("itemknn", "darkgrey", "-."),
+        ("gfcf", "black", "--"),
         ("blend", "red", "--"),
         ("default", "red", "-"),  # the shipped default: the blend, through `recommend`
     )

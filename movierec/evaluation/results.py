@@ -22,6 +22,9 @@ class Metric(StrEnum):
     RECALL = "recall@20"
     COVERAGE = "coverage"
     POPULARITY = "popularity"
+    CANON_SHARE = "top100-share"  # shown picks among the 100 most rated training films
+    OUTSIDE_PRECISION = "precision@5-outside-top100"  # hits outside those 100, over 5
+    POPULARITY_RANK = "popularity-rank"  # mean rank of the shown picks, 1 = most rated
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ class ResultRow:
     split: str | None = None
     reveals: int | None = None
     params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    canon_share: float = 0.0
+    outside_precision: float = 0.0
+    popularity_rank: float = 0.0
 
     def value(self, metric: Metric) -> float:
         return {
@@ -49,6 +55,9 @@ class ResultRow:
             Metric.RECALL: self.recall,
             Metric.COVERAGE: self.coverage,
             Metric.POPULARITY: self.popularity,
+            Metric.CANON_SHARE: self.canon_share,
+            Metric.OUTSIDE_PRECISION: self.outside_precision,
+            Metric.POPULARITY_RANK: self.popularity_rank,
         }[metric]
 
     def to_dict(self) -> dict[str, Any]:

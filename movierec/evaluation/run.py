@@ -63,8 +63,8 @@ def run_evaluation(
 ) -> Evaluation:
     """Split, build an index from the training users only, tune on validation, report on test.
 
-    `baselines` names the extra families to tune (rp3beta, itemknn, ials), each with its own grid
-    or None for the family's default grid; None means all of them on their default grids.
+    `baselines` names the extra families to tune (rp3beta, itemknn, gfcf, ials), each with its
+    own grid or None for the family's default grid; None means all of them on their default grids.
     `study` adds the blend re-tuned (`study.py`) on validation over its grid (or the one given),
     with its margins against the default and every baseline. The baselines that hold films ×
     films matrices see the `max_films` most rated training films only (None: all).

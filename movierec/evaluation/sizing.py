@@ -1,10 +1,11 @@
 """How big a run is: the `--quick` grids, and the cap on films for the dense baselines.
 
-EASE, RP3beta and ItemKNN (and the study's item graph) hold films × films float64 matrices: 8·n²
-bytes each, several at once while tuning. ml-1m's 3,706 training films cost 110 MB a matrix; the
-9,000 of ml-latest-small 650 MB; ml-32m's 84,000 would need 56 GB. So those baselines only see
-the `max_films` most rated training films (a note in the report says so when it bites), and a
-baseline that still runs out of memory is skipped with a note instead of ending the run.
+EASE, RP3beta, ItemKNN and GF-CF (and the study's item graph) hold films × films float64
+matrices: 8·n² bytes each, several at once while tuning. ml-1m's 3,706 training films cost 110 MB
+a matrix; the 9,000 of ml-latest-small 650 MB; ml-32m's 84,000 would need 56 GB. So those
+baselines only see the `max_films` most rated training films (a note in the report says so when
+it bites), and a baseline that still runs out of memory is skipped with a note instead of ending
+the run.
 """
 
 from __future__ import annotations

@@ -69,12 +69,16 @@ def select_best(rows: Sequence[ResultRow]) -> ResultRow:
 def on_edges(grid: Mapping[str, Sequence[Any]], best: Mapping[str, Any]) -> tuple[str, ...]:
     """Parameters of `best` at the first or last value of a grid with more than one value.
 
-    None (no pruning) is the end of its scale, not a choice of grid: nothing lies beyond it.
+    None (no pruning) is the end of its scale, not a choice of grid: nothing lies beyond it; nor
+    does anything lie beyond a grid of named choices (GF-CF's training signal): only numbers count.
     """
     return tuple(
         name
         for name, values in grid.items()
-        if len(values) > 1 and best[name] is not None and best[name] in (values[0], values[-1])
+        if len(values) > 1
+        and all(isinstance(v, int | float) or v is None for v in values)
+        and best[name] is not None
+        and best[name] in (values[0], values[-1])
     )
 
 

@@ -52,12 +52,18 @@ def test_evaluate_command_runs_on_generated_data(
     report = json.loads(capsys.readouterr().out)
     assert report["dataset"] == "tiny" and report["users"]["test"] == 10
     assert {r["reveals"] for r in report["results"]} == {5}
+    assert "gfcf" in {r["method"] for r in report["results"]}
+    assert {"top100-share", "precision@5-outside-top100", "popularity-rank"} <= set(
+        report["results"][0]
+    )
     assert plot_path.read_bytes()[:4] == b"\x89PNG"
     argv = ["evaluate", "--reveals", "5", "--lambdas", "10", "--max-users", "10"]
     assert cli_main([*argv, "--skip", "rp3beta", "itemknn", "ials", "--max-films", "30"]) == 0
     text = capsys.readouterr().out
     assert "Test split:" in text and "precision@5" in text and "default vs seed" in text
-    assert "Note: ease, ease-seen: restricted to the 30 most rated of 40 training films" in text
+    assert "top-100" in text and "P@5 outside" in text and "pop. rank" in text
+    note = "Note: ease, ease-seen, gfcf: restricted to the 30 most rated of 40 training films"
+    assert note in text
 
 
 def test_evaluate_refuses_bad_numbers_with_one_line(
@@ -84,13 +90,18 @@ def test_evaluate_quick_on_ml_latest_small_is_ci_sized(
     assert report["dataset"] == "ml-latest-small"
     assert report["users"]["validation"] > 40 and report["users"]["test"] > 50
     cells = {(r["split"], r["method"], r["reveals"]): r for r in report["results"]}
-    methods = ("popular", "seed", "default", "neighbors", "ease", "ease-seen", "rp3beta", "itemknn")
+    methods = (
+        *("popular", "seed", "default", "neighbors"),
+        *("ease", "ease-seen", "rp3beta", "itemknn", "gfcf"),
+    )
     for key in itertools.product(("validation", "test"), methods, (5, 10, 20)):
         assert key in cells, key
     assert not any(m == "ials" for _, m, _ in cells)  # --quick skips the slow baseline
     for row in cells.values():
-        for metric in ("precision@5", "ndcg@10", "recall@20", "coverage"):
+        for metric in ("precision@5", "ndcg@10", "recall@20", "coverage", "top100-share"):
             assert 0.0 <= row[metric] <= 1.0, (row["method"], metric)
+        assert row["precision@5-outside-top100"] <= row["precision@5"], row["method"]
+        assert row["popularity-rank"] >= 1.0, row["method"]
     for n in (5, 10, 20):
         default, popular = cells[("test", "default", n)], cells[("test", "popular", n)]
         assert default["precision@5"] > popular["precision@5"], n
@@ -99,4 +110,4 @@ def test_evaluate_quick_on_ml_latest_small_is_ci_sized(
     # ml-latest-small's training films far exceed the cap: one note says so
     (restricted,) = [n for n in report["notes"] if "most rated of" in n]
     expected = f"restricted to the {QUICK.max_films:,} most rated"
-    assert restricted.startswith(f"ease, ease-seen, rp3beta, itemknn: {expected}")
+    assert restricted.startswith(f"ease, ease-seen, rp3beta, itemknn, gfcf: {expected}")

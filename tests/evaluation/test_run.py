@@ -40,6 +40,7 @@ def test_run_evaluation_on_two_tastes(
         baselines={
             "rp3beta": {"alpha": (0.5, 1.0), "beta": (0.0, 0.5), "neighbors": (10,)},
             "itemknn": {"shrink": (0.0, 10.0), "neighbors": (10, None)},
+            "gfcf": {"alpha": (0.0, 0.3), "factors": (4,), "signal": ("seen", "liked")},
             "ials": {"factors": (4,), "regularization": (0.1, 10.0), "alpha": (1.0,)},
         },
         study={"neighbors": (20,), "idf_power": (0.0, 0.5), "graph_neighbors": (10,)},
@@ -63,20 +64,23 @@ def test_run_evaluation_on_two_tastes(
         "ease-seen",
         "rp3beta",
         "itemknn",
+        "gfcf",
         "ials",
     )
     methods += ("blend",)
     assert {m for _, m, _ in cells} >= set(methods)
     tuned = {t.method: t for t in result.tuned}
-    assert set(tuned) == {"ease", "ease-seen", "rp3beta", "itemknn", "ials", "blend"}
+    assert set(tuned) == {"ease", "ease-seen", "rp3beta", "itemknn", "gfcf", "ials", "blend"}
     assert tuned["blend"].params["graph_weight"] in study.WEIGHTS
     assert result.study["graph"]["edges"] <= result.study["graph"]["films"] * 10
     assert tuned["rp3beta"].params["neighbors"] == 10 and "neighbors" not in tuned["rp3beta"].edges
     assert tuned["rp3beta"].params["query"] in ("signed", "seen")
     assert tuned["ials"].params["query"] in ("liked", "seen")
-    for t in tuned.values():  # every winner was measured, and a 2-value grid's winner is on an edge
+    assert "signal" not in tuned["gfcf"].edges  # a named choice has no edge
+    for t in tuned.values():  # every winner was measured; a 2-number grid's winner is on an edge
         assert t.row in t.tried
-        assert {k for k, v in t.grid.items() if len(v) == 2} <= set(t.edges) <= set(t.grid)
+        numeric = {k for k, v in t.grid.items() if len(v) == 2 and not isinstance(v[0], str)}
+        assert numeric <= set(t.edges) <= set(t.grid)
     for n in (5, 10):
         test = {m: cells[("test", m, n)] for m in methods}
         # two clear tastes: neighbors find the right half of the catalogue, popularity cannot
@@ -87,7 +91,7 @@ def test_run_evaluation_on_two_tastes(
         for row in test.values():
             assert 0 < row.users <= 20
             assert 0.0 <= row.precision <= 1.0 and 0.0 <= row.coverage <= 1.0
-    baselines = ("seed", "neighbors", "ease", "ease-seen", "rp3beta", "itemknn", "ials")
+    baselines = ("seed", "neighbors", "ease", "ease-seen", "rp3beta", "itemknn", "gfcf", "ials")
     assert {(m.method, m.versus, m.metric) for m in report.margins(result, "test", 10)} == {
         (method, versus, metric)
         for method, against in (("default", baselines), ("blend", ("default", *baselines)))

@@ -33,3 +33,5 @@ def test_coordinate_search_climbs_to_the_top_and_says_when_it_is_on_an_edge() ->
     assert on_edges(grid, best.params) == ("a", "b")
     assert on_edges({"a": (4,)}, {"a": 4}) == ()  # a single value is no edge
     assert on_edges({"k": (10, 100, None)}, {"k": None}) == ()  # no pruning: nothing beyond
+    named = {"signal": ("seen", "liked"), "k": (32, 64)}
+    assert on_edges(named, {"signal": "liked", "k": 32}) == ("k",)  # a named choice has no edge

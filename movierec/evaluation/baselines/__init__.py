@@ -3,7 +3,7 @@
 They live here, not in the product: their job is to show how good the product's scoring is.
 """
 
-from movierec.evaluation.baselines import ials, itemknn, rp3beta
+from movierec.evaluation.baselines import gfcf, ials, itemknn, rp3beta
 from movierec.evaluation.baselines.common import (
     ItemItem,
     Ranker,
@@ -14,6 +14,7 @@ from movierec.evaluation.baselines.common import (
     train_matrix,
 )
 from movierec.evaluation.baselines.ease import EASES, Ease, ease_ranker, ease_weights
+from movierec.evaluation.baselines.gfcf import GFCF
 from movierec.evaluation.baselines.ials import IALS
 from movierec.evaluation.baselines.itemknn import ItemKNN
 from movierec.evaluation.baselines.popular import popular_ranker
@@ -21,6 +22,7 @@ from movierec.evaluation.baselines.rp3beta import RP3beta
 
 __all__ = [
     "EASES",
+    "GFCF",
     "IALS",
     "Ease",
     "ItemItem",
@@ -30,6 +32,7 @@ __all__ = [
     "ease_ranker",
     "ease_weights",
     "excluded",
+    "gfcf",
     "ials",
     "item_ranker",
     "itemknn",
