@@ -19,6 +19,7 @@ from movierec.recommender import Recommender
 from tests.support import presses
 from tests.support.fakegram import FakeTelegram
 from tests.support.harness import Harness
+from tests.support.reading import pick_ids
 
 ANN = 5001
 GROUP = -5500
@@ -103,9 +104,17 @@ async def test_presses_at_once_on_one_message_send_no_refused_edit(
             first = presses.first_question_buttons(fake.last(ANN)) or first
             if not any(d in {x for _, x in welcome.buttons()} for d in first):
                 break
-        picks = next(m for m in fake.messages(ANN) if "👍" in " ".join(t for t, _ in m.buttons()))
-        rate = [d for t, d in picks.buttons() if t.startswith("👍")][:3]
-        for data in [*rate, *rate]:
+        # the picks list: a button per film opening its card, where 👍 / 👎 are pressed at once
+        if not any("Your picks" in m.text for m in fake.messages(ANN)):
+            await queue(running, fake.send(ANN, ANN, "/rec"))  # the questions had not ended
+            await settle(running)
+        picks = next(m for m in fake.messages(ANN) if pick_ids(m) and "Your picks" in m.text)
+        film = pick_ids(picks)[0]
+        await queue(running, fake.press(ANN, ANN, picks.message_id, presses.card(film)))
+        await settle(running)
+        rate = [d for t, d in picks.buttons() if t.startswith(("👍", "👎"))]
+        assert rate, picks.buttons()  # the card, opened in place
+        for data in [*rate, *rate, *rate]:
             await queue(running, fake.press(ANN, ANN, picks.message_id, data, forge=True))
         await settle(running)
     assert fake.refused_edits == []

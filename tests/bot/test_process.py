@@ -65,11 +65,15 @@ def rate_on_card(
 ) -> dict:
     """Open a film's card from a picks list (in place for its owner, a new message of one's own
     for anyone else) and press `data` there, as a person rates a pick now; the answer to that."""
-    fake, edits, count = bot.fake, picks.edits, len(bot.fake.messages(chat))
+    fake, count = bot.fake, len(bot.fake.messages(chat))
     press(bot, chat, user, picks, presses.card(movie_id), **kwargs)
-    fake.wait_for_sync(lambda: picks.edits > edits or len(fake.messages(chat)) > count)
-    card = fake.last(chat) if len(fake.messages(chat)) > count else picks
-    return press(bot, chat, user, card, data, **kwargs)
+
+    def card():  # -> Message
+        return fake.last(chat) if len(fake.messages(chat)) > count else picks
+
+    # until the card shows that film's buttons: an earlier press's follow-up edit may land first
+    fake.wait_for_sync(lambda: data in [d for _, d in card().buttons()])
+    return press(bot, chat, user, card(), data, **kwargs)
 
 
 @pytest.mark.slow
