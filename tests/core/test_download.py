@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import http.server
 import io
 import socket
-import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +15,7 @@ from movierec import download as dl
 from movierec.cli import main
 from movierec.config import Settings
 from movierec.data import MissingDataError, load_dataset
+from tests.support.grouplens import grouplens_server
 
 
 def fake_archive(folder: str = "ml-1m") -> bytes:
@@ -33,27 +32,10 @@ def fake_archive(folder: str = "ml-1m") -> bytes:
 
 @pytest.fixture
 def grouplens(tmp_path: Path) -> Iterator[tuple[str, dict[str, bytes], list[str]]]:
-    """A local server for `files`; yields (base URL, files, requested paths)."""
-    files: dict[str, bytes] = {}
-    requested: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            requested.append(self.path)
-            body = files.get(self.path.rsplit("/", 1)[-1])
-            self.send_response(200 if body is not None else 404)
-            self.send_header("Content-Length", str(len(body or b"")))
-            self.end_headers()
-            self.wfile.write(body or b"")
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/datasets/movielens/", files, requested
-    server.shutdown()
+    """A local server for `files` (tests/support/grouplens.py); yields (base URL, files,
+    requested paths)."""
+    with grouplens_server() as served:
+        yield served.base_url, served.files, served.requested
 
 
 def pin(monkeypatch: pytest.MonkeyPatch, name: str, data: bytes | None) -> None:
