@@ -43,15 +43,13 @@ async def plain_text(update: Update, context: BotContext) -> None:
         return
     if reading is not None:  # a request for picks, perhaps with a filter in the rest
         parsed = await context.services.parse(reading.rest) if reading.rest else None
-        if parsed is not None and not parsed.filter.is_empty():
-            note = picks_views.read_as_request(texts.filter_label(parsed.filter))
-            await send_picks(message, context, chat, user, wanted=parsed.filter, note=note)
-        else:
+        if parsed is None or parsed.filter.is_empty():
             await send_picks(message, context, chat, user, note=views.read_as_picks())
-        return
-    parsed = await context.services.parse(text)
-    if parsed.complete and not parsed.filter.is_empty():
-        note = picks_views.read_as_request(texts.filter_label(parsed.filter))
-        await send_picks(message, context, chat, user, wanted=parsed.filter, note=note)
-        return
-    await ratings.search(update, context, text)
+            return
+    else:
+        parsed = await context.services.parse(text)
+        if not parsed.complete or parsed.filter.is_empty():
+            await ratings.search(update, context, text)
+            return
+    note = picks_views.read_as_request(texts.filter_label(parsed.filter))
+    await send_picks(message, context, chat, user, wanted=parsed.filter, note=note)

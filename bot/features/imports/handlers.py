@@ -12,6 +12,7 @@ its films those are, so /export writes them back as watched.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -330,10 +331,7 @@ async def _decide(press: Press[Decide]) -> Reply:
         text = json.dumps(pending)
         if not await svc.storage.update_pending(info.import_id, text):
             return views.already_finished(), None
-    updated = ImportInfo(
-        info.import_id, info.chat_id, info.user_id, info.status, info.counts, text,
-        info.created_at, info.applied_at,
-    )  # fmt: skip
+    updated = dataclasses.replace(info, pending=text)
     return "", _show(press, _unsure_view(svc, updated))
 
 
